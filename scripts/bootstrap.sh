@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every system package the build, the tests and the benchmarks need (Debian 12).
+# Idempotent: only missing packages are installed, and it says what it does.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config ccache clang-format git
+  # libraries
+  libboost-dev libboost-system-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libspdlog-dev
+  libfmt-dev libcli11-dev libtomlplusplus-dev libssl-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql curl jq wrk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#packages[@]} system packages are installed"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "bootstrap: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "bootstrap: installing ${#missing[@]} missing packages: ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The Debian postgresql package starts a cluster service; the tests start their own servers.
+echo "bootstrap: done"

@@ -1,0 +1,211 @@
+#include "base/config.h"
+
+#include <toml++/toml.h>
+
+#include <fmt/format.h>
+#include <charconv>
+#include <cstdlib>
+
+namespace lucas {
+namespace {
+
+int64_t parse_int(const std::string& v, int64_t lo, int64_t hi) {
+  int64_t out = 0;
+  const char* end = v.data() + v.size();
+  auto [p, ec] = std::from_chars(v.data(), end, out);
+  if (ec != std::errc() || p != end || out < lo || out > hi) throw std::invalid_argument(v);
+  return out;
+}
+
+bool parse_bool(const std::string& v) {
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  throw std::invalid_argument(v);
+}
+
+std::string one_of(const std::string& v, std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed) {
+    if (v == a) return v;
+  }
+  throw std::invalid_argument(v);
+}
+
+SettingSpec int_setting(std::string key, std::string desc, int64_t lo, int64_t hi,
+                        std::function<void(Config&, int64_t)> set) {
+  std::string env = "LUCAS_";
+  std::string flag = "--";
+  for (char c : key) {
+    env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    flag += (c == '.' || c == '_') ? '-' : c;
+  }
+  return SettingSpec{
+      key,
+      env,
+      flag,
+      fmt::format("an integer from {} to {}", lo, hi),
+      std::move(desc),
+      [lo, hi, set](Config& c, const std::string& v) { set(c, parse_int(v, lo, hi)); }};
+}
+
+SettingSpec text_setting(std::string key, std::string desc, std::string accepted,
+                         std::function<void(Config&, const std::string&)> set) {
+  std::string env = "LUCAS_";
+  std::string flag = "--";
+  for (char c : key) {
+    env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    flag += (c == '.' || c == '_') ? '-' : c;
+  }
+  return SettingSpec{key, env, flag, std::move(accepted), std::move(desc), std::move(set)};
+}
+
+std::vector<SettingSpec> make_specs() {
+  std::vector<SettingSpec> s;
+  s.push_back(text_setting("data_dir", "directory for the embedded database and local files",
+                           "a non-empty directory path", [](Config& c, const std::string& v) {
+                             if (v.empty()) throw std::invalid_argument(v);
+                             c.data_dir = v;
+                           }));
+  s.push_back(text_setting(
+      "database.url", "database URL (default: sqlite:<data_dir>/lucas.db)",
+      "sqlite:PATH, postgresql://... or postgres://...", [](Config& c, const std::string& v) {
+        if (!(v.rfind("sqlite:", 0) == 0 && v.size() > 7) && v.rfind("postgresql://", 0) != 0 &&
+            v.rfind("postgres://", 0) != 0) {
+          throw std::invalid_argument(v);
+        }
+        c.database_url = v;
+      }));
+  s.push_back(int_setting("database.pool_size", "database connections in the pool", 1, 256,
+                          [](Config& c, int64_t v) { c.db_pool_size = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("database.busy_timeout_ms", "SQLite busy timeout", 0, 600000,
+                  [](Config& c, int64_t v) { c.db_busy_timeout_ms = static_cast<int>(v); }));
+  s.push_back(text_setting("http.host", "address to listen on", "an IPv4 or IPv6 address",
+                           [](Config& c, const std::string& v) {
+                             if (v.empty() || v.find_first_not_of("0123456789abcdefABCDEF.:") !=
+                                                  std::string::npos) {
+                               throw std::invalid_argument(v);
+                             }
+                             c.http_host = v;
+                           }));
+  s.push_back(int_setting("http.port", "TCP port to listen on (0 picks a free one)", 0, 65535,
+                          [](Config& c, int64_t v) { c.http_port = static_cast<int>(v); }));
+  s.push_back(int_setting("http.io_threads", "threads running network I/O", 1, 64,
+                          [](Config& c, int64_t v) { c.http_io_threads = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("http.worker_threads", "threads running handlers (database work)", 1, 256,
+                  [](Config& c, int64_t v) { c.http_worker_threads = static_cast<int>(v); }));
+  s.push_back(int_setting("http.max_body_bytes", "largest accepted request body", 0,
+                          int64_t{1} << 30,
+                          [](Config& c, int64_t v) { c.http_max_body_bytes = v; }));
+  s.push_back(
+      int_setting("http.read_timeout_s", "seconds a client has to send a request", 1, 3600,
+                  [](Config& c, int64_t v) { c.http_read_timeout_s = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("http.idle_timeout_s", "seconds an idle keep-alive connection lives", 1, 3600,
+                  [](Config& c, int64_t v) { c.http_idle_timeout_s = static_cast<int>(v); }));
+  s.push_back(
+      text_setting("http.access_log", "log every request", "true or false",
+                   [](Config& c, const std::string& v) { c.http_access_log = parse_bool(v); }));
+  s.push_back(
+      text_setting("log.level", "log level", "trace, debug, info, warn, error or off",
+                   [](Config& c, const std::string& v) {
+                     c.log_level = one_of(v, {"trace", "debug", "info", "warn", "error", "off"});
+                   }));
+  s.push_back(text_setting("log.format", "log line format", "text or json",
+                           [](Config& c, const std::string& v) {
+                             c.log_format = one_of(v, {"text", "json"});
+                           }));
+  return s;
+}
+
+const SettingSpec* find_spec(const std::string& key) {
+  for (const auto& s : setting_specs()) {
+    if (s.key == key) return &s;
+  }
+  return nullptr;
+}
+
+void apply(Config& c, const SettingSpec& spec, const std::string& value, const std::string& from) {
+  try {
+    spec.apply(c, value);
+  } catch (const std::invalid_argument&) {
+    throw ConfigError(spec.key, fmt::format("invalid value '{}' for {} (from {}): expected {}",
+                                            value, spec.key, from, spec.accepted));
+  }
+}
+
+void flatten(const toml::table& table, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out, const std::string& file) {
+  for (const auto& [k, node] : table) {
+    std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      flatten(*sub, key, out, file);
+    } else if (const auto* str = node.as_string()) {
+      out.emplace_back(key, str->get());
+    } else if (const auto* i = node.as_integer()) {
+      out.emplace_back(key, std::to_string(i->get()));
+    } else if (const auto* b = node.as_boolean()) {
+      out.emplace_back(key, b->get() ? "true" : "false");
+    } else {
+      throw ConfigError(key, fmt::format("unsupported value type for {} in {}", key, file));
+    }
+  }
+}
+
+}  // namespace
+
+std::string Config::effective_database_url() const {
+  if (!database_url.empty()) return database_url;
+  return "sqlite:" + data_dir + "/lucas.db";
+}
+
+const std::vector<SettingSpec>& setting_specs() {
+  static const std::vector<SettingSpec> specs = make_specs();
+  return specs;
+}
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Config load_config(const ConfigSources& sources) {
+  Config c;
+  if (sources.file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(*sources.file);
+    } catch (const toml::parse_error& e) {
+      throw ConfigError("config", fmt::format("cannot read config file {}: {}", *sources.file,
+                                              std::string(e.description())));
+    }
+    std::vector<std::pair<std::string, std::string>> values;
+    flatten(table, "", values, *sources.file);
+    for (const auto& [key, value] : values) {
+      const SettingSpec* spec = find_spec(key);
+      if (spec == nullptr) {
+        std::string known;
+        for (const auto& s : setting_specs()) known += (known.empty() ? "" : ", ") + s.key;
+        throw ConfigError(key, fmt::format("unknown setting '{}' in {}; known settings: {}", key,
+                                           *sources.file, known));
+      }
+      apply(c, *spec, value, *sources.file);
+    }
+  }
+  if (sources.env) {
+    for (const auto& spec : setting_specs()) {
+      if (auto v = sources.env(spec.env)) apply(c, spec, *v, spec.env);
+    }
+  }
+  for (const auto& [key, value] : sources.flags) {
+    const SettingSpec* spec = find_spec(key);
+    if (spec == nullptr) throw ConfigError(key, "unknown setting '" + key + "'");
+    apply(c, *spec, value, spec->flag);
+  }
+  return c;
+}
+
+}  // namespace lucas

@@ -1,0 +1,70 @@
+// Configuration: defaults < TOML file < LUCAS_* environment < command-line flags.
+// Every setting has one dotted key ("http.port"), one environment name (LUCAS_HTTP_PORT) and one
+// flag (--http-port). A wrong value raises ConfigError naming the setting and what it accepts.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lucas {
+
+struct Config {
+  std::string data_dir = "data";
+  std::string database_url;  // empty: sqlite:<data_dir>/lucas.db
+  int db_pool_size = 8;
+  int db_busy_timeout_ms = 5000;
+  std::string http_host = "0.0.0.0";
+  int http_port = 8080;
+  int http_io_threads = 2;
+  int http_worker_threads = 4;
+  int64_t http_max_body_bytes = 1 << 20;
+  int http_read_timeout_s = 15;
+  int http_idle_timeout_s = 60;
+  bool http_access_log = true;
+  std::string log_level = "info";
+  std::string log_format = "text";
+
+  std::string effective_database_url() const;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string setting, std::string message)
+      : std::runtime_error(std::move(message)), setting_(std::move(setting)) {}
+  const std::string& setting() const { return setting_; }
+
+ private:
+  std::string setting_;
+};
+
+struct SettingSpec {
+  std::string key;                                         // "http.port"
+  std::string env;                                         // "LUCAS_HTTP_PORT"
+  std::string flag;                                        // "--http-port"
+  std::string accepted;                                    // "an integer from 1 to 65535"
+  std::string description;                                 // for --help
+  std::function<void(Config&, const std::string&)> apply;  // throws std::invalid_argument
+};
+
+const std::vector<SettingSpec>& setting_specs();
+
+// Reads the environment; injectable so tests do not depend on the process environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+struct ConfigSources {
+  std::optional<std::string> file;           // TOML path (must exist when given)
+  EnvLookup env;                             // may be empty: no environment
+  std::map<std::string, std::string> flags;  // key -> value, from the command line
+};
+
+// Builds the configuration. Throws ConfigError on an unreadable file, an unknown key in the file,
+// or any invalid value (the message names the setting, its source and the accepted values).
+Config load_config(const ConfigSources& sources);
+
+}  // namespace lucas

@@ -1,0 +1,19 @@
+// Random identifiers and opaque cursor encoding.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lucas {
+
+// `bytes` bytes from the OS CSPRNG, hex-encoded.
+std::string random_hex(size_t bytes);
+
+std::string base64url_encode(std::string_view data);
+std::optional<std::string> base64url_decode(std::string_view text);
+
+// Lowercase hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace lucas

@@ -1,0 +1,254 @@
+// One database interface, two engines chosen by URL: "sqlite:PATH" and "postgresql://...".
+// SQL is written once with $1..$N placeholders; engine differences (placeholder syntax, identity
+// columns, row locks) stay inside infra/store. Every statement is prepared and cached per
+// connection; values are always bound, never spliced into SQL.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "base/error.h"
+
+namespace lucas::store {
+
+enum class Engine { kSqlite, kPostgres };
+std::string_view engine_name(Engine e);
+
+// A bound parameter or a result cell. std::monostate is SQL NULL.
+using Value = std::variant<std::monostate, int64_t, std::string>;
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
+  size_t size() const { return cells_.size(); }
+  bool is_null(size_t i) const;
+  int64_t i64(size_t i) const;  // STORAGE_ERROR when NULL or not an integer
+  std::optional<int64_t> opt_i64(size_t i) const;
+  std::string str(size_t i) const;  // STORAGE_ERROR when NULL
+  std::optional<std::string> opt_str(size_t i) const;
+
+ private:
+  std::vector<Value> cells_;
+};
+
+struct Result {
+  std::vector<Row> rows;
+  int64_t affected = 0;
+  bool empty() const { return rows.empty(); }
+  const Row& one() const;  // STORAGE_ERROR unless exactly one row
+};
+
+// Database failures. `kind` lets callers react to the few that matter.
+class DbError : public Error {
+ public:
+  enum class Kind { kUniqueViolation, kConflict, kBusy, kOverflow, kConnection, kOther };
+  DbError(Kind kind, std::string message)
+      : Error(kind == Kind::kOverflow ? ErrorCode::kAmountOverflow : ErrorCode::kStorage,
+              std::move(message)),
+        kind_(kind) {}
+  Kind kind() const { return kind_; }
+  // Worth retrying the whole transaction (serialization failure, deadlock, busy).
+  bool transient() const { return kind_ == Kind::kConflict || kind_ == Kind::kBusy; }
+
+ private:
+  Kind kind_;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Engine engine() const = 0;
+  // Prepares (once per connection) and runs one statement with bound parameters.
+  virtual Result exec(std::string_view sql, std::span<const Value> params) = 0;
+  Result exec(std::string_view sql, std::initializer_list<Value> params = {}) {
+    return exec(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+  // Several statements without parameters (migrations only).
+  virtual void exec_script(std::string_view sql) = 0;
+  // Starts a transaction; `write` takes the write lock up front on SQLite (BEGIN IMMEDIATE).
+  virtual void begin(bool write) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+  // False when the connection is unusable and must be replaced.
+  virtual bool healthy() const = 0;
+};
+
+class Database;
+
+// A unit of work: the caller's transaction, passed to every store function.
+class Tx {
+ public:
+  Tx(Connection& conn, Database& db) : conn_(conn), db_(db) {}
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+
+  Engine engine() const { return conn_.engine(); }
+  Result exec(std::string_view sql, std::span<const Value> params) {
+    return conn_.exec(sql, params);
+  }
+  Result exec(std::string_view sql, std::initializer_list<Value> params = {}) {
+    return conn_.exec(sql, params);
+  }
+  // Several parameterless statements (migrations only).
+  void exec_script(std::string_view sql) { conn_.exec_script(sql); }
+  // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transactions are already exclusive).
+  std::string_view for_update() const;
+  Database& database() { return db_; }
+
+  // Runs f inside a savepoint: if f throws, its writes are undone and the transaction stays
+  // usable; the exception propagates.
+  template <class F>
+  auto savepoint(F&& f) -> decltype(f()) {
+    const std::string name = "sp" + std::to_string(++savepoint_seq_);
+    conn_.exec("SAVEPOINT " + name);
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        conn_.exec("RELEASE SAVEPOINT " + name);
+      } else {
+        auto r = f();
+        conn_.exec("RELEASE SAVEPOINT " + name);
+        return r;
+      }
+    } catch (...) {
+      try {
+        conn_.exec("ROLLBACK TO SAVEPOINT " + name);
+        conn_.exec("RELEASE SAVEPOINT " + name);
+      } catch (...) {
+        poisoned_ = true;
+      }
+      throw;
+    }
+  }
+
+  // Runs after a successful commit (event dispatch); dropped on rollback.
+  void after_commit(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
+  std::vector<std::function<void()>>& hooks() { return hooks_; }
+  bool poisoned() const { return poisoned_; }
+
+ private:
+  Connection& conn_;
+  Database& db_;
+  std::vector<std::function<void()>> hooks_;
+  int savepoint_seq_ = 0;
+  bool poisoned_ = false;
+};
+
+struct Options {
+  int pool_size = 8;
+  int busy_timeout_ms = 5000;
+  int acquire_timeout_ms = 30000;
+  int max_retries = 5;  // for transient conflicts (deadlock, serialization, busy)
+};
+
+class Database {
+ public:
+  // "sqlite:PATH" (the parent directory is created) or "postgresql://..." / "postgres://...".
+  // Throws Error(INVALID_ARGUMENT) for an unknown scheme, DbError when it cannot connect.
+  static std::unique_ptr<Database> open(const std::string& url, const Options& options = {});
+
+  virtual ~Database() = default;
+  virtual Engine engine() const = 0;
+  // The URL with any password masked, for logs.
+  virtual std::string describe() const = 0;
+
+  class Lease {
+   public:
+    Lease(Database* db, std::unique_ptr<Connection> c) : db_(db), conn_(std::move(c)) {}
+    Lease(Lease&& o) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    ~Lease() {
+      if (conn_) db_->release(std::move(conn_));
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    Database* db_;
+    std::unique_ptr<Connection> conn_;
+  };
+  // Borrows a connection from the pool (waits up to acquire_timeout_ms, then UNAVAILABLE).
+  Lease acquire();
+
+  // Runs f(Tx&) in one transaction: commit on return, rollback on any exception. Transient
+  // conflicts are retried (f must be safe to run again). After-commit hooks run after commit.
+  template <class F>
+  auto transact(F&& f) -> decltype(f(std::declval<Tx&>())) {
+    return run_tx(true, std::forward<F>(f));
+  }
+  // A read-only unit of work (no write lock on SQLite).
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<Tx&>())) {
+    return run_tx(false, std::forward<F>(f));
+  }
+
+  // True when a trivial query succeeds.
+  bool ping();
+
+ protected:
+  explicit Database(Options options) : options_(options) {}
+  virtual std::unique_ptr<Connection> connect() = 0;
+  const Options& options() const { return options_; }
+
+ private:
+  void release(std::unique_ptr<Connection> c);
+  static void run_hooks(Tx& tx);
+
+  template <class F>
+  auto run_tx(bool write, F&& f) -> decltype(f(std::declval<Tx&>())) {
+    for (int attempt = 0;; ++attempt) {
+      Lease lease = acquire();
+      Tx tx(*lease, *this);
+      lease->begin(write);
+      try {
+        if constexpr (std::is_void_v<decltype(f(tx))>) {
+          f(tx);
+          finish(*lease, tx);
+          run_hooks(tx);
+          return;
+        } else {
+          auto r = f(tx);
+          finish(*lease, tx);
+          run_hooks(tx);
+          return r;
+        }
+      } catch (const DbError& e) {
+        lease->rollback();
+        if (!e.transient() || attempt >= options_.max_retries) throw;
+        backoff(attempt);
+      } catch (...) {
+        lease->rollback();
+        throw;
+      }
+    }
+  }
+  static void finish(Connection& c, Tx& tx);
+  static void backoff(int attempt);
+
+  Options options_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+};
+
+// Engine-specific constructors (used by Database::open; exposed for tests).
+std::unique_ptr<Database> open_sqlite(const std::string& path, const Options& options);
+std::unique_ptr<Database> open_postgres(const std::string& url, const Options& options);
+
+// Rewrites $1..$N placeholders to SQLite's ?1..?N, leaving string literals and quoted names alone.
+std::string to_sqlite_placeholders(std::string_view sql);
+
+}  // namespace lucas::store
