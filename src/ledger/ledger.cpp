@@ -1,0 +1,386 @@
+#include "ledger/ledger.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/ids.h"
+#include "base/money.h"
+#include "ledger/ledger_store.h"
+
+namespace lucas::ledger {
+using store::Value;
+
+store::MigrationSet migrations() {
+  return {"ledger",
+          {{1, "currencies, accounts, transfers, entries, holds",
+            R"(
+CREATE TABLE currencies (
+  code TEXT PRIMARY KEY,
+  scale INTEGER NOT NULL CHECK (scale BETWEEN 0 AND 18),
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+INSERT INTO currencies (code, scale, name, created_at) VALUES ('COIN', 2, 'Bank coin', 0);
+CREATE TABLE accounts (
+  id {{id}},
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'system')),
+  owner_id BIGINT NOT NULL,
+  role TEXT NOT NULL,
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  balance BIGINT NOT NULL DEFAULT 0,
+  allow_negative INTEGER NOT NULL DEFAULT 0 CHECK (allow_negative IN (0, 1)),
+  created_at BIGINT NOT NULL,
+  UNIQUE (kind, owner_id, role, currency)
+);
+CREATE TABLE transfers (
+  id {{id}},
+  idempotency_key TEXT NOT NULL UNIQUE,
+  request_hash TEXT NOT NULL,
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  kind TEXT NOT NULL CHECK (kind IN ('transfer', 'hold', 'post', 'void')),
+  reason TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE entries (
+  id {{id}},
+  transfer_id BIGINT NOT NULL REFERENCES transfers (id),
+  account_id BIGINT NOT NULL REFERENCES accounts (id),
+  amount BIGINT NOT NULL CHECK (amount <> 0),
+  balance_after BIGINT NOT NULL
+);
+CREATE INDEX entries_by_account ON entries (account_id, id);
+CREATE INDEX entries_by_transfer ON entries (transfer_id);
+CREATE TABLE holds (
+  id {{id}},
+  transfer_id BIGINT NOT NULL UNIQUE REFERENCES transfers (id),
+  source_account BIGINT NOT NULL REFERENCES accounts (id),
+  escrow_account BIGINT NOT NULL REFERENCES accounts (id),
+  currency TEXT NOT NULL REFERENCES currencies (code),
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'voided')),
+  resolved_transfer_id BIGINT REFERENCES transfers (id),
+  created_at BIGINT NOT NULL,
+  resolved_at BIGINT
+);
+CREATE INDEX holds_pending ON holds (escrow_account, status);
+)"}}};
+}
+
+namespace {
+
+constexpr size_t kMaxKey = 200;
+constexpr size_t kMaxReason = 200;
+constexpr std::string_view kCursorPrefix = "e:";
+
+void require(bool ok, ErrorCode code, const std::string& message,
+             nlohmann::json details = nullptr) {
+  if (!ok) throw Error(code, message, std::move(details));
+}
+
+// A fingerprint of what a request asks for: a repeated key must ask for the same thing.
+std::string request_hash(const TransferRequest& req, std::string_view kind) {
+  std::vector<Leg> legs = req.legs;
+  std::sort(legs.begin(), legs.end(),
+            [](const Leg& a, const Leg& b) { return a.account < b.account; });
+  std::string s = std::string(kind) + '|' + req.currency + '|' + req.reason + '|';
+  for (const auto& l : legs) s += std::to_string(l.account) + ':' + std::to_string(l.amount) + ';';
+  s += '|' + req.metadata.dump();
+  return sha256_hex(s);
+}
+
+}  // namespace
+
+Ledger::Ledger(const Clock& clock, events::Outbox* outbox, telemetry::Registry* metrics)
+    : clock_(clock), outbox_(outbox), metrics_(metrics) {}
+
+Currency Ledger::currency(store::Tx& tx, std::string_view code) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = currencies_.find(code);
+    if (it != currencies_.end()) return it->second;
+  }
+  auto c = sql::find_currency(tx, code);
+  require(c.has_value(), ErrorCode::kNotFound, "unknown currency '" + std::string(code) + "'",
+          {{"currency", std::string(code)}});
+  std::lock_guard lock(mu_);
+  currencies_.emplace(c->code, *c);
+  return *c;
+}
+
+void Ledger::add_currency(store::Tx& tx, const Currency& c) {
+  require(!c.code.empty() && c.code.size() <= 16 &&
+              std::all_of(c.code.begin(), c.code.end(),
+                          [](char ch) { return (ch >= 'A' && ch <= 'Z') || ch == '_'; }),
+          ErrorCode::kInvalidArgument, "currency code must be 1-16 of A-Z and _");
+  pow10(c.scale);  // validates the scale
+  sql::insert_currency(tx, c, clock_.now());
+  auto stored = sql::find_currency(tx, c.code);
+  require(stored && stored->scale == c.scale, ErrorCode::kConflict,
+          "currency " + c.code + " exists with another scale");
+}
+
+AccountId Ledger::user_account(store::Tx& tx, int64_t user_id, std::string_view code) {
+  currency(tx, code);
+  if (auto id = sql::find_account(tx, "user", user_id, "main", code)) return *id;
+  return sql::create_account(tx, "user", user_id, "main", code, false, clock_.now());
+}
+
+std::optional<AccountId> Ledger::find_user_account(store::Tx& tx, int64_t user_id,
+                                                   std::string_view code) {
+  return sql::find_account(tx, "user", user_id, "main", code);
+}
+
+AccountId Ledger::system_account(store::Tx& tx, std::string_view role, std::string_view code,
+                                 bool allow_negative) {
+  require(!role.empty() && role.size() <= 64 && role != "main", ErrorCode::kInvalidArgument,
+          "invalid system account role");
+  currency(tx, code);
+  if (auto id = sql::find_account(tx, "system", 0, role, code)) return *id;
+  return sql::create_account(tx, "system", 0, role, code, allow_negative, clock_.now());
+}
+
+Account Ledger::account(store::Tx& tx, AccountId id) {
+  auto a = sql::load_account(tx, id);
+  require(a.has_value(), ErrorCode::kNotFound, "account " + std::to_string(id) + " not found",
+          {{"account", id}});
+  return *a;
+}
+
+Transfer Ledger::transfer(store::Tx& tx, const TransferRequest& req) {
+  return apply(tx, req, "transfer");
+}
+
+Transfer Ledger::move(store::Tx& tx, std::string key, AccountId from, AccountId to, int64_t amount,
+                      std::string_view code, std::string reason, nlohmann::json metadata) {
+  require(amount > 0, ErrorCode::kInvalidAmount, "amount must be positive", {{"amount", amount}});
+  return transfer(tx, TransferRequest{std::move(key),
+                                      std::string(code),
+                                      {{from, checked_neg(amount)}, {to, amount}},
+                                      std::move(reason),
+                                      std::move(metadata)});
+}
+
+Transfer Ledger::apply(store::Tx& tx, const TransferRequest& req, std::string_view kind) {
+  require(!req.idempotency_key.empty() && req.idempotency_key.size() <= kMaxKey,
+          ErrorCode::kInvalidArgument, "idempotency key must be 1-200 bytes");
+  require(!req.reason.empty() && req.reason.size() <= kMaxReason, ErrorCode::kInvalidArgument,
+          "reason must be 1-200 bytes");
+  require(req.metadata.is_object(), ErrorCode::kInvalidArgument, "metadata must be a JSON object");
+  require(req.legs.size() >= 2, ErrorCode::kInvalidArgument, "a transfer needs at least two legs");
+  currency(tx, req.currency);
+  int64_t sum = 0;
+  std::set<AccountId> seen;
+  for (const auto& leg : req.legs) {
+    require(leg.amount != 0, ErrorCode::kInvalidAmount, "a leg amount must not be zero",
+            {{"account", leg.account}});
+    require(seen.insert(leg.account).second, ErrorCode::kInvalidArgument,
+            "an account appears twice in one transfer", {{"account", leg.account}});
+    sum = checked_add(sum, leg.amount);
+  }
+  require(sum == 0, ErrorCode::kInvalidAmount, "transfer legs must sum to zero", {{"sum", sum}});
+
+  const std::string hash = request_hash(req, kind);
+  const Micros now = clock_.now();
+  Transfer result = tx.savepoint([&] {
+    auto id = sql::insert_transfer(tx, req, kind, hash, now);
+    if (!id) {
+      auto stored = sql::load_transfer_by_key(tx, req.idempotency_key);
+      require(stored.has_value(), ErrorCode::kInternal, "idempotency key vanished");
+      require(stored->request_hash == hash, ErrorCode::kIdempotencyConflict,
+              "idempotency key '" + req.idempotency_key + "' was used for a different request",
+              {{"idempotency_key", req.idempotency_key}, {"transfer_id", stored->transfer.id}});
+      stored->transfer.replayed = true;
+      return stored->transfer;
+    }
+    Transfer t{*id,        req.idempotency_key, req.currency, std::string(kind),
+               req.reason, req.metadata,        now,          {},
+               false};
+    std::vector<Leg> legs = req.legs;
+    std::sort(legs.begin(), legs.end(),
+              [](const Leg& a, const Leg& b) { return a.account < b.account; });
+    for (const auto& leg : legs) {
+      auto applied = sql::apply_leg(tx, leg.account, req.currency, leg.amount);
+      if (!applied) {
+        auto acc = sql::load_account(tx, leg.account);
+        require(acc.has_value(), ErrorCode::kNotFound,
+                "account " + std::to_string(leg.account) + " not found",
+                {{"account", leg.account}});
+        throw Error(ErrorCode::kInvalidArgument,
+                    "account " + std::to_string(leg.account) + " holds " + acc->currency +
+                        ", not " + req.currency,
+                    {{"account", leg.account}, {"currency", acc->currency}});
+      }
+      if (applied->balance < 0 && !applied->allow_negative) {
+        throw Error(ErrorCode::kInsufficientFunds,
+                    "insufficient funds in account " + std::to_string(leg.account),
+                    {{"account", leg.account},
+                     {"balance", checked_sub(applied->balance, leg.amount)},
+                     {"requested", checked_neg(leg.amount)}});
+      }
+      Entry e{0, leg.account, leg.amount, applied->balance};
+      e.id = sql::insert_entry(tx, t.id, e);
+      t.entries.push_back(e);
+    }
+    publish(tx, t);
+    return t;
+  });
+  if (metrics_ != nullptr && !result.replayed) {
+    auto* counter = &metrics_->counter("lucas_ledger_transfers_total", "Ledger transfers committed",
+                                       {{"kind", result.kind}});
+    tx.after_commit([counter] { counter->inc(); });
+  }
+  return result;
+}
+
+void Ledger::publish(store::Tx& tx, const Transfer& t) {
+  if (outbox_ == nullptr) return;
+  nlohmann::json legs = nlohmann::json::array();
+  for (const auto& e : t.entries) {
+    legs.push_back(
+        {{"account", e.account}, {"amount", e.amount}, {"balance_after", e.balance_after}});
+  }
+  outbox_->publish(tx, "ledger.transfer",
+                   {{"transfer_id", t.id},
+                    {"kind", t.kind},
+                    {"currency", t.currency},
+                    {"reason", t.reason},
+                    {"legs", legs}});
+}
+
+Hold Ledger::hold(store::Tx& tx, std::string key, AccountId source, int64_t amount,
+                  std::string_view code, std::string reason, nlohmann::json metadata) {
+  require(amount > 0, ErrorCode::kInvalidAmount, "a hold amount must be positive",
+          {{"amount", amount}});
+  const AccountId escrow = system_account(tx, "escrow", code);
+  return tx.savepoint([&] {
+    Transfer t = apply(tx,
+                       TransferRequest{std::move(key),
+                                       std::string(code),
+                                       {{source, checked_neg(amount)}, {escrow, amount}},
+                                       std::move(reason),
+                                       std::move(metadata)},
+                       "hold");
+    if (t.replayed) {
+      auto h = sql::load_hold_by_transfer(tx, t.id);
+      require(h.has_value(), ErrorCode::kIdempotencyConflict,
+              "idempotency key '" + t.idempotency_key + "' belongs to a transfer, not a hold");
+      h->replayed = true;
+      return *h;
+    }
+    Hold h{0, source, escrow, std::string(code), amount, "pending", t.id, std::nullopt, false};
+    h.id = sql::insert_hold(tx, h, clock_.now());
+    return h;
+  });
+}
+
+Hold Ledger::get_hold(store::Tx& tx, int64_t hold_id) {
+  auto h = sql::load_hold(tx, hold_id, false);
+  require(h.has_value(), ErrorCode::kNotFound, "hold " + std::to_string(hold_id) + " not found",
+          {{"hold", hold_id}});
+  return *h;
+}
+
+namespace {
+// Returns the earlier result when `key` already resolved this hold; otherwise HOLD_NOT_PENDING.
+Transfer replay_or_refuse(store::Tx& tx, const Hold& h, const std::string& key) {
+  auto stored = sql::load_transfer_by_key(tx, key);
+  if (stored && h.resolved_transfer_id && stored->transfer.id == *h.resolved_transfer_id) {
+    stored->transfer.replayed = true;
+    return stored->transfer;
+  }
+  throw Error(ErrorCode::kHoldNotPending,
+              "hold " + std::to_string(h.id) + " is already " + h.status,
+              {{"hold", h.id}, {"status", h.status}});
+}
+}  // namespace
+
+Transfer Ledger::post(store::Tx& tx, std::string key, int64_t hold_id,
+                      const std::vector<Leg>& destinations, std::string reason) {
+  auto h = sql::load_hold(tx, hold_id, true);
+  require(h.has_value(), ErrorCode::kNotFound, "hold " + std::to_string(hold_id) + " not found",
+          {{"hold", hold_id}});
+  if (h->status != "pending") return replay_or_refuse(tx, *h, key);
+  require(!destinations.empty(), ErrorCode::kInvalidArgument, "post needs a destination");
+  std::map<AccountId, int64_t> credit;
+  int64_t total = 0;
+  for (const auto& d : destinations) {
+    require(d.amount > 0, ErrorCode::kInvalidAmount, "posted amounts must be positive");
+    require(d.account != h->escrow, ErrorCode::kInvalidArgument, "cannot post to the escrow");
+    total = checked_add(total, d.amount);
+    credit[d.account] = checked_add(credit[d.account], d.amount);
+  }
+  require(total <= h->amount, ErrorCode::kInvalidAmount, "posted total exceeds the hold",
+          {{"hold", h->amount}, {"posted", total}});
+  if (total < h->amount) credit[h->source] = checked_add(credit[h->source], h->amount - total);
+  TransferRequest req{std::move(key),
+                      h->currency,
+                      {{h->escrow, checked_neg(h->amount)}},
+                      std::move(reason),
+                      {{"hold", hold_id}}};
+  for (const auto& [account, amount] : credit) req.legs.push_back({account, amount});
+  return tx.savepoint([&] {
+    Transfer t = apply(tx, req, "post");
+    require(!t.replayed, ErrorCode::kIdempotencyConflict,
+            "idempotency key '" + t.idempotency_key + "' was used for another transfer");
+    sql::resolve_hold(tx, hold_id, "posted", t.id, clock_.now());
+    return t;
+  });
+}
+
+Transfer Ledger::void_hold(store::Tx& tx, std::string key, int64_t hold_id, std::string reason) {
+  auto h = sql::load_hold(tx, hold_id, true);
+  require(h.has_value(), ErrorCode::kNotFound, "hold " + std::to_string(hold_id) + " not found",
+          {{"hold", hold_id}});
+  if (h->status != "pending") return replay_or_refuse(tx, *h, key);
+  TransferRequest req{std::move(key),
+                      h->currency,
+                      {{h->escrow, checked_neg(h->amount)}, {h->source, h->amount}},
+                      std::move(reason),
+                      {{"hold", hold_id}}};
+  return tx.savepoint([&] {
+    Transfer t = apply(tx, req, "void");
+    require(!t.replayed, ErrorCode::kIdempotencyConflict,
+            "idempotency key '" + t.idempotency_key + "' was used for another transfer");
+    sql::resolve_hold(tx, hold_id, "voided", t.id, clock_.now());
+    return t;
+  });
+}
+
+HistoryPage Ledger::history(store::Tx& tx, AccountId account,
+                            const std::optional<std::string>& cursor, int limit) {
+  require(limit >= 1 && limit <= 200, ErrorCode::kInvalidArgument,
+          "limit must be between 1 and 200", {{"limit", limit}});
+  int64_t before = std::numeric_limits<int64_t>::max();
+  if (cursor && !cursor->empty()) {
+    auto decoded = base64url_decode(*cursor);
+    bool ok = decoded && decoded->rfind(kCursorPrefix, 0) == 0;
+    if (ok) {
+      try {
+        size_t used = 0;
+        const std::string digits = decoded->substr(kCursorPrefix.size());
+        before = std::stoll(digits, &used);
+        ok = used == digits.size() && before > 0;
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    require(ok, ErrorCode::kInvalidArgument, "invalid cursor");
+  }
+  HistoryPage page;
+  page.items = sql::history(tx, account, before, limit + 1);
+  if (static_cast<int>(page.items.size()) > limit) {
+    page.items.resize(static_cast<size_t>(limit));
+    page.next_cursor =
+        base64url_encode(std::string(kCursorPrefix) + std::to_string(page.items.back().entry_id));
+  }
+  return page;
+}
+
+CheckReport Ledger::check(store::Tx& tx) {
+  CheckReport report;
+  sql::check(tx, report);
+  return report;
+}
+
+}  // namespace lucas::ledger
