@@ -1,0 +1,215 @@
+#include "features/users/users.h"
+
+#include "base/money.h"
+#include "features/users/users_store.h"
+
+namespace lucas::users {
+
+store::MigrationSet migrations() {
+  return {"users",
+          {{1, "users",
+            R"(
+CREATE TABLE users (
+  telegram_id BIGINT PRIMARY KEY,
+  username TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en')),
+  role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'moderator', 'admin', 'owner')),
+  created_at BIGINT NOT NULL,
+  last_active_at BIGINT NOT NULL,
+  name_key TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX users_by_username ON users (username);
+CREATE INDEX users_by_name_key ON users (name_key);
+)"}}};
+}
+
+std::string_view role_name(Role r) {
+  switch (r) {
+    case Role::kUser:
+      return "user";
+    case Role::kModerator:
+      return "moderator";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kOwner:
+      return "owner";
+  }
+  return "user";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  if (s == "user") return Role::kUser;
+  if (s == "moderator") return Role::kModerator;
+  if (s == "admin") return Role::kAdmin;
+  if (s == "owner") return Role::kOwner;
+  return std::nullopt;
+}
+
+nlohmann::json money_json(const std::string& currency, int scale, int64_t amount) {
+  return {{"currency", currency}, {"amount", format_amount(amount, scale)}};
+}
+
+nlohmann::json to_json(const User& u) {
+  return {{"id", u.telegram_id},
+          {"username", u.username},
+          {"display_name", u.display_name},
+          {"language", u.language},
+          {"role", role_name(u.role)},
+          {"created_at", format_rfc3339(u.created_at)},
+          {"last_active_at", format_rfc3339(u.last_active_at)}};
+}
+
+namespace {
+void validate_id(int64_t id) {
+  if (id <= 0) {
+    throw Error(ErrorCode::kInvalidArgument, "a Telegram user id is a positive integer",
+                {{"id", id}});
+  }
+}
+
+// Keeps text valid and bounded: names come from Telegram but may also arrive from the API.
+std::string clip(const std::string& s, size_t max_bytes, const char* field) {
+  if (s.size() > max_bytes) {
+    throw Error(ErrorCode::kInvalidArgument, std::string(field) + " is too long",
+                {{"field", field}, {"max_bytes", max_bytes}});
+  }
+  for (unsigned char c : s) {
+    if (c < 0x20) {
+      throw Error(ErrorCode::kInvalidArgument, std::string(field) + " contains control characters",
+                  {{"field", field}});
+    }
+  }
+  return s;
+}
+}  // namespace
+
+User UserService::upsert(const UserUpdate& update) {
+  return db_.transact([&](store::Tx& tx) { return upsert(tx, update); });
+}
+
+User UserService::upsert(store::Tx& tx, const UserUpdate& update) {
+  validate_id(update.telegram_id);
+  std::string username = update.username;
+  if (!username.empty() && username.front() == '@') username.erase(0, 1);
+  const Micros now = clock_.now();
+  User u = sql::find(tx, update.telegram_id).value_or(User{});
+  if (u.telegram_id == 0) {
+    u.telegram_id = update.telegram_id;
+    u.created_at = now;
+  }
+  u.username = clip(username, 64, "username");
+  u.display_name = clip(update.display_name, 256, "display_name");
+  u.language = update.language.rfind("en", 0) == 0 ? "en" : "ru";
+  u.last_active_at = now;
+  sql::upsert(tx, u, name_key_ ? name_key_(u.display_name) : u.display_name);
+  return u;
+}
+
+std::vector<User> UserService::find_by_name_key(store::Tx& tx, const std::string& key) {
+  return sql::find_by_name_key(tx, key);
+}
+
+std::optional<User> UserService::find(int64_t telegram_id) {
+  return db_.read([&](store::Tx& tx) { return sql::find(tx, telegram_id); });
+}
+
+std::optional<User> UserService::find(store::Tx& tx, int64_t telegram_id) {
+  return sql::find(tx, telegram_id);
+}
+
+User UserService::get(int64_t telegram_id) {
+  validate_id(telegram_id);
+  auto u = find(telegram_id);
+  if (!u) {
+    throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
+                {{"id", telegram_id}});
+  }
+  return *u;
+}
+
+User UserService::set_role(int64_t actor_id, int64_t telegram_id, Role role) {
+  validate_id(telegram_id);
+  return db_.transact([&](store::Tx& tx) {
+    auto target = sql::find(tx, telegram_id);
+    if (!target) {
+      throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found");
+    }
+    if (actor_id != 0) {  // 0 is the operator at the console
+      auto actor = sql::find(tx, actor_id);
+      const Role actor_role = actor ? actor->role : Role::kUser;
+      if (actor_role <= target->role || actor_role <= role) {
+        throw Error(ErrorCode::kForbidden, "you may only change roles below your own",
+                    {{"actor_role", role_name(actor_role)}});
+      }
+    }
+    sql::set_role(tx, telegram_id, role);
+    target->role = role;
+    return *target;
+  });
+}
+
+int UserService::currency_scale(std::string_view currency) {
+  return db_.read([&](store::Tx& tx) { return ledger_.currency(tx, currency).scale; });
+}
+
+Balance UserService::balance(int64_t telegram_id, std::string_view currency) {
+  validate_id(telegram_id);
+  return db_.read([&](store::Tx& tx) {
+    if (!sql::find(tx, telegram_id)) {
+      throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
+                  {{"id", telegram_id}});
+    }
+    const auto cur = ledger_.currency(tx, currency);
+    Balance b{cur.code, cur.scale, 0};
+    if (auto acc = ledger_.find_user_account(tx, telegram_id, currency)) {
+      b.amount = ledger_.account(tx, *acc).balance;
+    }
+    return b;
+  });
+}
+
+ledger::HistoryPage UserService::transactions(int64_t telegram_id,
+                                              const std::optional<std::string>& cursor, int limit,
+                                              std::string_view currency) {
+  validate_id(telegram_id);
+  return db_.read([&](store::Tx& tx) {
+    if (!sql::find(tx, telegram_id)) {
+      throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
+                  {{"id", telegram_id}});
+    }
+    ledger_.currency(tx, currency);
+    auto acc = ledger_.find_user_account(tx, telegram_id, currency);
+    if (!acc) {
+      if (limit < 1 || limit > 200) {
+        throw Error(ErrorCode::kInvalidArgument, "limit must be between 1 and 200",
+                    {{"limit", limit}});
+      }
+      return ledger::HistoryPage{};  // never received money: nothing to page through
+    }
+    return ledger_.history(tx, *acc, cursor, limit);
+  });
+}
+
+ledger::Transfer UserService::grant(int64_t actor_id, const std::string& key, int64_t telegram_id,
+                                    int64_t amount, std::string_view currency,
+                                    const std::string& note) {
+  validate_id(telegram_id);
+  return db_.transact([&](store::Tx& tx) {
+    if (actor_id != 0) {
+      auto actor = sql::find(tx, actor_id);
+      if (!actor || actor->role < Role::kAdmin) {
+        throw Error(ErrorCode::kForbidden, "only admins may grant currency");
+      }
+    }
+    if (!sql::find(tx, telegram_id)) {
+      throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found");
+    }
+    const auto mint = ledger_.system_account(tx, "mint:admin", currency, true);
+    const auto to = ledger_.user_account(tx, telegram_id, currency);
+    return ledger_.move(tx, key, mint, to, amount, currency, "admin.grant",
+                        {{"actor", actor_id}, {"note", note}});
+  });
+}
+
+}  // namespace lucas::users

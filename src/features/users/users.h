@@ -1,0 +1,88 @@
+// Users keyed by Telegram id, their roles, and their money as the API shows it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "infra/store/db.h"
+#include "infra/store/migrate.h"
+#include "ledger/ledger.h"
+
+namespace lucas::users {
+
+store::MigrationSet migrations();
+
+enum class Role { kUser = 0, kModerator = 1, kAdmin = 2, kOwner = 3 };
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view s);
+
+struct User {
+  int64_t telegram_id = 0;
+  std::string username;  // without '@'; may be empty
+  std::string display_name;
+  std::string language = "ru";  // "ru" or "en": replies are Russian unless English was chosen
+  Role role = Role::kUser;
+  Micros created_at = 0;
+  Micros last_active_at = 0;
+};
+
+struct UserUpdate {
+  int64_t telegram_id = 0;
+  std::string username;
+  std::string display_name;
+  std::string language;  // Telegram's language_code; anything but "en*" is stored as "ru"
+};
+
+struct Balance {
+  std::string currency;
+  int scale = 2;
+  int64_t amount = 0;  // minor units
+};
+
+nlohmann::json to_json(const User& u);
+nlohmann::json money_json(const std::string& currency, int scale, int64_t amount);
+
+// Normalises a display name for matching; identity when not given.
+using NameKeyFn = std::function<std::string(std::string_view)>;
+
+class UserService {
+ public:
+  UserService(store::Database& db, ledger::Ledger& ledger, const Clock& clock,
+              NameKeyFn name_key = {})
+      : db_(db), ledger_(ledger), clock_(clock), name_key_(std::move(name_key)) {}
+
+  // Creates the user or refreshes their names and language; touches last_active_at.
+  User upsert(const UserUpdate& update);
+  // The same inside the caller's transaction (other features' units of work).
+  User upsert(store::Tx& tx, const UserUpdate& update);
+  // Users whose normalised display name equals `key`.
+  std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key);
+  std::optional<User> find(int64_t telegram_id);
+  std::optional<User> find(store::Tx& tx, int64_t telegram_id);
+  User get(int64_t telegram_id);  // NOT_FOUND
+  // Changes a role. The actor must outrank both the user's current and new role (an owner may
+  // appoint admins; only the owner role itself is set from the CLI with actor == 0).
+  User set_role(int64_t actor_id, int64_t telegram_id, Role role);
+
+  Balance balance(int64_t telegram_id, std::string_view currency = ledger::kCoin);
+  ledger::HistoryPage transactions(int64_t telegram_id, const std::optional<std::string>& cursor,
+                                   int limit, std::string_view currency = ledger::kCoin);
+  int currency_scale(std::string_view currency);
+
+  // Admin credit from the currency's admin mint: amount > 0, idempotent by key.
+  ledger::Transfer grant(int64_t actor_id, const std::string& key, int64_t telegram_id,
+                         int64_t amount, std::string_view currency, const std::string& note);
+
+ private:
+  store::Database& db_;
+  ledger::Ledger& ledger_;
+  const Clock& clock_;
+  NameKeyFn name_key_;
+};
+
+}  // namespace lucas::users

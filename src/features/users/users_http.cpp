@@ -1,0 +1,63 @@
+#include "features/users/users_http.h"
+
+#include <charconv>
+
+#include "base/clock.h"
+
+namespace lucas::users {
+namespace {
+
+int parse_limit(const http::Request& req) {
+  auto v = req.query_param("limit");
+  if (!v) return 50;
+  int out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || out < 1 || out > 200) {
+    throw Error(ErrorCode::kInvalidArgument, "limit must be an integer between 1 and 200",
+                {{"limit", *v}});
+  }
+  return out;
+}
+
+std::string currency_param(const http::Request& req) {
+  return req.query_param("currency").value_or(std::string(ledger::kCoin));
+}
+
+}  // namespace
+
+void register_http(http::Router& router, UserService& service) {
+  router.add("GET", "/api/v1/users/{id}", [&service](const http::Request& req) {
+    return http::Response::json(200, to_json(service.get(req.int_param("id"))));
+  });
+
+  router.add("GET", "/api/v1/users/{id}/balance", [&service](const http::Request& req) {
+    const int64_t id = req.int_param("id");
+    const Balance b = service.balance(id, currency_param(req));
+    return http::Response::json(
+        200, {{"user_id", id}, {"balance", money_json(b.currency, b.scale, b.amount)}});
+  });
+
+  router.add("GET", "/api/v1/users/{id}/transactions", [&service](const http::Request& req) {
+    const int64_t id = req.int_param("id");
+    const std::string currency = currency_param(req);
+    const int limit = parse_limit(req);
+    const auto page = service.transactions(id, req.query_param("cursor"), limit, currency);
+    const int scale = service.currency_scale(currency);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& item : page.items) {
+      items.push_back({{"id", item.entry_id},
+                       {"transfer_id", item.transfer_id},
+                       {"kind", item.kind},
+                       {"amount", money_json(currency, scale, item.amount)},
+                       {"balance_after", money_json(currency, scale, item.balance_after)},
+                       {"reason", item.reason},
+                       {"metadata", item.metadata},
+                       {"created_at", format_rfc3339(item.created_at)}});
+    }
+    return http::Response::json(
+        200, {{"items", items},
+              {"next_cursor", page.next_cursor ? nlohmann::json(*page.next_cursor) : nullptr}});
+  });
+}
+
+}  // namespace lucas::users

@@ -1,0 +1,52 @@
+#include "features/users/users_store.h"
+
+namespace lucas::users::sql {
+using store::Value;
+
+namespace {
+constexpr const char* kColumns =
+    "SELECT telegram_id, username, display_name, language, role, created_at, last_active_at"
+    " FROM users";
+
+User from_row(const store::Row& row) {
+  return User{
+      row.i64(0), row.str(1), row.str(2), row.str(3), parse_role(row.str(4)).value_or(Role::kUser),
+      row.i64(5), row.i64(6)};
+}
+}  // namespace
+
+std::optional<User> find(store::Tx& tx, int64_t telegram_id) {
+  auto r = tx.exec(std::string(kColumns) + " WHERE telegram_id = $1", {Value{telegram_id}});
+  if (r.empty()) return std::nullopt;
+  return from_row(r.one());
+}
+
+std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key) {
+  std::vector<User> out;
+  for (const auto& row :
+       tx.exec(std::string(kColumns) + " WHERE name_key = $1 ORDER BY telegram_id LIMIT 10",
+               {Value{key}})
+           .rows) {
+    out.push_back(from_row(row));
+  }
+  return out;
+}
+
+void upsert(store::Tx& tx, const User& u, const std::string& name_key) {
+  tx.exec(
+      "INSERT INTO users (telegram_id, username, display_name, language, role, created_at,"
+      " last_active_at, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+      " ON CONFLICT (telegram_id) DO UPDATE SET username = excluded.username,"
+      " display_name = excluded.display_name, language = excluded.language,"
+      " last_active_at = excluded.last_active_at, name_key = excluded.name_key",
+      {Value{u.telegram_id}, Value{u.username}, Value{u.display_name}, Value{u.language},
+       Value{std::string(role_name(u.role))}, Value{u.created_at}, Value{u.last_active_at},
+       Value{name_key}});
+}
+
+void set_role(store::Tx& tx, int64_t telegram_id, Role role) {
+  tx.exec("UPDATE users SET role = $1 WHERE telegram_id = $2",
+          {Value{std::string(role_name(role))}, Value{telegram_id}});
+}
+
+}  // namespace lucas::users::sql

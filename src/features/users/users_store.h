@@ -1,0 +1,16 @@
+// SQL of the users feature (internal).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "features/users/users.h"
+
+namespace lucas::users::sql {
+
+std::optional<User> find(store::Tx& tx, int64_t telegram_id);
+void upsert(store::Tx& tx, const User& u, const std::string& name_key);
+std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key);
+void set_role(store::Tx& tx, int64_t telegram_id, Role role);
+
+}  // namespace lucas::users::sql
