@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# wrk against GET /api/v1/users/{id}/balance on a release build with embedded SQLite.
+# Prints wrk's report (requests/s and the latency distribution including p99).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-64}
+cmake --preset release >/dev/null
+cmake --build --preset release --target lucas >/dev/null
+LUCAS=build/release/lucas
+DATA=$(mktemp -d /tmp/lucas-bench-XXXXXX)
+export LUCAS_DATA_DIR="$DATA" LUCAS_LOG_LEVEL=warn LUCAS_HTTP_ACCESS_LOG=false
+"$LUCAS" user add --id 101 --name Bench >/dev/null
+"$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
+"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$DATA/serve.out" &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 100); do
+  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$DATA/serve.out")
+  [ -n "${PORT:-}" ] && break
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$PORT/api/v1/users/101/balance" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/users/101/balance"

@@ -1,0 +1,252 @@
+// The command line. CLI11 is heavy to compile, so it is included here only.
+#include "app/cli.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "app/app.h"
+#include "base/log.h"
+#include "base/money.h"
+#include "features/parser/parser.h"
+#include "infra/http/server.h"
+
+#ifndef LUCAS_VERSION
+#define LUCAS_VERSION "dev"
+#endif
+
+namespace lucas::app {
+namespace {
+
+struct Settings {
+  std::optional<std::string> config_file;
+  std::map<std::string, std::string> values;  // key -> flag value
+  std::vector<std::pair<std::string, CLI::Option*>> options;
+};
+
+void add_setting_flags(CLI::App& cli, Settings& s) {
+  cli.add_option("-c,--config", s.config_file, "TOML configuration file (also LUCAS_CONFIG)")
+      ->check(CLI::ExistingFile);
+  for (const auto& spec : setting_specs()) {
+    std::string names = spec.flag;
+    if (spec.key == "http.port") names += ",-p,--port";
+    if (spec.key == "database.url") names += ",--db";
+    auto* opt =
+        cli.add_option(names, s.values[spec.key],
+                       fmt::format("{} [{}; env {}]", spec.description, spec.key, spec.env));
+    s.options.emplace_back(spec.key, opt);
+  }
+}
+
+Config resolve(const Settings& s) {
+  ConfigSources sources;
+  sources.env = process_env();
+  sources.file = s.config_file;
+  if (!sources.file) {
+    if (auto f = sources.env("LUCAS_CONFIG")) sources.file = *f;
+  }
+  for (const auto& [key, opt] : s.options) {
+    if (opt->count() > 0) sources.flags[key] = s.values.at(key);
+  }
+  return load_config(sources);
+}
+
+int cmd_serve(const Config& config) {
+  App app(config);
+  const auto report = app.migrate();
+  for (const auto& m : report.applied) spdlog::info("migration applied: {}", m);
+  app.outbox->start();
+  http::Router router;
+  app.register_routes(router);
+  http::ServerOptions options;
+  options.host = config.http_host;
+  options.port = static_cast<uint16_t>(config.http_port);
+  options.io_threads = config.http_io_threads;
+  options.worker_threads = config.http_worker_threads;
+  options.max_body_bytes = config.http_max_body_bytes;
+  options.read_timeout_s = config.http_read_timeout_s;
+  options.idle_timeout_s = config.http_idle_timeout_s;
+  options.access_log = config.http_access_log;
+  http::Server server(options, router, app.clock, app.metrics);
+  const uint16_t port = server.start();
+  spdlog::info("lucas {} listening on http://{}:{} (database {})", LUCAS_VERSION, config.http_host,
+               port, app.db->describe());
+  // A machine-readable line for scripts that start lucas on port 0.
+  std::cout << "listening " << port << std::endl;
+  server.run_until_signal();
+  app.outbox->stop();
+  spdlog::info("lucas stopped");
+  return 0;
+}
+
+int cmd_migrate(const Config& config, bool status_only) {
+  App app(config);
+  if (status_only) {
+    const auto pending = store::pending_migrations(*app.db, all_migrations());
+    if (pending.empty()) std::cout << "database is up to date (" << app.db->describe() << ")\n";
+    for (const auto& p : pending) std::cout << "pending: " << p << "\n";
+    return 0;
+  }
+  const auto report = app.migrate();
+  for (const auto& m : report.applied) std::cout << "applied: " << m << "\n";
+  std::cout << fmt::format("{} applied, {} already applied ({})\n", report.applied.size(),
+                           report.already_applied, app.db->describe());
+  return 0;
+}
+
+int cmd_ledger_check(const Config& config) {
+  App app(config);
+  app.migrate();
+  const auto report = app.db->read([&](store::Tx& tx) { return app.ledger->check(tx); });
+  std::cout << fmt::format("accounts {}, transfers {}, entries {}\n", report.accounts,
+                           report.transfers, report.entries);
+  for (const auto& [currency, sum] : report.currency_sums) {
+    std::cout << fmt::format("currency {} sums to {}\n", currency, sum);
+  }
+  for (const auto& p : report.problems) std::cout << "PROBLEM: " << p << "\n";
+  std::cout << (report.ok() ? "ledger OK\n" : "ledger BROKEN\n");
+  return report.ok() ? 0 : 1;
+}
+
+// Reads JSONL records and writes one result line per non-empty input line; a bad line yields an
+// error record, never a crash. Needs no database.
+int cmd_parse(const std::string& input) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input != "-") {
+    file.open(input);
+    if (!file) {
+      std::cerr << "lucas: cannot read " << input << "\n";
+      return 2;
+    }
+    in = &file;
+  }
+  std::ios::sync_with_stdio(false);
+  std::string line;
+  int64_t count = 0;
+  while (std::getline(*in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::cout << parser::parse_jsonl_line(line) << '\n';
+    ++count;
+  }
+  std::cout.flush();
+  std::cerr << "parsed " << count << " records\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"lucas — the Lucas community platform: bank, games, economy and API", "lucas"};
+  cli.require_subcommand(1);
+  Settings settings;
+  add_setting_flags(cli, settings);
+
+  auto* serve = cli.add_subcommand("serve", "run the HTTP API (migrates the database first)");
+  auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations");
+  bool status_only = false;
+  migrate->add_flag("--status", status_only, "list pending migrations without applying them");
+
+  auto* ledger = cli.add_subcommand("ledger", "ledger tools");
+  ledger->require_subcommand(1);
+  auto* check = ledger->add_subcommand("check", "verify every ledger invariant (exit 1 if broken)");
+  auto* grant = ledger->add_subcommand("grant", "credit a user from the admin mint (audited)");
+  int64_t grant_user = 0;
+  std::string grant_amount;
+  std::string grant_currency(ledger::kCoin);
+  std::string grant_key;
+  std::string grant_note;
+  grant->add_option("--user", grant_user, "Telegram id of the user")->required();
+  grant->add_option("--amount", grant_amount, "exact decimal amount, e.g. 12.50")->required();
+  grant->add_option("--currency", grant_currency, "currency code")->capture_default_str();
+  grant->add_option("--key", grant_key, "idempotency key (a repeat moves nothing)")->required();
+  grant->add_option("--note", grant_note, "why");
+
+  auto* user = cli.add_subcommand("user", "user administration");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create or update a user");
+  users::UserUpdate add;
+  std::string add_role;
+  user_add->add_option("--id", add.telegram_id, "Telegram user id")->required();
+  user_add->add_option("--username", add.username, "Telegram username");
+  user_add->add_option("--name", add.display_name, "display name");
+  user_add->add_option("--language", add.language, "Telegram language code (ru, en, ...)");
+  user_add->add_option("--role", add_role, "user, moderator, admin or owner")
+      ->check(CLI::IsMember({"user", "moderator", "admin", "owner"}));
+
+  auto* parse = cli.add_subcommand(
+      "parse", "classify game-bot messages: JSONL {id, text} in, {id, game, kind, events} out");
+  std::string parse_input = "-";
+  parse->add_option("input", parse_input, "JSONL file, or - for standard input")
+      ->capture_default_str();
+
+  auto* version = cli.add_subcommand("version", "print the version");
+
+  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, version}) {
+    sub->fallthrough();
+  }
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return 2;
+  }
+
+  if (version->parsed()) {
+    std::cout << "lucas " << LUCAS_VERSION << "\n";
+    return 0;
+  }
+  if (parse->parsed()) return cmd_parse(parse_input);
+
+  Config config;
+  try {
+    config = resolve(settings);
+  } catch (const ConfigError& e) {
+    std::cerr << "lucas: " << e.what() << "\n";
+    return 2;
+  }
+  setup_logging(config.log_level, config.log_format);
+
+  try {
+    if (serve->parsed()) return cmd_serve(config);
+    if (migrate->parsed()) return cmd_migrate(config, status_only);
+    if (check->parsed()) return cmd_ledger_check(config);
+    if (grant->parsed()) {
+      App app(config);
+      app.migrate();
+      const int scale = app.users->currency_scale(grant_currency);
+      const int64_t amount = parse_amount(grant_amount, scale);
+      const auto t = app.users->grant(0, grant_key, grant_user, amount, grant_currency, grant_note);
+      std::cout << fmt::format("{} transfer {}: {} {} to user {}\n",
+                               t.replayed ? "already done:" : "done:", t.id,
+                               format_amount(amount, scale), grant_currency, grant_user);
+      return 0;
+    }
+    if (user_add->parsed()) {
+      App app(config);
+      app.migrate();
+      auto u = app.users->upsert(add);
+      if (!add_role.empty())
+        u = app.users->set_role(0, u.telegram_id, *users::parse_role(add_role));
+      std::cout << users::to_json(u).dump() << "\n";
+      return 0;
+    }
+  } catch (const Error& e) {
+    std::cerr << "lucas: " << error_code_name(e.code()) << ": " << e.what() << "\n";
+    return e.code() == ErrorCode::kInvalidArgument || e.code() == ErrorCode::kInvalidAmount ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "lucas: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace lucas::app

@@ -1,0 +1,84 @@
+// Plain request/response types and the router. Features see only this header; Beast and Asio stay
+// inside server.cpp so that feature code compiles fast and never touches the network layer.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/error.h"
+
+namespace lucas::http {
+
+struct Request {
+  std::string method;  // upper case: "GET", "POST", ...
+  std::string target;  // raw request target as received ("/api/v1/users/1?x=2")
+  std::string path;    // percent-decoded path without the query
+  std::map<std::string, std::string> query;    // percent-decoded; the last value wins
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::map<std::string, std::string> params;   // path parameters, filled by the router
+  std::string body;
+  std::string remote_addr;
+  std::string request_id;
+
+  // Empty string when absent. `name` must be lower case.
+  std::string header(std::string_view name) const;
+  std::optional<std::string> query_param(std::string_view name) const;
+  // Path parameter as a positive/negative 64-bit integer; INVALID_ARGUMENT (400) otherwise.
+  int64_t int_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response json(int status, const nlohmann::json& body);
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
+  // The ErrorResponse body: {error_code, message, details, retry_after, timestamp}; sets the
+  // matching status and, for retry_after, the Retry-After header.
+  static Response error(const lucas::Error& e, Micros now);
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// Patterns are literal segments and "{name}" segments: "/api/v1/users/{id}/balance".
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler);
+
+  struct Match {
+    const Handler* handler = nullptr;  // null when nothing matched
+    std::string route;                 // the pattern, for metrics and logs
+    std::map<std::string, std::string> params;
+    std::vector<std::string> allowed_methods;  // non-empty when the path matched another method
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+  // Matches and calls the handler, filling req.params. Unknown path -> NOT_FOUND error response,
+  // known path with another method -> METHOD_NOT_ALLOWED with an Allow header; an exception from
+  // the handler becomes an error response (lucas::Error keeps its code; anything else is a
+  // logged INTERNAL_ERROR whose message reveals nothing). `route` receives the matched pattern
+  // (or "unmatched").
+  Response dispatch(Request& req, const Clock& clock, std::string* route = nullptr) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    std::string pattern;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace lucas::http

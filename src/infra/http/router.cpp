@@ -1,0 +1,153 @@
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "infra/http/http.h"
+
+namespace lucas::http {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  size_t start = 1;  // skip the leading '/'
+  while (start <= path.size()) {
+    const size_t end = path.find('/', start);
+    const size_t stop = end == std::string_view::npos ? path.size() : end;
+    out.emplace_back(path.substr(start, stop - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+std::string Request::header(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  auto it = query.find(std::string(name));
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t Request::int_param(std::string_view name) const {
+  auto it = params.find(std::string(name));
+  const std::string v = it == params.end() ? std::string() : it->second;
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "path parameter '" + std::string(name) + "' must be a 64-bit integer",
+                {{"parameter", std::string(name)}, {"value", v.substr(0, 64)}});
+  }
+  return out;
+}
+
+Response Response::json(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Response Response::text(int status, std::string body, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::error(const lucas::Error& e, Micros now) {
+  nlohmann::json body{{"error_code", error_code_name(e.code())},
+                      {"message", e.what()},
+                      {"details", e.details()},
+                      {"retry_after", e.retry_after() ? nlohmann::json(*e.retry_after()) : nullptr},
+                      {"timestamp", format_rfc3339(now)}};
+  Response r = json(http_status(e.code()), body);
+  if (e.retry_after()) r.headers.emplace_back("Retry-After", std::to_string(*e.retry_after()));
+  return r;
+}
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), pattern, std::move(handler)});
+}
+
+Router::Match Router::match(std::string_view method, std::string_view path) const {
+  Match best;
+  int best_literals = -1;
+  const auto segments = split_path(path);
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    int literals = 0;
+    bool ok = true;
+    std::map<std::string, std::string> params;
+    for (size_t i = 0; i < segments.size() && ok; ++i) {
+      if (is_param(route.segments[i])) {
+        if (segments[i].empty()) ok = false;
+        params[route.segments[i].substr(1, route.segments[i].size() - 2)] = segments[i];
+      } else if (route.segments[i] == segments[i]) {
+        ++literals;
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (route.method != method) {
+      best.allowed_methods.push_back(route.method);
+      continue;
+    }
+    if (literals > best_literals) {
+      best_literals = literals;
+      best.handler = &route.handler;
+      best.route = route.pattern;
+      best.params = std::move(params);
+    }
+  }
+  return best;
+}
+
+Response Router::dispatch(Request& req, const Clock& clock, std::string* route) const {
+  Match m = match(req.method, req.path);
+  if (route != nullptr) *route = m.handler ? m.route : "unmatched";
+  try {
+    if (m.handler == nullptr) {
+      if (!m.allowed_methods.empty()) {
+        std::string allow;
+        for (const auto& a : m.allowed_methods) allow += (allow.empty() ? "" : ", ") + a;
+        Response r = Response::error(
+            Error(ErrorCode::kMethodNotAllowed, "method " + req.method + " is not allowed here",
+                  {{"allowed", m.allowed_methods}}),
+            clock.now());
+        r.headers.emplace_back("Allow", allow);
+        return r;
+      }
+      throw Error(ErrorCode::kNotFound, "no such endpoint", {{"path", req.path.substr(0, 200)}});
+    }
+    req.params = std::move(m.params);
+    return (*m.handler)(req);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kStorage || e.code() == ErrorCode::kInternal) {
+      // Never show SQL or internals to clients; the log has them.
+      spdlog::error("request {} {} {}: {}: {}", req.request_id, req.method, req.path,
+                    error_code_name(e.code()), e.what());
+      return Response::error(Error(e.code(), "internal error; quote request id " + req.request_id),
+                             clock.now());
+    }
+    return Response::error(e, clock.now());
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+    return Response::error(
+        Error(ErrorCode::kInternal, "internal error; quote request id " + req.request_id),
+        clock.now());
+  }
+}
+
+}  // namespace lucas::http

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# End to end: drives the real `lucas` binary — CLI, configuration errors, `lucas serve` over HTTP,
+# error bodies for bad input — on a fresh SQLite data directory.
+# Usage: serve_e2e.sh PATH/TO/lucas
+set -uo pipefail
+LUCAS=${1:?usage: serve_e2e.sh PATH/TO/lucas}
+TMP=$(mktemp -d /tmp/lucas-e2e-XXXXXX)
+SERVER_PID=""
+passed=0
+failed=0
+
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   - $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL - $1"; }
+expect_eq() {  # name actual expected
+  if [ "$2" == "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi
+}
+expect_contains() {  # name haystack needle
+  if [[ "$2" == *"$3"* ]]; then ok "$1"; else bad "$1: '$3' not in: ${2:0:300}"; fi
+}
+
+export LUCAS_DATA_DIR="$TMP/data"
+export LUCAS_LOG_LEVEL=warn
+
+# --- CLI and configuration
+out=$("$LUCAS" version); expect_contains "version prints" "$out" "lucas "
+"$LUCAS" --help >/dev/null; expect_eq "--help exits 0" "$?" "0"
+"$LUCAS" ledger --help >/dev/null; expect_eq "ledger --help exits 0" "$?" "0"
+err=$(LUCAS_HTTP_PORT=abc "$LUCAS" migrate 2>&1); rc=$?
+expect_eq "bad env value exits 2" "$rc" "2"
+expect_contains "bad env value names the setting" "$err" "http.port"
+expect_contains "bad env value names the accepted values" "$err" "an integer from 0 to 65535"
+err=$("$LUCAS" migrate --log-level loud 2>&1); rc=$?
+expect_eq "bad flag value exits 2" "$rc" "2"
+expect_contains "bad flag value lists the choices" "$err" "trace, debug, info, warn, error or off"
+printf '[http]\nport = 8081\nbogus = 1\n' > "$TMP/bad.toml"
+err=$("$LUCAS" migrate --config "$TMP/bad.toml" 2>&1); rc=$?
+expect_eq "unknown file setting exits 2" "$rc" "2"
+expect_contains "unknown file setting is named" "$err" "http.bogus"
+"$LUCAS" frobnicate >/dev/null 2>&1; expect_eq "unknown command exits 2" "$?" "2"
+
+out=$("$LUCAS" migrate); expect_contains "migrate applies" "$out" "applied: ledger/1"
+out=$("$LUCAS" migrate); expect_contains "migrate is idempotent" "$out" "0 applied"
+out=$("$LUCAS" user add --id 101 --username @alice --name "Алиса" --language ru)
+expect_eq "user add" "$(echo "$out" | jq -r .username)" "alice"
+"$LUCAS" user add --id 102 --name Bob --language en-GB --role admin >/dev/null
+out=$("$LUCAS" ledger grant --user 101 --amount 12.34 --key e2e-grant-1 --note welcome)
+expect_contains "grant" "$out" "done: transfer"
+out=$("$LUCAS" ledger grant --user 101 --amount 12.34 --key e2e-grant-1 --note welcome)
+expect_contains "repeated grant moves nothing" "$out" "already done"
+err=$("$LUCAS" ledger grant --user 101 --amount 1.234 --key e2e-grant-2 2>&1); rc=$?
+expect_eq "grant with 3 decimals exits 2" "$rc" "2"
+expect_contains "grant with 3 decimals explains" "$err" "INVALID_AMOUNT"
+err=$("$LUCAS" ledger grant --user 999 --amount 1 --key e2e-grant-3 2>&1); rc=$?
+expect_eq "grant to unknown user fails" "$rc" "1"
+out=$("$LUCAS" ledger check); rc=$?
+expect_eq "ledger check exits 0" "$rc" "0"
+expect_contains "ledger check says OK" "$out" "ledger OK"
+
+# --- the server
+"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve.out" 2> "$TMP/serve.err" &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 100); do
+  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$TMP/serve.out")
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+if [ -z "$PORT" ]; then
+  bad "server started"; cat "$TMP/serve.err"; echo "$passed passed, $failed failed"; exit 1
+fi
+ok "server started on port $PORT"
+BASE="http://127.0.0.1:$PORT"
+
+get() {  # path -> "STATUS BODY"
+  curl -s -o "$TMP/body" -w '%{http_code}' "$@"
+}
+
+expect_eq "healthz" "$(get "$BASE/healthz")" "200"
+expect_eq "readyz" "$(get "$BASE/readyz")" "200"
+expect_eq "get user" "$(get "$BASE/api/v1/users/101")" "200"
+expect_eq "user display name" "$(jq -r .display_name "$TMP/body")" "Алиса"
+expect_eq "user role" "$(jq -r .role "$TMP/body")" "user"
+get "$BASE/api/v1/users/102" >/dev/null
+expect_eq "english user keeps en" "$(jq -r .language "$TMP/body")" "en"
+expect_eq "admin role" "$(jq -r .role "$TMP/body")" "admin"
+expect_eq "balance" "$(get "$BASE/api/v1/users/101/balance")" "200"
+expect_eq "balance is an exact decimal string" "$(jq -c .balance "$TMP/body")" '{"amount":"12.34","currency":"COIN"}'
+expect_eq "zero balance" "$(get "$BASE/api/v1/users/102/balance")" "200"
+expect_eq "zero balance amount" "$(jq -r .balance.amount "$TMP/body")" "0.00"
+expect_eq "transactions" "$(get "$BASE/api/v1/users/101/transactions")" "200"
+expect_eq "one transaction" "$(jq '.items | length' "$TMP/body")" "1"
+expect_eq "transaction amount" "$(jq -r '.items[0].amount.amount' "$TMP/body")" "12.34"
+expect_eq "transaction reason" "$(jq -r '.items[0].reason' "$TMP/body")" "admin.grant"
+expect_eq "no next page" "$(jq -r '.next_cursor' "$TMP/body")" "null"
+
+# --- errors
+expect_eq "unknown user is 404" "$(get "$BASE/api/v1/users/424242")" "404"
+expect_eq "error body fields" "$(jq -r '[has("error_code"), has("message"), has("details"), has("retry_after"), has("timestamp")] | all' "$TMP/body")" "true"
+expect_eq "error code" "$(jq -r .error_code "$TMP/body")" "NOT_FOUND"
+expect_eq "non-numeric id is 400" "$(get "$BASE/api/v1/users/abc")" "400"
+expect_eq "non-numeric id code" "$(jq -r .error_code "$TMP/body")" "INVALID_ARGUMENT"
+expect_eq "negative id is 400" "$(get "$BASE/api/v1/users/-5/balance")" "400"
+expect_eq "huge id is 400" "$(get "$BASE/api/v1/users/99999999999999999999999")" "400"
+expect_eq "bad limit is 400" "$(get "$BASE/api/v1/users/101/transactions?limit=0")" "400"
+expect_eq "bad cursor is 400" "$(get "$BASE/api/v1/users/101/transactions?cursor=%21%21")" "400"
+expect_eq "unknown currency is 404" "$(get "$BASE/api/v1/users/101/balance?currency=NOPE")" "404"
+expect_eq "unknown route is 404" "$(get "$BASE/api/v1/nothing")" "404"
+expect_eq "wrong method is 405" "$(get -X DELETE "$BASE/api/v1/users/101")" "405"
+head -c 2000000 /dev/zero > "$TMP/big"
+expect_eq "oversized body is 413" "$(get -X POST --data-binary @"$TMP/big" "$BASE/api/v1/users/101")" "413"
+raw=$(printf 'THIS IS NOT HTTP\r\n\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat >&3; cat <&3")
+expect_contains "garbage request gets 400" "$raw" "400"
+expect_eq "request id echoed" "$(curl -s -D - -o /dev/null -H 'X-Request-Id: e2e-abc' "$BASE/healthz" | tr -d '\r' | sed -n 's/^[Xx]-[Rr]equest-[Ii]d: //p')" "e2e-abc"
+
+# --- metrics
+get "$BASE/metrics" >/dev/null
+metrics=$(cat "$TMP/body")
+expect_contains "metrics: request counter" "$metrics" 'lucas_http_requests_total{'
+expect_contains "metrics: latency histogram" "$metrics" 'lucas_http_request_duration_seconds_bucket{'
+expect_contains "metrics: route label, not raw path" "$metrics" 'route="/api/v1/users/{id}"'
+
+# --- still alive after all that, and stops cleanly
+expect_eq "alive after bad input" "$(get "$BASE/healthz")" "200"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"; rc=$?
+SERVER_PID=""
+expect_eq "SIGTERM stops cleanly" "$rc" "0"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
