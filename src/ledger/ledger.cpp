@@ -182,49 +182,66 @@ Transfer Ledger::apply(store::Tx& tx, const TransferRequest& req, std::string_vi
 
   const std::string hash = request_hash(req, kind);
   const Micros now = clock_.now();
-  Transfer result = tx.savepoint([&] {
-    auto id = sql::insert_transfer(tx, req, kind, hash, now);
-    if (!id) {
-      auto stored = sql::load_transfer_by_key(tx, req.idempotency_key);
-      require(stored.has_value(), ErrorCode::kInternal, "idempotency key vanished");
-      require(stored->request_hash == hash, ErrorCode::kIdempotencyConflict,
-              "idempotency key '" + req.idempotency_key + "' was used for a different request",
-              {{"idempotency_key", req.idempotency_key}, {"transfer_id", stored->transfer.id}});
-      stored->transfer.replayed = true;
-      return stored->transfer;
-    }
-    Transfer t{*id,        req.idempotency_key, req.currency, std::string(kind),
-               req.reason, req.metadata,        now,          {},
-               false};
-    std::vector<Leg> legs = req.legs;
-    std::sort(legs.begin(), legs.end(),
-              [](const Leg& a, const Leg& b) { return a.account < b.account; });
-    for (const auto& leg : legs) {
-      auto applied = sql::apply_leg(tx, leg.account, req.currency, leg.amount);
-      if (!applied) {
-        auto acc = sql::load_account(tx, leg.account);
-        require(acc.has_value(), ErrorCode::kNotFound,
-                "account " + std::to_string(leg.account) + " not found",
-                {{"account", leg.account}});
-        throw Error(ErrorCode::kInvalidArgument,
-                    "account " + std::to_string(leg.account) + " holds " + acc->currency +
-                        ", not " + req.currency,
-                    {{"account", leg.account}, {"currency", acc->currency}});
-      }
-      if (applied->balance < 0 && !applied->allow_negative) {
+  // A repeat returns what the first request did, whatever the balances are now.
+  auto replay = [&]() -> std::optional<Transfer> {
+    auto stored = sql::load_transfer_by_key(tx, req.idempotency_key);
+    if (!stored) return std::nullopt;
+    require(stored->request_hash == hash, ErrorCode::kIdempotencyConflict,
+            "idempotency key '" + req.idempotency_key + "' was used for a different request",
+            {{"idempotency_key", req.idempotency_key}, {"transfer_id", stored->transfer.id}});
+    stored->transfer.replayed = true;
+    return stored->transfer;
+  };
+
+  // Validate everything before writing anything: then a refusal leaves the caller's transaction
+  // exactly as it was, with no savepoint needed.
+  std::vector<Leg> legs = req.legs;
+  std::sort(legs.begin(), legs.end(),
+            [](const Leg& a, const Leg& b) { return a.account < b.account; });
+  std::vector<AccountId> ids;
+  for (const auto& leg : legs) ids.push_back(leg.account);
+  std::vector<Entry> entries;
+  try {
+    const auto accounts = sql::lock_accounts(tx, ids);
+    for (const Leg& leg : legs) {
+      auto acc = std::find_if(accounts.begin(), accounts.end(),
+                              [&](const Account& a) { return a.id == leg.account; });
+      require(acc != accounts.end(), ErrorCode::kNotFound,
+              "account " + std::to_string(leg.account) + " not found", {{"account", leg.account}});
+      require(acc->currency == req.currency, ErrorCode::kInvalidArgument,
+              "account " + std::to_string(leg.account) + " holds " + acc->currency + ", not " +
+                  req.currency,
+              {{"account", leg.account}, {"currency", acc->currency}});
+      const int64_t after = checked_add(acc->balance, leg.amount);
+      if (after < 0 && !acc->allow_negative) {
         throw Error(ErrorCode::kInsufficientFunds,
                     "insufficient funds in account " + std::to_string(leg.account),
                     {{"account", leg.account},
-                     {"balance", checked_sub(applied->balance, leg.amount)},
+                     {"balance", acc->balance},
                      {"requested", checked_neg(leg.amount)}});
       }
-      Entry e{0, leg.account, leg.amount, applied->balance};
-      e.id = sql::insert_entry(tx, t.id, e);
-      t.entries.push_back(e);
+      entries.push_back(Entry{0, leg.account, leg.amount, after});
     }
-    publish(tx, t);
-    return t;
-  });
+  } catch (const Error&) {
+    if (auto t = replay()) return *t;
+    throw;
+  }
+
+  auto id = sql::insert_transfer(tx, req, kind, hash, now);
+  if (!id) {
+    // A repeat: nothing has been written; return what the first request did.
+    auto t = replay();
+    require(t.has_value(), ErrorCode::kInternal, "idempotency key vanished");
+    return *t;
+  }
+  // From here on nothing can be refused; only a database failure can interrupt, and that aborts
+  // the caller's transaction anyway.
+  sql::set_balances(tx, entries);
+  sql::insert_entries(tx, *id, entries);
+  Transfer result{*id,        req.idempotency_key, req.currency, std::string(kind),
+                  req.reason, req.metadata,        now,          std::move(entries),
+                  false};
+  publish(tx, result);
   if (metrics_ != nullptr && !result.replayed) {
     auto* counter = &metrics_->counter("lucas_ledger_transfers_total", "Ledger transfers committed",
                                        {{"kind", result.kind}});
@@ -319,13 +336,11 @@ Transfer Ledger::post(store::Tx& tx, std::string key, int64_t hold_id,
                       std::move(reason),
                       {{"hold", hold_id}}};
   for (const auto& [account, amount] : credit) req.legs.push_back({account, amount});
-  return tx.savepoint([&] {
-    Transfer t = apply(tx, req, "post");
-    require(!t.replayed, ErrorCode::kIdempotencyConflict,
-            "idempotency key '" + t.idempotency_key + "' was used for another transfer");
-    sql::resolve_hold(tx, hold_id, "posted", t.id, clock_.now());
-    return t;
-  });
+  Transfer t = apply(tx, req, "post");
+  require(!t.replayed, ErrorCode::kIdempotencyConflict,
+          "idempotency key '" + t.idempotency_key + "' was used for another transfer");
+  sql::resolve_hold(tx, hold_id, "posted", t.id, clock_.now());
+  return t;
 }
 
 Transfer Ledger::void_hold(store::Tx& tx, std::string key, int64_t hold_id, std::string reason) {
@@ -338,13 +353,11 @@ Transfer Ledger::void_hold(store::Tx& tx, std::string key, int64_t hold_id, std:
                       {{h->escrow, checked_neg(h->amount)}, {h->source, h->amount}},
                       std::move(reason),
                       {{"hold", hold_id}}};
-  return tx.savepoint([&] {
-    Transfer t = apply(tx, req, "void");
-    require(!t.replayed, ErrorCode::kIdempotencyConflict,
-            "idempotency key '" + t.idempotency_key + "' was used for another transfer");
-    sql::resolve_hold(tx, hold_id, "voided", t.id, clock_.now());
-    return t;
-  });
+  Transfer t = apply(tx, req, "void");
+  require(!t.replayed, ErrorCode::kIdempotencyConflict,
+          "idempotency key '" + t.idempotency_key + "' was used for another transfer");
+  sql::resolve_hold(tx, hold_id, "voided", t.id, clock_.now());
+  return t;
 }
 
 HistoryPage Ledger::history(store::Tx& tx, AccountId account,

@@ -132,10 +132,10 @@ class Ledger {
                            bool allow_negative = false);
   Account account(store::Tx& tx, AccountId id);  // NOT_FOUND when unknown
 
-  // Moves money atomically: either every leg is applied or none is (a savepoint keeps the
-  // caller's transaction usable after a refusal). Errors: INVALID_ARGUMENT, INVALID_AMOUNT,
-  // NOT_FOUND (account), INSUFFICIENT_FUNDS, AMOUNT_OVERFLOW, IDEMPOTENCY_CONFLICT (same key,
-  // different request).
+  // Moves money atomically: every check (accounts, currency, funds, overflow, idempotency) runs
+  // before the first write, so a refusal leaves the caller's transaction untouched and usable.
+  // Errors: INVALID_ARGUMENT, INVALID_AMOUNT, NOT_FOUND (account), INSUFFICIENT_FUNDS,
+  // AMOUNT_OVERFLOW, IDEMPOTENCY_CONFLICT (same key, different request).
   Transfer transfer(store::Tx& tx, const TransferRequest& req);
   // Two-leg convenience.
   Transfer move(store::Tx& tx, std::string key, AccountId from, AccountId to, int64_t amount,

@@ -94,28 +94,64 @@ std::optional<StoredTransfer> load_transfer_by_key(store::Tx& tx, const std::str
   return st;
 }
 
-std::optional<Applied> apply_leg(store::Tx& tx, AccountId account, std::string_view currency,
-                                 int64_t amount) {
-  // On PostgreSQL the UPDATE takes the row lock (callers apply legs in account-id order, so
-  // concurrent transfers cannot deadlock) and bigint overflow raises 22003; on SQLite overflow
-  // turns the sum into a REAL, which Row::i64 refuses. Either way the savepoint undoes it.
-  auto r = tx.exec(
-      "UPDATE accounts SET balance = balance + $1 WHERE id = $2 AND currency = $3"
-      " RETURNING balance, allow_negative",
-      {Value{amount}, Value{account}, Value{std::string(currency)}});
-  if (r.empty()) return std::nullopt;
-  const auto& row = r.one();
-  return Applied{row.i64(0), row.i64(1) != 0};
+namespace {
+std::string placeholders(size_t first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out += (i ? ", $" : "$") + std::to_string(first + i);
+  return out;
+}
+}  // namespace
+
+std::vector<Account> lock_accounts(store::Tx& tx, const std::vector<AccountId>& sorted_ids) {
+  std::vector<Value> params(sorted_ids.begin(), sorted_ids.end());
+  // FOR UPDATE locks rows in ORDER BY order (PostgreSQL sorts below the row-locking step).
+  const std::string q = fmt::format(
+      "SELECT id, kind, owner_id, role, currency, balance, allow_negative FROM accounts"
+      " WHERE id IN ({}) ORDER BY id{}",
+      placeholders(1, params.size()), tx.for_update());
+  std::vector<Account> out;
+  for (const auto& row : tx.exec(q, params).rows) {
+    out.push_back(Account{row.i64(0), row.str(1), row.i64(2), row.str(3), row.str(4), row.i64(5),
+                          row.i64(6) != 0});
+  }
+  return out;
 }
 
-int64_t insert_entry(store::Tx& tx, int64_t transfer_id, const Entry& e) {
-  return tx
-      .exec(
-          "INSERT INTO entries (transfer_id, account_id, amount, balance_after)"
-          " VALUES ($1, $2, $3, $4) RETURNING id",
-          {Value{transfer_id}, Value{e.account}, Value{e.amount}, Value{e.balance_after}})
-      .one()
-      .i64(0);
+void set_balances(store::Tx& tx, const std::vector<Entry>& entries) {
+  std::vector<Value> params;
+  std::string cases;
+  std::string ids;
+  for (const auto& e : entries) {
+    params.emplace_back(e.account);
+    params.emplace_back(e.balance_after);
+    const size_t n = params.size();
+    cases += fmt::format(" WHEN ${} THEN CAST(${} AS BIGINT)", n - 1, n);
+    ids += fmt::format("{}${}", ids.empty() ? "" : ", ", n - 1);
+  }
+  tx.exec(fmt::format("UPDATE accounts SET balance = CASE id{} END WHERE id IN ({})", cases, ids),
+          params);
+}
+
+void insert_entries(store::Tx& tx, int64_t transfer_id, std::vector<Entry>& entries) {
+  std::vector<Value> params{Value{transfer_id}};
+  std::string values;
+  for (const auto& e : entries) {
+    params.emplace_back(e.account);
+    params.emplace_back(e.amount);
+    params.emplace_back(e.balance_after);
+    const size_t n = params.size();
+    values += fmt::format("{}($1, ${}, ${}, ${})", values.empty() ? "" : ", ", n - 2, n - 1, n);
+  }
+  const auto r =
+      tx.exec("INSERT INTO entries (transfer_id, account_id, amount, balance_after) VALUES " +
+                  values + " RETURNING id, account_id",
+              params);
+  // RETURNING order is not guaranteed: match ids by account (distinct within a transfer).
+  for (const auto& row : r.rows) {
+    for (auto& e : entries) {
+      if (e.account == row.i64(1)) e.id = row.i64(0);
+    }
+  }
 }
 
 int64_t insert_hold(store::Tx& tx, const Hold& h, Micros now) {

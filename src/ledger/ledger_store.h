@@ -29,15 +29,13 @@ struct StoredTransfer {
 };
 std::optional<StoredTransfer> load_transfer_by_key(store::Tx& tx, const std::string& key);
 
-// Adds `amount` to the balance; returns {new balance, allow_negative} or nothing when the account
-// does not exist in that currency.
-struct Applied {
-  int64_t balance;
-  bool allow_negative;
-};
-std::optional<Applied> apply_leg(store::Tx& tx, AccountId account, std::string_view currency,
-                                 int64_t amount);
-int64_t insert_entry(store::Tx& tx, int64_t transfer_id, const Entry& e);
+// Reads the accounts (ids sorted ascending) and, on PostgreSQL, locks them in that order, so
+// concurrent transfers cannot deadlock. Missing ids are simply absent from the result.
+std::vector<Account> lock_accounts(store::Tx& tx, const std::vector<AccountId>& sorted_ids);
+// Sets the balances computed by the caller (one statement).
+void set_balances(store::Tx& tx, const std::vector<Entry>& entries);
+// Inserts the journal entries (one statement) and fills in their ids.
+void insert_entries(store::Tx& tx, int64_t transfer_id, std::vector<Entry>& entries);
 
 int64_t insert_hold(store::Tx& tx, const Hold& h, Micros now);
 std::optional<Hold> load_hold(store::Tx& tx, int64_t id, bool lock);

@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kUsers = 5;
 
-enum class OpKind { kMint, kTransfer, kHold, kPost, kVoid, kRepeatLast };
+enum class OpKind { kMint, kTransfer, kBoundary, kHold, kPost, kVoid, kRepeatLast };
 
 struct Op {
   OpKind kind;
@@ -31,8 +31,8 @@ struct Op {
 rc::Gen<Op> gen_op() {
   return rc::gen::build<Op>(
       rc::gen::set(&Op::kind, rc::gen::element(OpKind::kMint, OpKind::kTransfer, OpKind::kTransfer,
-                                               OpKind::kHold, OpKind::kPost, OpKind::kVoid,
-                                               OpKind::kRepeatLast)),
+                                               OpKind::kBoundary, OpKind::kHold, OpKind::kPost,
+                                               OpKind::kVoid, OpKind::kRepeatLast)),
       rc::gen::set(&Op::from, rc::gen::inRange(0, kUsers)),
       rc::gen::set(&Op::to, rc::gen::inRange(0, kUsers)),
       rc::gen::set(&Op::amount, rc::gen::inRange<int64_t>(1, 5'000)),
@@ -98,7 +98,15 @@ void run_sequence(testing::LedgerWorld& w, int64_t user_base, const std::string&
   std::function<Outcome()> last;  // re-runs the previous call with the same key
 
   int serial = 0;
-  for (const Op& op : ops) {
+  for (Op op : ops) {
+    if (op.kind == OpKind::kBoundary) {
+      // Exactly the balance (must pass) or one minor unit more (must be refused): the edge where
+      // an off-by-one in the funds check would show.
+      op.kind = OpKind::kTransfer;
+      op.amount = model[static_cast<size_t>(op.from)] + (op.amount % 2);
+      op.key = 100 + ++serial;  // fresh key
+      if (op.amount == 0) op.amount = 1;
+    }
     const std::string key = prefix + "k" + std::to_string(op.key);
     Outcome expected = Outcome::kDone;
     std::function<Outcome()> call;
@@ -219,6 +227,8 @@ void run_sequence(testing::LedgerWorld& w, int64_t user_base, const std::string&
         };
         break;
       }
+      case OpKind::kBoundary:
+        continue;  // rewritten into a transfer above
       case OpKind::kRepeatLast: {
         if (!last) continue;
         const Outcome got = last();
