@@ -1,0 +1,44 @@
+// Rule-based classification and extraction of game-bot messages, from the text alone.
+// Labels follow ../shared/data/game_messages/README.md: game, kind and currency events.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lucas::parser {
+
+struct Event {
+  std::optional<std::string> player;  // as shown, ordinary whitespace trimmed; null: nobody named
+  std::optional<std::string> amount;  // normalised decimal ("3000", "-1", "1.7"); null for a win
+  std::string currency;               // points, orbs, coins, karma, money, gems, crystals, ...
+  std::string type;                   // accrual, balance, win
+};
+
+struct ParseResult {
+  std::string game;  // gd_cards, shmalala, true_mafia, bunker_rp, gusya_cards, other
+  std::string kind;  // card_drop, chest, orb_sale, profile, fishing, karma_like, ... , none
+  std::vector<Event> events;
+};
+
+// Never throws, whatever the input (invalid UTF-8 included).
+ParseResult parse_text(std::string_view text);
+
+// A key for matching names: NFKC case-folded, invisible and filler characters (zero-width, Hangul
+// fillers, U+FFFD, variation selectors) removed, whitespace collapsed and trimmed.
+std::string normalize_name(std::string_view name);
+
+nlohmann::json to_json(const ParseResult& r);
+
+// One JSONL record {"id", "text", ...} in, one line {"id", "game", "kind", "events"} out; a bad
+// record gives {"id", "error": {"code", "message"}}. Never throws.
+std::string parse_jsonl_line(std::string_view line);
+
+// Why a message credits nothing: "cooldown", "top_list", "not_a_game_message", "no_currency",
+// or "" when it has events.
+std::string_view no_event_reason(const ParseResult& r);
+
+}  // namespace lucas::parser
