@@ -1,12 +1,17 @@
 #include "app/app.h"
 
+#include "base/i18n.h"
+#include "base/ids.h"
 #include "features/parser/parser.h"
+
+#include <thread>
 #include "features/users/users_http.h"
 
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), ledger::migrations(), users::migrations(), bank::migrations()};
+  return {events::migrations(), telegram::migrations(), ledger::migrations(), users::migrations(),
+          bank::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -18,6 +23,69 @@ App::App(const Config& c) : config(c) {
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name);
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name);
+  if (!config.telegram_token.empty() && config.telegram_mode != "off") {
+    bot_api =
+        std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
+    sender = std::make_unique<telegram::Sender>(*bot_api, clock);
+    bank::BotOptions bot_options{config.telegram_bot_username, bank::default_game_bots()};
+    for (size_t start = 0; start < config.telegram_game_bots.size();) {
+      const size_t comma = config.telegram_game_bots.find(',', start);
+      const std::string pair = config.telegram_game_bots.substr(start, comma - start);
+      const size_t eq = pair.find('=');
+      bot_options.game_bots[pair.substr(0, eq)] = pair.substr(eq + 1);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
+    updates =
+        std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
+          for (auto& r : bank_bot->handle(u)) {
+            sender->enqueue(telegram::Outgoing{r.chat_id, r.text, r.reply_to_message_id, 0});
+          }
+        });
+    if (config.telegram_mode == "poll") {
+      poll_api = std::make_unique<telegram::HttpBotApi>(config.telegram_api_url,
+                                                        config.telegram_token, 40);
+      poller = std::make_unique<telegram::Poller>(*poll_api, *updates);
+    }
+  }
+}
+
+std::string App::webhook_path() const {
+  return "/telegram/webhook/" + sha256_hex("lucas-webhook:" + config.telegram_token).substr(0, 32);
+}
+
+void App::start_background() {
+  outbox->start();
+  if (!telegram_enabled()) return;
+  sender->start();
+  updates->start();
+  if (poller) {
+    // Polling and a webhook exclude each other at Telegram.
+    bot_api->call("deleteWebhook", {{"drop_pending_updates", false}});
+    poller->start(10);
+  }
+  // The command menu in both languages (Russian is the default list).
+  std::thread([api = bot_api.get()] {
+    const auto commands = [](const std::string& lang) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const char* c :
+           {"start", "help", "balance", "history", "profile", "link", "parse", "ping"}) {
+        list.push_back(
+            {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
+      }
+      return list;
+    };
+    api->call("setMyCommands", {{"commands", commands("ru")}});
+    api->call("setMyCommands", {{"commands", commands("en")}, {"language_code", "en"}});
+  }).detach();
+}
+
+void App::stop_background() {
+  if (poller) poller->stop();
+  if (updates) updates->stop();
+  if (sender) sender->stop();
+  outbox->stop();
 }
 
 store::MigrationReport App::migrate() {
@@ -38,6 +106,24 @@ void App::register_routes(http::Router& router) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   users::register_http(router, *users);
+  if (telegram_enabled() && config.telegram_mode == "webhook") {
+    router.add("POST", webhook_path(), [this](const http::Request& req) {
+      // Constant-time comparison of the secret header.
+      const std::string got = req.header("x-telegram-bot-api-secret-token");
+      const std::string& want = config.telegram_webhook_secret;
+      unsigned diff = got.size() == want.size() ? 0 : 1;
+      for (size_t i = 0; i < got.size() && i < want.size(); ++i) {
+        diff |= static_cast<unsigned>(got[i] ^ want[i]);
+      }
+      if (want.empty() || diff != 0) {
+        throw Error(ErrorCode::kUnauthorized, "bad webhook secret");
+      }
+      const auto body = nlohmann::json::parse(req.body, nullptr, false);
+      if (body.is_discarded()) throw Error(ErrorCode::kInvalidArgument, "the body is not JSON");
+      updates->accept(body);  // queued; handled on the update worker
+      return http::Response::json(200, {{"ok", true}});
+    });
+  }
 }
 
 }  // namespace lucas::app

@@ -7,11 +7,14 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "features/bank/bank.h"
+#include "features/bank/bank_bot.h"
 #include "features/users/users.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/telegram/sender.h"
+#include "infra/telegram/updates.h"
 #include "infra/telemetry/metrics.h"
 #include "ledger/ledger.h"
 
@@ -32,7 +35,21 @@ struct App {
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<bank::BankService> bank;
 
+  // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
+  std::unique_ptr<telegram::BotApi> bot_api;
+  std::unique_ptr<telegram::Sender> sender;
+  std::unique_ptr<bank::BankBot> bank_bot;
+  std::unique_ptr<telegram::UpdateQueue> updates;
+  std::unique_ptr<telegram::BotApi> poll_api;
+  std::unique_ptr<telegram::Poller> poller;
+  bool telegram_enabled() const { return bot_api != nullptr; }
+  // The secret webhook path, derived from the token: /telegram/webhook/<32 hex>.
+  std::string webhook_path() const;
+
   store::MigrationReport migrate();
+  // Outbox dispatcher, Telegram sender, update worker and (poll mode) the poller.
+  void start_background();
+  void stop_background();
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
 };

@@ -58,7 +58,7 @@ int cmd_serve(const Config& config) {
   App app(config);
   const auto report = app.migrate();
   for (const auto& m : report.applied) spdlog::info("migration applied: {}", m);
-  app.outbox->start();
+  app.start_background();
   http::Router router;
   app.register_routes(router);
   http::ServerOptions options;
@@ -76,8 +76,11 @@ int cmd_serve(const Config& config) {
                port, app.db->describe());
   // A machine-readable line for scripts that start lucas on port 0.
   std::cout << "listening " << port << std::endl;
+  if (app.telegram_enabled()) {
+    spdlog::info("telegram bot @{} in {} mode", config.telegram_bot_username, config.telegram_mode);
+  }
   server.run_until_signal();
-  app.outbox->stop();
+  app.stop_background();
   spdlog::info("lucas stopped");
   return 0;
 }
@@ -153,7 +156,8 @@ int run_cli(int argc, char** argv) {
   auto* ledger = cli.add_subcommand("ledger", "ledger tools");
   ledger->require_subcommand(1);
   auto* check = ledger->add_subcommand("check", "verify every ledger invariant (exit 1 if broken)");
-  auto* grant = ledger->add_subcommand("grant", "credit a user from the admin mint (audited)");
+  auto* grant = ledger->add_subcommand(
+      "grant", "credit (or, with a negative amount, debit) a user through the admin mint");
   int64_t grant_user = 0;
   std::string grant_amount;
   std::string grant_currency(ledger::kCoin);
@@ -183,9 +187,24 @@ int run_cli(int argc, char** argv) {
   parse->add_option("input", parse_input, "JSONL file, or - for standard input")
       ->capture_default_str();
 
+  bool telegram_poll = false;
+  serve->add_flag("--telegram-poll", telegram_poll,
+                  "receive Telegram updates by long polling instead of a webhook");
+
+  auto* bot = cli.add_subcommand("bot", "Telegram bot administration");
+  bot->require_subcommand(1);
+  auto* set_webhook =
+      bot->add_subcommand("set-webhook", "point Telegram at URL (our public base URL)");
+  std::string webhook_base;
+  set_webhook
+      ->add_option("url", webhook_base, "public https base URL, e.g. https://bank.example.org")
+      ->required();
+  auto* delete_webhook = bot->add_subcommand("delete-webhook", "stop webhook delivery");
+
   auto* version = cli.add_subcommand("version", "print the version");
 
-  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, version}) {
+  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
+                    delete_webhook, version}) {
     sub->fallthrough();
   }
 
@@ -209,6 +228,7 @@ int run_cli(int argc, char** argv) {
   Config config;
   try {
     config = resolve(settings);
+    if (telegram_poll) config.telegram_mode = "poll";
   } catch (const ConfigError& e) {
     std::cerr << "lucas: " << e.what() << "\n";
     return 2;
@@ -224,10 +244,42 @@ int run_cli(int argc, char** argv) {
       app.migrate();
       const int scale = app.users->currency_scale(grant_currency);
       const int64_t amount = parse_amount(grant_amount, scale);
-      const auto t = app.users->grant(0, grant_key, grant_user, amount, grant_currency, grant_note);
+      const auto t =
+          app.users->adjust(0, grant_key, grant_user, amount, grant_currency, grant_note);
       std::cout << fmt::format("{} transfer {}: {} {} to user {}\n",
                                t.replayed ? "already done:" : "done:", t.id,
                                format_amount(amount, scale), grant_currency, grant_user);
+      return 0;
+    }
+    if (set_webhook->parsed() || delete_webhook->parsed()) {
+      if (config.telegram_token.empty()) {
+        std::cerr << "lucas: telegram.token is not set (LUCAS_TELEGRAM_TOKEN)\n";
+        return 2;
+      }
+      App app(config);
+      telegram::ApiResult r;
+      if (set_webhook->parsed()) {
+        if (webhook_base.rfind("https://", 0) != 0) {
+          std::cerr << "lucas: the webhook URL must start with https://\n";
+          return 2;
+        }
+        if (config.telegram_webhook_secret.empty()) {
+          std::cerr
+              << "lucas: telegram.webhook_secret is not set (LUCAS_TELEGRAM_WEBHOOK_SECRET)\n";
+          return 2;
+        }
+        while (!webhook_base.empty() && webhook_base.back() == '/') webhook_base.pop_back();
+        r = app.bot_api->call("setWebhook", {{"url", webhook_base + app.webhook_path()},
+                                             {"secret_token", config.telegram_webhook_secret},
+                                             {"allowed_updates", {"message", "edited_message"}}});
+      } else {
+        r = app.bot_api->call("deleteWebhook", {{"drop_pending_updates", false}});
+      }
+      if (!r.ok) {
+        std::cerr << "lucas: Telegram refused: " << r.error_code << " " << r.description << "\n";
+        return 1;
+      }
+      std::cout << "ok\n";
       return 0;
     }
     if (user_add->parsed()) {

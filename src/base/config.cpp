@@ -115,6 +115,62 @@ std::vector<SettingSpec> make_specs() {
                            [](Config& c, const std::string& v) {
                              c.log_format = one_of(v, {"text", "json"});
                            }));
+  s.push_back(
+      text_setting("telegram.token", "Telegram bot token (secret; enables the bot)",
+                   "a bot token such as 123456:ABC-def", [](Config& c, const std::string& v) {
+                     const size_t colon = v.find(':');
+                     if (!v.empty() &&
+                         (colon == std::string::npos || colon == 0 ||
+                          v.substr(0, colon).find_first_not_of("0123456789") != std::string::npos ||
+                          colon + 1 >= v.size())) {
+                       throw std::invalid_argument("token");  // never echo the secret
+                     }
+                     c.telegram_token = v;
+                   }));
+  s.push_back(text_setting("telegram.api_url",
+                           "Bot API base URL (real API, local server, emulator)",
+                           "an http:// or https:// URL", [](Config& c, const std::string& v) {
+                             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+                               throw std::invalid_argument(v);
+                             }
+                             c.telegram_api_url = v;
+                           }));
+  s.push_back(text_setting(
+      "telegram.webhook_secret", "secret token Telegram sends with webhooks",
+      "1-256 characters of A-Z, a-z, 0-9, _ and -", [](Config& c, const std::string& v) {
+        if (v.size() > 256 || v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst"
+                                                  "uvwxyz0123456789_-") != std::string::npos) {
+          throw std::invalid_argument("secret");
+        }
+        c.telegram_webhook_secret = v;
+      }));
+  s.push_back(text_setting("telegram.bot_username", "our bot's username (for /cmd@bot)",
+                           "a Telegram username", [](Config& c, const std::string& v) {
+                             if (v.empty() || v.size() > 64) throw std::invalid_argument(v);
+                             c.telegram_bot_username = v.front() == '@' ? v.substr(1) : v;
+                           }));
+  s.push_back(text_setting("telegram.mode", "how updates arrive", "webhook, poll or off",
+                           [](Config& c, const std::string& v) {
+                             c.telegram_mode = one_of(v, {"webhook", "poll", "off"});
+                           }));
+  s.push_back(text_setting("telegram.game_bots", "extra game bots: username=game,...",
+                           "username=game pairs separated by commas, game one of gd_cards, "
+                           "shmalala, true_mafia, bunker_rp, gusya_cards",
+                           [](Config& c, const std::string& v) {
+                             size_t start = 0;
+                             while (start < v.size()) {
+                               const size_t comma = v.find(',', start);
+                               const std::string pair = v.substr(start, comma - start);
+                               const size_t eq = pair.find('=');
+                               if (eq == std::string::npos || eq == 0)
+                                 throw std::invalid_argument(v);
+                               one_of(pair.substr(eq + 1), {"gd_cards", "shmalala", "true_mafia",
+                                                            "bunker_rp", "gusya_cards"});
+                               if (comma == std::string::npos) break;
+                               start = comma + 1;
+                             }
+                             c.telegram_game_bots = v;
+                           }));
   return s;
 }
 
@@ -129,8 +185,10 @@ void apply(Config& c, const SettingSpec& spec, const std::string& value, const s
   try {
     spec.apply(c, value);
   } catch (const std::invalid_argument&) {
+    // Secrets are never echoed back, not even when they are wrong.
+    const bool secret = spec.key == "telegram.token" || spec.key == "telegram.webhook_secret";
     throw ConfigError(spec.key, fmt::format("invalid value '{}' for {} (from {}): expected {}",
-                                            value, spec.key, from, spec.accepted));
+                                            secret ? "***" : value, spec.key, from, spec.accepted));
   }
 }
 

@@ -28,6 +28,13 @@ struct Config {
   bool http_access_log = true;
   std::string log_level = "info";
   std::string log_format = "text";
+  // Telegram: off unless a token is configured.
+  std::string telegram_token;  // secret: never logged
+  std::string telegram_api_url = "https://api.telegram.org";
+  std::string telegram_webhook_secret;  // checked against X-Telegram-Bot-Api-Secret-Token
+  std::string telegram_bot_username = "lucas_bank_bot";
+  std::string telegram_mode = "webhook";  // webhook, poll or off
+  std::string telegram_game_bots;         // extra "username=game,..." (e.g. Bunker RP's bot)
 
   std::string effective_database_url() const;
 };

@@ -191,25 +191,35 @@ ledger::HistoryPage UserService::transactions(int64_t telegram_id,
   });
 }
 
-ledger::Transfer UserService::grant(int64_t actor_id, const std::string& key, int64_t telegram_id,
-                                    int64_t amount, std::string_view currency,
-                                    const std::string& note) {
+ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
+                                     int64_t amount, std::string_view currency,
+                                     const std::string& note) {
   validate_id(telegram_id);
+  if (amount == 0) throw Error(ErrorCode::kInvalidAmount, "the amount must not be zero");
   return db_.transact([&](store::Tx& tx) {
     if (actor_id != 0) {
       auto actor = sql::find(tx, actor_id);
       if (!actor || actor->role < Role::kAdmin) {
-        throw Error(ErrorCode::kForbidden, "only admins may grant currency");
+        throw Error(ErrorCode::kForbidden, "only admins may adjust balances");
       }
     }
     if (!sql::find(tx, telegram_id)) {
       throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found");
     }
     const auto mint = ledger_.system_account(tx, "mint:admin", currency, true);
-    const auto to = ledger_.user_account(tx, telegram_id, currency);
-    return ledger_.move(tx, key, mint, to, amount, currency, "admin.grant",
-                        {{"actor", actor_id}, {"note", note}});
+    const auto user = ledger_.user_account(tx, telegram_id, currency);
+    const nlohmann::json meta{{"actor", actor_id}, {"note", note}};
+    return amount > 0 ? ledger_.move(tx, key, mint, user, amount, currency, "admin.grant", meta)
+                      : ledger_.move(tx, key, user, mint, checked_neg(amount), currency,
+                                     "admin.debit", meta);
   });
+}
+
+std::optional<User> UserService::find_by_username(const std::string& username) {
+  std::string name = username;
+  if (!name.empty() && name.front() == '@') name.erase(0, 1);
+  if (name.empty()) return std::nullopt;
+  return db_.read([&](store::Tx& tx) { return sql::find_by_username(tx, name); });
 }
 
 }  // namespace lucas::users

@@ -74,9 +74,12 @@ class UserService {
                                    int limit, std::string_view currency = ledger::kCoin);
   int currency_scale(std::string_view currency);
 
-  // Admin credit from the currency's admin mint: amount > 0, idempotent by key.
-  ledger::Transfer grant(int64_t actor_id, const std::string& key, int64_t telegram_id,
-                         int64_t amount, std::string_view currency, const std::string& note);
+  // Admin adjustment through the currency's admin mint: a positive amount credits the user, a
+  // negative one debits them (never below zero). Admins only (actor 0 is the console operator);
+  // idempotent by key; the actor and note are kept in the transfer's metadata.
+  ledger::Transfer adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
+                          int64_t amount, std::string_view currency, const std::string& note);
+  std::optional<User> find_by_username(const std::string& username);
 
  private:
   store::Database& db_;

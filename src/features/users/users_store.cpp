@@ -32,6 +32,13 @@ std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key) {
   return out;
 }
 
+std::optional<User> find_by_username(store::Tx& tx, const std::string& username) {
+  auto r = tx.exec(std::string(kColumns) + " WHERE lower(username) = lower($1) LIMIT 1",
+                   {Value{username}});
+  if (r.empty()) return std::nullopt;
+  return from_row(r.one());
+}
+
 void upsert(store::Tx& tx, const User& u, const std::string& name_key) {
   tx.exec(
       "INSERT INTO users (telegram_id, username, display_name, language, role, created_at,"

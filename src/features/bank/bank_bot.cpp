@@ -1,0 +1,260 @@
+#include "features/bank/bank_bot.h"
+
+#include <sstream>
+
+#include "base/i18n.h"
+#include "base/ids.h"
+#include "base/money.h"
+#include "features/parser/parser.h"
+
+namespace lucas::bank {
+namespace {
+
+std::string lower_ascii(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string coins(int64_t minor) {
+  return format_amount(minor, 2);
+}
+
+// 63-bit key for a forwarded copy: forwards of one original share it, whoever forwards it.
+int64_t forward_key(int64_t bot_id, int64_t date, const std::string& text) {
+  const std::string h =
+      sha256_hex(std::to_string(bot_id) + "|" + std::to_string(date) + "|" + text);
+  return static_cast<int64_t>(std::stoull(h.substr(0, 15), nullptr, 16));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> default_game_bots() {
+  return {{"gdcardsbot", "gd_cards"},
+          {"shmalala_bot", "shmalala"},
+          {"truemafiabot", "true_mafia"},
+          {"goose_cardbot", "gusya_cards"}};
+}
+
+BankBot::BankBot(BankService& bank, users::UserService& users, BotOptions options)
+    : bank_(bank), users_(users), options_(std::move(options)) {
+  std::map<std::string, std::string> lowered;
+  for (const auto& [name, game] : options_.game_bots) lowered[lower_ascii(name)] = game;
+  options_.game_bots = std::move(lowered);
+  options_.bot_username = lower_ascii(options_.bot_username);
+}
+
+std::vector<Reply> BankBot::handle(const telegram::Update& update) {
+  if (!update.message || !update.message->from || update.message->from->is_bot) return {};
+  const auto& m = *update.message;
+  const auto& from = *m.from;
+  const auto lang = std::string(i18n::language_for(from.language_code));
+  users::User user;
+  try {
+    user = users_.upsert(
+        users::UserUpdate{from.id, from.username, from.display_name(), from.language_code});
+  } catch (const Error&) {
+    return {};
+  }
+  // "/cmd@ourbot args" or "/cmd args"; other bots' commands are not ours.
+  std::string t = std::string(m.text);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.pop_back();
+  std::string first = t.substr(0, t.find_first_of(" \n"));
+  std::string args = first.size() < t.size() ? t.substr(first.size() + 1) : "";
+  if (const size_t at = first.find('@'); at != std::string::npos && first.front() == '/') {
+    if (lower_ascii(first.substr(at + 1)) != options_.bot_username) return {};
+    first = first.substr(0, at);
+  }
+  const std::string trigger = parser::normalize_name(first);
+  if (args.empty() && (trigger == "парсинг" || trigger == "parsing" || trigger == "/parse" ||
+                       trigger == "/parsing")) {
+    return parse_reply(m, user);
+  }
+  if (!first.empty() && first.front() == '/') {
+    try {
+      return command(m, user, lower_ascii(first), args);
+    } catch (const Error& e) {
+      std::string key = e.code() == ErrorCode::kForbidden ? "error_forbidden" : "error_invalid";
+      if (http_status(e.code()) >= 500) key = "error_internal";
+      return {Reply{m.chat.id,
+                    i18n::text(lang, key, {{"message", e.what()}, {"request", random_hex(4)}}),
+                    m.message_id}};
+    }
+  }
+  return {};
+}
+
+std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users::User& u) {
+  const std::string& lang = u.language;
+  auto say = [&](const std::string& key, const i18n::Args& a = {}) {
+    return std::vector<Reply>{Reply{m.chat.id, i18n::text(lang, key, a), m.message_id}};
+  };
+  if (!m.reply_to_message) return say("not_a_reply");
+  const telegram::Message& game_msg = *m.reply_to_message;
+  // Trust: sent by an allow-listed game bot, or forwarded from one (Telegram sets the origin).
+  const telegram::User* author = nullptr;
+  bool forwarded = false;
+  if (game_msg.forward_origin) {
+    if (game_msg.forward_origin->type == "user" && game_msg.forward_origin->sender_user) {
+      author = &*game_msg.forward_origin->sender_user;
+      forwarded = true;
+    }
+  } else if (game_msg.from) {
+    author = &*game_msg.from;
+  }
+  if (author == nullptr || !author->is_bot) return say("untrusted");
+  auto bot = options_.game_bots.find(lower_ascii(author->username));
+  if (bot == options_.game_bots.end()) return say("untrusted");
+  const std::string& game = bot->second;
+
+  GameMessage gm;
+  gm.parsed = parser::parse_text(game_msg.text);
+  if (gm.parsed.game != game) return say("wrong_game", {{"bot", "@" + author->username}});
+  if (gm.parsed.events.empty()) {
+    return say("no_events_" + std::string(parser::no_event_reason(gm.parsed)));
+  }
+  gm.chat_id = forwarded ? 0 : m.chat.id;
+  gm.message_id =
+      forwarded ? forward_key(author->id, game_msg.date, game_msg.text) : game_msg.message_id;
+  gm.bot_id = author->id;
+  gm.replier_id = u.telegram_id;
+  for (const auto& e : game_msg.entities) {
+    if (e.type == "text_mention" && e.user) {
+      gm.mentions.push_back(Mention{telegram::entity_text(game_msg.text, e), e.user->id,
+                                    e.user->display_name(), e.user->username});
+    }
+  }
+  const CreditReport report = bank_.credit(gm);
+  if (report.already_processed) return say("already_processed");
+  std::string out;
+  for (const auto& c : report.credits) {
+    const std::string player = c.player.value_or(u.display_name);
+    i18n::Args a{{"player", player},
+                 {"game", game},
+                 {"currency", c.game_currency},
+                 {"game_amount", c.game_amount},
+                 {"k", c.coefficient},
+                 {"amount", coins(c.minor < 0 ? -c.minor : c.minor)},
+                 {"balance", coins(c.balance_after)}};
+    std::string line;
+    switch (c.how) {
+      case How::kAccrual:
+      case How::kProfileDelta:
+      case How::kWin:
+        line = i18n::text(lang, c.minor < 0 ? "debited" : "credited", a);
+        break;
+      case How::kProfileFirstSeen:
+        line = i18n::text(lang, "first_profile", a);
+        break;
+      case How::kProfileUnchanged:
+        line = i18n::text(lang, "unchanged", a);
+        break;
+      case How::kNotConverted:
+        line = i18n::text(lang, "not_converted", a);
+        break;
+      case How::kRefused:
+        line = i18n::text(lang, "refused", a);
+        break;
+    }
+    if (c.via_replier) line += "\n" + i18n::text(lang, "via_replier", a);
+    out += (out.empty() ? "" : "\n") + line;
+  }
+  return {Reply{m.chat.id, out, m.message_id}};
+}
+
+std::vector<Reply> BankBot::command(const telegram::Message& m, const users::User& u,
+                                    const std::string& cmd, const std::string& args) {
+  const std::string& lang = u.language;
+  auto say = [&](const std::string& text) {
+    return std::vector<Reply>{Reply{m.chat.id, text, m.message_id}};
+  };
+  std::istringstream in(args);
+  if (cmd == "/start") return say(i18n::text(lang, "start", {{"name", u.display_name}}));
+  if (cmd == "/help") {
+    std::string text = i18n::text(lang, "help");
+    if (u.role >= users::Role::kAdmin) text += i18n::text(lang, "help_admin");
+    return say(text);
+  }
+  if (cmd == "/ping") return say(i18n::text(lang, "ping"));
+  if (cmd == "/balance") {
+    return say(
+        i18n::text(lang, "balance", {{"balance", coins(users_.balance(u.telegram_id).amount)}}));
+  }
+  if (cmd == "/profile") {
+    return say(
+        i18n::text(lang, "profile",
+                   {{"name", u.display_name},
+                    {"balance", coins(users_.balance(u.telegram_id).amount)},
+                    {"role", i18n::text(lang, "role_" + std::string(users::role_name(u.role)))}}));
+  }
+  if (cmd == "/history") {
+    int page = 1;
+    if (!args.empty() && !(in >> page)) return say(i18n::text(lang, "usage_history"));
+    if (page < 1 || page > 1000) return say(i18n::text(lang, "usage_history"));
+    constexpr int kPerPage = 10;
+    std::optional<std::string> cursor;
+    ledger::HistoryPage p;
+    for (int i = 1; i <= page; ++i) {
+      p = users_.transactions(u.telegram_id, cursor, kPerPage);
+      cursor = p.next_cursor;
+      if (i < page && !cursor) return say(i18n::text(lang, "history_empty"));
+    }
+    if (p.items.empty()) return say(i18n::text(lang, "history_empty"));
+    std::string text = i18n::text(lang, "history_header", {{"page", std::to_string(page)}});
+    for (const auto& item : p.items) {
+      text += "\n" + i18n::text(lang, "history_line",
+                                {{"date", format_rfc3339(item.created_at).substr(0, 10)},
+                                 {"sign", item.amount > 0 ? "+" : "-"},
+                                 {"amount", coins(item.amount > 0 ? item.amount : -item.amount)},
+                                 {"reason", item.reason}});
+    }
+    if (p.next_cursor)
+      text += "\n" + i18n::text(lang, "history_more", {{"next", std::to_string(page + 1)}});
+    return say(text);
+  }
+  if (cmd == "/link") {
+    std::string game, nick;
+    in >> game;
+    std::getline(in, nick);
+    while (!nick.empty() && nick.front() == ' ') nick.erase(0, 1);
+    if (game.empty() || nick.empty()) return say(i18n::text(lang, "usage_link"));
+    bank_.link(u.telegram_id, game, nick);
+    return say(i18n::text(lang, "link_ok", {{"nick", nick}, {"game", game}}));
+  }
+  if (cmd == "/rate") {
+    std::string game, currency, k;
+    if (!(in >> game >> currency >> k)) return say(i18n::text(lang, "usage_rate"));
+    const Rate r = bank_.set_rate(u.telegram_id, game, currency, k);
+    return say(i18n::text(lang, "rate_ok",
+                          {{"game", r.game}, {"currency", r.currency}, {"k", r.k.to_string()}}));
+  }
+  if (cmd == "/grant") {
+    std::string who, amount, reason;
+    if (!(in >> who >> amount)) return say(i18n::text(lang, "usage_grant"));
+    std::getline(in, reason);
+    while (!reason.empty() && reason.front() == ' ') reason.erase(0, 1);
+    if (reason.empty()) return say(i18n::text(lang, "usage_grant"));
+    std::optional<users::User> target;
+    if (!who.empty() && who.front() == '@') {
+      target = users_.find_by_username(who.substr(1));
+    } else {
+      try {
+        target = users_.find(std::stoll(who));
+      } catch (const std::exception&) {
+      }
+    }
+    if (!target) return say(i18n::text(lang, "unknown_user", {{"user", who}}));
+    const int64_t minor = parse_amount(amount, 2);
+    const std::string key =
+        "bot:grant:" + std::to_string(m.chat.id) + ":" + std::to_string(m.message_id);
+    users_.adjust(u.telegram_id, key, target->telegram_id, minor, ledger::kCoin, reason);
+    return say(
+        i18n::text(lang, "grant_ok",
+                   {{"user", target->display_name},
+                    {"verb", i18n::text(lang, minor < 0 ? "grant_verb_minus" : "grant_verb_plus")},
+                    {"amount", coins(minor < 0 ? -minor : minor)},
+                    {"balance", coins(users_.balance(target->telegram_id).amount)}}));
+  }
+  return {};
+}
+
+}  // namespace lucas::bank

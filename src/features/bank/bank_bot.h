@@ -1,0 +1,46 @@
+// Telegram face of the bank: decodes an update, calls the bank and users services, and returns
+// the replies to send (texts from the catalogue, in the user's language). It never talks to the
+// network itself; the app queues the replies on the throttled sender.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "features/bank/bank.h"
+#include "features/users/users.h"
+#include "infra/telegram/types.h"
+
+namespace lucas::bank {
+
+struct Reply {
+  int64_t chat_id = 0;
+  std::string text;
+  int64_t reply_to_message_id = 0;
+};
+
+struct BotOptions {
+  std::string bot_username;                      // ours, for /cmd@bot in groups
+  std::map<std::string, std::string> game_bots;  // game bot username -> game
+};
+
+// The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).
+std::map<std::string, std::string> default_game_bots();
+
+class BankBot {
+ public:
+  BankBot(BankService& bank, users::UserService& users, BotOptions options);
+
+  std::vector<Reply> handle(const telegram::Update& update);
+
+ private:
+  std::vector<Reply> parse_reply(const telegram::Message& m, const users::User& u);
+  std::vector<Reply> command(const telegram::Message& m, const users::User& u,
+                             const std::string& cmd, const std::string& args);
+
+  BankService& bank_;
+  users::UserService& users_;
+  BotOptions options_;
+};
+
+}  // namespace lucas::bank

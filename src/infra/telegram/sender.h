@@ -1,0 +1,80 @@
+// Outgoing messages within Telegram's limits: 1 message/s per chat, 20/min per group, 30/s
+// overall. A 429 pauses only the chat it names (retry_after); 5xx and network failures are
+// retried with exponential backoff; repeated failures open a circuit breaker for a while.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "base/clock.h"
+#include "infra/telegram/bot_api.h"
+
+namespace lucas::telegram {
+
+struct Outgoing {
+  int64_t chat_id = 0;
+  std::string text;
+  int64_t reply_to_message_id = 0;
+  int attempts = 0;
+};
+
+struct SenderOptions {
+  Micros per_chat_interval = 1'000'000;  // 1 message per second per chat
+  int group_per_minute = 20;             // groups (negative chat ids)
+  int global_per_second = 30;
+  int max_attempts = 5;
+  Micros backoff_base = 500'000;  // doubled per failed attempt
+  int breaker_failures = 5;       // consecutive failures that open the breaker
+  Micros breaker_open_for = 30'000'000;
+};
+
+struct SenderStats {
+  int64_t sent = 0;
+  int64_t dropped = 0;  // gave up after max_attempts or a permanent (4xx) refusal
+  int64_t rate_limited = 0;
+  int64_t queued = 0;
+  bool breaker_open = false;
+};
+
+class Sender {
+ public:
+  Sender(BotApi& api, const Clock& clock, SenderOptions options = {});
+  ~Sender();
+
+  void enqueue(Outgoing message);
+  // Sends every message that is due now, within the limits. Returns when the next one will be
+  // due (nullopt: nothing queued). The worker thread calls it; tests call it with a ManualClock.
+  std::optional<Micros> pump();
+  SenderStats stats();
+
+  void start();  // worker thread (serve mode)
+  void stop();
+
+ private:
+  struct ChatState {
+    std::deque<Outgoing> queue;
+    Micros next_allowed = 0;
+    std::deque<Micros> minute_window;  // groups
+  };
+  std::optional<Micros> due_time(int64_t chat, const ChatState& s, Micros now) const;
+
+  BotApi& api_;
+  const Clock& clock_;
+  SenderOptions options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<int64_t, ChatState> chats_;
+  std::deque<Micros> global_window_;
+  int consecutive_failures_ = 0;
+  Micros breaker_until_ = 0;
+  SenderStats stats_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lucas::telegram

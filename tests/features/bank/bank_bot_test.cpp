@@ -1,0 +1,223 @@
+// The Telegram face of the bank, from update JSON to reply texts, on both engines: trust,
+// once-only crediting, forwards, mentions, commands, languages, and update_id deduplication.
+#include <gtest/gtest.h>
+
+#include "features/bank/bank_bot.h"
+#include "features/parser/parser.h"
+#include "infra/events/outbox.h"
+#include "infra/store/migrate.h"
+#include "infra/telegram/updates.h"
+#include "tests/support/databases.h"
+
+namespace lucas::bank {
+namespace {
+
+using nlohmann::json;
+
+const char* kCard =
+    "🃏 НОВАЯ КАРТА 🃏\n───────────────\nИгрок: Mirtol\nКарта: AeonAir\n───────────────\n"
+    "🔵 Редкость: Редкая (1/75) • 30.0%\n⭐️ Очки: +2\n🤩 Орбы: +5\n🃏 Коллекция: 1/249 карт";
+
+struct BotWorld {
+  explicit BotWorld(store::Engine engine)
+      : t(lucas::testing::fresh_database(engine)),
+        clock(1'767'225'600'000'000),
+        ledger(clock),
+        users(*t.db, ledger, clock, parser::normalize_name),
+        bank(*t.db, ledger, users, clock, parser::normalize_name),
+        bot(bank, users, BotOptions{"lucas_bank_bot", default_game_bots()}) {
+    store::migrate(*t.db,
+                   {events::migrations(), telegram::migrations(), ledger::migrations(),
+                    users::migrations(), bank::migrations()},
+                   clock);
+  }
+
+  json person(int64_t id, const std::string& name, const std::string& lang = "ru") {
+    return {{"id", id}, {"is_bot", false}, {"first_name", name}, {"language_code", lang}};
+  }
+  json game_bot(const std::string& username = "gdcardsBot", int64_t id = 900) {
+    return {{"id", id}, {"is_bot", true}, {"first_name", "GDcards"}, {"username", username}};
+  }
+  // A reply by `from` with `text` to `replied` in chat -100.
+  json update(const json& from, const std::string& text, const json& replied = nullptr) {
+    json m{{"message_id", ++message_id},
+           {"date", 1},
+           {"chat", {{"id", -100}, {"type", "supergroup"}}},
+           {"from", from},
+           {"text", text}};
+    if (!replied.is_null()) m["reply_to_message"] = replied;
+    return {{"update_id", ++update_id}, {"message", m}};
+  }
+  json game_message(int64_t id, const std::string& caption, const json& from,
+                    json extra = json::object()) {
+    json m{{"message_id", id},
+           {"date", 1},
+           {"chat", {{"id", -100}, {"type", "supergroup"}}},
+           {"from", from},
+           {"caption", caption}};
+    m.update(extra);
+    return m;
+  }
+  std::string say(const json& u) {
+    std::string out;
+    for (const auto& r : bot.handle(telegram::parse_update(u))) out += r.text;
+    return out;
+  }
+  int64_t balance(int64_t id) { return users.balance(id).amount; }
+
+  lucas::testing::TestDatabase t;
+  ManualClock clock;
+  ledger::Ledger ledger;
+  users::UserService users;
+  BankService bank;
+  BankBot bot;
+  int64_t message_id = 1000;
+  int64_t update_id = 0;
+};
+
+class BankBotTest : public ::testing::TestWithParam<store::Engine> {
+ protected:
+  BankBotTest() : w(GetParam()) {}
+  BotWorld w;
+};
+
+TEST_P(BankBotTest, CreditsAGameBotMessageOnceAndRefusesForgeries) {
+  const auto ann = w.person(7, "Ann");
+  w.users.upsert({7, "", "Ann", "ru"});
+  w.bank.link(7, "gd_cards", "Mirtol");
+  const auto card = w.game_message(500, kCard, w.game_bot());
+  const std::string first = w.say(w.update(ann, "парсинг", card));
+  EXPECT_NE(first.find("✅ Зачислено 4.00 монет игроку Mirtol"), std::string::npos) << first;
+  EXPECT_NE(first.find("✅ Зачислено 5.00 монет"), std::string::npos) << first;  // orbs k 1
+  EXPECT_EQ(w.balance(7), 900);  // 2 points x 2 + 5 orbs x 1
+  // Repeats, by anyone, in any spelling of the trigger, are refused.
+  const std::string again = w.say(w.update(w.person(8, "Bob"), "/parse@lucas_bank_bot", card));
+  EXPECT_NE(again.find("уже было обработано"), std::string::npos) << again;
+  EXPECT_EQ(w.balance(7), 900);
+  // The same text typed by a person is refused.
+  const auto forged = w.game_message(501, kCard, ann);
+  EXPECT_NE(w.say(w.update(ann, "Парсинг", forged)).find("не игровой бот"), std::string::npos);
+  // A bot that is not a game bot is refused too.
+  const auto other_bot = w.game_message(502, kCard, w.game_bot("some_other_bot", 901));
+  EXPECT_NE(w.say(w.update(ann, "парсинг", other_bot)).find("не игровой бот"), std::string::npos);
+  EXPECT_EQ(w.balance(7), 900);
+}
+
+TEST_P(BankBotTest, ForwardsFromAGameBotCountOnceWhoeverForwards) {
+  w.users.upsert({7, "", "Ann", "ru"});
+  const json origin{
+      {"forward_origin",
+       {{"type", "user"}, {"date", 77}, {"sender_user", w.game_bot("TrueMafiaBot", 902)}}}};
+  const std::string reward =
+      "Игра завершена\nЗа победу в роли \"Доктор\" тебе начислили 💵 20!\n\n👤 Ann\n\n💵 Деньги: 630\n💎 Камни: 0";
+  auto fwd1 = w.game_message(600, reward, w.person(7, "Ann"), origin);
+  const std::string r1 = w.say(w.update(w.person(7, "Ann"), "парсинг", fwd1));
+  EXPECT_NE(r1.find("✅ Зачислено 300.00 монет"), std::string::npos) << r1;  // 20 x 15
+  // Another forward of the same original (new message id) is the same game message.
+  auto fwd2 = w.game_message(601, reward, w.person(8, "Bob"), origin);
+  EXPECT_NE(w.say(w.update(w.person(8, "Bob"), "парсинг", fwd2)).find("уже было обработано"),
+            std::string::npos);
+  // A forward of a person's message is not trusted.
+  const json from_person{
+      {"forward_origin", {{"type", "user"}, {"date", 78}, {"sender_user", w.person(9, "Eve")}}}};
+  EXPECT_NE(w.say(w.update(w.person(7, "Ann"), "парсинг",
+                           w.game_message(602, reward, w.person(7, "Ann"), from_person)))
+                .find("не игровой бот"),
+            std::string::npos);
+  EXPECT_EQ(w.balance(7), 30000);
+}
+
+TEST_P(BankBotTest, TextMentionNamesThePlayer) {
+  const std::string caption =
+      "🃏 НОВАЯ КАРТА 🃏\nИгрок: 😀Nick\n⭐️ Очки: +3";
+  const json extra{{"caption_entities", json::array({{{"type", "text_mention"},
+                                                      {"offset", 19},
+                                                      {"length", 6},
+                                                      {"user", w.person(55, "Real Player")}}})}};
+  // Offsets count UTF-16 units: "🃏 НОВАЯ КАРТА 🃏\n" is 17 of them, "Игрок: " 7 more... find it:
+  const std::string before = "🃏 НОВАЯ КАРТА 🃏\nИгрок: ";
+  int units = 0;
+  for (size_t i = 0; i < before.size();) {
+    const auto c = static_cast<unsigned char>(before[i]);
+    const size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    units += len == 4 ? 2 : 1;
+    i += len;
+  }
+  json e = extra;
+  e["caption_entities"][0]["offset"] = units;
+  const std::string out =
+      w.say(w.update(w.person(7, "Ann"), "парсинг", w.game_message(700, caption, w.game_bot(), e)));
+  EXPECT_NE(out.find("😀Nick"), std::string::npos) << out;
+  EXPECT_EQ(w.balance(55), 600);
+  EXPECT_EQ(w.users.get(55).display_name, "Real Player");
+}
+
+TEST_P(BankBotTest, ExplainsMessagesWithoutCredits) {
+  const auto ann = w.person(7, "Ann");
+  EXPECT_NE(w.say(w.update(ann, "парсинг")).find("Ответьте на сообщение игры"), std::string::npos);
+  const auto cooldown = w.game_message(800, "Сундук будет доступен через 4с", w.game_bot());
+  EXPECT_NE(w.say(w.update(ann, "парсинг", cooldown)).find("таймере ожидания"), std::string::npos);
+  // A Shmalala format sent by the GD Cards bot does not match its bot.
+  const auto wrong =
+      w.game_message(801, "Лайк! Вы повысили рейтинг пользователя Ann.", w.game_bot());
+  EXPECT_NE(w.say(w.update(ann, "парсинг", wrong)).find("не соответствует"), std::string::npos);
+}
+
+TEST_P(BankBotTest, CommandsInBothLanguages) {
+  const auto ann = w.person(7, "Ann");
+  const auto bob = w.person(8, "Bob", "en-US");
+  EXPECT_NE(w.say(w.update(ann, "/start")).find("Привет, Ann"), std::string::npos);
+  EXPECT_NE(w.say(w.update(bob, "/start")).find("Hi, Bob"), std::string::npos);
+  EXPECT_EQ(w.say(w.update(ann, "/balance")), "Баланс: 0.00 монет");
+  EXPECT_EQ(w.say(w.update(bob, "/balance@lucas_bank_bot")), "Balance: 0.00 coins");
+  EXPECT_EQ(w.say(w.update(bob, "/balance@someone_elses_bot")), "");  // not for us
+  EXPECT_EQ(w.say(w.update(ann, "/ping")), "🏓 Понг");
+  EXPECT_NE(w.say(w.update(ann, "/history")).find("Операций пока нет"), std::string::npos);
+  EXPECT_NE(w.say(w.update(ann, "/link gd_cards Mirtol")).find("Mirtol"), std::string::npos);
+  EXPECT_NE(w.say(w.update(ann, "/link chess x")).find("unknown game"), std::string::npos);
+  EXPECT_NE(w.say(w.update(ann, "/help")).find("/balance"), std::string::npos);
+  EXPECT_EQ(w.say(w.update(ann, "/help")).find("/grant"), std::string::npos);  // not an admin
+  EXPECT_EQ(w.say(w.update(ann, "just chatting")), "");
+}
+
+TEST_P(BankBotTest, AdminCommandsAreCheckedInTheService) {
+  const auto ann = w.person(7, "Ann");
+  const auto boss = w.person(1, "Boss");
+  w.say(w.update(ann, "/start"));
+  w.say(w.update(boss, "/start"));
+  w.users.set_role(0, 1, users::Role::kAdmin);
+  EXPECT_NE(w.say(w.update(ann, "/rate gd_cards points 3")).find("Недостаточно прав"),
+            std::string::npos);
+  EXPECT_NE(w.say(w.update(ann, "/grant 7 100 gift")).find("Недостаточно прав"), std::string::npos);
+  EXPECT_EQ(w.balance(7), 0);
+  EXPECT_EQ(w.say(w.update(boss, "/rate gd_cards points 3")), "Курс gd_cards/points = 3");
+  const std::string g = w.say(w.update(boss, "/grant 7 12.50 за турнир"));
+  EXPECT_NE(g.find("начислено 12.50 монет"), std::string::npos) << g;
+  EXPECT_EQ(w.balance(7), 1250);
+  EXPECT_NE(w.say(w.update(boss, "/grant 7 -2.50 штраф")).find("списано 2.50"), std::string::npos);
+  EXPECT_EQ(w.balance(7), 1000);
+  EXPECT_NE(w.say(w.update(boss, "/grant 7 -100 too much")).find("insufficient"),
+            std::string::npos);
+  EXPECT_NE(w.say(w.update(boss, "/grant 7 1.234 x")).find("fraction digits"), std::string::npos);
+  EXPECT_NE(w.say(w.update(boss, "/grant 424242 1 x")).find("не найден"), std::string::npos);
+  EXPECT_NE(w.say(w.update(boss, "/help")).find("/grant"), std::string::npos);
+  EXPECT_EQ(w.balance(7), 1000);
+}
+
+TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
+  int handled = 0;
+  telegram::UpdateQueue queue(*w.t.db, w.clock, [&](const telegram::Update&) { ++handled; });
+  const auto u = w.update(w.person(7, "Ann"), "/ping");
+  EXPECT_EQ(queue.accept(u), telegram::UpdateQueue::Accepted::kQueued);
+  EXPECT_EQ(queue.accept(u), telegram::UpdateQueue::Accepted::kDuplicate);
+  EXPECT_THROW(queue.accept(json::parse(R"({"nope": 1})")), Error);
+  EXPECT_EQ(queue.drain(), 1);
+  EXPECT_EQ(handled, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, BankBotTest,
+                         ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
+                         [](const auto& p) { return lucas::testing::engine_label(p.param); });
+
+}  // namespace
+}  // namespace lucas::bank
