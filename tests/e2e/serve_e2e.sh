@@ -132,5 +132,56 @@ wait "$SERVER_PID"; rc=$?
 SERVER_PID=""
 expect_eq "SIGTERM stops cleanly" "$rc" "0"
 
+# --- Telegram webhook: the real binary, updates in, credits out (replies go to a Bot API
+# address where nothing listens: the sender retries them; here we check the money).
+export LUCAS_TELEGRAM_TOKEN="123456:e2e-token" LUCAS_TELEGRAM_WEBHOOK_SECRET="e2e-secret"
+export LUCAS_TELEGRAM_API_URL="http://127.0.0.1:9"
+"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve2.out" 2> "$TMP/serve2.err" &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 100); do
+  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$TMP/serve2.out")
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] && ok "server with telegram started" || bad "server with telegram started"
+BASE="http://127.0.0.1:$PORT"
+HOOK="$BASE/telegram/webhook/$(printf '%s' "lucas-webhook:$LUCAS_TELEGRAM_TOKEN" | sha256sum | cut -c1-32)"
+update() {  # update_id replied_from_json reply_text
+  printf '{"update_id":%s,"message":{"message_id":%s,"date":1,"chat":{"id":-100,"type":"supergroup"},"from":{"id":101,"is_bot":false,"first_name":"Алиса","language_code":"ru"},"text":"парсинг","reply_to_message":{"message_id":%s,"date":1,"chat":{"id":-100,"type":"supergroup"},"from":%s,"text":"%s"}}}' \
+    "$1" "$((1000 + $1))" "$2" "$3" "$4"
+}
+GAME_BOT='{"id":900,"is_bot":true,"first_name":"GDcards","username":"gdcardsBot"}'
+PERSON='{"id":102,"is_bot":false,"first_name":"Bob"}'
+CHEST='Алиса открыл сундук и получил 2.5 орб'
+post_hook() {  # secret body
+  curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "X-Telegram-Bot-Api-Secret-Token: $1" \
+    -H 'Content-Type: application/json' --data-binary "$2" "$HOOK"
+}
+expect_eq "webhook refuses a wrong secret" "$(post_hook wrong "$(update 1 500 "$GAME_BOT" "$CHEST")")" "401"
+expect_eq "webhook refuses a missing secret" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' "$HOOK")" "401"
+expect_eq "webhook at another path is unknown" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' "$BASE/telegram/webhook/guess")" "404"
+expect_eq "webhook refuses non-JSON" "$(post_hook e2e-secret 'not json')" "400"
+expect_eq "webhook accepts a game bot message" "$(post_hook e2e-secret "$(update 2 500 "$GAME_BOT" "$CHEST")")" "200"
+balance=""
+for _ in $(seq 1 50); do
+  balance=$(curl -s "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)
+  [ "$balance" == "14.84" ] && break
+  sleep 0.1
+done
+expect_eq "webhook credit reaches the ledger (12.34 + 2.5 orbs x 1)" "$balance" "14.84"
+expect_eq "telegram retry of the same update" "$(post_hook e2e-secret "$(update 2 500 "$GAME_BOT" "$CHEST")")" "200"
+expect_eq "second parse of the same game message" "$(post_hook e2e-secret "$(update 3 500 "$GAME_BOT" "$CHEST")")" "200"
+expect_eq "a person's forged copy" "$(post_hook e2e-secret "$(update 4 501 "$PERSON" "$CHEST")")" "200"
+sleep 1
+expect_eq "retries and forgeries credit nothing" "$(curl -s "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)" "14.84"
+grep -q "e2e-token" "$TMP/serve2.err" && bad "the bot token appears in the log" || ok "the bot token is not logged"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"; rc=$?
+SERVER_PID=""
+expect_eq "SIGTERM stops cleanly with telegram" "$rc" "0"
+out=$("$LUCAS" ledger check); expect_contains "ledger check after webhook credits" "$out" "ledger OK"
+unset LUCAS_TELEGRAM_TOKEN LUCAS_TELEGRAM_WEBHOOK_SECRET LUCAS_TELEGRAM_API_URL
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
