@@ -11,6 +11,7 @@ packages=(
   libfmt-dev libcli11-dev libtomlplusplus-dev libssl-dev libre2-dev libicu-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql curl jq wrk
+  clang libclang-rt-14-dev
 )
 
 missing=()
