@@ -21,8 +21,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Node runs the Telegram emulator test; any Node >= 18 will do (Debian's nodejs/npm otherwise).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
+
+npm_deps() {
+  # The e2e test's npm packages, exactly as locked.
+  if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
+    echo "bootstrap: installing npm packages for tests/e2e (npm ci)"
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+cd "$(dirname "$0")/.."
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#packages[@]} system packages are installed"
+  npm_deps
   exit 0
 fi
 
@@ -34,5 +49,5 @@ fi
 echo "bootstrap: installing ${#missing[@]} missing packages: ${missing[*]}"
 $sudo apt-get update -q
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The Debian postgresql package starts a cluster service; the tests start their own servers.
+npm_deps
 echo "bootstrap: done"
