@@ -140,6 +140,11 @@ AccountId Ledger::system_account(store::Tx& tx, std::string_view role, std::stri
   return sql::create_account(tx, "system", 0, role, code, allow_negative, clock_.now());
 }
 
+std::optional<AccountId> Ledger::find_system_account(store::Tx& tx, std::string_view role,
+                                                     std::string_view code) {
+  return sql::find_account(tx, "system", 0, role, code);
+}
+
 Account Ledger::account(store::Tx& tx, AccountId id) {
   auto a = sql::load_account(tx, id);
   require(a.has_value(), ErrorCode::kNotFound, "account " + std::to_string(id) + " not found",

@@ -130,6 +130,8 @@ class Ledger {
   // `allow_negative` is fixed when the account is first created (mints issue money: true).
   AccountId system_account(store::Tx& tx, std::string_view role, std::string_view currency,
                            bool allow_negative = false);
+  std::optional<AccountId> find_system_account(store::Tx& tx, std::string_view role,
+                                               std::string_view currency);
   Account account(store::Tx& tx, AccountId id);  // NOT_FOUND when unknown
 
   // Moves money atomically: every check (accounts, currency, funds, overflow, idempotency) runs

@@ -64,6 +64,12 @@ CREATE TABLE bank_links (
   PRIMARY KEY (game, nickname_key)
 );
 CREATE INDEX bank_links_by_user ON bank_links (user_id);
+CREATE TABLE bank_game_bots (
+  username TEXT PRIMARY KEY,
+  bot_id BIGINT NOT NULL,
+  game TEXT NOT NULL,
+  first_seen_at BIGINT NOT NULL
+);
 )"}}};
 }
 
@@ -275,6 +281,43 @@ Rate BankService::set_rate(int64_t actor_id, const std::string& game, const std:
   const Rate r{game, currency, value};
   db_.transact([&](store::Tx& tx) { sql::upsert_rate(tx, r, actor_id, clock_.now()); });
   return r;
+}
+
+bool BankService::verify_game_bot(const std::string& username, int64_t bot_id,
+                                  const std::string& game) {
+  if (bot_id <= 0) return false;
+  return db_.transact([&](store::Tx& tx) {
+    return sql::record_game_bot(tx, username, bot_id, game, clock_.now()) == bot_id;
+  });
+}
+
+BankService::Stats BankService::stats() {
+  return db_.read([&](store::Tx& tx) {
+    Stats s;
+    s.parsed_messages = sql::count_processed(tx);
+    for (const auto& [game, _] : game_currencies()) {
+      if (auto mint = ledger_.find_system_account(tx, "mint:" + game, ledger::kCoin)) {
+        s.credited_minor = checked_sub(s.credited_minor, ledger_.account(tx, *mint).balance);
+      }
+    }
+    return s;
+  });
+}
+
+void BankService::set_win_reward(int64_t actor_id, const std::string& game,
+                                 const std::string& amount) {
+  if (actor_id != 0) {
+    auto actor = users_.find(actor_id);
+    if (!actor || actor->role < users::Role::kAdmin) {
+      throw Error(ErrorCode::kForbidden, "only admins may change win rewards");
+    }
+  }
+  require_game(game);
+  const Decimal value = Decimal::parse(amount);
+  if (value.mantissa < 0 || value.compare(Decimal{1'000'000, 0}) > 0) {
+    throw Error(ErrorCode::kInvalidArgument, "a win reward is a decimal from 0 to 1000000");
+  }
+  db_.transact([&](store::Tx& tx) { sql::set_win_reward(tx, game, value.to_string()); });
 }
 
 void BankService::link(int64_t user_id, const std::string& game, const std::string& nickname) {

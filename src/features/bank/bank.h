@@ -91,6 +91,20 @@ class BankService {
   Rate set_rate(int64_t actor_id, const std::string& game, const std::string& currency,
                 const std::string& k);
 
+  // Trust bookkeeping: the first time an allow-listed game bot is seen its numeric id is
+  // recorded; later messages under that username must come from the same id (a username can
+  // move to another bot, an id cannot). Returns false on a mismatch.
+  bool verify_game_bot(const std::string& username, int64_t bot_id, const std::string& game);
+
+  struct Stats {
+    int64_t parsed_messages = 0;
+    int64_t credited_minor = 0;  // net COIN minor units minted for game messages
+  };
+  Stats stats();
+
+  // Admin: the amount in game currency each winner of `game` gets (True Mafia 10, Bunker RP 30).
+  void set_win_reward(int64_t actor_id, const std::string& game, const std::string& amount);
+
   // Links a game nickname to a user; it is trusted for crediting once a parse replied by that
   // user names it. CONFLICT when another user's confirmed link holds the nickname.
   void link(int64_t user_id, const std::string& game, const std::string& nickname);

@@ -105,6 +105,9 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
   auto bot = options_.game_bots.find(lower_ascii(author->username));
   if (bot == options_.game_bots.end()) return say("untrusted");
   const std::string& game = bot->second;
+  if (!bank_.verify_game_bot(lower_ascii(author->username), author->id, game)) {
+    return say("untrusted");  // the username now belongs to another bot
+  }
 
   GameMessage gm;
   gm.parsed = parser::parse_text(game_msg.text);
@@ -220,9 +223,21 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
     bank_.link(u.telegram_id, game, nick);
     return say(i18n::text(lang, "link_ok", {{"nick", nick}, {"game", game}}));
   }
+  if (cmd == "/stats") {
+    if (u.role < users::Role::kAdmin) throw Error(ErrorCode::kForbidden, "admins only");
+    const auto s = bank_.stats();
+    return say(i18n::text(lang, "stats",
+                          {{"users", std::to_string(users_.count())},
+                           {"parsed", std::to_string(s.parsed_messages)},
+                           {"credited", coins(s.credited_minor)}}));
+  }
   if (cmd == "/rate") {
     std::string game, currency, k;
     if (!(in >> game >> currency >> k)) return say(i18n::text(lang, "usage_rate"));
+    if (currency == "win") {
+      bank_.set_win_reward(u.telegram_id, game, k);
+      return say(i18n::text(lang, "win_reward_ok", {{"game", game}, {"amount", k}}));
+    }
     const Rate r = bank_.set_rate(u.telegram_id, game, currency, k);
     return say(i18n::text(lang, "rate_ok",
                           {{"game", r.game}, {"currency", r.currency}, {"k", r.k.to_string()}}));

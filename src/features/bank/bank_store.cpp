@@ -69,6 +69,28 @@ void save_player_state(store::Tx& tx, int64_t user, const std::string& game,
        s.last_balance ? Value{s.last_balance->to_string()} : Value{}, Value{s.carry}, Value{now}});
 }
 
+int64_t record_game_bot(store::Tx& tx, const std::string& username, int64_t bot_id,
+                        const std::string& game, Micros now) {
+  tx.exec(
+      "INSERT INTO bank_game_bots (username, bot_id, game, first_seen_at) VALUES ($1, $2, $3, $4)"
+      " ON CONFLICT (username) DO NOTHING",
+      {Value{username}, Value{bot_id}, Value{game}, Value{now}});
+  return tx.exec("SELECT bot_id FROM bank_game_bots WHERE username = $1", {Value{username}})
+      .one()
+      .i64(0);
+}
+
+int64_t count_processed(store::Tx& tx) {
+  return tx.exec("SELECT COUNT(*) FROM bank_processed").one().i64(0);
+}
+
+void set_win_reward(store::Tx& tx, const std::string& game, const std::string& amount) {
+  tx.exec(
+      "INSERT INTO bank_win_rewards (game, amount) VALUES ($1, $2)"
+      " ON CONFLICT (game) DO UPDATE SET amount = excluded.amount",
+      {Value{game}, Value{amount}});
+}
+
 std::optional<Link> find_link(store::Tx& tx, const std::string& game, const std::string& key) {
   auto r =
       tx.exec("SELECT user_id, confirmed FROM bank_links WHERE game = $1 AND nickname_key = $2",

@@ -27,6 +27,12 @@ PlayerState player_state(store::Tx& tx, int64_t user, const std::string& game,
 void save_player_state(store::Tx& tx, int64_t user, const std::string& game,
                        const std::string& currency, const PlayerState& s, Micros now);
 
+// Returns the recorded id for the username, recording `bot_id` when there is none.
+int64_t record_game_bot(store::Tx& tx, const std::string& username, int64_t bot_id,
+                        const std::string& game, Micros now);
+int64_t count_processed(store::Tx& tx);
+void set_win_reward(store::Tx& tx, const std::string& game, const std::string& amount);
+
 struct Link {
   int64_t user_id;
   bool confirmed;

@@ -215,6 +215,10 @@ ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, i
   });
 }
 
+int64_t UserService::count() {
+  return db_.read([](store::Tx& tx) { return tx.exec("SELECT COUNT(*) FROM users").one().i64(0); });
+}
+
 std::optional<User> UserService::find_by_username(const std::string& username) {
   std::string name = username;
   if (!name.empty() && name.front() == '@') name.erase(0, 1);

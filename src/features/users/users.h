@@ -80,6 +80,7 @@ class UserService {
   ledger::Transfer adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
                           int64_t amount, std::string_view currency, const std::string& note);
   std::optional<User> find_by_username(const std::string& username);
+  int64_t count();
 
  private:
   store::Database& db_;

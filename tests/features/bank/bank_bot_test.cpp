@@ -204,6 +204,41 @@ TEST_P(BankBotTest, AdminCommandsAreCheckedInTheService) {
   EXPECT_EQ(w.balance(7), 1000);
 }
 
+TEST_P(BankBotTest, AGameBotUsernameIsBoundToItsFirstId) {
+  w.users.upsert({7, "", "Mirtol", "ru"});
+  const auto ann = w.person(7, "Mirtol");
+  EXPECT_NE(
+      w.say(w.update(ann, "парсинг", w.game_message(900, kCard, w.game_bot("gdcardsBot", 900))))
+          .find("Зачислено"),
+      std::string::npos);
+  // Another bot now answering to the same username is not the game bot we know.
+  EXPECT_NE(
+      w.say(w.update(ann, "парсинг", w.game_message(901, kCard, w.game_bot("GDcardsBot", 666))))
+          .find("не игровой бот"),
+      std::string::npos);
+  EXPECT_EQ(w.balance(7), 900);
+}
+
+TEST_P(BankBotTest, StatsAndWinRewardsForAdmins) {
+  w.say(w.update(w.person(1, "Boss"), "/start"));
+  w.users.set_role(0, 1, users::Role::kAdmin);
+  w.users.upsert({7, "", "Licic", "ru"});
+  const auto boss = w.person(1, "Boss");
+  EXPECT_NE(w.say(w.update(w.person(7, "Licic"), "/stats")).find("Недостаточно прав"),
+            std::string::npos);
+  EXPECT_EQ(w.say(w.update(boss, "/rate true_mafia win 12")),
+            "Награда победителю в true_mafia: 12");
+  const std::string end =
+      "Игра окончена!\nПобедила Мафия\n\nПобедители:\n    Licic - Дон\n\nИгра длилась: 4 мин.";
+  const auto mafia = w.game_bot("TrueMafiaBot", 902);
+  const std::string r =
+      w.say(w.update(w.person(7, "Licic"), "парсинг", w.game_message(910, end, mafia)));
+  EXPECT_NE(r.find("Зачислено 180.00 монет игроку Licic"), std::string::npos) << r;  // 12 x 15
+  const std::string stats = w.say(w.update(boss, "/stats"));
+  EXPECT_NE(stats.find("Сообщений обработано: 1"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("Начислено за игры: 180.00"), std::string::npos) << stats;
+}
+
 TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
   int handled = 0;
   telegram::UpdateQueue queue(*w.t.db, w.clock, [&](const telegram::Update&) { ++handled; });
