@@ -12,8 +12,8 @@
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), telegram::migrations(), ledger::migrations(), users::migrations(),
-          bank::migrations()};
+  return {events::migrations(), audit::migrations(), telegram::migrations(),
+          ledger::migrations(), users::migrations(), bank::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -23,8 +23,12 @@ App::App(const Config& c) : config(c) {
   db = store::Database::open(config.effective_database_url(), options);
   outbox = std::make_unique<events::Outbox>(*db, clock);
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
-  users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name);
-  bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name);
+  audit = std::make_unique<audit::AuditLog>(clock);
+  audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
+  users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
+                                               audit.get());
+  bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
+                                             audit.get());
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);

@@ -9,6 +9,7 @@
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/users/users.h"
+#include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
 #include "infra/store/db.h"
@@ -31,6 +32,7 @@ struct App {
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<events::Outbox> outbox;
+  std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<bank::BankService> bank;

@@ -201,10 +201,31 @@ int run_cli(int argc, char** argv) {
       ->required();
   auto* delete_webhook = bot->add_subcommand("delete-webhook", "stop webhook delivery");
 
+  auto* audit_cmd = cli.add_subcommand("audit", "the tamper-evident audit log");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "check the hash chain; names the first modified, inserted or deleted entry");
+  auto* audit_search = audit_cmd->add_subcommand("search", "entries by actor, action, time range");
+  auto* audit_export = audit_cmd->add_subcommand("export", "every entry as JSONL or CSV");
+  audit::Query audit_query;
+  std::string since, until, audit_format = "jsonl", audit_output;
+  for (auto* sub : {audit_search, audit_export}) {
+    sub->add_option("--format", audit_format, "jsonl or csv")
+        ->check(CLI::IsMember({"jsonl", "csv"}))
+        ->capture_default_str();
+  }
+  audit_search->add_option("--actor", audit_query.actor, "Telegram id of who acted (0: system)");
+  audit_search->add_option("--action", audit_query.action, "action or prefix, e.g. admin.");
+  audit_search->add_option("--since", since, "from (inclusive): 2026-11-01 or RFC 3339 UTC");
+  audit_search->add_option("--until", until, "to (exclusive)");
+  audit_search->add_option("--limit", audit_query.limit, "at most this many")
+      ->capture_default_str();
+  audit_export->add_option("--output", audit_output, "file to write (default: standard output)");
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
-                    delete_webhook, version}) {
+                    delete_webhook, audit_cmd, audit_verify, audit_search, audit_export, version}) {
     sub->fallthrough();
   }
 
@@ -246,6 +267,7 @@ int run_cli(int argc, char** argv) {
       const int64_t amount = parse_amount(grant_amount, scale);
       const auto t =
           app.users->adjust(0, grant_key, grant_user, amount, grant_currency, grant_note);
+      app.outbox->drain();  // the transfer's audit entry is written now, not at the next start
       std::cout << fmt::format("{} transfer {}: {} {} to user {}\n",
                                t.replayed ? "already done:" : "done:", t.id,
                                format_amount(amount, scale), grant_currency, grant_user);
@@ -280,6 +302,58 @@ int run_cli(int argc, char** argv) {
         return 1;
       }
       std::cout << "ok\n";
+      return 0;
+    }
+    if (audit_verify->parsed() || audit_search->parsed() || audit_export->parsed()) {
+      App app(config);
+      app.migrate();
+      app.outbox->drain();  // transfers committed by earlier commands join the chain first
+      if (audit_verify->parsed()) {
+        const auto r = app.db->read([&](store::Tx& tx) { return app.audit->verify(tx); });
+        std::cout << r.entries << " entries checked: "
+                  << (r.ok() ? "chain intact"
+                             : "BROKEN at entry " + std::to_string(*r.first_bad_seq) + ": " +
+                                   r.problem)
+                  << "\n";
+        return r.ok() ? 0 : 1;
+      }
+      for (auto [text, slot] :
+           {std::pair{&since, &audit_query.since}, {&until, &audit_query.until}}) {
+        if (text->empty()) continue;
+        *slot = parse_rfc3339(*text);
+        if (!*slot) {
+          std::cerr << "lucas: invalid time '" << *text
+                    << "': expected 2026-11-24 or 2026-11-24T10:00:00Z\n";
+          return 2;
+        }
+      }
+      std::ofstream file;
+      std::ostream* out = &std::cout;
+      if (!audit_output.empty()) {
+        file.open(audit_output);
+        if (!file) {
+          std::cerr << "lucas: cannot write " << audit_output << "\n";
+          return 2;
+        }
+        out = &file;
+      }
+      if (audit_format == "csv") *out << audit::csv_header() << "\n";
+      if (audit_export->parsed()) audit_query = audit::Query{};
+      int64_t total = 0;
+      const int64_t wanted = audit_search->parsed() ? audit_query.limit : INT64_MAX;
+      audit_query.limit = static_cast<int>(std::min<int64_t>(wanted, 5000));
+      for (;;) {
+        const auto page =
+            app.db->read([&](store::Tx& tx) { return app.audit->search(tx, audit_query); });
+        for (const auto& e : page) {
+          *out << (audit_format == "csv" ? audit::to_csv(e) : audit::to_json(e).dump()) << "\n";
+        }
+        total += static_cast<int64_t>(page.size());
+        if (page.empty() || total >= wanted || audit_search->parsed()) break;
+        audit_query.after_seq = page.back().seq;
+        if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries" << std::flush;
+      }
+      if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries\n";
       return 0;
     }
     if (user_add->parsed()) {

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace lucas {
 
@@ -34,5 +36,9 @@ class ManualClock final : public Clock {
 
 // "2026-11-24T20:01:33.123456Z" (fraction omitted when zero).
 std::string format_rfc3339(Micros t);
+
+// "2026-11-24", "2026-11-24T20:01:33Z" or "2026-11-24T20:01:33.5Z" (UTC) -> micros; nullopt
+// for anything else.
+std::optional<Micros> parse_rfc3339(std::string_view text);
 
 }  // namespace lucas

@@ -58,6 +58,17 @@ expect_eq "grant with 3 decimals exits 2" "$rc" "2"
 expect_contains "grant with 3 decimals explains" "$err" "INVALID_AMOUNT"
 err=$("$LUCAS" ledger grant --user 999 --amount 1 --key e2e-grant-3 2>&1); rc=$?
 expect_eq "grant to unknown user fails" "$rc" "1"
+out=$("$LUCAS" audit verify); rc=$?
+expect_eq "audit verify exits 0" "$rc" "0"
+expect_contains "audit chain intact" "$out" "chain intact"
+out=$("$LUCAS" audit search --action admin.)
+expect_contains "audit has the grant" "$out" '"action":"admin.grant"'
+expect_contains "audit has the role change" "$out" '"action":"admin.set_role"'
+out=$("$LUCAS" audit search --action ledger.transfer --format csv)
+expect_contains "audit has the transfer, as CSV" "$out" "ledger.transfer,transfer:"
+"$LUCAS" audit search --since yesterday >/dev/null 2>&1; expect_eq "bad --since exits 2" "$?" "2"
+"$LUCAS" audit export --format jsonl --output "$TMP/audit.jsonl" 2>/dev/null
+expect_eq "audit export writes every entry" "$(wc -l < "$TMP/audit.jsonl" | tr -d ' ')" "3"
 out=$("$LUCAS" ledger check); rc=$?
 expect_eq "ledger check exits 0" "$rc" "0"
 expect_contains "ledger check says OK" "$out" "ledger OK"

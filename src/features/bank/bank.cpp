@@ -125,8 +125,13 @@ Decimal plus(const Decimal& a, const Decimal& b) {
 }  // namespace
 
 BankService::BankService(store::Database& db, ledger::Ledger& ledger, users::UserService& users,
-                         const Clock& clock, NameKey name_key)
-    : db_(db), ledger_(ledger), users_(users), clock_(clock), name_key_(std::move(name_key)) {}
+                         const Clock& clock, NameKey name_key, audit::AuditLog* audit)
+    : db_(db),
+      ledger_(ledger),
+      users_(users),
+      clock_(clock),
+      name_key_(std::move(name_key)),
+      audit_(audit) {}
 
 CreditReport BankService::credit(const GameMessage& m) {
   const std::string& game = m.parsed.game;
@@ -279,7 +284,24 @@ Rate BankService::set_rate(int64_t actor_id, const std::string& game, const std:
                 "a rate is a decimal from 0 to 10000 with at most 4 fraction digits", {{"k", k}});
   }
   const Rate r{game, currency, value};
-  db_.transact([&](store::Tx& tx) { sql::upsert_rate(tx, r, actor_id, clock_.now()); });
+  db_.transact([&](store::Tx& tx) {
+    const auto before = sql::rate(tx, game, currency);
+    sql::upsert_rate(tx, r, actor_id, clock_.now());
+    if (audit_ != nullptr) {
+      audit_->append(tx, audit::Entry{0,
+                                      0,
+                                      actor_id,
+                                      "admin.rate",
+                                      "rate:" + game + "/" + currency,
+                                      "",
+                                      "ok",
+                                      {{"from", before ? before->to_string() : "none"},
+                                       {"to", value.to_string()}},
+                                      "",
+                                      "",
+                                      ""});
+    }
+  });
   return r;
 }
 
@@ -317,7 +339,22 @@ void BankService::set_win_reward(int64_t actor_id, const std::string& game,
   if (value.mantissa < 0 || value.compare(Decimal{1'000'000, 0}) > 0) {
     throw Error(ErrorCode::kInvalidArgument, "a win reward is a decimal from 0 to 1000000");
   }
-  db_.transact([&](store::Tx& tx) { sql::set_win_reward(tx, game, value.to_string()); });
+  db_.transact([&](store::Tx& tx) {
+    sql::set_win_reward(tx, game, value.to_string());
+    if (audit_ != nullptr) {
+      audit_->append(tx, audit::Entry{0,
+                                      0,
+                                      actor_id,
+                                      "admin.win_reward",
+                                      "game:" + game,
+                                      "",
+                                      "ok",
+                                      {{"to", value.to_string()}},
+                                      "",
+                                      "",
+                                      ""});
+    }
+  });
 }
 
 void BankService::link(int64_t user_id, const std::string& game, const std::string& nickname) {

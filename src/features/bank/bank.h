@@ -81,7 +81,7 @@ using NameKey = std::function<std::string(std::string_view)>;
 class BankService {
  public:
   BankService(store::Database& db, ledger::Ledger& ledger, users::UserService& users,
-              const Clock& clock, NameKey name_key);
+              const Clock& clock, NameKey name_key, audit::AuditLog* audit = nullptr);
 
   // Credits every event of the message in one transaction, at most once per (chat, message).
   CreditReport credit(const GameMessage& message);
@@ -115,6 +115,7 @@ class BankService {
   users::UserService& users_;
   const Clock& clock_;
   NameKey name_key_;
+  audit::AuditLog* audit_;
 };
 
 }  // namespace lucas::bank

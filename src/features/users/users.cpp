@@ -144,6 +144,19 @@ User UserService::set_role(int64_t actor_id, int64_t telegram_id, Role role) {
       }
     }
     sql::set_role(tx, telegram_id, role);
+    if (audit_ != nullptr) {
+      audit_->append(tx, audit::Entry{0,
+                                      0,
+                                      actor_id,
+                                      "admin.set_role",
+                                      "user:" + std::to_string(telegram_id),
+                                      "",
+                                      "ok",
+                                      {{"from", role_name(target->role)}, {"to", role_name(role)}},
+                                      "",
+                                      "",
+                                      ""});
+    }
     target->role = role;
     return *target;
   });
@@ -209,9 +222,26 @@ ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, i
     const auto mint = ledger_.system_account(tx, "mint:admin", currency, true);
     const auto user = ledger_.user_account(tx, telegram_id, currency);
     const nlohmann::json meta{{"actor", actor_id}, {"note", note}};
-    return amount > 0 ? ledger_.move(tx, key, mint, user, amount, currency, "admin.grant", meta)
-                      : ledger_.move(tx, key, user, mint, checked_neg(amount), currency,
-                                     "admin.debit", meta);
+    auto t = amount > 0 ? ledger_.move(tx, key, mint, user, amount, currency, "admin.grant", meta)
+                        : ledger_.move(tx, key, user, mint, checked_neg(amount), currency,
+                                       "admin.debit", meta);
+    if (audit_ != nullptr && !t.replayed) {
+      audit_->append(tx, audit::Entry{0,
+                                      0,
+                                      actor_id,
+                                      amount > 0 ? "admin.grant" : "admin.debit",
+                                      "user:" + std::to_string(telegram_id),
+                                      "",
+                                      "ok",
+                                      {{"amount", amount},
+                                       {"currency", std::string(currency)},
+                                       {"note", note},
+                                       {"transfer_id", t.id}},
+                                      "",
+                                      "",
+                                      ""});
+    }
+    return t;
   });
 }
 

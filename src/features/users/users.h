@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "infra/audit/audit.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "ledger/ledger.h"
@@ -53,8 +54,8 @@ using NameKeyFn = std::function<std::string(std::string_view)>;
 class UserService {
  public:
   UserService(store::Database& db, ledger::Ledger& ledger, const Clock& clock,
-              NameKeyFn name_key = {})
-      : db_(db), ledger_(ledger), clock_(clock), name_key_(std::move(name_key)) {}
+              NameKeyFn name_key = {}, audit::AuditLog* audit = nullptr)
+      : db_(db), ledger_(ledger), clock_(clock), name_key_(std::move(name_key)), audit_(audit) {}
 
   // Creates the user or refreshes their names and language; touches last_active_at.
   User upsert(const UserUpdate& update);
@@ -87,6 +88,7 @@ class UserService {
   ledger::Ledger& ledger_;
   const Clock& clock_;
   NameKeyFn name_key_;
+  audit::AuditLog* audit_;
 };
 
 }  // namespace lucas::users

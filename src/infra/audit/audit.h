@@ -1,0 +1,77 @@
+// The tamper-evident audit log: append-only, each entry carrying the SHA-256 of the previous
+// one over a canonical encoding, so a modified, deleted or inserted row breaks the chain where it
+// happened. Admin actions are appended in the same transaction as the action; ledger transfers
+// arrive from the outbox (idempotent by event id, so a replayed event is recorded once).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "infra/events/outbox.h"
+#include "infra/store/db.h"
+#include "infra/store/migrate.h"
+
+namespace lucas::audit {
+
+store::MigrationSet migrations();
+
+struct Entry {
+  int64_t seq = 0;
+  Micros at = 0;
+  int64_t actor = 0;   // Telegram id of who acted; 0 for the system or the console operator
+  std::string action;  // "admin.grant", "admin.set_role", "bank.rate", "ledger.transfer", ...
+  std::string target;  // "user:101", "rate:gd_cards/points", "transfer:55"
+  std::string ip;      // for authentication attempts
+  std::string result;  // "ok", "denied", ...
+  nlohmann::json details = nlohmann::json::object();
+  std::string source;  // idempotency key for entries fed from events ("event:123"), else ""
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The bytes that are hashed: every field, length-prefixed, in a fixed order.
+std::string canonical(const Entry& e);
+nlohmann::json to_json(const Entry& e);
+std::string csv_header();
+std::string to_csv(const Entry& e);
+
+struct VerifyReport {
+  bool ok() const { return !first_bad_seq.has_value(); }
+  int64_t entries = 0;
+  std::optional<int64_t> first_bad_seq;
+  std::string problem;  // "entry 5 was modified", "entry 5 is missing (deleted)", ...
+};
+
+struct Query {
+  std::optional<int64_t> actor;
+  std::optional<std::string> action;  // prefix: "admin." matches every admin action
+  std::optional<Micros> since;        // inclusive
+  std::optional<Micros> until;        // exclusive
+  int64_t after_seq = 0;              // paging
+  int limit = 100;
+};
+
+class AuditLog {
+ public:
+  explicit AuditLog(const Clock& clock) : clock_(clock) {}
+
+  // Appends in the caller's transaction; appends are serialised (PostgreSQL advisory lock,
+  // SQLite's exclusive writer). An entry whose non-empty source was already recorded is not
+  // appended again; the earlier one is returned.
+  Entry append(store::Tx& tx, Entry e);
+
+  VerifyReport verify(store::Tx& tx);
+  std::vector<Entry> search(store::Tx& tx, const Query& q);
+
+  // Records every ledger transfer published on the outbox.
+  void follow_ledger(events::Outbox& outbox, store::Database& db);
+
+ private:
+  const Clock& clock_;
+};
+
+}  // namespace lucas::audit

@@ -1,0 +1,187 @@
+// The audit log on SQLite and PostgreSQL: the chain verifies, and a row changed, deleted or
+// forged directly in the database is named by verify; transfers and admin actions are recorded.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "features/parser/parser.h"
+#include "features/users/users.h"
+#include "infra/audit/audit.h"
+#include "ledger/ledger.h"
+#include "tests/support/databases.h"
+
+namespace lucas::audit {
+namespace {
+
+using store::Value;
+
+struct World {
+  explicit World(store::Engine e)
+      : t(lucas::testing::fresh_database(e)),
+        clock(1'767'225'600'000'000),
+        log(clock),
+        outbox(*t.db, clock),
+        ledger(clock, &outbox),
+        users(*t.db, ledger, clock, parser::normalize_name, &log) {
+    store::migrate(
+        *t.db,
+        {events::migrations(), audit::migrations(), ledger::migrations(), users::migrations()},
+        clock);
+    log.follow_ledger(outbox, *t.db);
+  }
+  Entry add(const std::string& action, int64_t actor = 1, std::string source = "") {
+    clock.advance(1'000'000);
+    return t.db->transact([&](store::Tx& tx) {
+      return log.append(tx, Entry{0,
+                                  0,
+                                  actor,
+                                  action,
+                                  "user:9",
+                                  "127.0.0.1",
+                                  "ok",
+                                  {{"n", 1}, {"text", "Привет"}},
+                                  std::move(source),
+                                  "",
+                                  ""});
+    });
+  }
+  VerifyReport verify() {
+    return t.db->read([&](store::Tx& tx) { return log.verify(tx); });
+  }
+  void exec(const std::string& sql, std::initializer_list<Value> params = {}) {
+    t.db->transact([&](store::Tx& tx) { tx.exec(sql, params); });
+  }
+
+  lucas::testing::TestDatabase t;
+  ManualClock clock;
+  AuditLog log;
+  events::Outbox outbox;
+  ledger::Ledger ledger;
+  users::UserService users;
+};
+
+class AuditTest : public ::testing::TestWithParam<store::Engine> {
+ protected:
+  AuditTest() : w(GetParam()) {
+    for (int i = 0; i < 10; ++i) w.add(i % 2 ? "admin.grant" : "auth.login", i + 1);
+  }
+  World w;
+};
+
+TEST_P(AuditTest, AnUntouchedChainVerifies) {
+  const auto r = w.verify();
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.entries, 10);
+}
+
+TEST_P(AuditTest, AModifiedEntryIsNamed) {
+  w.exec("UPDATE audit_log SET details = $1 WHERE seq = 4", {Value{R"({"n":2,"text":"Привет"})"}});
+  const auto r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 4);
+  EXPECT_NE(r.problem.find("modified"), std::string::npos) << r.problem;
+}
+
+TEST_P(AuditTest, ADeletedEntryIsNamed) {
+  w.exec("DELETE FROM audit_log WHERE seq = 6");
+  const auto r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 6);
+  EXPECT_NE(r.problem.find("missing"), std::string::npos) << r.problem;
+}
+
+TEST_P(AuditTest, AnInsertedEntryIsNamed) {
+  // A forged row slipped in where a real one was moved out of the way.
+  w.exec("UPDATE audit_log SET seq = 100 WHERE seq = 10");
+  w.exec(
+      "INSERT INTO audit_log (seq, at, actor, action, target, ip, result, details, source,"
+      " prev_hash, hash) VALUES (10, 1, 666, 'admin.grant', 'user:666', '', 'ok', '{}', '',"
+      " 'x', 'y')");
+  const auto r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 10);
+}
+
+TEST_P(AuditTest, AReplacedActorIsCaught) {
+  w.exec("UPDATE audit_log SET actor = 42 WHERE seq = 2");
+  EXPECT_EQ(w.verify().first_bad_seq.value_or(0), 2);
+}
+
+TEST_P(AuditTest, SourcesAreRecordedOnce) {
+  const auto a = w.add("ledger.transfer", 0, "event:77");
+  const auto b = w.add("ledger.transfer", 0, "event:77");
+  EXPECT_EQ(a.seq, b.seq);
+  EXPECT_EQ(w.verify().entries, 11);
+}
+
+TEST_P(AuditTest, SearchFiltersByActorActionAndTime) {
+  auto found = w.t.db->read([&](store::Tx& tx) {
+    return w.log.search(
+        tx, Query{std::nullopt, std::string("admin."), std::nullopt, std::nullopt, 0, 100});
+  });
+  EXPECT_EQ(found.size(), 5u);
+  for (const auto& e : found) EXPECT_EQ(e.action, "admin.grant");
+  found = w.t.db->read([&](store::Tx& tx) {
+    return w.log.search(tx, Query{int64_t{3}, std::nullopt, std::nullopt, std::nullopt, 0, 100});
+  });
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].actor, 3);
+  const Micros t0 = 1'767'225'600'000'000;
+  found = w.t.db->read([&](store::Tx& tx) {
+    return w.log.search(tx,
+                        Query{std::nullopt, std::nullopt, t0 + 3'000'000, t0 + 6'000'000, 0, 100});
+  });
+  EXPECT_EQ(found.size(), 3u);  // seconds 3, 4, 5
+  EXPECT_THROW(w.t.db->read([&](store::Tx& tx) {
+    return w.log.search(tx,
+                        Query{std::nullopt, std::string("x%"), std::nullopt, std::nullopt, 0, 100});
+  }),
+               Error);
+}
+
+TEST_P(AuditTest, ExportsCsvWithQuoting) {
+  auto e = w.add("admin.note", 1);
+  const std::string row = to_csv(e);
+  EXPECT_NE(row.find("\"{\"\"n\"\":1,\"\"text\"\":\"\"Привет\"\"}\""), std::string::npos) << row;
+  EXPECT_EQ(to_json(e)["action"], "admin.note");
+  EXPECT_EQ(csv_header().substr(0, 7), "seq,at,");
+}
+
+TEST_P(AuditTest, TransfersAndAdminActionsAreRecorded) {
+  w.users.upsert({9, "", "Nine", "ru"});
+  w.users.set_role(0, 9, users::Role::kModerator);
+  w.users.adjust(0, "grant-1", 9, 1'000, ledger::kCoin, "welcome");
+  EXPECT_EQ(w.outbox.drain(), 1);
+  EXPECT_EQ(w.outbox.drain(), 0);
+  const auto all = w.t.db->read([&](store::Tx& tx) { return w.log.search(tx, Query{}); });
+  std::map<std::string, int> actions;
+  for (const auto& e : all) ++actions[e.action];
+  EXPECT_EQ(actions["admin.set_role"], 1);
+  EXPECT_EQ(actions["admin.grant"], 6);  // 5 from the fixture + this one
+  EXPECT_EQ(actions["ledger.transfer"], 1);
+  EXPECT_TRUE(w.verify().ok());
+}
+
+TEST_P(AuditTest, ConcurrentAppendsKeepOneChain) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        w.t.db->transact([&](store::Tx& tx) {
+          w.log.append(tx, Entry{0, 0, t, "auth.login", "", "", "ok", {}, "", "", ""});
+        });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto r = w.verify();
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.entries, 110);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, AuditTest,
+                         ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
+                         [](const auto& p) { return lucas::testing::engine_label(p.param); });
+
+}  // namespace
+}  // namespace lucas::audit
