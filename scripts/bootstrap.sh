@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache clang-format git
   # libraries
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libspdlog-dev
-  libfmt-dev libcli11-dev libtomlplusplus-dev libssl-dev libre2-dev libicu-dev libcurl4-openssl-dev
+  libfmt-dev libcli11-dev libtomlplusplus-dev libssl-dev libre2-dev libicu-dev libcurl4-openssl-dev libsodium-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql curl jq wrk
   clang libclang-rt-14-dev

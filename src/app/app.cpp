@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
 #include <thread>
 #include "features/users/users_http.h"
 
@@ -24,6 +25,16 @@ App::App(const Config& c) : config(c) {
   outbox = std::make_unique<events::Outbox>(*db, clock);
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
   audit = std::make_unique<audit::AuditLog>(clock);
+  if (!config.audit_signing_key_file.empty()) {
+    std::ifstream key_file(config.audit_signing_key_file);
+    std::string seed;
+    if (!key_file || !std::getline(key_file, seed)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "cannot read audit.signing_key_file " + config.audit_signing_key_file);
+    }
+    audit->set_signing_key(audit::signing_key_from_seed_hex(seed),
+                           config.audit_checkpoint_interval);
+  }
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
                                                audit.get());

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -206,6 +207,12 @@ int run_cli(int argc, char** argv) {
   auto* audit_verify = audit_cmd->add_subcommand(
       "verify", "check the hash chain; names the first modified, inserted or deleted entry");
   auto* audit_search = audit_cmd->add_subcommand("search", "entries by actor, action, time range");
+  auto* audit_keygen = audit_cmd->add_subcommand(
+      "keygen", "create an Ed25519 signing key file for checkpoints (prints the public key)");
+  std::string keygen_output;
+  audit_keygen->add_option("--output", keygen_output, "key file to create (mode 0600)")->required();
+  auto* audit_checkpoint =
+      audit_cmd->add_subcommand("checkpoint", "sign the current end of the chain now");
   auto* audit_export = audit_cmd->add_subcommand("export", "every entry as JSONL or CSV");
   audit::Query audit_query;
   std::string since, until, audit_format = "jsonl", audit_output;
@@ -225,7 +232,8 @@ int run_cli(int argc, char** argv) {
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
-                    delete_webhook, audit_cmd, audit_verify, audit_search, audit_export, version}) {
+                    delete_webhook, audit_cmd, audit_verify, audit_search, audit_export,
+                    audit_keygen, audit_checkpoint, version}) {
     sub->fallthrough();
   }
 
@@ -304,13 +312,46 @@ int run_cli(int argc, char** argv) {
       std::cout << "ok\n";
       return 0;
     }
+    if (audit_keygen->parsed()) {
+      if (std::filesystem::exists(keygen_output)) {
+        std::cerr << "lucas: " << keygen_output << " exists; refusing to overwrite a key\n";
+        return 2;
+      }
+      const std::string seed = audit::new_seed_hex();
+      {
+        std::ofstream f(keygen_output);
+        if (!f) {
+          std::cerr << "lucas: cannot write " << keygen_output << "\n";
+          return 2;
+        }
+        f << seed << "\n";
+      }
+      std::filesystem::permissions(
+          keygen_output, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+      std::cout << "public key " << audit::signing_key_from_seed_hex(seed).public_key_hex << "\n";
+      return 0;
+    }
+    if (audit_checkpoint->parsed()) {
+      App app(config);
+      app.migrate();
+      app.outbox->drain();
+      if (config.audit_signing_key_file.empty()) {
+        std::cerr << "lucas: audit.signing_key_file is not set\n";
+        return 2;
+      }
+      const auto seq = app.db->transact([&](store::Tx& tx) { return app.audit->checkpoint(tx); });
+      std::cout << (seq ? "signed entry " + std::to_string(*seq) : std::string("nothing to sign"))
+                << "\n";
+      return 0;
+    }
     if (audit_verify->parsed() || audit_search->parsed() || audit_export->parsed()) {
       App app(config);
       app.migrate();
       app.outbox->drain();  // transfers committed by earlier commands join the chain first
       if (audit_verify->parsed()) {
         const auto r = app.db->read([&](store::Tx& tx) { return app.audit->verify(tx); });
-        std::cout << r.entries << " entries checked: "
+        std::cout << r.entries << " entries and " << r.checkpoints
+                  << " signed checkpoints checked: "
                   << (r.ok() ? "chain intact"
                              : "BROKEN at entry " + std::to_string(*r.first_bad_seq) + ": " +
                                    r.problem)

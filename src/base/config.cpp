@@ -171,6 +171,16 @@ std::vector<SettingSpec> make_specs() {
                              }
                              c.telegram_game_bots = v;
                            }));
+  s.push_back(text_setting("audit.signing_key_file",
+                           "file with the hex Ed25519 seed that signs audit checkpoints",
+                           "a readable file path (create one with lucas audit keygen)",
+                           [](Config& c, const std::string& v) {
+                             if (v.empty()) throw std::invalid_argument(v);
+                             c.audit_signing_key_file = v;
+                           }));
+  s.push_back(
+      int_setting("audit.checkpoint_interval", "entries between signed checkpoints", 1, 1'000'000,
+                  [](Config& c, int64_t v) { c.audit_checkpoint_interval = static_cast<int>(v); }));
   return s;
 }
 

@@ -66,6 +66,11 @@ expect_contains "audit has the grant" "$out" '"action":"admin.grant"'
 expect_contains "audit has the role change" "$out" '"action":"admin.set_role"'
 out=$("$LUCAS" audit search --action ledger.transfer --format csv)
 expect_contains "audit has the transfer, as CSV" "$out" "ledger.transfer,transfer:"
+out=$("$LUCAS" audit keygen --output "$TMP/audit.key"); expect_contains "audit keygen" "$out" "public key "
+expect_eq "audit key file is private" "$(stat -c %a "$TMP/audit.key")" "600"
+"$LUCAS" audit keygen --output "$TMP/audit.key" >/dev/null 2>&1; expect_eq "keygen never overwrites" "$?" "2"
+out=$(LUCAS_AUDIT_SIGNING_KEY_FILE="$TMP/audit.key" "$LUCAS" audit checkpoint); expect_contains "audit checkpoint" "$out" "signed entry"
+out=$(LUCAS_AUDIT_SIGNING_KEY_FILE="$TMP/audit.key" "$LUCAS" audit verify); expect_contains "verify checks the signature" "$out" "1 signed checkpoints checked: chain intact"
 "$LUCAS" audit search --since yesterday >/dev/null 2>&1; expect_eq "bad --since exits 2" "$?" "2"
 "$LUCAS" audit export --format jsonl --output "$TMP/audit.jsonl" 2>/dev/null
 expect_eq "audit export writes every entry" "$(wc -l < "$TMP/audit.jsonl" | tr -d ' ')" "3"

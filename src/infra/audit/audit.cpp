@@ -1,5 +1,7 @@
 #include "infra/audit/audit.h"
 
+#include <sodium.h>
+
 #include "base/ids.h"
 
 namespace lucas::audit {
@@ -89,7 +91,92 @@ CREATE UNIQUE INDEX audit_by_source ON audit_log (source) WHERE source <> '';
 CREATE INDEX audit_by_actor ON audit_log (actor, seq);
 CREATE INDEX audit_by_action ON audit_log (action, seq);
 CREATE INDEX audit_by_time ON audit_log (at, seq);
+CREATE TABLE audit_checkpoints (
+  seq BIGINT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  signed_at BIGINT NOT NULL,
+  public_key TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
 )"}}};
+}
+
+namespace {
+std::string to_hex(const unsigned char* p, size_t n) {
+  std::string out(n * 2, '0');
+  sodium_bin2hex(out.data(), out.size() + 1, p, n);
+  return out;
+}
+std::optional<std::string> from_hex(const std::string& hex, size_t bytes) {
+  std::string out(bytes, '\0');
+  size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), bytes, hex.data(), hex.size(),
+                     nullptr, &len, nullptr) != 0 ||
+      len != bytes) {
+    return std::nullopt;
+  }
+  return out;
+}
+std::string checkpoint_message(int64_t seq, const std::string& hash) {
+  return "lucas-audit-checkpoint-v1;" + std::to_string(seq) + ";" + hash;
+}
+void init_sodium() {
+  if (sodium_init() < 0) throw Error(ErrorCode::kInternal, "libsodium failed to initialise");
+}
+}  // namespace
+
+SigningKey signing_key_from_seed_hex(const std::string& seed_hex) {
+  init_sodium();
+  std::string trimmed = seed_hex;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) trimmed.pop_back();
+  auto seed = from_hex(trimmed, crypto_sign_SEEDBYTES);
+  if (!seed) {
+    throw Error(ErrorCode::kInvalidArgument, "an audit signing key is 64 hex characters (a seed)");
+  }
+  unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+  unsigned char sk[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_seed_keypair(pk, sk, reinterpret_cast<const unsigned char*>(seed->data()));
+  SigningKey k{to_hex(pk, sizeof pk), std::string(reinterpret_cast<char*>(sk), sizeof sk)};
+  sodium_memzero(sk, sizeof sk);
+  return k;
+}
+
+std::string new_seed_hex() {
+  init_sodium();
+  unsigned char seed[crypto_sign_SEEDBYTES];
+  randombytes_buf(seed, sizeof seed);
+  std::string hex = to_hex(seed, sizeof seed);
+  sodium_memzero(seed, sizeof seed);
+  return hex;
+}
+
+void AuditLog::set_signing_key(SigningKey key, int interval) {
+  if (interval < 1) throw Error(ErrorCode::kInvalidArgument, "checkpoint interval must be >= 1");
+  key_ = std::move(key);
+  interval_ = interval;
+}
+
+void AuditLog::sign(store::Tx& tx, int64_t seq, const std::string& hash) {
+  const std::string msg = checkpoint_message(seq, hash);
+  unsigned char sig[crypto_sign_BYTES];
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+                       reinterpret_cast<const unsigned char*>(key_->secret_key.data()));
+  tx.exec(
+      "INSERT INTO audit_checkpoints (seq, hash, signed_at, public_key, signature)"
+      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
+      {Value{seq}, Value{hash}, Value{clock_.now()}, Value{key_->public_key_hex},
+       Value{to_hex(sig, sizeof sig)}});
+}
+
+std::optional<int64_t> AuditLog::checkpoint(store::Tx& tx) {
+  if (!key_) return std::nullopt;
+  if (tx.engine() == store::Engine::kPostgres) {
+    tx.exec("SELECT pg_advisory_xact_lock($1)", {Value{kChainLock}});
+  }
+  auto tail = tx.exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  if (tail.empty()) return std::nullopt;
+  sign(tx, tail.one().i64(0), tail.one().str(1));
+  return tail.one().i64(0);
 }
 
 std::string canonical(const Entry& e) {
@@ -137,10 +224,52 @@ Entry AuditLog::append(store::Tx& tx, Entry e) {
       " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
       {Value{e.seq}, Value{e.at}, Value{e.actor}, Value{e.action}, Value{e.target}, Value{e.ip},
        Value{e.result}, Value{details}, Value{e.source}, Value{e.prev_hash}, Value{e.hash}});
+  if (key_ && e.seq % interval_ == 0) sign(tx, e.seq, e.hash);
   return e;
 }
 
 VerifyReport AuditLog::verify(store::Tx& tx) {
+  VerifyReport report = verify_chain(tx);
+  if (!report.ok()) return report;
+  // Signed checkpoints catch what a consistent rewrite of the chain, or a cut-off tail, hides.
+  init_sodium();
+  for (const auto& r :
+       tx.exec("SELECT seq, hash, public_key, signature FROM audit_checkpoints ORDER BY seq")
+           .rows) {
+    const int64_t seq = r.i64(0);
+    const std::string hash = r.str(1);
+    const auto pk = from_hex(r.str(2), crypto_sign_PUBLICKEYBYTES);
+    const auto sig = from_hex(r.str(3), crypto_sign_BYTES);
+    const std::string msg = checkpoint_message(seq, hash);
+    ++report.checkpoints;
+    if (!pk || !sig || (key_ && r.str(2) != key_->public_key_hex) ||
+        crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
+                                    reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+                                    reinterpret_cast<const unsigned char*>(pk->data())) != 0) {
+      report.first_bad_seq = seq;
+      report.problem = "the checkpoint at entry " + std::to_string(seq) + " has a bad signature";
+      return report;
+    }
+    if (seq > report.entries) {
+      report.first_bad_seq = report.entries + 1;
+      report.problem = "entries after " + std::to_string(report.entries) +
+                       " were deleted (a signed checkpoint covers entry " + std::to_string(seq) +
+                       ")";
+      return report;
+    }
+    auto entry = tx.exec("SELECT hash FROM audit_log WHERE seq = $1", {Value{seq}});
+    if (entry.empty() || entry.one().str(0) != hash) {
+      // The chain is consistent but differs from what was signed: find where it was rewritten.
+      report.first_bad_seq = seq;
+      report.problem =
+          "the chain up to entry " + std::to_string(seq) + " was rewritten after it was signed";
+      return report;
+    }
+  }
+  return report;
+}
+
+VerifyReport AuditLog::verify_chain(store::Tx& tx) {
   VerifyReport report;
   std::string prev = kGenesis;
   int64_t expected = 1;

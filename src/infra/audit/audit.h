@@ -42,6 +42,7 @@ std::string to_csv(const Entry& e);
 struct VerifyReport {
   bool ok() const { return !first_bad_seq.has_value(); }
   int64_t entries = 0;
+  int64_t checkpoints = 0;  // signed checkpoints checked
   std::optional<int64_t> first_bad_seq;
   std::string problem;  // "entry 5 was modified", "entry 5 is missing (deleted)", ...
 };
@@ -55,9 +56,22 @@ struct Query {
   int limit = 100;
 };
 
+// An Ed25519 key pair from a 32-byte seed (hex in a key file).
+struct SigningKey {
+  std::string public_key_hex;
+  std::string secret_key;  // 64 bytes, libsodium layout
+};
+SigningKey signing_key_from_seed_hex(const std::string& seed_hex);  // INVALID_ARGUMENT if bad
+std::string new_seed_hex();
+
 class AuditLog {
  public:
   explicit AuditLog(const Clock& clock) : clock_(clock) {}
+
+  // Signs a checkpoint (seq, hash) every `interval` entries. Without a key, no checkpoints.
+  void set_signing_key(SigningKey key, int interval = 1000);
+  // Signs the current tail now (no-op on an empty log or without a key); returns its seq.
+  std::optional<int64_t> checkpoint(store::Tx& tx);
 
   // Appends in the caller's transaction; appends are serialised (PostgreSQL advisory lock,
   // SQLite's exclusive writer). An entry whose non-empty source was already recorded is not
@@ -71,7 +85,12 @@ class AuditLog {
   void follow_ledger(events::Outbox& outbox, store::Database& db);
 
  private:
+  void sign(store::Tx& tx, int64_t seq, const std::string& hash);
+  VerifyReport verify_chain(store::Tx& tx);
+
   const Clock& clock_;
+  std::optional<SigningKey> key_;
+  int interval_ = 1000;
 };
 
 }  // namespace lucas::audit

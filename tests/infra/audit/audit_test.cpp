@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "base/ids.h"
 #include "features/parser/parser.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
@@ -177,6 +178,43 @@ TEST_P(AuditTest, ConcurrentAppendsKeepOneChain) {
   const auto r = w.verify();
   EXPECT_TRUE(r.ok()) << r.problem;
   EXPECT_EQ(r.entries, 110);
+}
+
+TEST_P(AuditTest, SignedCheckpointsCatchRewritesAndTruncation) {
+  w.log.set_signing_key(signing_key_from_seed_hex(std::string(64, 'a')), 5);
+  for (int i = 0; i < 6; ++i) w.add("auth.login", 1);  // entries 11..16: checkpoints at 15
+  w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });  // and at 16
+  auto r = w.verify();
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.checkpoints, 2);
+  // Cutting off the tail leaves a consistent chain, but the checkpoint at 16 notices.
+  w.exec("DELETE FROM audit_log WHERE seq = 16");
+  r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 16);
+  EXPECT_NE(r.problem.find("deleted"), std::string::npos) << r.problem;
+}
+
+TEST_P(AuditTest, AConsistentRewriteIsCaughtByTheSignature) {
+  w.log.set_signing_key(signing_key_from_seed_hex(std::string(64, 'b')), 1000);
+  w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });  // signs entry 10
+  // Rewrite entry 10 and recompute its hash so the chain itself stays consistent.
+  auto e = w.t.db->read([&](store::Tx& tx) {
+    return w.log.search(tx, Query{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 9, 1});
+  });
+  ASSERT_EQ(e.size(), 1u);
+  Entry forged = e[0];
+  forged.actor = 666;
+  forged.hash = sha256_hex(canonical(forged));
+  w.exec("UPDATE audit_log SET actor = 666, hash = $1 WHERE seq = 10", {Value{forged.hash}});
+  auto r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 10);
+  EXPECT_NE(r.problem.find("rewritten"), std::string::npos) << r.problem;
+  // A forged signature is caught too.
+  w.exec("UPDATE audit_checkpoints SET signature = $1", {Value{std::string(128, '0')}});
+  EXPECT_NE(w.verify().problem.find("bad signature"), std::string::npos);
+  EXPECT_THROW(signing_key_from_seed_hex("not hex"), Error);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, AuditTest,
