@@ -14,6 +14,7 @@
 #include "base/money.h"
 #include "features/parser/parser.h"
 #include "infra/http/server.h"
+#include "infra/store/copy.h"
 
 #ifndef LUCAS_VERSION
 #define LUCAS_VERSION "dev"
@@ -229,6 +230,17 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   audit_export->add_option("--output", audit_output, "file to write (default: standard output)");
 
+  auto* db_cmd = cli.add_subcommand("db", "database tools");
+  db_cmd->require_subcommand(1);
+  auto* db_copy = db_cmd->add_subcommand(
+      "copy", "copy the whole platform database (SQLite <-> PostgreSQL) and verify it");
+  std::string copy_from, copy_to;
+  bool copy_replace = false;
+  db_copy->add_option("--from", copy_from, "source URL (sqlite:PATH or postgresql://...)")
+      ->required();
+  db_copy->add_option("--to", copy_to, "target URL")->required();
+  db_copy->add_flag("--replace", copy_replace, "overwrite a target that already has data");
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
@@ -311,6 +323,27 @@ int run_cli(int argc, char** argv) {
       }
       std::cout << "ok\n";
       return 0;
+    }
+    if (db_copy->parsed()) {
+      store::Options options;
+      auto from = store::Database::open(copy_from, options);
+      auto to = store::Database::open(copy_to, options);
+      SystemClock clock;
+      const auto report = store::copy_database(
+          *from, *to, all_migrations(), clock, copy_replace,
+          [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; });
+      std::cerr << "\r\033[K";
+      std::cout << fmt::format("{:<24} {:>10} {:>10}  {}\n", "table", "source", "target",
+                               "content");
+      for (const auto& t : report.tables) {
+        std::cout << fmt::format("{:<24} {:>10} {:>10}  {}\n", t.table, t.source.rows,
+                                 t.target.rows, t.matches() ? "identical" : "DIFFERENT");
+      }
+      std::cout << fmt::format("{} rows copied from {} to {} in {:.2f} s ({:.0f} rows/s): {}\n",
+                               report.rows, from->describe(), to->describe(), report.seconds,
+                               report.seconds > 0 ? report.rows / report.seconds : 0.0,
+                               report.ok() ? "verified" : "MISMATCH");
+      return report.ok() ? 0 : 1;
     }
     if (audit_keygen->parsed()) {
       if (std::filesystem::exists(keygen_output)) {

@@ -74,6 +74,16 @@ out=$(LUCAS_AUDIT_SIGNING_KEY_FILE="$TMP/audit.key" "$LUCAS" audit verify); expe
 "$LUCAS" audit search --since yesterday >/dev/null 2>&1; expect_eq "bad --since exits 2" "$?" "2"
 "$LUCAS" audit export --format jsonl --output "$TMP/audit.jsonl" 2>/dev/null
 expect_eq "audit export writes every entry" "$(wc -l < "$TMP/audit.jsonl" | tr -d ' ')" "3"
+out=$("$LUCAS" db copy --from "sqlite:$TMP/data/lucas.db" --to "sqlite:$TMP/copy.db"); rc=$?
+expect_eq "db copy exits 0" "$rc" "0"
+expect_contains "db copy verifies" "$out" "verified"
+expect_contains "db copy lists tables" "$out" "transfers"
+"$LUCAS" db copy --from "sqlite:$TMP/data/lucas.db" --to "sqlite:$TMP/copy.db" >/dev/null 2>&1
+expect_eq "db copy refuses a used target" "$?" "1"
+out=$("$LUCAS" db copy --from "sqlite:$TMP/data/lucas.db" --to "sqlite:$TMP/copy.db" --replace); rc=$?
+expect_eq "db copy --replace" "$rc" "0"
+out=$(LUCAS_DATABASE_URL="sqlite:$TMP/copy.db" "$LUCAS" ledger check)
+expect_contains "the copy's ledger checks out" "$out" "ledger OK"
 out=$("$LUCAS" ledger check); rc=$?
 expect_eq "ledger check exits 0" "$rc" "0"
 expect_contains "ledger check says OK" "$out" "ledger OK"

@@ -76,6 +76,10 @@ class Connection {
   }
   // Several statements without parameters (migrations only).
   virtual void exec_script(std::string_view sql) = 0;
+  // Bulk load: COPY ... FROM STDIN on PostgreSQL, one prepared multi-row INSERT per batch on
+  // SQLite. `table` and `columns` must be trusted identifiers (they come from our own schema).
+  virtual void copy_in(const std::string& table, const std::vector<std::string>& columns,
+                       const std::vector<std::vector<Value>>& rows) = 0;
   // Starts a transaction; `write` takes the write lock up front on SQLite (BEGIN IMMEDIATE).
   virtual void begin(bool write) = 0;
   virtual void commit() = 0;
@@ -102,6 +106,10 @@ class Tx {
   }
   // Several parameterless statements (migrations only).
   void exec_script(std::string_view sql) { conn_.exec_script(sql); }
+  void copy_in(const std::string& table, const std::vector<std::string>& columns,
+               const std::vector<std::vector<Value>>& rows) {
+    conn_.copy_in(table, columns, rows);
+  }
   // " FOR UPDATE" on PostgreSQL, "" on SQLite (whose write transactions are already exclusive).
   std::string_view for_update() const;
   Database& database() { return db_; }

@@ -101,6 +101,57 @@ class PgConnection final : public Connection {
     }
   }
 
+  void copy_in(const std::string& table, const std::vector<std::string>& columns,
+               const std::vector<std::vector<Value>>& rows) override {
+    std::string cols;
+    for (const auto& c : columns) cols += (cols.empty() ? "" : ", ") + c;
+    exec_copy_start("COPY " + table + " (" + cols + ") FROM STDIN");
+    std::string buf;
+    auto flush = [&] {
+      if (PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) {
+        throw pg_error(conn_, nullptr, "copy");
+      }
+      buf.clear();
+    };
+    for (const auto& row : rows) {
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (c) buf += '\t';
+        if (const auto* n = std::get_if<int64_t>(&row[c])) {
+          buf += std::to_string(*n);
+        } else if (const auto* v = std::get_if<std::string>(&row[c])) {
+          for (char ch : *v) {  // COPY text format escapes
+            switch (ch) {
+              case '\\':
+                buf += "\\\\";
+                break;
+              case '\t':
+                buf += "\\t";
+                break;
+              case '\n':
+                buf += "\\n";
+                break;
+              case '\r':
+                buf += "\\r";
+                break;
+              default:
+                buf += ch;
+            }
+          }
+        } else {
+          buf += "\\N";
+        }
+      }
+      buf += '\n';
+      if (buf.size() > (1 << 20)) flush();
+    }
+    if (!buf.empty()) flush();
+    if (PQputCopyEnd(conn_, nullptr) != 1) throw pg_error(conn_, nullptr, "copy end");
+    PGresult* res = PQgetResult(conn_);
+    ResultGuard guard{res};
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) throw pg_error(conn_, res, "copy");
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+
   void begin(bool /*write*/) override { exec_script("BEGIN"); }
   void commit() override { exec_script("COMMIT"); }
   void rollback() noexcept override {
@@ -123,6 +174,12 @@ class PgConnection final : public Connection {
     ResultGuard guard{res};
     if (PQresultStatus(res) != PGRES_COMMAND_OK) throw pg_error(conn_, res, "prepare");
     return cache_.emplace(s, std::move(name)).first->second;
+  }
+
+  void exec_copy_start(const std::string& sql) {
+    PGresult* res = PQexec(conn_, sql.c_str());
+    ResultGuard guard{res};
+    if (PQresultStatus(res) != PGRES_COPY_IN) throw pg_error(conn_, res, "copy");
   }
 
   PGconn* conn_ = nullptr;
