@@ -45,13 +45,8 @@ App::App(const Config& c) : config(c) {
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
     sender = std::make_unique<telegram::Sender>(*bot_api, clock);
     bank::BotOptions bot_options{config.telegram_bot_username, bank::default_game_bots()};
-    for (size_t start = 0; start < config.telegram_game_bots.size();) {
-      const size_t comma = config.telegram_game_bots.find(',', start);
-      const std::string pair = config.telegram_game_bots.substr(start, comma - start);
-      const size_t eq = pair.find('=');
-      bot_options.game_bots[pair.substr(0, eq)] = pair.substr(eq + 1);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
+    for (const auto& [name, game] : parse_pairs(config.telegram_game_bots)) {
+      bot_options.game_bots[name] = game;
     }
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =

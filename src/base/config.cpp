@@ -153,24 +153,17 @@ std::vector<SettingSpec> make_specs() {
                            [](Config& c, const std::string& v) {
                              c.telegram_mode = one_of(v, {"webhook", "poll", "off"});
                            }));
-  s.push_back(text_setting("telegram.game_bots", "extra game bots: username=game,...",
-                           "username=game pairs separated by commas, game one of gd_cards, "
-                           "shmalala, true_mafia, bunker_rp, gusya_cards",
-                           [](Config& c, const std::string& v) {
-                             size_t start = 0;
-                             while (start < v.size()) {
-                               const size_t comma = v.find(',', start);
-                               const std::string pair = v.substr(start, comma - start);
-                               const size_t eq = pair.find('=');
-                               if (eq == std::string::npos || eq == 0)
-                                 throw std::invalid_argument(v);
-                               one_of(pair.substr(eq + 1), {"gd_cards", "shmalala", "true_mafia",
-                                                            "bunker_rp", "gusya_cards"});
-                               if (comma == std::string::npos) break;
-                               start = comma + 1;
-                             }
-                             c.telegram_game_bots = v;
-                           }));
+  s.push_back(text_setting(
+      "telegram.game_bots", "extra game bots: username=game,...",
+      "username=game pairs separated by commas, game one of gd_cards, "
+      "shmalala, true_mafia, bunker_rp, gusya_cards",
+      [](Config& c, const std::string& v) {
+        for (const auto& [name, game] : parse_pairs(v)) {
+          (void)name;
+          one_of(game, {"gd_cards", "shmalala", "true_mafia", "bunker_rp", "gusya_cards"});
+        }
+        c.telegram_game_bots = v;
+      }));
   s.push_back(text_setting("audit.signing_key_file",
                            "file with the hex Ed25519 seed that signs audit checkpoints",
                            "a readable file path (create one with lucas audit keygen)",
@@ -221,6 +214,23 @@ void flatten(const toml::table& table, const std::string& prefix,
 }
 
 }  // namespace
+
+std::map<std::string, std::string> parse_pairs(const std::string& text) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string pair = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      throw std::invalid_argument(pair);
+    }
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
 
 std::string Config::effective_database_url() const {
   if (!database_url.empty()) return database_url;

@@ -62,6 +62,9 @@ struct SettingSpec {
 
 const std::vector<SettingSpec>& setting_specs();
 
+// "a=x,b=y" -> {{"a","x"},{"b","y"}}; std::invalid_argument on a malformed pair.
+std::map<std::string, std::string> parse_pairs(const std::string& text);
+
 // Reads the environment; injectable so tests do not depend on the process environment.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_env();

@@ -268,12 +268,7 @@ std::vector<Rate> BankService::rates() {
 
 Rate BankService::set_rate(int64_t actor_id, const std::string& game, const std::string& currency,
                            const std::string& k) {
-  if (actor_id != 0) {
-    auto actor = users_.find(actor_id);
-    if (!actor || actor->role < users::Role::kAdmin) {
-      throw Error(ErrorCode::kForbidden, "only admins may change rates");
-    }
-  }
+  users_.require_admin(actor_id, "change rates");
   require_game(game);
   if (!game_currencies().at(game).count(currency)) {
     throw Error(ErrorCode::kInvalidArgument, "no currency '" + currency + "' in " + game);
@@ -313,8 +308,9 @@ bool BankService::verify_game_bot(const std::string& username, int64_t bot_id,
   });
 }
 
-BankService::Stats BankService::stats() {
+BankService::Stats BankService::stats(int64_t actor_id) {
   return db_.read([&](store::Tx& tx) {
+    users_.require_admin(tx, actor_id, "see statistics");
     Stats s;
     s.parsed_messages = sql::count_processed(tx);
     for (const auto& [game, _] : game_currencies()) {
@@ -328,12 +324,7 @@ BankService::Stats BankService::stats() {
 
 void BankService::set_win_reward(int64_t actor_id, const std::string& game,
                                  const std::string& amount) {
-  if (actor_id != 0) {
-    auto actor = users_.find(actor_id);
-    if (!actor || actor->role < users::Role::kAdmin) {
-      throw Error(ErrorCode::kForbidden, "only admins may change win rewards");
-    }
-  }
+  users_.require_admin(actor_id, "change win rewards");
   require_game(game);
   const Decimal value = Decimal::parse(amount);
   if (value.mantissa < 0 || value.compare(Decimal{1'000'000, 0}) > 0) {

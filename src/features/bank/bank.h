@@ -100,7 +100,7 @@ class BankService {
     int64_t parsed_messages = 0;
     int64_t credited_minor = 0;  // net COIN minor units minted for game messages
   };
-  Stats stats();
+  Stats stats(int64_t actor_id);  // admins only
 
   // Admin: the amount in game currency each winner of `game` gets (True Mafia 10, Bunker RP 30).
   void set_win_reward(int64_t actor_id, const std::string& game, const std::string& amount);

@@ -224,8 +224,7 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
     return say(i18n::text(lang, "link_ok", {{"nick", nick}, {"game", game}}));
   }
   if (cmd == "/stats") {
-    if (u.role < users::Role::kAdmin) throw Error(ErrorCode::kForbidden, "admins only");
-    const auto s = bank_.stats();
+    const auto s = bank_.stats(u.telegram_id);
     return say(i18n::text(lang, "stats",
                           {{"users", std::to_string(users_.count())},
                            {"parsed", std::to_string(s.parsed_messages)},

@@ -210,12 +210,7 @@ ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, i
   validate_id(telegram_id);
   if (amount == 0) throw Error(ErrorCode::kInvalidAmount, "the amount must not be zero");
   return db_.transact([&](store::Tx& tx) {
-    if (actor_id != 0) {
-      auto actor = sql::find(tx, actor_id);
-      if (!actor || actor->role < Role::kAdmin) {
-        throw Error(ErrorCode::kForbidden, "only admins may adjust balances");
-      }
-    }
+    require_admin(tx, actor_id, "adjust balances");
     if (!sql::find(tx, telegram_id)) {
       throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found");
     }
@@ -243,6 +238,18 @@ ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, i
     }
     return t;
   });
+}
+
+void UserService::require_admin(store::Tx& tx, int64_t actor_id, std::string_view what) {
+  if (actor_id == 0) return;
+  auto actor = sql::find(tx, actor_id);
+  if (!actor || actor->role < Role::kAdmin) {
+    throw Error(ErrorCode::kForbidden, "only admins may " + std::string(what));
+  }
+}
+
+void UserService::require_admin(int64_t actor_id, std::string_view what) {
+  db_.read([&](store::Tx& tx) { require_admin(tx, actor_id, what); });
 }
 
 int64_t UserService::count() {

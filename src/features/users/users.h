@@ -81,6 +81,9 @@ class UserService {
   ledger::Transfer adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
                           int64_t amount, std::string_view currency, const std::string& note);
   std::optional<User> find_by_username(const std::string& username);
+  // FORBIDDEN unless `actor_id` is an admin or owner (0 is the operator at the console).
+  void require_admin(store::Tx& tx, int64_t actor_id, std::string_view what);
+  void require_admin(int64_t actor_id, std::string_view what);
   int64_t count();
 
  private:
