@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/money.h"
 #include "features/parser/parser.h"
+#include "infra/backup/backup.h"
 #include "infra/http/server.h"
 #include "infra/store/copy.h"
 
@@ -241,6 +242,25 @@ int run_cli(int argc, char** argv) {
   db_copy->add_option("--to", copy_to, "target URL")->required();
   db_copy->add_flag("--replace", copy_replace, "overwrite a target that already has data");
 
+  auto* backup_cmd = cli.add_subcommand("backup", "encrypted, verified backups");
+  backup_cmd->require_subcommand(1);
+  auto* backup_keygen = backup_cmd->add_subcommand("keygen", "create the backup key file");
+  std::string backup_key_output;
+  backup_keygen->add_option("--output", backup_key_output, "key file to create (mode 0600)")
+      ->required();
+  auto* backup_create = backup_cmd->add_subcommand("create", "a full backup to every directory");
+  auto* backup_list = backup_cmd->add_subcommand("list", "backups, newest first");
+  auto* backup_verify =
+      backup_cmd->add_subcommand("verify", "check every copy and restore into a scratch database");
+  auto* backup_restore = backup_cmd->add_subcommand("restore", "restore a backup");
+  auto* backup_prune =
+      backup_cmd->add_subcommand("prune", "keep 30 days of backups and a year of weeklies");
+  std::string backup_id;
+  bool backup_replace = false;
+  backup_verify->add_option("id", backup_id, "backup id (see list)")->required();
+  backup_restore->add_option("id", backup_id, "backup id (see list)")->required();
+  backup_restore->add_flag("--replace", backup_replace, "overwrite a database that has data");
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
@@ -324,6 +344,98 @@ int run_cli(int argc, char** argv) {
       std::cout << "ok\n";
       return 0;
     }
+    if (backup_keygen->parsed() || audit_keygen->parsed()) {
+      const std::string& out_file = backup_keygen->parsed() ? backup_key_output : keygen_output;
+      if (std::filesystem::exists(out_file)) {
+        std::cerr << "lucas: " << out_file << " exists; refusing to overwrite a key\n";
+        return 2;
+      }
+      const std::string secret =
+          backup_keygen->parsed() ? backup::new_key_hex() : audit::new_seed_hex();
+      {
+        std::ofstream f(out_file);
+        if (!f) {
+          std::cerr << "lucas: cannot write " << out_file << "\n";
+          return 2;
+        }
+        f << secret << "\n";
+      }
+      std::filesystem::permissions(
+          out_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+      if (audit_keygen->parsed()) {
+        std::cout << "public key " << audit::signing_key_from_seed_hex(secret).public_key_hex
+                  << "\n";
+      } else {
+        std::cout << "backup key written to " << out_file << " (keep a copy off this machine)\n";
+      }
+      return 0;
+    }
+    if (backup_cmd->parsed()) {
+      if (config.backup_key_file.empty()) {
+        std::cerr << "lucas: backup.key_file is not set (create one with lucas backup keygen)\n";
+        return 2;
+      }
+      std::ifstream key_in(config.backup_key_file);
+      std::string key_hex;
+      if (!key_in || !std::getline(key_in, key_hex)) {
+        std::cerr << "lucas: cannot read backup.key_file " << config.backup_key_file << "\n";
+        return 2;
+      }
+      backup::Options bopts;
+      bopts.key_hex = key_hex;
+      std::string dirs =
+          config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
+      for (size_t start = 0;;) {
+        const size_t comma = dirs.find(',', start);
+        bopts.dirs.push_back(
+            dirs.substr(start, comma == std::string::npos ? comma : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      App app(config);
+      app.migrate();
+      app.outbox->drain();
+      backup::BackupService svc(*app.db, all_migrations(), app.clock, bopts);
+      if (backup_create->parsed()) {
+        const auto m = svc.create(
+            [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; });
+        std::cerr << "\r\033[K";
+        int64_t rows = 0;
+        for (const auto& t : m.tables) rows += t.rows;
+        std::cout << "backup " << m.id << ": " << rows << " rows, " << m.bytes
+                  << " bytes, written to " << bopts.dirs.size() << " location(s)\n";
+        const auto v = svc.verify(m.id);
+        std::cout << (v.ok ? "verified" : "VERIFY FAILED: " + v.problem) << "\n";
+        return v.ok ? 0 : 1;
+      }
+      if (backup_list->parsed()) {
+        for (const auto& m : svc.list()) {
+          int64_t rows = 0;
+          for (const auto& t : m.tables) rows += t.rows;
+          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << rows << " rows  "
+                    << m.bytes << " bytes\n";
+        }
+        return 0;
+      }
+      if (backup_verify->parsed()) {
+        const auto v = svc.verify(backup_id);
+        std::cout << backup_id << ": " << (v.ok ? "verified" : "DAMAGED: " + v.problem) << " ("
+                  << fmt::format("{:.2f}", v.seconds) << " s)\n";
+        return v.ok ? 0 : 1;
+      }
+      if (backup_restore->parsed()) {
+        const auto r = svc.restore(backup_id, *app.db, backup_replace);
+        std::cout << "restored " << r.rows << " rows from " << backup_id << " into "
+                  << app.db->describe() << " in " << fmt::format("{:.2f}", r.seconds) << " s\n";
+        return 0;
+      }
+      if (backup_prune->parsed()) {
+        const auto removed = svc.prune();
+        for (const auto& id : removed) std::cout << "removed " << id << "\n";
+        std::cout << removed.size() << " removed\n";
+        return 0;
+      }
+    }
     if (db_copy->parsed()) {
       store::Options options;
       auto from = store::Database::open(copy_from, options);
@@ -344,25 +456,6 @@ int run_cli(int argc, char** argv) {
                                report.seconds > 0 ? report.rows / report.seconds : 0.0,
                                report.ok() ? "verified" : "MISMATCH");
       return report.ok() ? 0 : 1;
-    }
-    if (audit_keygen->parsed()) {
-      if (std::filesystem::exists(keygen_output)) {
-        std::cerr << "lucas: " << keygen_output << " exists; refusing to overwrite a key\n";
-        return 2;
-      }
-      const std::string seed = audit::new_seed_hex();
-      {
-        std::ofstream f(keygen_output);
-        if (!f) {
-          std::cerr << "lucas: cannot write " << keygen_output << "\n";
-          return 2;
-        }
-        f << seed << "\n";
-      }
-      std::filesystem::permissions(
-          keygen_output, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-      std::cout << "public key " << audit::signing_key_from_seed_hex(seed).public_key_hex << "\n";
-      return 0;
     }
     if (audit_checkpoint->parsed()) {
       App app(config);

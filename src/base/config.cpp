@@ -174,6 +174,20 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(
       int_setting("audit.checkpoint_interval", "entries between signed checkpoints", 1, 1'000'000,
                   [](Config& c, int64_t v) { c.audit_checkpoint_interval = static_cast<int>(v); }));
+  s.push_back(text_setting("backup.dirs", "directories every backup is written to",
+                           "directory paths separated by commas",
+                           [](Config& c, const std::string& v) {
+                             if (v.empty() || v.front() == ',' || v.back() == ',') {
+                               throw std::invalid_argument(v);
+                             }
+                             c.backup_dirs = v;
+                           }));
+  s.push_back(text_setting("backup.key_file", "file with the hex key that encrypts backups",
+                           "a readable file path (create one with lucas backup keygen)",
+                           [](Config& c, const std::string& v) {
+                             if (v.empty()) throw std::invalid_argument(v);
+                             c.backup_key_file = v;
+                           }));
   return s;
 }
 

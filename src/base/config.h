@@ -35,8 +35,11 @@ struct Config {
   std::string telegram_bot_username = "lucas_bank_bot";
   std::string telegram_mode = "webhook";  // webhook, poll or off
   std::string telegram_game_bots;
-  std::string audit_signing_key_file;    // hex Ed25519 seed; enables signed checkpoints
-  int audit_checkpoint_interval = 1000;  // extra "username=game,..." (e.g. Bunker RP's bot)
+  std::string audit_signing_key_file;  // hex Ed25519 seed; enables signed checkpoints
+  int audit_checkpoint_interval = 1000;
+  std::string backup_dirs;      // comma-separated; empty: <data_dir>/backups
+  std::string backup_key_file;  // hex secretstream key (lucas backup keygen)  // extra
+                                // "username=game,..." (e.g. Bunker RP's bot)
 
   std::string effective_database_url() const;
 };

@@ -84,6 +84,23 @@ out=$("$LUCAS" db copy --from "sqlite:$TMP/data/lucas.db" --to "sqlite:$TMP/copy
 expect_eq "db copy --replace" "$rc" "0"
 out=$(LUCAS_DATABASE_URL="sqlite:$TMP/copy.db" "$LUCAS" ledger check)
 expect_contains "the copy's ledger checks out" "$out" "ledger OK"
+"$LUCAS" backup create >/dev/null 2>&1; expect_eq "backup without a key exits 2" "$?" "2"
+out=$("$LUCAS" backup keygen --output "$TMP/backup.key"); expect_contains "backup keygen" "$out" "backup key written"
+export LUCAS_BACKUP_KEY_FILE="$TMP/backup.key" LUCAS_BACKUP_DIRS="$TMP/bk1,$TMP/bk2"
+out=$("$LUCAS" backup create 2>/dev/null); rc=$?
+expect_eq "backup create exits 0" "$rc" "0"
+expect_contains "backup create verifies" "$out" "verified"
+expect_contains "backup goes to both locations" "$out" "written to 2 location"
+BACKUP_ID=$("$LUCAS" backup list | head -1 | cut -d' ' -f1)
+[ -f "$TMP/bk2/$BACKUP_ID.lucasbk" ] && ok "second copy exists" || bad "second copy exists"
+out=$("$LUCAS" backup verify "$BACKUP_ID"); expect_contains "backup verify" "$out" "verified"
+at_backup=$("$LUCAS" ledger check | head -1)
+"$LUCAS" ledger grant --user 101 --amount 5 --key after-backup >/dev/null
+[ "$("$LUCAS" ledger check | head -1)" != "$at_backup" ] && ok "the ledger moved on" || bad "the ledger moved on"
+"$LUCAS" backup restore "$BACKUP_ID" >/dev/null 2>&1; expect_eq "restore refuses a database with data" "$?" "1"
+out=$("$LUCAS" backup restore "$BACKUP_ID" --replace); expect_contains "backup restore" "$out" "restored"
+expect_eq "restore brings back the backup moment" "$("$LUCAS" ledger check | head -1)" "$at_backup"
+unset LUCAS_BACKUP_KEY_FILE LUCAS_BACKUP_DIRS
 out=$("$LUCAS" ledger check); rc=$?
 expect_eq "ledger check exits 0" "$rc" "0"
 expect_contains "ledger check says OK" "$out" "ledger OK"

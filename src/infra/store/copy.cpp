@@ -122,6 +122,30 @@ TableSummary summarize(Database& db, const std::string& table) {
   return db.read([&](Tx& tx) { return summarize_in(tx, table); });
 }
 
+TableSummary summarize(Tx& tx, const std::string& table) { return summarize_in(tx, table); }
+
+std::vector<std::string> table_columns(Tx& tx, const std::string& table) {
+  return columns_of(tx, table);
+}
+
+void scan_table(Tx& tx, const std::string& table, const std::vector<std::string>& columns,
+                const std::function<void(const std::vector<Row>&)>& f) {
+  for_each_batch(tx, table, columns, f);
+}
+
+std::vector<std::string> seeded_tables(const std::vector<MigrationSet>& sets) {
+  std::vector<std::string> seeded;
+  const auto tables = tables_of(sets);
+  for (const auto& set : sets) {
+    for (const auto& m : set.migrations) {
+      for (const auto& t : tables) {
+        if (m.sql.find("INSERT INTO " + t + " ") != std::string::npos) seeded.push_back(t);
+      }
+    }
+  }
+  return seeded;
+}
+
 CopyReport copy_database(Database& from, Database& to, const std::vector<MigrationSet>& sets,
                          const Clock& clock, bool replace,
                          const std::function<void(const std::string&)>& progress) {
@@ -136,16 +160,7 @@ CopyReport copy_database(Database& from, Database& to, const std::vector<Migrati
   migrate(to, sets, clock);
   const auto tables = tables_of(sets);
   CopyReport report;
-  // Tables the migrations seed (currencies, default rates, ...) do not make a target "used";
-  // their rows are replaced by the source's like everything else.
-  std::vector<std::string> seeded;
-  for (const auto& set : sets) {
-    for (const auto& m : set.migrations) {
-      for (const auto& t : tables) {
-        if (m.sql.find("INSERT INTO " + t + " ") != std::string::npos) seeded.push_back(t);
-      }
-    }
-  }
+  const auto seeded = seeded_tables(sets);
   to.transact([&](Tx& target) {
     int64_t existing = 0;
     for (const auto& t : tables) {

@@ -41,6 +41,13 @@ struct CopyReport {
 std::vector<std::string> tables_of(const std::vector<MigrationSet>& sets);
 
 TableSummary summarize(Database& db, const std::string& table);
+TableSummary summarize(Tx& tx, const std::string& table);
+std::vector<std::string> table_columns(Tx& tx, const std::string& table);
+// Reads a table in batches (keyset paging on an integer first column).
+void scan_table(Tx& tx, const std::string& table, const std::vector<std::string>& columns,
+                const std::function<void(const std::vector<Row>&)>& f);
+// Tables the migrations seed with reference rows (they do not make a database "used").
+std::vector<std::string> seeded_tables(const std::vector<MigrationSet>& sets);
 
 // Migrates the target, refuses a non-empty target unless `replace`, copies every table in one
 // target transaction (nothing is left half-copied), then compares counts and checksums.

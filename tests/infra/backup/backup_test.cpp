@@ -1,0 +1,176 @@
+// Backups: Property 31 (backup -> change -> restore gives the backup moment exactly), damaged
+// files detected before anything is written, copies in every location, retention.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "features/bank/bank.h"
+#include "features/parser/parser.h"
+#include "features/users/users.h"
+#include "infra/audit/audit.h"
+#include "infra/backup/backup.h"
+#include "infra/telegram/updates.h"
+#include "tests/support/databases.h"
+
+namespace lucas::backup {
+namespace {
+namespace fs = std::filesystem;
+
+std::vector<store::MigrationSet> all_sets() {
+  return {events::migrations(), audit::migrations(), telegram::migrations(),
+          ledger::migrations(), users::migrations(), bank::migrations()};
+}
+
+struct World {
+  explicit World(store::Engine engine)
+      : t(lucas::testing::fresh_database(engine)),
+        clock(1'767'225'600'000'000),
+        log(clock),
+        outbox(*t.db, clock),
+        ledger(clock, &outbox),
+        users(*t.db, ledger, clock, parser::normalize_name, &log) {
+    store::migrate(*t.db, all_sets(), clock);
+    log.follow_ledger(outbox, *t.db);
+  }
+  BackupService service(const std::vector<std::string>& dirs) {
+    return BackupService(*t.db, all_sets(), clock, Options{dirs, key});
+  }
+  std::map<std::string, std::string> snapshot() {
+    std::map<std::string, std::string> out;
+    for (const auto& table : store::tables_of(all_sets())) {
+      const auto s = store::summarize(*t.db, table);
+      out[table] = std::to_string(s.rows) + ":" + s.checksum;
+    }
+    return out;
+  }
+  void random_activity(int n) {
+    for (int i = 0; i < n; ++i) {
+      const int64_t id = 1 + (serial % 5);
+      users.upsert({id, "u", "Имя \"" + std::to_string(serial) + "\" \\", "ru"});
+      users.adjust(0, "k" + std::to_string(serial), id, 1 + serial % 900, ledger::kCoin, "n\\ote");
+      ++serial;
+    }
+    outbox.drain();
+  }
+
+  lucas::testing::TestDatabase t;
+  lucas::testing::TempDir dir1, dir2;
+  ManualClock clock;
+  audit::AuditLog log;
+  events::Outbox outbox;
+  ledger::Ledger ledger;
+  users::UserService users;
+  std::string key = new_key_hex();
+  int64_t serial = 0;
+};
+
+class BackupTest : public ::testing::TestWithParam<store::Engine> {};
+
+TEST_P(BackupTest, Property31_RestoreGivesTheBackupMomentExactly) {
+  rc::detail::TestParams params;
+  params.maxSuccess = 8;
+  const auto result = rc::detail::checkTestable(
+      [engine = GetParam()] {
+        World w(engine);
+        w.random_activity(*rc::gen::inRange(0, 12));
+        auto svc = w.service({w.dir1.path(), w.dir2.path()});
+        const auto before = w.snapshot();
+        const auto m = svc.create();
+        w.clock.advance(1'000'000);
+        w.random_activity(*rc::gen::inRange(1, 8));  // life goes on
+        RC_ASSERT(w.snapshot() != before);
+        RC_ASSERT(svc.verify(m.id).ok);
+        const auto r = svc.restore(m.id, *w.t.db, true);
+        RC_ASSERT(w.snapshot() == before);
+        RC_ASSERT(r.seconds >= 0);
+        RC_ASSERT(w.t.db->read([&](store::Tx& tx) { return w.log.verify(tx).ok(); }));
+        RC_ASSERT(w.t.db->read([&](store::Tx& tx) { return w.ledger.check(tx).ok(); }));
+      },
+      rc::detail::TestMetadata{}, params);
+  std::ostringstream msg;
+  rc::detail::printResultMessage(result, msg);
+  EXPECT_TRUE(result.is<rc::detail::SuccessResult>()) << msg.str();
+}
+
+TEST_P(BackupTest, DamagedBackupsAreDetectedAndNeverHalfRestored) {
+  World w(GetParam());
+  w.random_activity(5);
+  auto svc = w.service({w.dir1.path()});
+  const auto m = svc.create();
+  const std::string file = (fs::path(w.dir1.path()) / (m.id + ".lucasbk")).string();
+  const auto good = [&] {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  w.random_activity(3);
+  const auto after = w.snapshot();
+  auto write = [&](const std::string& bytes) { std::ofstream(file, std::ios::binary) << bytes; };
+
+  std::string flipped = good;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x01);
+  write(flipped);
+  EXPECT_FALSE(svc.verify(m.id).ok);
+  EXPECT_THROW(svc.restore(m.id, *w.t.db, true), Error);
+  EXPECT_EQ(w.snapshot(), after) << "nothing may be restored from a damaged file";
+
+  write(good.substr(0, good.size() - 10));  // truncated
+  EXPECT_FALSE(svc.verify(m.id).ok);
+  EXPECT_THROW(svc.restore(m.id, *w.t.db, true), Error);
+  EXPECT_EQ(w.snapshot(), after);
+
+  write(good);
+  auto other_key =
+      BackupService(*w.t.db, all_sets(), w.clock, Options{{w.dir1.path()}, new_key_hex()});
+  const auto wrong = other_key.verify(m.id);
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_NE(wrong.problem.find("authentication failed"), std::string::npos) << wrong.problem;
+  EXPECT_TRUE(svc.verify(m.id).ok);
+}
+
+TEST_P(BackupTest, EveryLocationGetsAVerifiedCopy) {
+  World w(GetParam());
+  w.random_activity(2);
+  auto svc = w.service({w.dir1.path(), w.dir2.path()});
+  const auto m = svc.create();
+  for (const auto& d : {w.dir1.path(), w.dir2.path()}) {
+    EXPECT_TRUE(fs::exists(fs::path(d) / (m.id + ".lucasbk")));
+    EXPECT_TRUE(fs::exists(fs::path(d) / (m.id + ".manifest.json")));
+  }
+  fs::remove(fs::path(w.dir2.path()) / (m.id + ".lucasbk"));
+  EXPECT_FALSE(svc.verify(m.id).ok);
+  // A restore refuses a target with data unless told to replace it.
+  EXPECT_THROW(svc.restore(m.id, *w.t.db, false), Error);
+}
+
+TEST_P(BackupTest, RetentionKeepsThirtyDailiesAndAYearOfWeeklies) {
+  World w(GetParam());
+  auto svc = w.service({w.dir1.path()});
+  constexpr Micros kDay = 86'400'000'000;
+  const Micros start = w.clock.now();
+  for (int d = 0; d < 400; d += 1) {  // a backup a day for 400 days
+    w.clock.set(start + d * kDay);
+    svc.create();
+  }
+  const auto removed = svc.prune();
+  const auto kept = svc.list();
+  EXPECT_EQ(kept.size() + removed.size(), 400u);
+  int recent = 0, older = 0;
+  for (const auto& m : kept) {
+    const Micros age = w.clock.now() - m.created_at;
+    EXPECT_LE(age, 365 * kDay);
+    (age <= 30 * kDay ? recent : older) += 1;
+  }
+  EXPECT_EQ(recent, 31);
+  EXPECT_GE(older, 47);  // one a week for the rest of the year
+  EXPECT_LE(older, 49);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, BackupTest,
+                         ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
+                         [](const auto& p) { return lucas::testing::engine_label(p.param); });
+
+}  // namespace
+}  // namespace lucas::backup
