@@ -122,7 +122,9 @@ TableSummary summarize(Database& db, const std::string& table) {
   return db.read([&](Tx& tx) { return summarize_in(tx, table); });
 }
 
-TableSummary summarize(Tx& tx, const std::string& table) { return summarize_in(tx, table); }
+TableSummary summarize(Tx& tx, const std::string& table) {
+  return summarize_in(tx, table);
+}
 
 std::vector<std::string> table_columns(Tx& tx, const std::string& table) {
   return columns_of(tx, table);
