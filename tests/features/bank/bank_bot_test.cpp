@@ -250,6 +250,38 @@ TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
   EXPECT_EQ(handled, 1);
 }
 
+struct ScriptedUpdates : telegram::BotApi {
+  std::vector<json> batches;
+  std::vector<int64_t> offsets;
+  telegram::ApiResult call(const std::string& method, const json& p) override {
+    telegram::ApiResult r;
+    if (method != "getUpdates") return r;
+    offsets.push_back(p.at("offset").get<int64_t>());
+    r.ok = true;
+    r.result = batches.empty() ? json::array() : batches.front();
+    if (!batches.empty()) batches.erase(batches.begin());
+    return r;
+  }
+};
+
+TEST_P(BankBotTest, LongPollingAdvancesTheOffsetAndActsOncePerUpdate) {
+  int handled = 0;
+  telegram::UpdateQueue queue(*w.t.db, w.clock, [&](const telegram::Update&) { ++handled; });
+  ScriptedUpdates api;
+  const auto a = w.update(w.person(7, "Ann"), "/ping");
+  const auto b = w.update(w.person(7, "Ann"), "/balance");
+  api.batches = {json::array({a, b}), json::array({b}), json::array({json{{"junk", 1}}})};
+  telegram::Poller poller(api, queue);
+  EXPECT_EQ(poller.poll_once(0), 2);
+  EXPECT_EQ(poller.poll_once(0), 0);  // Telegram delivered b again: not acted on twice
+  EXPECT_EQ(poller.poll_once(0), 0);  // a malformed update is skipped, not fatal
+  ASSERT_EQ(api.offsets.size(), 3u);
+  EXPECT_EQ(api.offsets[0], 0);
+  EXPECT_EQ(api.offsets[1], b["update_id"].get<int64_t>() + 1);
+  EXPECT_EQ(queue.drain(), 2);
+  EXPECT_EQ(handled, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, BankBotTest,
                          ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
                          [](const auto& p) { return lucas::testing::engine_label(p.param); });
