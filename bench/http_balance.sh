@@ -10,6 +10,8 @@ cmake --build --preset release --target lucas >/dev/null
 LUCAS=build/release/lucas
 DATA=$(mktemp -d /tmp/lucas-bench-XXXXXX)
 export LUCAS_DATA_DIR="$DATA" LUCAS_LOG_LEVEL=warn LUCAS_HTTP_ACCESS_LOG=false
+# The benchmark is one client hammering on purpose: lift the per-client limit.
+export LUCAS_HTTP_RATE_LIMIT_PER_MINUTE=0
 "$LUCAS" user add --id 101 --name Bench >/dev/null
 "$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
 "$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$DATA/serve.out" &

@@ -24,6 +24,7 @@ App::App(const Config& c) : config(c) {
   db = store::Database::open(config.effective_database_url(), options);
   outbox = std::make_unique<events::Outbox>(*db, clock);
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
+  limiter = std::make_unique<ratelimit::Limiter>(clock);
   audit = std::make_unique<audit::AuditLog>(clock);
   if (!config.audit_signing_key_file.empty()) {
     std::ifstream key_file(config.audit_signing_key_file);
@@ -48,6 +49,8 @@ App::App(const Config& c) : config(c) {
     for (const auto& [name, game] : parse_pairs(config.telegram_game_bots)) {
       bot_options.game_bots[name] = game;
     }
+    bot_options.limiter = limiter.get();
+    bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -109,6 +112,34 @@ store::MigrationReport App::migrate() {
 }
 
 void App::register_routes(http::Router& router) {
+  if (config.http_rate_limit_per_minute > 0) {
+    // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
+    // fields); the 101st request within a minute gets 429 with Retry-After. Until API keys
+    // exist a client is its IP address. Probes and Telegram's webhook are not limited.
+    const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
+    router.set_guard([this, policy](const http::Request& req,
+                                    auto& headers) -> std::optional<http::Response> {
+      if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics" ||
+          req.path.rfind("/telegram/webhook/", 0) == 0) {
+        return std::nullopt;
+      }
+      const auto d = limiter->check("ip:" + req.remote_addr, policy);
+      const auto reset_s = std::to_string((d.reset_in + 999'999) / 1'000'000);
+      headers.emplace_back("X-RateLimit-Limit", std::to_string(d.limit));
+      headers.emplace_back("X-RateLimit-Remaining", std::to_string(d.remaining));
+      headers.emplace_back("X-RateLimit-Reset", reset_s);
+      headers.emplace_back("RateLimit-Policy", "\"api\";q=" + std::to_string(d.limit) + ";w=60");
+      headers.emplace_back("RateLimit",
+                           "\"api\";r=" + std::to_string(d.remaining) + ";t=" + reset_s);
+      if (d.allowed) return std::nullopt;
+      const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+      return http::Response::error(
+          Error(ErrorCode::kRateLimited,
+                "too many requests; try again in " + std::to_string(retry) + " s",
+                {{"limit", d.limit}, {"window_s", 60}, {"penalty_level", d.penalty_level}}, retry),
+          clock.now());
+    });
+  }
   router.add("GET", "/healthz", [](const http::Request&) {
     return http::Response::json(200, {{"status", "ok"}});
   });

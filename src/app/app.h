@@ -12,6 +12,7 @@
 #include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
+#include "infra/ratelimit/limiter.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/sender.h"
@@ -33,6 +34,7 @@ struct App {
   std::unique_ptr<store::Database> db;
   std::unique_ptr<events::Outbox> outbox;
   std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<ratelimit::Limiter> limiter;
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<bank::BankService> bank;

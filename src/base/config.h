@@ -26,6 +26,8 @@ struct Config {
   int http_read_timeout_s = 15;
   int http_idle_timeout_s = 60;
   bool http_access_log = true;
+  int http_rate_limit_per_minute = 100;  // per client; 0 turns the API limit off
+  int bot_rate_limit_per_minute = 20;    // bot commands per user
   std::string log_level = "info";
   std::string log_format = "text";
   // Telegram: off unless a token is configured.

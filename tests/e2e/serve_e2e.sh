@@ -218,6 +218,12 @@ expect_eq "second parse of the same game message" "$(post_hook e2e-secret "$(upd
 expect_eq "a person's forged copy" "$(post_hook e2e-secret "$(update 4 501 "$PERSON" "$CHEST")")" "200"
 sleep 1
 expect_eq "retries and forgeries credit nothing" "$(curl -s "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)" "14.84"
+codes=$(for _ in $(seq 1 110); do curl -s -o /dev/null -w '%{http_code}\n' "$BASE/api/v1/users/101"; done | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+expect_contains "a burst past 100 requests a minute is limited" "$codes" " 429"
+headers=$(curl -s -D - -o /dev/null "$BASE/api/v1/users/101" | tr -d '\r')
+expect_contains "limited answers say when to retry" "$headers" "Retry-After: "
+expect_contains "limits are announced (IETF RateLimit)" "$headers" 'RateLimit: "api";r=0;t='
+expect_eq "health probes are never limited" "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" "200"
 grep -q "e2e-token" "$TMP/serve2.err" && bad "the bot token appears in the log" || ok "the bot token is not logged"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"; rc=$?

@@ -65,10 +65,24 @@ std::vector<Reply> BankBot::handle(const telegram::Update& update) {
     first = first.substr(0, at);
   }
   const std::string trigger = parser::normalize_name(first);
-  if (args.empty() && (trigger == "парсинг" || trigger == "parsing" || trigger == "/parse" ||
-                       trigger == "/parsing")) {
-    return parse_reply(m, user);
+  const bool is_parse = args.empty() && (trigger == "парсинг" || trigger == "parsing" ||
+                                         trigger == "/parse" || trigger == "/parsing");
+  if (!is_parse && (first.empty() || first.front() != '/')) return {};  // chatter: not ours
+  if (options_.limiter != nullptr) {
+    const auto d =
+        options_.limiter->check("user:" + std::to_string(from.id),
+                                ratelimit::Policy{"bot", options_.commands_per_minute, 60'000'000});
+    if (!d.allowed) {
+      // Say it once; stay silent while the user keeps going, so the bot never spams back.
+      if (!d.first_refusal) return {};
+      return {
+          Reply{m.chat.id,
+                i18n::text(lang, "error_rate_limited",
+                           {{"seconds", std::to_string((d.retry_after + 999'999) / 1'000'000)}}),
+                m.message_id}};
+    }
   }
+  if (is_parse) return parse_reply(m, user);
   if (!first.empty() && first.front() == '/') {
     try {
       return command(m, user, lower_ascii(first), args);

@@ -9,6 +9,7 @@
 
 #include "features/bank/bank.h"
 #include "features/users/users.h"
+#include "infra/ratelimit/limiter.h"
 #include "infra/telegram/types.h"
 
 namespace lucas::bank {
@@ -22,6 +23,8 @@ struct Reply {
 struct BotOptions {
   std::string bot_username;                      // ours, for /cmd@bot in groups
   std::map<std::string, std::string> game_bots;  // game bot username -> game
+  ratelimit::Limiter* limiter = nullptr;         // commands per user; none: unlimited
+  int commands_per_minute = 20;
 };
 
 // The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).

@@ -71,7 +71,15 @@ class Router {
   // (or "unmatched").
   Response dispatch(Request& req, const Clock& clock, std::string* route = nullptr) const;
 
+  // Runs before every request (rate limits, ...): a response refuses the request; headers it
+  // adds go on whatever response is sent.
+  using Guard = std::function<std::optional<Response>(
+      const Request&, std::vector<std::pair<std::string, std::string>>& headers)>;
+  void set_guard(Guard guard) { guard_ = std::move(guard); }
+
  private:
+  Response route_request(Request& req, const Clock& clock, std::string* route) const;
+  Guard guard_;
   struct Route {
     std::string method;
     std::vector<std::string> segments;

@@ -115,6 +115,26 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
 }
 
 Response Router::dispatch(Request& req, const Clock& clock, std::string* route) const {
+  std::vector<std::pair<std::string, std::string>> extra;
+  if (guard_) {
+    std::optional<Response> refused;
+    try {
+      refused = guard_(req, extra);
+    } catch (const Error& e) {
+      refused = Response::error(e, clock.now());
+    }
+    if (refused) {
+      if (route != nullptr) *route = "refused";
+      refused->headers.insert(refused->headers.end(), extra.begin(), extra.end());
+      return *refused;
+    }
+  }
+  Response r = route_request(req, clock, route);
+  r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+  return r;
+}
+
+Response Router::route_request(Request& req, const Clock& clock, std::string* route) const {
   Match m = match(req.method, req.path);
   if (route != nullptr) *route = m.handler ? m.route : "unmatched";
   try {

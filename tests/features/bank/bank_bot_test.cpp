@@ -250,6 +250,25 @@ TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
   EXPECT_EQ(handled, 1);
 }
 
+TEST_P(BankBotTest, TooManyCommandsGetOneLocalizedAnswer) {
+  ratelimit::Limiter limiter(w.clock);
+  BankBot limited(w.bank, w.users, BotOptions{"lucas_bank_bot", default_game_bots(), &limiter, 20});
+  auto say = [&](const json& u) {
+    std::string out;
+    for (const auto& r : limited.handle(telegram::parse_update(u))) out += r.text;
+    return out;
+  };
+  const auto bob = w.person(8, "Bob", "en");
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(say(w.update(bob, "/ping")), "🏓 Pong");
+  EXPECT_EQ(say(w.update(bob, "/ping")), "⏳ Too fast. Try again in 60 s.");
+  EXPECT_EQ(say(w.update(bob, "/ping")), "");        // silent while it goes on
+  EXPECT_EQ(say(w.update(bob, "hello there")), "");  // chatter is not counted or answered
+  EXPECT_EQ(say(w.update(w.person(7, "Ann"), "/ping")),
+            "🏓 Понг");  // others are not affected
+  w.clock.advance(61'000'000);
+  EXPECT_EQ(say(w.update(bob, "/ping")), "🏓 Pong");
+}
+
 struct ScriptedUpdates : telegram::BotApi {
   std::vector<json> batches;
   std::vector<int64_t> offsets;
