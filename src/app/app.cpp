@@ -2,6 +2,7 @@
 
 #include "base/i18n.h"
 #include "base/ids.h"
+#include "features/legacy/legacy_import.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
@@ -13,8 +14,8 @@
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), audit::migrations(), telegram::migrations(),
-          ledger::migrations(), users::migrations(), bank::migrations()};
+  return {events::migrations(), audit::migrations(), telegram::migrations(), ledger::migrations(),
+          users::migrations(),  bank::migrations(),  legacy::migrations()};
 }
 
 App::App(const Config& c) : config(c) {

@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "base/log.h"
 #include "base/money.h"
+#include "features/legacy/legacy_import.h"
 #include "features/parser/parser.h"
 #include "infra/backup/backup.h"
 #include "infra/http/server.h"
@@ -261,6 +262,13 @@ int run_cli(int argc, char** argv) {
   backup_restore->add_option("id", backup_id, "backup id (see list)")->required();
   backup_restore->add_flag("--replace", backup_replace, "overwrite a database that has data");
 
+  auto* import_legacy = cli.add_subcommand(
+      "import-legacy", "import users, balances, history and aliases from the legacy bot's SQLite");
+  std::string legacy_path;
+  import_legacy->add_option("path", legacy_path, "the legacy database file (read only)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
@@ -435,6 +443,38 @@ int run_cli(int argc, char** argv) {
         std::cout << removed.size() << " removed\n";
         return 0;
       }
+    }
+    if (import_legacy->parsed()) {
+      App app(config);
+      app.migrate();
+      legacy::Importer importer(*app.db, *app.ledger, *app.users, *app.bank, app.clock);
+      const auto r = importer.run(legacy_path, [](const std::string& line) {
+        std::cerr << "\r\033[K" << line << std::flush;
+      });
+      std::cerr << "\r\033[K";
+      app.outbox->drain();  // the opening transfers join the audit chain now
+      std::cout << "layout: users " << r.users_layout << ", transactions " << r.transactions_layout
+                << "\n";
+      for (const auto& [table, n] : r.read) {
+        const auto it = r.imported.find(table);
+        std::cout << fmt::format("{:<14} read {:>8}  imported now {:>8}\n", table, n,
+                                 it == r.imported.end() ? 0 : it->second);
+      }
+      if (r.imported.count("balances")) {
+        std::cout << fmt::format("{:<14} imported now {:>8}\n", "balances",
+                                 r.imported.at("balances"));
+      }
+      for (const auto& s : r.skipped) {
+        std::cout << "skipped " << s.table << " " << s.row << ": " << s.reason << "\n";
+      }
+      for (const auto& s : r.rounded) {
+        std::cout << "rounded " << s.table << " " << s.row << ": " << s.reason << "\n";
+      }
+      std::cout << "legacy balances " << format_amount(r.legacy_total_minor, 2)
+                << ", opening balances in the ledger " << format_amount(r.credited_total_minor, 2)
+                << (r.legacy_total_minor == r.credited_total_minor ? " (equal)" : " (DIFFERENT)")
+                << "\n";
+      return r.legacy_total_minor == r.credited_total_minor ? 0 : 1;
     }
     if (db_copy->parsed()) {
       store::Options options;

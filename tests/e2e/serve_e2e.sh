@@ -43,6 +43,7 @@ err=$("$LUCAS" migrate --config "$TMP/bad.toml" 2>&1); rc=$?
 expect_eq "unknown file setting exits 2" "$rc" "2"
 expect_contains "unknown file setting is named" "$err" "http.bogus"
 "$LUCAS" frobnicate >/dev/null 2>&1; expect_eq "unknown command exits 2" "$?" "2"
+"$LUCAS" import-legacy "$TMP/no-such.db" >/dev/null 2>&1; expect_eq "import-legacy of a missing file exits 2" "$?" "2"
 
 out=$("$LUCAS" migrate); expect_contains "migrate applies" "$out" "applied: ledger/1"
 out=$("$LUCAS" migrate); expect_contains "migrate is idempotent" "$out" "0 applied"

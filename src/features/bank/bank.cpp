@@ -348,6 +348,26 @@ void BankService::set_win_reward(int64_t actor_id, const std::string& game,
   });
 }
 
+bool BankService::import_link(int64_t user_id, const std::string& game,
+                              const std::string& nickname) {
+  require_game(game);
+  const std::string key = name_key_(nickname);
+  if (key.empty() || nickname.size() > 64) {
+    throw Error(ErrorCode::kInvalidArgument, "a nickname is 1-64 visible characters");
+  }
+  return db_.transact([&](store::Tx& tx) {
+    if (auto existing = sql::find_link(tx, game, key)) {
+      if (existing->user_id != user_id) {
+        throw Error(ErrorCode::kConflict, "the nickname is linked to another player");
+      }
+      return false;
+    }
+    sql::put_link(tx, user_id, game, nickname, key, clock_.now());
+    sql::confirm_link(tx, game, key);
+    return true;
+  });
+}
+
 void BankService::link(int64_t user_id, const std::string& game, const std::string& nickname) {
   require_game(game);
   const std::string key = name_key_(nickname);

@@ -105,6 +105,10 @@ class BankService {
   // Admin: the amount in game currency each winner of `game` gets (True Mafia 10, Bunker RP 30).
   void set_win_reward(int64_t actor_id, const std::string& game, const std::string& amount);
 
+  // For the legacy import: a confirmed link (the legacy bot already knew it). Returns false when
+  // the nickname is already linked to this user; CONFLICT when linked to someone else.
+  bool import_link(int64_t user_id, const std::string& game, const std::string& nickname);
+
   // Links a game nickname to a user; it is trusted for crediting once a parse replied by that
   // user names it. CONFLICT when another user's confirmed link holds the nickname.
   void link(int64_t user_id, const std::string& game, const std::string& nickname);
