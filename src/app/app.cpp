@@ -3,6 +3,7 @@
 #include "base/i18n.h"
 #include "base/ids.h"
 #include "features/legacy/legacy_import.h"
+#include "app/parser_cli.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
@@ -15,7 +16,17 @@ namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
   return {events::migrations(), audit::migrations(), telegram::migrations(), ledger::migrations(),
-          users::migrations(),  bank::migrations(),  legacy::migrations()};
+          users::migrations(),  bank::migrations(),  legacy::migrations(), parser::migrations()};
+}
+
+parser::ServiceOptions parser_service_options(const Config& config) {
+  parser::ServiceOptions o;
+  o.model_dir = config.effective_parser_model_dir();
+  o.review_threshold = config.parser_review_threshold_pct / 100.0;
+  o.cache_entries = static_cast<size_t>(config.parser_cache_entries);
+  o.cache_ttl = int64_t{config.parser_cache_ttl_s} * 1'000'000;
+  o.breaker_cooldown = int64_t{config.parser_breaker_cooldown_s} * 1'000'000;
+  return o;
 }
 
 App::App(const Config& c) : config(c) {
@@ -42,6 +53,12 @@ App::App(const Config& c) : config(c) {
                                                audit.get());
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
+  ai_parser =
+      std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);
+  parser_review =
+      std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
+  parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, clock, &metrics,
+                                                        config.parser_drift_alert_pct / 100.0);
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -52,6 +69,7 @@ App::App(const Config& c) : config(c) {
     }
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
+    bot_options.ai = {ai_parser.get(), parser_review.get(), parser_drift.get()};
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -71,8 +89,42 @@ std::string App::webhook_path() const {
   return "/telegram/webhook/" + sha256_hex("lucas-webhook:" + config.telegram_token).substr(0, 32);
 }
 
+bool App::train_default_model() {
+  const parser::models::Registry registry(config.effective_parser_model_dir());
+  if (!config.parser_auto_train || registry.state().active || !registry.list().empty()) {
+    return false;
+  }
+  spdlog::info("parser: no model yet; training the default one (the rules parse meanwhile)");
+  auto request = parser_cli::default_request();
+  request.extra = parser_review->training_samples();
+  const auto report = parser::models::train_version(registry, request, clock);
+  auto state = registry.state();
+  if (!state.active) state.active = report.manifest.version;
+  registry.save_state(state);
+  spdlog::info("parser: default model v{} trained in {:.1f} s", report.manifest.version,
+               report.seconds);
+  return true;
+}
+
 void App::start_background() {
   outbox->start();
+  parser_drift->refresh();
+  stopping_ = false;
+  // Model upkeep off the request path: swaps, canary changes, recovery after the breaker.
+  parser_watcher_ = std::thread([this] {
+    int tick = 0;
+    while (!stopping_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (++tick % 10 == 0) ai_parser->maintain();
+    }
+  });
+  parser_trainer_ = std::thread([this] {
+    try {
+      if (train_default_model()) ai_parser->maintain();
+    } catch (const std::exception& e) {
+      spdlog::error("parser: default training failed ({}); the rules keep parsing", e.what());
+    }
+  });
   if (!telegram_enabled()) return;
   if (config.telegram_mode == "webhook" && config.telegram_webhook_secret.empty()) {
     spdlog::warn(
@@ -102,6 +154,9 @@ void App::start_background() {
 }
 
 void App::stop_background() {
+  stopping_ = true;
+  if (parser_watcher_.joinable()) parser_watcher_.join();
+  if (parser_trainer_.joinable()) parser_trainer_.join();
   if (poller) poller->stop();
   if (updates) updates->stop();
   if (sender) sender->stop();

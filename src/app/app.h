@@ -1,13 +1,17 @@
 // Composition root: builds every module from the configuration and wires them together.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/config.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
+#include "features/parser/ai_parser.h"
+#include "features/parser/review.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
@@ -21,6 +25,9 @@
 #include "ledger/ledger.h"
 
 namespace lucas::app {
+
+// The parser service's settings from the configuration.
+parser::ServiceOptions parser_service_options(const Config& config);
 
 // Every module's migrations, in dependency order. Adding a feature adds one line here.
 std::vector<store::MigrationSet> all_migrations();
@@ -38,6 +45,10 @@ struct App {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<bank::BankService> bank;
+  // The AI message parser, its review queue and drift monitor.
+  std::unique_ptr<parser::ParserService> ai_parser;
+  std::unique_ptr<parser::ReviewService> parser_review;
+  std::unique_ptr<parser::DriftMonitor> parser_drift;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;
@@ -51,11 +62,20 @@ struct App {
   std::string webhook_path() const;
 
   store::MigrationReport migrate();
-  // Outbox dispatcher, Telegram sender, update worker and (poll mode) the poller.
+  // Outbox dispatcher, Telegram sender, update worker and (poll mode) the poller; the parser's
+  // model watcher, and (first start without a model) its default training in the background.
   void start_background();
   void stop_background();
+  // Trains the default model if there is none and parser.auto_train is on; the rules serve
+  // until it is ready. Returns false when nothing was trained.
+  bool train_default_model();
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
+
+ private:
+  std::atomic<bool> stopping_{false};
+  std::thread parser_watcher_;
+  std::thread parser_trainer_;
 };
 
 }  // namespace lucas::app

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/parser_cli.h"
 #include "base/log.h"
 #include "base/money.h"
 #include "features/legacy/legacy_import.h"
@@ -118,32 +119,6 @@ int cmd_ledger_check(const Config& config) {
   return report.ok() ? 0 : 1;
 }
 
-// Reads JSONL records and writes one result line per non-empty input line; a bad line yields an
-// error record, never a crash. Needs no database.
-int cmd_parse(const std::string& input) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (input != "-") {
-    file.open(input);
-    if (!file) {
-      std::cerr << "lucas: cannot read " << input << "\n";
-      return 2;
-    }
-    in = &file;
-  }
-  std::ios::sync_with_stdio(false);
-  std::string line;
-  int64_t count = 0;
-  while (std::getline(*in, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::cout << parser::parse_jsonl_line(line) << '\n';
-    ++count;
-  }
-  std::cout.flush();
-  std::cerr << "parsed " << count << " records\n";
-  return 0;
-}
-
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -186,10 +161,66 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"user", "moderator", "admin", "owner"}));
 
   auto* parse = cli.add_subcommand(
-      "parse", "classify game-bot messages: JSONL {id, text} in, {id, game, kind, events} out");
+      "parse",
+      "classify game-bot messages with the model (rules without one): JSONL {id, text} in, "
+      "{id, game_type, kind, confidence, entities, model_version, events} out");
   std::string parse_input = "-";
   parse->add_option("input", parse_input, "JSONL file, or - for standard input")
       ->capture_default_str();
+
+  auto* parser_cmd = cli.add_subcommand("parser", "the AI message parser's models");
+  parser_cmd->require_subcommand(1);
+  parser_cli::TrainArgs train_args;
+  auto* parser_train = parser_cmd->add_subcommand(
+      "train", "train a new model version (synthetic data + stored corrections) and activate it");
+  auto* parser_retrain = parser_cmd->add_subcommand(
+      "retrain", "as train; with --canary SHARE the new version starts as a canary instead");
+  double canary_share = 0;
+  for (auto* sub : {parser_train, parser_retrain}) {
+    sub->add_option("--seed", train_args.seed, "generator seed")->capture_default_str();
+    sub->add_option("--messages", train_args.messages, "synthetic training messages")
+        ->capture_default_str();
+    sub->add_option("--epochs", train_args.epochs, "fastText epochs")->capture_default_str();
+    sub->add_option("--bucket", train_args.bucket, "fastText hash buckets (model size)")
+        ->capture_default_str();
+    sub->add_option("--dim", train_args.dim, "vector dimension")->capture_default_str();
+    sub->add_option("--extra", train_args.extra, "labelled JSONL to train on as well")
+        ->check(CLI::ExistingFile);
+    sub->add_flag("!--no-corrections", train_args.corrections,
+                  "leave the admins' corrections out");
+  }
+  parser_train->add_flag("!--no-activate", train_args.activate, "only write the new version");
+  parser_retrain->add_option("--canary", canary_share,
+                             "serve the new version to this share of messages (0..1)");
+  auto* parser_eval = parser_cmd->add_subcommand(
+      "eval", "accuracy, macro-F1, event precision/recall/exact match, ECE, confusion matrix");
+  std::string eval_data, eval_model;
+  bool eval_json = false;
+  parser_eval->add_option("--data", eval_data, "labelled JSONL (as labeled.jsonl)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  parser_eval->add_option("--model", eval_model, "vN, or rules (default: the active model)");
+  parser_eval->add_flag("--json", eval_json, "one JSON object instead of the table");
+  auto* parser_status =
+      parser_cmd->add_subcommand("status", "models, the active one, canary, review queue");
+  auto* parser_canary =
+      parser_cmd->add_subcommand("canary", "route a share of messages to a candidate version");
+  int canary_version = 0;
+  parser_canary->add_option("--version", canary_version, "candidate model version")->required();
+  parser_canary->add_option("--share", canary_share, "share of messages, e.g. 0.1")->required();
+  auto* parser_promote =
+      parser_cmd->add_subcommand("promote", "make the canary candidate the active model");
+  auto* parser_rollback = parser_cmd->add_subcommand("rollback", "withdraw the canary candidate");
+  auto* parser_drift =
+      parser_cmd->add_subcommand("drift", "compute the PSI drift check now (as the daily job)");
+  auto* parser_generate =
+      parser_cmd->add_subcommand("generate", "write synthetic labelled messages as JSONL");
+  uint64_t generate_seed = 1;
+  int generate_count = 1000;
+  std::string generate_output;
+  parser_generate->add_option("--seed", generate_seed, "generator seed")->capture_default_str();
+  parser_generate->add_option("--count", generate_count, "messages")->capture_default_str();
+  parser_generate->add_option("--output", generate_output, "file (default: standard output)");
 
   bool telegram_poll = false;
   serve->add_flag("--telegram-poll", telegram_poll,
@@ -271,7 +302,9 @@ int run_cli(int argc, char** argv) {
 
   auto* version = cli.add_subcommand("version", "print the version");
 
-  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
+  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, parser_cmd,
+                    parser_train, parser_retrain, parser_eval, parser_status, parser_canary,
+                    parser_promote, parser_rollback, parser_drift, parser_generate, bot, set_webhook,
                     delete_webhook, audit_cmd, audit_verify, audit_search, audit_export,
                     audit_keygen, audit_checkpoint, version}) {
     sub->fallthrough();
@@ -292,7 +325,9 @@ int run_cli(int argc, char** argv) {
     std::cout << "lucas " << LUCAS_VERSION << "\n";
     return 0;
   }
-  if (parse->parsed()) return cmd_parse(parse_input);
+  if (parser_generate->parsed()) {
+    return parser_cli::generate(generate_seed, generate_count, generate_output);
+  }
 
   Config config;
   try {
@@ -305,6 +340,18 @@ int run_cli(int argc, char** argv) {
   setup_logging(config.log_level, config.log_format);
 
   try {
+    if (parse->parsed()) return parser_cli::parse(config, parse_input);
+    if (parser_train->parsed()) return parser_cli::train(config, train_args);
+    if (parser_retrain->parsed()) {
+      if (canary_share > 0) train_args.canary = canary_share;
+      return parser_cli::train(config, train_args);
+    }
+    if (parser_eval->parsed()) return parser_cli::eval(config, eval_data, eval_model, eval_json);
+    if (parser_status->parsed()) return parser_cli::status(config);
+    if (parser_canary->parsed()) return parser_cli::canary(config, canary_version, canary_share);
+    if (parser_promote->parsed()) return parser_cli::promote(config);
+    if (parser_rollback->parsed()) return parser_cli::rollback(config);
+    if (parser_drift->parsed()) return parser_cli::drift(config);
     if (serve->parsed()) return cmd_serve(config);
     if (migrate->parsed()) return cmd_migrate(config, status_only);
     if (check->parsed()) return cmd_ledger_check(config);

@@ -124,11 +124,6 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
   }
 
   GameMessage gm;
-  gm.parsed = parser::parse_text(game_msg.text);
-  if (gm.parsed.game != game) return say("wrong_game", {{"bot", "@" + author->username}});
-  if (gm.parsed.events.empty()) {
-    return say("no_events_" + std::string(parser::no_event_reason(gm.parsed)));
-  }
   gm.chat_id = forwarded ? 0 : m.chat.id;
   gm.message_id =
       forwarded ? forward_key(author->id, game_msg.date, game_msg.text) : game_msg.message_id;
@@ -139,6 +134,34 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
       gm.mentions.push_back(Mention{telegram::entity_text(game_msg.text, e), e.user->id,
                                     e.user->display_name(), e.user->username});
     }
+  }
+  const auto& ai = options_.ai;
+  if (ai.parser != nullptr) {
+    const std::string key = parser::message_key(gm.chat_id, gm.message_id);
+    parser::AiResult r = ai.parser->parse(game_msg.text, key);
+    if (ai.drift != nullptr) ai.drift->log(r);
+    if (r.canary && ai.review != nullptr) ai.review->record_canary(key, *r.canary);
+    // The sender is a trusted game bot: if its own format holds currency the model did not
+    // see, an admin decides.
+    if (!r.needs_review && r.game_type != game) {
+      if (auto own = parser::extract_for(game, game_msg.text); own && !own->events.empty()) {
+        r.needs_review = true;
+        r.review_reason = "sender_disagrees";
+      }
+    }
+    if (r.needs_review && ai.review != nullptr) {
+      const auto [item, fresh] = ai.review->enqueue(gm, game_msg.text, game, r);
+      return say(fresh ? "review_queued" : "review_pending",
+                 {{"id", std::to_string(item.id)},
+                  {"confidence", std::to_string(static_cast<int>(item.confidence * 100))}});
+    }
+    gm.parsed = r.parsed();
+  } else {
+    gm.parsed = parser::parse_text(game_msg.text);
+  }
+  if (gm.parsed.game != game) return say("wrong_game", {{"bot", "@" + author->username}});
+  if (gm.parsed.events.empty()) {
+    return say("no_events_" + std::string(parser::no_event_reason(gm.parsed)));
   }
   const CreditReport report = bank_.credit(gm);
   if (report.already_processed) return say("already_processed");
@@ -254,6 +277,9 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
     const Rate r = bank_.set_rate(u.telegram_id, game, currency, k);
     return say(i18n::text(lang, "rate_ok",
                           {{"game", r.game}, {"currency", r.currency}, {"k", r.k.to_string()}}));
+  }
+  if (options_.ai.review != nullptr) {
+    if (auto text = parser::review_command(*options_.ai.review, u, cmd, args)) return say(*text);
   }
   if (cmd == "/grant") {
     std::string who, amount, reason;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "features/bank/bank.h"
+#include "features/parser/parser_bot.h"
+#include "features/parser/review.h"
 #include "features/users/users.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/telegram/types.h"
@@ -20,11 +22,19 @@ struct Reply {
   int64_t reply_to_message_id = 0;
 };
 
+// The AI parser and what learns from it; all null: the rule parser alone, as before.
+struct AiParsing {
+  parser::ParserService* parser = nullptr;
+  parser::ReviewService* review = nullptr;  // low-confidence parses wait here for an admin
+  parser::DriftMonitor* drift = nullptr;    // every parse is logged for the daily drift check
+};
+
 struct BotOptions {
   std::string bot_username;                      // ours, for /cmd@bot in groups
   std::map<std::string, std::string> game_bots;  // game bot username -> game
   ratelimit::Limiter* limiter = nullptr;         // commands per user; none: unlimited
   int commands_per_minute = 20;
+  AiParsing ai{};
 };
 
 // The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).

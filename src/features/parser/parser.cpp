@@ -284,6 +284,19 @@ ParseResult classify(std::string_view t) {
 
 }  // namespace
 
+std::optional<ParseResult> extract_for(std::string_view game, std::string_view t) {
+  try {
+    const Lines ls = lines(t);
+    if (game == "gd_cards") return gd_cards(t, ls);
+    if (game == "gusya_cards") return gusya_cards(t, ls);
+    if (game == "true_mafia") return true_mafia(t, ls);
+    if (game == "bunker_rp") return bunker_rp(t, ls);
+    if (game == "shmalala") return shmalala(t, ls);
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
 ParseResult parse_text(std::string_view t) {
   try {
     return classify(t);

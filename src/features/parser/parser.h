@@ -27,6 +27,14 @@ struct ParseResult {
 // Never throws, whatever the input (invalid UTF-8 included).
 ParseResult parse_text(std::string_view text);
 
+// Only that game's extractor (the AI pipeline's entity extractor): its kind and events when the
+// text is in one of the game's formats, nullopt otherwise (and for "other" or an unknown game).
+std::optional<ParseResult> extract_for(std::string_view game, std::string_view text);
+
+// The label set (../shared/data/game_messages/README.md).
+inline constexpr std::string_view kGames[] = {"gd_cards", "shmalala", "true_mafia", "bunker_rp",
+                                              "gusya_cards", "other"};
+
 // A key for matching names: NFKC case-folded, invisible and filler characters (zero-width, Hangul
 // fillers, U+FFFD, variation selectors) removed, whitespace collapsed and trimmed.
 std::string normalize_name(std::string_view name);

@@ -1,0 +1,45 @@
+// SQL of the review queue, the training corrections, canary records and drift (internal).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "features/parser/review.h"
+
+namespace lucas::parser::sql {
+
+// Inserts a pending item; nullopt when the message is already queued.
+std::optional<int64_t> insert_review(store::Tx& tx, const ReviewItem& item);
+std::optional<ReviewItem> find_review(store::Tx& tx, int64_t id);
+std::optional<ReviewItem> find_review_by_message(store::Tx& tx, int64_t chat_id,
+                                                 int64_t message_id);
+std::vector<ReviewItem> list_reviews(store::Tx& tx, const std::string& status, int limit,
+                                     int64_t after_id);
+// pending -> verdict; false when the item was no longer pending.
+bool close_review(store::Tx& tx, int64_t id, const std::string& verdict, int64_t actor,
+                  const nlohmann::json& final, Micros now);
+int64_t count_reviews(store::Tx& tx, const std::string& status);
+
+void insert_training(store::Tx& tx, int64_t review_id, const std::string& verdict,
+                     const std::string& text, const ParseResult& labels, int64_t actor,
+                     Micros now);
+std::vector<synth::Sample> training(store::Tx& tx);
+int64_t count_untrained(store::Tx& tx);
+void mark_trained(store::Tx& tx, int version);
+
+void upsert_canary(store::Tx& tx, const std::string& key, const CanaryInfo& info, Micros now);
+void set_canary_truth(store::Tx& tx, const std::string& key, const std::string& label);
+CanaryStats canary_stats(store::Tx& tx);
+
+void insert_log(store::Tx& tx, Micros at, const AiResult& r);
+struct LogCounts {
+  std::map<std::string, int64_t> labels;
+  std::vector<int64_t> bins = std::vector<int64_t>(model::kConfidenceBins);
+  int64_t total = 0;
+};
+LogCounts log_counts(store::Tx& tx, Micros since, Micros until);
+void insert_drift(store::Tx& tx, const DriftReport& r);
+std::vector<DriftReport> drift_history(store::Tx& tx, int limit);
+
+}  // namespace lucas::parser::sql
