@@ -3,7 +3,6 @@
 #include "base/i18n.h"
 #include "base/ids.h"
 #include "features/legacy/legacy_import.h"
-#include "app/parser_cli.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
@@ -16,7 +15,7 @@ namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
   return {events::migrations(), audit::migrations(), telegram::migrations(), ledger::migrations(),
-          users::migrations(),  bank::migrations(),  legacy::migrations(), parser::migrations()};
+          users::migrations(),  bank::migrations(),  legacy::migrations(),   parser::migrations()};
 }
 
 parser::ServiceOptions parser_service_options(const Config& config) {
@@ -55,8 +54,7 @@ App::App(const Config& c) : config(c) {
                                              audit.get());
   ai_parser =
       std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);
-  parser_review =
-      std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
+  parser_review = std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
   parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, clock, &metrics,
                                                         config.parser_drift_alert_pct / 100.0);
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
@@ -95,7 +93,7 @@ bool App::train_default_model() {
     return false;
   }
   spdlog::info("parser: no model yet; training the default one (the rules parse meanwhile)");
-  auto request = parser_cli::default_request();
+  auto request = parser::models::default_request();
   request.extra = parser_review->training_samples();
   const auto report = parser::models::train_version(registry, request, clock);
   auto state = registry.state();

@@ -7,9 +7,9 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "base/ids.h"
 #include "features/parser/ai_parser.h"
 #include "features/parser/review.h"
-#include "base/ids.h"
 
 namespace lucas::app::parser_cli {
 namespace {
@@ -20,7 +20,6 @@ using parser::models::State;
 void progress_line(const std::string& line) {
   std::cerr << line << "\n";
 }
-
 
 // Admin actions from the console are audited with actor 0 (the operator).
 void audit_console(App& app, const std::string& action, const std::string& target,
@@ -43,15 +42,6 @@ int parse_version(const std::string& text) {
 }
 
 }  // namespace
-
-parser::models::TrainRequest default_request() {
-  parser::models::TrainRequest r;
-  r.synthetic = 4000;
-  r.heldout = 800;
-  r.options.epoch = 8;
-  r.options.bucket = 50'000;
-  return r;
-}
 
 int train(const Config& config, const TrainArgs& a) {
   if (a.messages < 100 || a.messages > 2'000'000 || a.epochs < 1 || a.epochs > 200 ||
@@ -103,12 +93,11 @@ int train(const Config& config, const TrainArgs& a) {
                 {{"corrections", corrections},
                  {"activated", a.activate && !a.canary},
                  {"canary_share", a.canary.value_or(0.0)}});
-  std::cout << fmt::format("model v{} written to {} ({} bytes, bucket {}){}\n", v,
-                           registry.model_path(v), report.manifest.file_bytes, a.bucket,
-                           a.canary ? fmt::format("; canary for {:.0f}% of messages",
-                                                  *a.canary * 100)
-                                    : (a.activate ? "; active (serving processes swap to it)"
-                                                  : "; not activated"));
+  std::cout << fmt::format(
+      "model v{} written to {} ({} bytes, bucket {}){}\n", v, registry.model_path(v),
+      report.manifest.file_bytes, a.bucket,
+      a.canary ? fmt::format("; canary for {:.0f}% of messages", *a.canary * 100)
+               : (a.activate ? "; active (serving processes swap to it)" : "; not activated"));
   return 0;
 }
 
@@ -131,9 +120,9 @@ int eval(const Config& config, const std::string& data, const std::string& model
     const std::string scratch =
         (std::filesystem::temp_directory_path() / ("lucas-eval-" + random_hex(6))).string();
     std::filesystem::create_directories(scratch);
-    std::filesystem::create_symlink(std::filesystem::absolute(opts.model_dir + "/v" +
-                                                              std::to_string(v)),
-                                    scratch + "/v" + std::to_string(v));
+    std::filesystem::create_symlink(
+        std::filesystem::absolute(opts.model_dir + "/v" + std::to_string(v)),
+        scratch + "/v" + std::to_string(v));
     Registry(scratch).save_state(State{v, std::nullopt, 0});
     opts.model_dir = scratch;
     service.emplace(clock, opts);
@@ -160,8 +149,8 @@ int status(const Config& config) {
   const Registry registry(config.effective_parser_model_dir());
   const State s = registry.state();
   std::cout << "model directory " << registry.dir() << "\n";
-  std::cout << "active: " << (s.active ? "v" + std::to_string(*s.active) : std::string("none (rules)"))
-            << "\n";
+  std::cout << "active: "
+            << (s.active ? "v" + std::to_string(*s.active) : std::string("none (rules)")) << "\n";
   if (s.candidate) {
     std::cout << fmt::format("canary: v{} for {:.1f}% of messages\n", *s.candidate,
                              s.canary_share * 100);
@@ -183,7 +172,8 @@ int status(const Config& config) {
         "{:.4f}\n",
         c.records, c.agreement, c.reviewed, c.active_accuracy, c.candidate_accuracy);
   }
-  std::cout << "review queue: " << app.parser_review->pending_count() << " pending; corrections not yet "
+  std::cout << "review queue: " << app.parser_review->pending_count()
+            << " pending; corrections not yet "
             << "in a model: " << app.parser_review->untrained_count() << "\n";
   return 0;
 }
@@ -283,8 +273,7 @@ int generate(uint64_t seed, int count, const std::string& output) {
     out = &file;
   }
   for (const auto& s : parser::synth::generate({seed, count})) {
-    *out << parser::synth::to_json(s).dump(-1, ' ', false,
-                                           nlohmann::json::error_handler_t::replace)
+    *out << parser::synth::to_json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
          << "\n";
   }
   return 0;

@@ -23,9 +23,6 @@ struct TrainArgs {
   std::optional<double> canary;  // instead of activating: a candidate for this share
 };
 
-// The default model of a first `serve`: small enough to train in seconds.
-parser::models::TrainRequest default_request();
-
 int train(const Config& config, const TrainArgs& args);
 int eval(const Config& config, const std::string& data, const std::string& model, bool json);
 int status(const Config& config);

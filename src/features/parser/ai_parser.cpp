@@ -53,8 +53,8 @@ std::optional<std::pair<size_t, size_t>> find_amount(std::string_view text,
     bool had_sign = false;
     if (auto a = text::amount_at(text.substr(i), &had_sign); a && *a == amount) {
       size_t j = i + (sign ? (c == 0xE2 ? 3 : 1) : 0);
-      while (j < text.size() && ((text[j] >= '0' && text[j] <= '9') || text[j] == ',' ||
-                                 text[j] == '.')) {
+      while (j < text.size() &&
+             ((text[j] >= '0' && text[j] <= '9') || text[j] == ',' || text[j] == '.')) {
         ++j;
       }
       while (j > i && (text[j - 1] == ',' || text[j - 1] == '.')) --j;
@@ -99,8 +99,7 @@ std::vector<Entity> entities_of(std::string_view text, const std::vector<Event>&
         size_t eol = text.find('\n', at);
         if (eol == std::string_view::npos) eol = text.size();
         if (auto a = find_amount(text, *e.amount, at + marker.size(), eol)) {
-          if (std::find(used_amounts.begin(), used_amounts.end(), a->first) !=
-              used_amounts.end()) {
+          if (std::find(used_amounts.begin(), used_amounts.end(), a->first) != used_amounts.end()) {
             continue;
           }
           used_amounts.push_back(a->first);
@@ -127,10 +126,9 @@ std::vector<Entity> entities_of(std::string_view text, const std::vector<Event>&
     if (e.player) {
       out.push_back({"player_name", *e.player, player_span ? located : implied, player_span});
     }
-    out.push_back({"currency_amount", e.amount.value_or(""), amount_span ? located : implied,
-                   amount_span});
     out.push_back(
-        {"currency_name", e.currency, marker_span ? located : implied, marker_span});
+        {"currency_amount", e.amount.value_or(""), amount_span ? located : implied, amount_span});
+    out.push_back({"currency_name", e.currency, marker_span ? located : implied, marker_span});
     const auto action_span = e.type == "win" ? player_span : marker_span;
     out.push_back({"action", e.type, action_span ? located : implied, action_span});
   }
@@ -145,8 +143,8 @@ nlohmann::json to_json(const AiResult& r) {
          {"value", e.type == "currency_amount" && e.value.empty() ? nlohmann::json(nullptr)
                                                                   : nlohmann::json(e.value)},
          {"confidence", e.confidence},
-         {"span", e.span ? nlohmann::json::array({e.span->begin, e.span->end})
-                         : nlohmann::json(nullptr)}});
+         {"span",
+          e.span ? nlohmann::json::array({e.span->begin, e.span->end}) : nlohmann::json(nullptr)}});
   }
   nlohmann::json j = to_json(r.parsed());
   j.erase("game");
@@ -157,8 +155,8 @@ nlohmann::json to_json(const AiResult& r) {
   j["source"] = r.source;
   j["cached"] = r.cached;
   j["needs_review"] = r.needs_review;
-  j["review_reason"] = r.review_reason.empty() ? nlohmann::json(nullptr)
-                                               : nlohmann::json(r.review_reason);
+  j["review_reason"] =
+      r.review_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.review_reason);
   return j;
 }
 
@@ -171,9 +169,8 @@ ParserService::ParserService(const Clock& clock, ServiceOptions options,
       auto a = active_.load();
       return a ? static_cast<double>(a->manifest.version) : 0.0;
     });
-    metrics_->gauge("lucas_parser_breaker_open", "1 while the model breaker is open", [this] {
-      return breaker_allows() ? 0.0 : 1.0;
-    });
+    metrics_->gauge("lucas_parser_breaker_open", "1 while the model breaker is open",
+                    [this] { return breaker_allows() ? 0.0 : 1.0; });
     metrics_->gauge("lucas_parser_cache_hits_total", "parses answered from the cache",
                     [this] { return static_cast<double>(cache_hits_.load()); });
     metrics_->gauge("lucas_parser_incidents_total", "model failures (load or inference)",
@@ -268,7 +265,7 @@ AiResult ParserService::run_model(const Loaded& m, std::string_view text) {
     }
   }
   out.confidence = dist.front().second * factor;
-  if (out.confidence < options_.review_threshold && out.review_reason.empty()) {
+  if (out.confidence < options_.review_threshold && out.review_reason != "rules_found_game_data") {
     // The design's fallback: below the threshold the rule parser's reading is the label (it
     // goes to review all the same, with the model's low confidence).
     const ParseResult rules = parse_text(text);
@@ -276,7 +273,7 @@ AiResult ParserService::run_model(const Loaded& m, std::string_view text) {
       out.game_type = rules.game;
       out.kind = rules.kind;
       out.events = rules.events;
-      out.review_reason = "low_confidence";
+      if (out.review_reason.empty()) out.review_reason = "low_confidence";
     }
   }
   out.entities = entities_of(text, out.events, out.confidence);
@@ -378,7 +375,8 @@ AiResult ParserService::parse(std::string_view text, std::string_view message_ke
     ++model_parses_;
   }
   result->needs_review = result->confidence < options_.review_threshold;
-  if (result->needs_review && result->review_reason.empty()) result->review_reason = "low_confidence";
+  if (result->needs_review && result->review_reason.empty())
+    result->review_reason = "low_confidence";
   if (!result->needs_review) result->review_reason.clear();
   count_served(*result);
   return *result;
@@ -390,10 +388,9 @@ std::shared_ptr<const ParserService::Loaded> ParserService::load(int version) {
   auto loaded = std::make_shared<Loaded>();
   const std::string path = registry_->model_path(version);
   std::error_code ec;
-  loaded->file_signature = std::to_string(std::filesystem::file_size(path, ec)) + ":" +
-                           std::to_string(std::filesystem::last_write_time(path, ec)
-                                              .time_since_epoch()
-                                              .count());
+  loaded->file_signature =
+      std::to_string(std::filesystem::file_size(path, ec)) + ":" +
+      std::to_string(std::filesystem::last_write_time(path, ec).time_since_epoch().count());
   loaded->classifier = registry_->load_verified(*m);
   loaded->manifest = *m;
   return loaded;

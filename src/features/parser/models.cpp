@@ -38,9 +38,15 @@ void write_atomically(const std::string& path, const std::string& content) {
 }
 
 nlohmann::json options_json(const model::TrainOptions& o) {
-  return {{"dim", o.dim},     {"epoch", o.epoch},         {"lr", o.lr},
-          {"bucket", o.bucket}, {"minn", o.minn},         {"maxn", o.maxn},
-          {"word_ngrams", o.word_ngrams}, {"threads", o.threads}, {"seed", o.seed}};
+  return {{"dim", o.dim},
+          {"epoch", o.epoch},
+          {"lr", o.lr},
+          {"bucket", o.bucket},
+          {"minn", o.minn},
+          {"maxn", o.maxn},
+          {"word_ngrams", o.word_ngrams},
+          {"threads", o.threads},
+          {"seed", o.seed}};
 }
 
 std::string event_key(const Event& e) {
@@ -132,7 +138,8 @@ std::vector<Manifest> Registry::list() const {
     } catch (const std::exception&) {
     }
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.version < b.version; });
   return out;
 }
 
@@ -203,6 +210,15 @@ std::shared_ptr<const model::Classifier> Registry::load_verified(const Manifest&
   return model::Classifier::load(path);
 }
 
+TrainRequest default_request() {
+  TrainRequest r;
+  r.synthetic = 4000;
+  r.heldout = 800;
+  r.options.epoch = 8;
+  r.options.bucket = 50'000;
+  return r;
+}
+
 TrainReport train_version(const Registry& registry, const TrainRequest& req, const Clock& clock,
                           const Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
@@ -230,7 +246,8 @@ TrainReport train_version(const Registry& registry, const TrainRequest& req, con
     const int pct = static_cast<int>(p * 100);
     if (pct / 10 != last_pct / 10) {
       last_pct = pct;
-      say(fmt::format("training v{}: {:3d}% (loss {:.4f})", m.version, pct, loss));
+      say(loss > 0 ? fmt::format("training v{}: {:3d}% (loss {:.4f})", m.version, pct, loss)
+                   : fmt::format("training v{}: {:3d}%", m.version, pct));
     }
   });
   const std::string bytes = read_file(path);
@@ -275,12 +292,11 @@ TrainReport train_version(const Registry& registry, const TrainRequest& req, con
   registry.save(m);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  say(fmt::format("v{}: held-out accuracy {:.4f}, temperature {:.3f}, ECE {:.4f} -> {:.4f}, "
-                  "{:.1f} MB, {:.1f} s",
-                  m.version, right / n, m.temperature,
-                  m.metrics["ece_uncalibrated"].get<double>(),
-                  m.metrics["ece_calibrated"].get<double>(),
-                  static_cast<double>(m.file_bytes) / 1e6, seconds));
+  say(fmt::format(
+      "v{}: held-out accuracy {:.4f}, temperature {:.3f}, ECE {:.4f} -> {:.4f}, "
+      "{:.1f} MB, {:.1f} s",
+      m.version, right / n, m.temperature, m.metrics["ece_uncalibrated"].get<double>(),
+      m.metrics["ece_calibrated"].get<double>(), static_cast<double>(m.file_bytes) / 1e6, seconds));
   return {m, seconds};
 }
 
@@ -346,7 +362,8 @@ EvalReport evaluate(const std::vector<Labeled>& records,
         want.erase(it);
       }
     }
-    exact += want.empty() && static_cast<int64_t>(got.size()) == static_cast<int64_t>(rec.events.size());
+    exact +=
+        want.empty() && static_cast<int64_t>(got.size()) == static_cast<int64_t>(rec.events.size());
   }
   const double n = static_cast<double>(std::max<int64_t>(1, r.messages));
   r.game_accuracy = static_cast<double>(game_ok) / n;
