@@ -14,8 +14,8 @@
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), audit::migrations(), telegram::migrations(), ledger::migrations(),
-          users::migrations(),  bank::migrations(),  legacy::migrations()};
+  return {events::migrations(), jobs::migrations(),  audit::migrations(), telegram::migrations(),
+          ledger::migrations(), users::migrations(), bank::migrations(),  legacy::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -24,6 +24,9 @@ App::App(const Config& c) : config(c) {
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
   outbox = std::make_unique<events::Outbox>(*db, clock);
+  bus = std::make_unique<events::LocalBus>();
+  leadership = std::make_unique<jobs::DbLeadership>(*db);
+  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics);
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
   limiter = std::make_unique<ratelimit::Limiter>(clock);
   audit = std::make_unique<audit::AuditLog>(clock);
@@ -73,6 +76,7 @@ std::string App::webhook_path() const {
 
 void App::start_background() {
   outbox->start();
+  scheduler->start();
   if (!telegram_enabled()) return;
   if (config.telegram_mode == "webhook" && config.telegram_webhook_secret.empty()) {
     spdlog::warn(
@@ -105,6 +109,7 @@ void App::stop_background() {
   if (poller) poller->stop();
   if (updates) updates->stop();
   if (sender) sender->stop();
+  scheduler->stop();
   outbox->stop();
 }
 

@@ -10,8 +10,10 @@
 #include "features/bank/bank_bot.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
+#include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
+#include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
@@ -33,6 +35,11 @@ struct App {
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<events::Outbox> outbox;
+  // Between nodes: in-process unless Redis is configured.
+  std::unique_ptr<events::Bus> bus;
+  // Scheduled jobs run on exactly one node (the PostgreSQL advisory-lock leader).
+  std::unique_ptr<jobs::DbLeadership> leadership;
+  std::unique_ptr<jobs::Scheduler> scheduler;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<ratelimit::Limiter> limiter;
   std::unique_ptr<ledger::Ledger> ledger;
@@ -51,7 +58,7 @@ struct App {
   std::string webhook_path() const;
 
   store::MigrationReport migrate();
-  // Outbox dispatcher, Telegram sender, update worker and (poll mode) the poller.
+  // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller.
   void start_background();
   void stop_background();
   // Health, readiness, metrics and every feature's routes.

@@ -269,6 +269,13 @@ int run_cli(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  auto* jobs_cmd = cli.add_subcommand("jobs", "scheduled jobs (run on one node: the leader)");
+  jobs_cmd->require_subcommand(1);
+  jobs_cmd->add_subcommand("list", "every job: schedule, next and last run");
+  auto* jobs_run = jobs_cmd->add_subcommand("run", "run one job now, whatever its schedule");
+  std::string job_name;
+  jobs_run->add_option("name", job_name, "job name (see list)")->required();
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
@@ -561,6 +568,29 @@ int run_cli(int argc, char** argv) {
         if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries" << std::flush;
       }
       if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries\n";
+      return 0;
+    }
+    if (jobs_cmd->parsed()) {
+      App app(config);
+      app.migrate();
+      if (jobs_run->parsed()) {
+        app.scheduler->run_now(job_name);
+        app.outbox->drain();
+        std::cout << "job " << job_name << " done\n";
+        return 0;
+      }
+      const auto opt_time = [](const std::optional<Micros>& t) {
+        return t ? format_rfc3339(*t) : std::string("-");
+      };
+      std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}\n", "job", "schedule", "next due",
+                               "last started", "last result");
+      for (const auto& j : app.scheduler->status()) {
+        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed)\n", j.name,
+                                 j.schedule, format_rfc3339(j.next_due), opt_time(j.last_started),
+                                 j.last_result.empty() ? "never run" : j.last_result,
+                                 j.last_error.empty() ? "" : ": " + j.last_error, j.runs,
+                                 j.failures);
+      }
       return 0;
     }
     if (user_add->parsed()) {
