@@ -9,13 +9,15 @@
 
 #include <fstream>
 #include <thread>
+#include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
 
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), jobs::migrations(),  audit::migrations(), telegram::migrations(),
-          ledger::migrations(), users::migrations(), bank::migrations(),  legacy::migrations()};
+  return {events::migrations(),   jobs::migrations(),   audit::migrations(),
+          telegram::migrations(), ledger::migrations(), users::migrations(),
+          auth::migrations(),     bank::migrations(),   legacy::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -43,6 +45,11 @@ App::App(const Config& c) : config(c) {
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
                                                audit.get());
+  auth::Options auth_options;
+  auth_options.limiter = limiter.get();
+  auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
+                 [this](const jobs::Run&) { auth->prune_expired(); });
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
@@ -118,10 +125,12 @@ store::MigrationReport App::migrate() {
 }
 
 void App::register_routes(http::Router& router) {
+  // A valid bearer token makes the request act as its user; a bad one is refused (audited).
+  router.set_authenticator([this](http::Request& req) { auth::authenticate_request(*auth, req); });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
-    // fields); the 101st request within a minute gets 429 with Retry-After. Until API keys
-    // exist a client is its IP address. Probes and Telegram's webhook are not limited.
+    // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
+    // Telegram's webhook are not limited.
     const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
@@ -129,7 +138,10 @@ void App::register_routes(http::Router& router) {
           req.path.rfind("/telegram/webhook/", 0) == 0) {
         return std::nullopt;
       }
-      const auto d = limiter->check("ip:" + req.remote_addr, policy);
+      // Authenticated clients are limited per user, anonymous ones per IP address.
+      const auto d = limiter->check(req.authenticated() ? "user:" + std::to_string(req.auth_user_id)
+                                                        : "ip:" + req.remote_addr,
+                                    policy);
       const auto reset_s = std::to_string((d.reset_in + 999'999) / 1'000'000);
       headers.emplace_back("X-RateLimit-Limit", std::to_string(d.limit));
       headers.emplace_back("X-RateLimit-Remaining", std::to_string(d.remaining));
@@ -159,6 +171,7 @@ void App::register_routes(http::Router& router) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   users::register_http(router, *users);
+  auth::register_http(router, *auth, *users);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

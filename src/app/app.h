@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/users/users.h"
@@ -44,6 +45,7 @@ struct App {
   std::unique_ptr<ratelimit::Limiter> limiter;
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
+  std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<bank::BankService> bank;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
