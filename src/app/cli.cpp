@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "app/app.h"
 #include "base/log.h"
@@ -483,14 +484,16 @@ int run_cli(int argc, char** argv) {
       app.outbox->drain();  // the opening transfers join the audit chain now
       std::cout << "layout: users " << r.users_layout << ", transactions " << r.transactions_layout
                 << "\n";
-      for (const auto& [table, n] : r.read) {
-        const auto it = r.imported.find(table);
-        std::cout << fmt::format("{:<14} read {:>8}  imported now {:>8}\n", table, n,
-                                 it == r.imported.end() ? 0 : it->second);
-      }
-      if (r.imported.count("balances")) {
-        std::cout << fmt::format("{:<14} imported now {:>8}\n", "balances",
-                                 r.imported.at("balances"));
+      std::set<std::string> tables;
+      for (const auto& [table, n] : r.read) tables.insert(table);
+      for (const auto& [table, n] : r.imported) tables.insert(table);
+      for (const auto& table : tables) {
+        const auto read = r.read.find(table);
+        const auto imported = r.imported.find(table);
+        std::cout << fmt::format(
+            "{:<20} read {:>8}  imported now {:>8}\n", table,
+            read == r.read.end() ? std::string("-") : std::to_string(read->second),
+            imported == r.imported.end() ? 0 : imported->second);
       }
       for (const auto& s : r.skipped) {
         std::cout << "skipped " << s.table << " " << s.row << ": " << s.reason << "\n";
