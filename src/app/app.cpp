@@ -5,17 +5,21 @@
 #include "features/legacy/legacy_import.h"
 #include "features/parser/parser.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <thread>
+#include "features/auth/auth_http.h"
+#include "features/parser/parser_http.h"
 #include "features/users/users_http.h"
 
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), audit::migrations(), telegram::migrations(), ledger::migrations(),
-          users::migrations(),  bank::migrations(),  legacy::migrations(),   parser::migrations()};
+  return {events::migrations(), jobs::migrations(),  audit::migrations(), telegram::migrations(),
+          ledger::migrations(), users::migrations(), auth::migrations(),  bank::migrations(),
+          legacy::migrations(), parser::migrations()};
 }
 
 parser::ServiceOptions parser_service_options(const Config& config) {
@@ -34,6 +38,9 @@ App::App(const Config& c) : config(c) {
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
   outbox = std::make_unique<events::Outbox>(*db, clock);
+  bus = std::make_unique<events::LocalBus>();
+  leadership = std::make_unique<jobs::DbLeadership>(*db);
+  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics);
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
   limiter = std::make_unique<ratelimit::Limiter>(clock);
   audit = std::make_unique<audit::AuditLog>(clock);
@@ -50,13 +57,25 @@ App::App(const Config& c) : config(c) {
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
                                                audit.get());
+  auth::Options auth_options;
+  auth_options.limiter = limiter.get();
+  auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
+                 [this](const jobs::Run&) { auth->prune_expired(); });
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
   ai_parser =
       std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);
   parser_review = std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
-  parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, clock, &metrics,
+  parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, *users, clock, &metrics,
                                                         config.parser_drift_alert_pct / 100.0);
+  // The parser's jobs: a weekly retrain (when admins corrected something since the last model),
+  // hot-swapped by the watcher; a daily drift check that alerts the admins above the threshold.
+  scheduler->add("parser.retrain", jobs::Schedule::weekly(1, 3, 30),
+                 [this](const jobs::Run&) { retrain_parser(); });
+  scheduler->add("parser.drift", jobs::Schedule::daily(5, 0),
+                 [this](const jobs::Run&) { parser_drift->run(clock.now()); });
+  parser_drift->on_alert([this](const parser::DriftReport& r) { alert_admins(r); });
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -104,8 +123,59 @@ bool App::train_default_model() {
   return true;
 }
 
+bool App::retrain_parser() {
+  const parser::models::Registry registry(config.effective_parser_model_dir());
+  const int64_t fresh = parser_review->untrained_count();
+  if (registry.state().active && fresh == 0) {
+    spdlog::info("parser: no new corrections since the last model; retraining skipped");
+    return false;
+  }
+  auto request = parser::models::default_request();
+  request.synthetic = 8000;
+  request.heldout = 1600;
+  request.options.epoch = 10;
+  request.options.bucket = 100'000;
+  request.extra = parser_review->training_samples();
+  const auto report = parser::models::train_version(registry, request, clock);
+  parser_review->mark_trained(report.manifest.version);
+  auto state = registry.state();
+  state.active = report.manifest.version;
+  registry.save_state(state);
+  db->transact([&](store::Tx& tx) {
+    audit->append(tx, audit::Entry{0,
+                                   0,
+                                   0,
+                                   "parser.retrain",
+                                   "parser_model:v" + std::to_string(report.manifest.version),
+                                   "",
+                                   "ok",
+                                   {{"corrections", request.extra.size()}},
+                                   "",
+                                   "",
+                                   ""});
+  });
+  ai_parser->maintain();  // swap now on this node; the others pick it up on their next tick
+  spdlog::info("parser: retrained v{} with {} verified labels", report.manifest.version,
+               request.extra.size());
+  return true;
+}
+
+void App::alert_admins(const parser::DriftReport& r) {
+  if (!telegram_enabled()) return;
+  for (const auto& admin : users->admins()) {
+    sender->enqueue(
+        telegram::Outgoing{admin.telegram_id,
+                           i18n::text(admin.language, "drift_alert",
+                                      {{"psi_class", fmt::format("{:.3f}", r.psi_class)},
+                                       {"psi_confidence", fmt::format("{:.3f}", r.psi_confidence)},
+                                       {"messages", std::to_string(r.messages)}}),
+                           0, 0});
+  }
+}
+
 void App::start_background() {
   outbox->start();
+  scheduler->start();
   parser_drift->refresh();
   stopping_ = false;
   // Model upkeep off the request path: swaps, canary changes, recovery after the breaker.
@@ -158,6 +228,7 @@ void App::stop_background() {
   if (poller) poller->stop();
   if (updates) updates->stop();
   if (sender) sender->stop();
+  scheduler->stop();
   outbox->stop();
 }
 
@@ -166,10 +237,12 @@ store::MigrationReport App::migrate() {
 }
 
 void App::register_routes(http::Router& router) {
+  // A valid bearer token makes the request act as its user; a bad one is refused (audited).
+  router.set_authenticator([this](http::Request& req) { auth::authenticate_request(*auth, req); });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
-    // fields); the 101st request within a minute gets 429 with Retry-After. Until API keys
-    // exist a client is its IP address. Probes and Telegram's webhook are not limited.
+    // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
+    // Telegram's webhook are not limited.
     const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
@@ -177,7 +250,10 @@ void App::register_routes(http::Router& router) {
           req.path.rfind("/telegram/webhook/", 0) == 0) {
         return std::nullopt;
       }
-      const auto d = limiter->check("ip:" + req.remote_addr, policy);
+      // Authenticated clients are limited per user, anonymous ones per IP address.
+      const auto d = limiter->check(req.authenticated() ? "user:" + std::to_string(req.auth_user_id)
+                                                        : "ip:" + req.remote_addr,
+                                    policy);
       const auto reset_s = std::to_string((d.reset_in + 999'999) / 1'000'000);
       headers.emplace_back("X-RateLimit-Limit", std::to_string(d.limit));
       headers.emplace_back("X-RateLimit-Remaining", std::to_string(d.remaining));
@@ -207,6 +283,8 @@ void App::register_routes(http::Router& router) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   users::register_http(router, *users);
+  auth::register_http(router, *auth, *users);
+  parser::register_http(router, *ai_parser, *parser_review, *parser_drift);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

@@ -8,14 +8,17 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/parser/ai_parser.h"
 #include "features/parser/review.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
+#include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
+#include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
@@ -40,10 +43,16 @@ struct App {
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<events::Outbox> outbox;
+  // Between nodes: in-process unless Redis is configured.
+  std::unique_ptr<events::Bus> bus;
+  // Scheduled jobs run on exactly one node (the PostgreSQL advisory-lock leader).
+  std::unique_ptr<jobs::DbLeadership> leadership;
+  std::unique_ptr<jobs::Scheduler> scheduler;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<ratelimit::Limiter> limiter;
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
+  std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<bank::BankService> bank;
   // The AI message parser, its review queue and drift monitor.
   std::unique_ptr<parser::ParserService> ai_parser;
@@ -62,13 +71,19 @@ struct App {
   std::string webhook_path() const;
 
   store::MigrationReport migrate();
-  // Outbox dispatcher, Telegram sender, update worker and (poll mode) the poller; the parser's
-  // model watcher, and (first start without a model) its default training in the background.
+  // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller;
+  // the parser's model watcher, and (first start without a model) its default training in the
+  // background.
   void start_background();
   void stop_background();
   // Trains the default model if there is none and parser.auto_train is on; the rules serve
   // until it is ready. Returns false when nothing was trained.
   bool train_default_model();
+  // The weekly job: a new version from synthetic data and every verified label, activated.
+  // Skipped (false) when no correction arrived since the last model.
+  bool retrain_parser();
+  // Sends the drift alert to every admin over Telegram (when the bot is on).
+  void alert_admins(const parser::DriftReport& r);
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
 

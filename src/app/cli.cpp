@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "app/app.h"
 #include "app/parser_cli.h"
@@ -186,8 +187,7 @@ int run_cli(int argc, char** argv) {
     sub->add_option("--dim", train_args.dim, "vector dimension")->capture_default_str();
     sub->add_option("--extra", train_args.extra, "labelled JSONL to train on as well")
         ->check(CLI::ExistingFile);
-    sub->add_flag("!--no-corrections", train_args.corrections,
-                  "leave the admins' corrections out");
+    sub->add_flag("!--no-corrections", train_args.corrections, "leave the admins' corrections out");
   }
   parser_train->add_flag("!--no-activate", train_args.activate, "only write the new version");
   parser_retrain->add_option("--canary", canary_share,
@@ -300,13 +300,64 @@ int run_cli(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  auto* client_cmd = cli.add_subcommand("client", "API clients (OAuth 2.0 client credentials)");
+  client_cmd->require_subcommand(1);
+  auto* client_create =
+      client_cmd->add_subcommand("create", "a client for a user (secret shown once)");
+  auto* client_list = client_cmd->add_subcommand("list", "a user's clients");
+  auto* client_revoke = client_cmd->add_subcommand("revoke", "revoke a client and its tokens");
+  int64_t client_user = 0;
+  std::string client_name, client_id;
+  client_create->add_option("--user", client_user, "Telegram id of the user it acts as")
+      ->required();
+  client_create->add_option("--name", client_name, "what the client is")->required();
+  client_list->add_option("--user", client_user, "Telegram id")->required();
+  client_revoke->add_option("client_id", client_id, "lc_...")->required();
+  auto* token_cmd = cli.add_subcommand("token", "access tokens");
+  token_cmd->require_subcommand(1);
+  auto* token_create =
+      token_cmd->add_subcommand("create", "an access token for a user, for scripts and tests");
+  int64_t token_user = 0, token_ttl = 3600;
+  token_create->add_option("--user", token_user, "Telegram id")->required();
+  token_create->add_option("--ttl-s", token_ttl, "lifetime in seconds")->capture_default_str();
+
+  auto* jobs_cmd = cli.add_subcommand("jobs", "scheduled jobs (run on one node: the leader)");
+  jobs_cmd->require_subcommand(1);
+  jobs_cmd->add_subcommand("list", "every job: schedule, next and last run");
+  auto* jobs_run = jobs_cmd->add_subcommand("run", "run one job now, whatever its schedule");
+  std::string job_name;
+  jobs_run->add_option("name", job_name, "job name (see list)")->required();
+
   auto* version = cli.add_subcommand("version", "print the version");
 
-  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, parser_cmd,
-                    parser_train, parser_retrain, parser_eval, parser_status, parser_canary,
-                    parser_promote, parser_rollback, parser_drift, parser_generate, bot, set_webhook,
-                    delete_webhook, audit_cmd, audit_verify, audit_search, audit_export,
-                    audit_keygen, audit_checkpoint, version}) {
+  for (auto* sub : {serve,
+                    migrate,
+                    ledger,
+                    check,
+                    grant,
+                    user,
+                    user_add,
+                    parse,
+                    parser_cmd,
+                    parser_train,
+                    parser_retrain,
+                    parser_eval,
+                    parser_status,
+                    parser_canary,
+                    parser_promote,
+                    parser_rollback,
+                    parser_drift,
+                    parser_generate,
+                    bot,
+                    set_webhook,
+                    delete_webhook,
+                    audit_cmd,
+                    audit_verify,
+                    audit_search,
+                    audit_export,
+                    audit_keygen,
+                    audit_checkpoint,
+                    version}) {
     sub->fallthrough();
   }
 
@@ -502,14 +553,16 @@ int run_cli(int argc, char** argv) {
       app.outbox->drain();  // the opening transfers join the audit chain now
       std::cout << "layout: users " << r.users_layout << ", transactions " << r.transactions_layout
                 << "\n";
-      for (const auto& [table, n] : r.read) {
-        const auto it = r.imported.find(table);
-        std::cout << fmt::format("{:<14} read {:>8}  imported now {:>8}\n", table, n,
-                                 it == r.imported.end() ? 0 : it->second);
-      }
-      if (r.imported.count("balances")) {
-        std::cout << fmt::format("{:<14} imported now {:>8}\n", "balances",
-                                 r.imported.at("balances"));
+      std::set<std::string> tables;
+      for (const auto& [table, n] : r.read) tables.insert(table);
+      for (const auto& [table, n] : r.imported) tables.insert(table);
+      for (const auto& table : tables) {
+        const auto read = r.read.find(table);
+        const auto imported = r.imported.find(table);
+        std::cout << fmt::format(
+            "{:<20} read {:>8}  imported now {:>8}\n", table,
+            read == r.read.end() ? std::string("-") : std::to_string(read->second),
+            imported == r.imported.end() ? 0 : imported->second);
       }
       for (const auto& s : r.skipped) {
         std::cout << "skipped " << s.table << " " << s.row << ": " << s.reason << "\n";
@@ -608,6 +661,50 @@ int run_cli(int argc, char** argv) {
         if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries" << std::flush;
       }
       if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries\n";
+      return 0;
+    }
+    if (client_cmd->parsed() || token_cmd->parsed()) {
+      App app(config);
+      app.migrate();
+      if (client_create->parsed()) {
+        const auto c = app.auth->create_client(0, client_user, client_name);
+        std::cout << "client_id     " << c.client.client_id << "\nclient_secret " << c.secret
+                  << "\n(the secret is shown only now; trade both at POST /api/v1/oauth/token)\n";
+      } else if (client_list->parsed()) {
+        for (const auto& c : app.auth->clients(0, client_user)) {
+          std::cout << auth::to_json(c).dump() << "\n";
+        }
+      } else if (client_revoke->parsed()) {
+        app.auth->revoke_client(0, client_id);
+        std::cout << "revoked " << client_id << "\n";
+      } else if (token_create->parsed()) {
+        const auto t = app.auth->issue_console_token(token_user, token_ttl);
+        std::cout << t.token << "\n";
+      }
+      app.outbox->drain();
+      return 0;
+    }
+    if (jobs_cmd->parsed()) {
+      App app(config);
+      app.migrate();
+      if (jobs_run->parsed()) {
+        app.scheduler->run_now(job_name);
+        app.outbox->drain();
+        std::cout << "job " << job_name << " done\n";
+        return 0;
+      }
+      const auto opt_time = [](const std::optional<Micros>& t) {
+        return t ? format_rfc3339(*t) : std::string("-");
+      };
+      std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}\n", "job", "schedule", "next due",
+                               "last started", "last result");
+      for (const auto& j : app.scheduler->status()) {
+        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed)\n", j.name,
+                                 j.schedule, format_rfc3339(j.next_due), opt_time(j.last_started),
+                                 j.last_result.empty() ? "never run" : j.last_result,
+                                 j.last_error.empty() ? "" : ": " + j.last_error, j.runs,
+                                 j.failures);
+      }
       return 0;
     }
     if (user_add->parsed()) {

@@ -106,6 +106,13 @@ out=$("$LUCAS" ledger check); rc=$?
 expect_eq "ledger check exits 0" "$rc" "0"
 expect_contains "ledger check says OK" "$out" "ledger OK"
 
+out=$("$LUCAS" client create --user 101 --name "e2e app"); rc=$?
+expect_eq "client create exits 0" "$rc" "0"
+CLIENT_ID=$(echo "$out" | awk '/^client_id/{print $2}')
+CLIENT_SECRET=$(echo "$out" | awk '/^client_secret/{print $2}')
+expect_contains "client id shape" "$CLIENT_ID" "lc_"
+"$LUCAS" client create --user 424242 --name x >/dev/null 2>&1; expect_eq "client for an unknown user fails" "$?" "1"
+
 # --- the server
 "$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve.out" 2> "$TMP/serve.err" &
 SERVER_PID=$!
@@ -142,6 +149,20 @@ expect_eq "one transaction" "$(jq '.items | length' "$TMP/body")" "1"
 expect_eq "transaction amount" "$(jq -r '.items[0].amount.amount' "$TMP/body")" "12.34"
 expect_eq "transaction reason" "$(jq -r '.items[0].reason' "$TMP/body")" "admin.grant"
 expect_eq "no next page" "$(jq -r '.next_cursor' "$TMP/body")" "null"
+
+# --- OAuth 2.0 client credentials
+expect_eq "token endpoint" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET" "$BASE/api/v1/oauth/token")" "200"
+TOKEN=$(jq -r .access_token "$TMP/body")
+expect_eq "token type" "$(jq -r .token_type "$TMP/body")" "Bearer"
+expect_eq "token with HTTP Basic" "$(get -u "$CLIENT_ID:$CLIENT_SECRET" -X POST -d grant_type=client_credentials "$BASE/api/v1/oauth/token")" "200"
+expect_eq "wrong secret is 401" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=lcs_wrong" "$BASE/api/v1/oauth/token")" "401"
+expect_eq "unsupported grant is 400" "$(get -X POST -d "grant_type=password" "$BASE/api/v1/oauth/token")" "400"
+expect_eq "me with the token" "$(get -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")" "200"
+expect_eq "me is the client's user" "$(jq -r .id "$TMP/body")" "101"
+expect_eq "me without a token is 401" "$(get "$BASE/api/v1/me")" "401"
+expect_eq "a forged token is 401" "$(get -H "Authorization: Bearer lat_forged" "$BASE/api/v1/me")" "401"
+expect_eq "another user's clients are forbidden" "$(get -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/users/102/clients")" "403"
+grep -q "$CLIENT_SECRET" "$TMP/serve.err" && bad "the client secret appears in the log" || ok "the client secret is not logged"
 
 # --- errors
 expect_eq "unknown user is 404" "$(get "$BASE/api/v1/users/424242")" "404"

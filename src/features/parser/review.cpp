@@ -86,21 +86,22 @@ std::string message_key(int64_t chat_id, int64_t message_id) {
 }
 
 nlohmann::json to_json(const ReviewItem& it) {
-  return {{"id", it.id},
-          {"chat_id", it.message.chat_id},
-          {"message_id", it.message.message_id},
-          {"sender_game", it.sender_game},
-          {"replier_id", it.message.replier_id},
-          {"text", it.text},
-          {"result", it.result},
-          {"confidence", it.confidence},
-          {"reason", it.reason},
-          {"model_version", it.model_version},
-          {"status", it.status},
-          {"reviewed_by", it.reviewed_by ? nlohmann::json(*it.reviewed_by) : nullptr},
-          {"reviewed_at", it.reviewed_at ? nlohmann::json(format_rfc3339(*it.reviewed_at)) : nullptr},
-          {"final", it.final},
-          {"created_at", format_rfc3339(it.created_at)}};
+  return {
+      {"id", it.id},
+      {"chat_id", it.message.chat_id},
+      {"message_id", it.message.message_id},
+      {"sender_game", it.sender_game},
+      {"replier_id", it.message.replier_id},
+      {"text", it.text},
+      {"result", it.result},
+      {"confidence", it.confidence},
+      {"reason", it.reason},
+      {"model_version", it.model_version},
+      {"status", it.status},
+      {"reviewed_by", it.reviewed_by ? nlohmann::json(*it.reviewed_by) : nullptr},
+      {"reviewed_at", it.reviewed_at ? nlohmann::json(format_rfc3339(*it.reviewed_at)) : nullptr},
+      {"final", it.final},
+      {"created_at", format_rfc3339(it.created_at)}};
 }
 
 namespace {
@@ -121,8 +122,7 @@ void validate(const std::string& game, const std::string& kind, const std::vecto
   bool known = false;
   for (const auto& l : synth::labels()) known |= l.game == game && l.kind == kind;
   if (!known) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "unknown game/kind '" + game + "/" + kind + "'",
+    throw Error(ErrorCode::kInvalidArgument, "unknown game/kind '" + game + "/" + kind + "'",
                 {{"hint", "see ../shared/data/game_messages/README.md for the label set"}});
   }
   for (const auto& e : events) {
@@ -214,8 +214,8 @@ std::pair<ReviewItem, bool> ReviewService::enqueue(const bank::GameMessage& mess
   });
 }
 
-std::vector<ReviewItem> ReviewService::list(int64_t actor_id, const std::string& status,
-                                            int limit, int64_t after_id) {
+std::vector<ReviewItem> ReviewService::list(int64_t actor_id, const std::string& status, int limit,
+                                            int64_t after_id) {
   if (status != "pending" && status != "accepted" && status != "corrected") {
     throw Error(ErrorCode::kInvalidArgument, "status is pending, accepted or corrected");
   }
@@ -259,8 +259,8 @@ Decision ReviewService::decide(int64_t actor_id, int64_t id, const std::string& 
                                ParseResult final) {
   ReviewItem item = get(actor_id, id);
   if (item.status != "pending") {
-    throw Error(ErrorCode::kConflict, "review item " + std::to_string(id) + " was already " +
-                                          item.status,
+    throw Error(ErrorCode::kConflict,
+                "review item " + std::to_string(id) + " was already " + item.status,
                 {{"status", item.status}});
   }
   Decision d;
@@ -273,29 +273,30 @@ Decision ReviewService::decide(int64_t actor_id, int64_t id, const std::string& 
   const nlohmann::json final_json = to_json(final);
   db_.transact([&](store::Tx& tx) {
     if (!sql::close_review(tx, id, verdict, actor_id, final_json, now)) {
-      throw Error(ErrorCode::kConflict, "review item " + std::to_string(id) +
-                                            " was reviewed by someone else meanwhile");
+      throw Error(ErrorCode::kConflict,
+                  "review item " + std::to_string(id) + " was reviewed by someone else meanwhile");
     }
     sql::insert_training(tx, id, verdict, item.text, final, actor_id, now);
     sql::set_canary_truth(tx, message_key(item.message.chat_id, item.message.message_id),
                           final.game + "/" + final.kind);
     if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor_id,
-                                      "admin.parser_review." +
-                                          std::string(verdict == "accepted" ? "accept" : "correct"),
-                                      "parser_review:" + std::to_string(id),
-                                      "",
-                                      "ok",
-                                      {{"model", item.result.value("game_type", "") + "/" +
-                                                     item.result.value("kind", "")},
-                                       {"final", final_json},
-                                       {"credited", d.credit.credits.size()},
-                                       {"already_processed", d.credit.already_processed}},
-                                      "",
-                                      "",
-                                      ""});
+      audit_->append(
+          tx,
+          audit::Entry{
+              0,
+              0,
+              actor_id,
+              "admin.parser_review." + std::string(verdict == "accepted" ? "accept" : "correct"),
+              "parser_review:" + std::to_string(id),
+              "",
+              "ok",
+              {{"model", item.result.value("game_type", "") + "/" + item.result.value("kind", "")},
+               {"final", final_json},
+               {"credited", d.credit.credits.size()},
+               {"already_processed", d.credit.already_processed}},
+              "",
+              "",
+              ""});
     }
   });
   item.status = verdict;
@@ -322,6 +323,33 @@ void ReviewService::mark_trained(int version) {
   db_.transact([&](store::Tx& tx) { sql::mark_trained(tx, version); });
 }
 
+nlohmann::json ReviewService::admin_status(int64_t actor_id, const ParserService& parser) {
+  users_.require_admin(actor_id, "see the parser's state");
+  const auto s = parser.status();
+  const auto c = canary_stats();
+  auto version = [](const std::optional<int>& v) {
+    return v ? nlohmann::json("v" + std::to_string(*v)) : nlohmann::json(nullptr);
+  };
+  return {{"active_model", version(s.active)},
+          {"candidate_model", version(s.candidate)},
+          {"canary_share", s.canary_share},
+          {"breaker_open", s.breaker_open},
+          {"incidents", s.incidents},
+          {"last_incident", s.last_incident},
+          {"model_parses", s.model_parses},
+          {"rule_parses", s.rule_parses},
+          {"cache_hits", s.cache_hits},
+          {"cache_size", s.cache_size},
+          {"canary",
+           {{"records", c.records},
+            {"agreement", c.agreement},
+            {"reviewed", c.reviewed},
+            {"active_accuracy", c.active_accuracy},
+            {"candidate_accuracy", c.candidate_accuracy}}},
+          {"review_pending", pending_count()},
+          {"corrections_not_trained", untrained_count()}};
+}
+
 void ReviewService::record_canary(const std::string& key, const CanaryInfo& info) {
   db_.transact([&](store::Tx& tx) { sql::upsert_canary(tx, key, info, clock_.now()); });
 }
@@ -342,9 +370,9 @@ nlohmann::json to_json(const DriftReport& r) {
           {"note", r.note}};
 }
 
-DriftMonitor::DriftMonitor(store::Database& db, ParserService& parser, const Clock& clock,
-                           telemetry::Registry* metrics, double alert_above)
-    : db_(db), parser_(parser), clock_(clock), alert_above_(alert_above) {
+DriftMonitor::DriftMonitor(store::Database& db, ParserService& parser, users::UserService& users,
+                           const Clock& clock, telemetry::Registry* metrics, double alert_above)
+    : db_(db), parser_(parser), users_(users), clock_(clock), alert_above_(alert_above) {
   if (metrics != nullptr) {
     metrics->gauge("lucas_parser_psi", "population-stability index at the last daily check",
                    [this] { return last_class_.load(); }, {{"of", "class"}});
@@ -416,6 +444,12 @@ std::optional<DriftReport> DriftMonitor::latest() {
   auto h = history(1);
   if (h.empty()) return std::nullopt;
   return h.front();
+}
+
+std::vector<DriftReport> DriftMonitor::history(int64_t actor_id, int limit) {
+  if (limit < 1 || limit > 365) throw Error(ErrorCode::kInvalidArgument, "limit is 1..365");
+  users_.require_admin(actor_id, "see the parser's drift");
+  return history(limit);
 }
 
 std::vector<DriftReport> DriftMonitor::history(int limit) {

@@ -85,6 +85,9 @@ class ReviewService {
   int64_t untrained_count();
   void mark_trained(int version);
 
+  // The parser's state for the admin API: models, breaker, cache, canary, queue (admins only).
+  nlohmann::json admin_status(int64_t actor_id, const ParserService& parser);
+
   // Canary: one record per routed message; its verdict arrives when the item is reviewed.
   void record_canary(const std::string& message_key, const CanaryInfo& info);
   CanaryStats canary_stats();
@@ -117,8 +120,9 @@ nlohmann::json to_json(const DriftReport& r);
 class DriftMonitor {
  public:
   using Alert = std::function<void(const DriftReport&)>;
-  DriftMonitor(store::Database& db, ParserService& parser, const Clock& clock,
-               telemetry::Registry* metrics = nullptr, double alert_above = 0.25);
+  DriftMonitor(store::Database& db, ParserService& parser, users::UserService& users,
+               const Clock& clock, telemetry::Registry* metrics = nullptr,
+               double alert_above = 0.25);
 
   // Every served parse (the bank bot logs its parses here).
   void log(const AiResult& r);
@@ -129,11 +133,14 @@ class DriftMonitor {
   // Reads the last stored values into the gauges (after migrations, at start).
   void refresh();
   std::vector<DriftReport> history(int limit = 30);
+  // The same for the admin API (FORBIDDEN for others).
+  std::vector<DriftReport> history(int64_t actor_id, int limit);
   void on_alert(Alert alert) { alert_ = std::move(alert); }
 
  private:
   store::Database& db_;
   ParserService& parser_;
+  users::UserService& users_;
   const Clock& clock_;
   double alert_above_;
   Alert alert_;

@@ -252,6 +252,10 @@ void UserService::require_admin(int64_t actor_id, std::string_view what) {
   db_.read([&](store::Tx& tx) { require_admin(tx, actor_id, what); });
 }
 
+std::vector<User> UserService::admins() {
+  return db_.read([](store::Tx& tx) { return sql::admins(tx); });
+}
+
 int64_t UserService::count() {
   return db_.read([](store::Tx& tx) { return tx.exec("SELECT COUNT(*) FROM users").one().i64(0); });
 }

@@ -85,6 +85,8 @@ class UserService {
   void require_admin(store::Tx& tx, int64_t actor_id, std::string_view what);
   void require_admin(int64_t actor_id, std::string_view what);
   int64_t count();
+  // Admins and owners (alerts go to them).
+  std::vector<User> admins();
 
  private:
   store::Database& db_;

@@ -32,6 +32,17 @@ std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key) {
   return out;
 }
 
+std::vector<User> admins(store::Tx& tx) {
+  std::vector<User> out;
+  for (const auto& row :
+       tx.exec(std::string(kColumns) +
+               " WHERE role IN ('admin', 'owner') ORDER BY telegram_id LIMIT 1000")
+           .rows) {
+    out.push_back(from_row(row));
+  }
+  return out;
+}
+
 std::optional<User> find_by_username(store::Tx& tx, const std::string& username) {
   auto r = tx.exec(std::string(kColumns) + " WHERE lower(username) = lower($1) LIMIT 1",
                    {Value{username}});

@@ -11,6 +11,7 @@ namespace lucas::users::sql {
 std::optional<User> find(store::Tx& tx, int64_t telegram_id);
 void upsert(store::Tx& tx, const User& u, const std::string& name_key);
 std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key);
+std::vector<User> admins(store::Tx& tx);
 std::optional<User> find_by_username(store::Tx& tx, const std::string& username);
 void set_role(store::Tx& tx, int64_t telegram_id, Role role);
 
