@@ -19,6 +19,8 @@ std::string dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::vector<Event> events_from(const nlohmann::json& events);
+
 ReviewItem review_from(const store::Row& row) {
   ReviewItem it;
   it.id = row.i64(0);
@@ -29,10 +31,15 @@ ReviewItem review_from(const store::Row& row) {
   it.message.replier_id = row.i64(5);
   it.text = row.str(6);
   it.result = parse_json(row.str(7));
+  if (it.result.is_object()) {
+    it.message.parsed =
+        ParseResult{it.result.value("game_type", ""), it.result.value("kind", ""),
+                    events_from(it.result.value("events", nlohmann::json::array()))};
+  }
   for (const auto& m : parse_json(row.str(8))) {
-    it.message.mentions.push_back(bank::Mention{m.value("shown", ""), m.value("user_id", int64_t{0}),
-                                                m.value("display_name", ""),
-                                                m.value("username", "")});
+    it.message.mentions.push_back(
+        bank::Mention{m.value("shown", ""), m.value("user_id", int64_t{0}),
+                      m.value("display_name", ""), m.value("username", "")});
   }
   it.confidence = std::stod(row.str(9));
   it.reason = row.str(10);
@@ -172,13 +179,13 @@ void set_canary_truth(store::Tx& tx, const std::string& key, const std::string& 
 }
 
 CanaryStats canary_stats(store::Tx& tx) {
-  const auto& row = tx.exec(
-                          "SELECT COUNT(*), COALESCE(SUM(agree), 0),"
-                          " COALESCE(SUM(CASE WHEN truth_label IS NOT NULL THEN 1 ELSE 0 END), 0),"
-                          " COALESCE(SUM(CASE WHEN truth_label = active_label THEN 1 ELSE 0 END), 0),"
-                          " COALESCE(SUM(CASE WHEN truth_label = candidate_label THEN 1 ELSE 0"
-                          " END), 0) FROM parser_canary")
-                        .one();
+  const auto result = tx.exec(
+      "SELECT COUNT(*), COALESCE(SUM(agree), 0),"
+      " COALESCE(SUM(CASE WHEN truth_label IS NOT NULL THEN 1 ELSE 0 END), 0),"
+      " COALESCE(SUM(CASE WHEN truth_label = active_label THEN 1 ELSE 0 END), 0),"
+      " COALESCE(SUM(CASE WHEN truth_label = candidate_label THEN 1 ELSE 0"
+      " END), 0) FROM parser_canary");
+  const auto& row = result.one();
   CanaryStats s;
   s.records = row.i64(0);
   s.reviewed = row.i64(2);
@@ -208,7 +215,8 @@ LogCounts log_counts(store::Tx& tx, Micros since, Micros until) {
                              .rows) {
     const int64_t n = row.i64(2);
     c.labels[row.str(0)] += n;
-    const auto bin = static_cast<size_t>(std::clamp<int64_t>(row.i64(1), 0, model::kConfidenceBins - 1));
+    const auto bin =
+        static_cast<size_t>(std::clamp<int64_t>(row.i64(1), 0, model::kConfidenceBins - 1));
     c.bins[bin] += n;
     c.total += n;
   }

@@ -1,0 +1,261 @@
+// The review queue, corrections, canary records and drift on SQLite and PostgreSQL, through the
+// bank bot as players and admins use them.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "features/bank/bank_bot.h"
+#include "features/parser/review.h"
+#include "infra/audit/audit.h"
+#include "infra/events/outbox.h"
+#include "infra/store/migrate.h"
+#include "infra/telegram/updates.h"
+#include "tests/features/parser/ai_support.h"
+#include "tests/support/databases.h"
+
+namespace lucas::parser {
+namespace {
+
+using nlohmann::json;
+
+const char* kChest = "🎁 Mirtol открыл сундук и получил 1.7 орб";
+// A chest in a format no extractor knows (the kind of change game bots make without notice).
+const char* kNewChest = "🎁 Mirtol нашёл сундук: +2.5 орба";
+
+struct World {
+  // threshold 1.0: every parse (the rules' confidence is 0.9) waits for an admin.
+  explicit World(store::Engine engine, double threshold = 1.0)
+      : t(lucas::testing::fresh_database(engine)),
+        clock(1'767'225'600'000'000),
+        ledger(clock),
+        audit(clock),
+        users(*t.db, ledger, clock, normalize_name, &audit),
+        bank(*t.db, ledger, users, clock, normalize_name, &audit),
+        parser(clock, options(threshold)),
+        review(*t.db, bank, users, clock, &audit),
+        drift(*t.db, parser, users, clock),
+        bot(bank, users, bot_options()) {
+    store::migrate(*t.db,
+                   {events::migrations(), audit::migrations(), telegram::migrations(),
+                    ledger::migrations(), users::migrations(), bank::migrations(), migrations()},
+                   clock);
+    users.upsert({7, "", "Ann", "ru"});
+    users.upsert({1, "", "Admin", "en"});
+    users.set_role(0, 1, users::Role::kAdmin);
+    bank.link(7, "gd_cards", "Mirtol");
+  }
+  static ServiceOptions options(double threshold) {
+    ServiceOptions o;
+    o.review_threshold = threshold;
+    return o;
+  }
+  bank::BotOptions bot_options() {
+    bank::BotOptions o{"lucas_bank_bot", bank::default_game_bots()};
+    o.ai = {&parser, &review, &drift};
+    return o;
+  }
+  json person(int64_t id, const std::string& name, const std::string& lang = "ru") {
+    return {{"id", id}, {"is_bot", false}, {"first_name", name}, {"language_code", lang}};
+  }
+  json game_message(int64_t id, const std::string& text) {
+    return {
+        {"message_id", id},
+        {"date", 1},
+        {"chat", {{"id", -100}, {"type", "supergroup"}}},
+        {"from", {{"id", 900}, {"is_bot", true}, {"first_name", "GD"}, {"username", "gdcardsBot"}}},
+        {"text", text}};
+  }
+  std::string say(const json& from, const std::string& text, const json& replied = nullptr) {
+    json m{{"message_id", ++message_id},
+           {"date", 1},
+           {"chat", {{"id", -100}, {"type", "supergroup"}}},
+           {"from", from},
+           {"text", text}};
+    if (!replied.is_null()) m["reply_to_message"] = replied;
+    std::string out;
+    for (const auto& r :
+         bot.handle(telegram::parse_update({{"update_id", ++update_id}, {"message", m}}))) {
+      out += r.text;
+    }
+    return out;
+  }
+  int64_t balance(int64_t id) { return users.balance(id).amount; }
+  int64_t audit_count(const std::string& action) {
+    return t.db->read([&](store::Tx& tx) {
+      audit::Query q;
+      q.action = action;
+      return static_cast<int64_t>(audit.search(tx, q).size());
+    });
+  }
+
+  lucas::testing::TestDatabase t;
+  ManualClock clock;
+  ledger::Ledger ledger;
+  audit::AuditLog audit;
+  users::UserService users;
+  bank::BankService bank;
+  ParserService parser;
+  ReviewService review;
+  DriftMonitor drift;
+  bank::BankBot bot;
+  int64_t message_id = 2000;
+  int64_t update_id = 0;
+};
+
+class ReviewTest : public ::testing::TestWithParam<store::Engine> {
+ protected:
+  ReviewTest() : w(GetParam()) {}
+  World w;
+};
+
+// Property 3 end to end: a parse below the threshold is queued and credits nothing until an
+// admin accepts it; then it credits exactly once.
+TEST_P(ReviewTest, Property3_LowConfidenceIsQueuedAndCreditedOnlyOnAccept) {
+  const auto chest = w.game_message(500, kChest);
+  const std::string first = w.say(w.person(7, "Ann"), "парсинг", chest);
+  EXPECT_NE(first.find("отправлено админам на проверку (№1)"), std::string::npos) << first;
+  EXPECT_EQ(w.balance(7), 0);
+  EXPECT_NE(w.say(w.person(7, "Ann"), "парсинг", chest).find("уже ждёт проверки"),
+            std::string::npos);
+  EXPECT_EQ(w.review.pending_count(), 1);
+
+  const std::string list = w.say(w.person(1, "Admin", "en"), "/review");
+  EXPECT_NE(list.find("#1 · gd_cards/chest · 90%"), std::string::npos) << list;
+  const std::string accepted = w.say(w.person(1, "Admin", "en"), "/accept 1");
+  EXPECT_NE(accepted.find("#1 accepted (gd_cards/chest). Credits: 1."), std::string::npos)
+      << accepted;
+  EXPECT_EQ(w.balance(7), 170);  // 1.7 orbs x 1
+  // Twice is refused, and the money moved once.
+  EXPECT_THROW(w.review.accept(1, 1), Error);
+  EXPECT_EQ(w.balance(7), 170);
+  EXPECT_EQ(w.review.pending_count(), 0);
+  EXPECT_EQ(w.audit_count("admin.parser_review.accept"), 1);
+  EXPECT_EQ(w.review.training_samples().size(), 1u);  // a confirmed label is training data too
+}
+
+TEST_P(ReviewTest, CorrectionCreditsWhatIsRightAndJoinsTheTrainingSet) {
+  const std::string queued = w.say(w.person(7, "Ann"), "парсинг", w.game_message(501, kNewChest));
+  EXPECT_NE(queued.find("№1"), std::string::npos) << queued;
+  const auto item = w.review.get(1, 1);
+  EXPECT_EQ(item.result["game_type"], "other");  // nobody knows this format yet
+  const std::string corrected = w.say(
+      w.person(1, "Admin", "en"),
+      R"(/correct 1 gd_cards/chest [{"player": "Mirtol", "amount": "2.5", "currency": "orbs", "type": "accrual"}])");
+  EXPECT_NE(corrected.find("#1 corrected to gd_cards/chest"), std::string::npos) << corrected;
+  EXPECT_EQ(w.balance(7), 250);
+  const auto samples = w.review.training_samples();
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0].text, kNewChest);
+  EXPECT_EQ(samples[0].kind, "chest");
+  ASSERT_EQ(samples[0].events.size(), 1u);
+  EXPECT_EQ(*samples[0].events[0].amount, "2.5");
+  EXPECT_EQ(w.review.untrained_count(), 1);
+  w.review.mark_trained(3);
+  EXPECT_EQ(w.review.untrained_count(), 0);
+  EXPECT_EQ(w.audit_count("admin.parser_review.correct"), 1);
+  // The same game message later credits nothing again (the bank's key is the message's).
+  EXPECT_NE(w.say(w.person(7, "Ann"), "парсинг", w.game_message(501, kNewChest)).find("№1"),
+            std::string::npos);
+  EXPECT_EQ(w.balance(7), 250);
+}
+
+TEST_P(ReviewTest, OnlyAdminsReviewAndBadCorrectionsChangeNothing) {
+  w.say(w.person(7, "Ann"), "парсинг", w.game_message(502, kChest));
+  EXPECT_NE(w.say(w.person(7, "Ann"), "/accept 1").find("Недостаточно прав"), std::string::npos);
+  try {
+    w.review.list(7);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kForbidden);
+  }
+  auto refused = [&](const json& body) {
+    try {
+      w.review.correct(1, 1, correction_from_json(body));
+      return false;
+    } catch (const Error& e) {
+      return e.code() == ErrorCode::kInvalidArgument || e.code() == ErrorCode::kInvalidAmount;
+    }
+  };
+  EXPECT_TRUE(refused({{"game", "gd_cards"}, {"kind", "fishing"}}));
+  EXPECT_TRUE(refused({{"game", "nope"}, {"kind", "chest"}}));
+  EXPECT_TRUE(
+      refused({{"game", "gd_cards"},
+               {"kind", "chest"},
+               {"events", {{{"amount", "1.x"}, {"currency", "orbs"}, {"type", "accrual"}}}}}));
+  EXPECT_TRUE(
+      refused({{"game", "gd_cards"},
+               {"kind", "chest"},
+               {"events", {{{"amount", "1"}, {"currency", "coins"}, {"type", "accrual"}}}}}));
+  EXPECT_TRUE(
+      refused({{"game", "other"},
+               {"kind", "none"},
+               {"events", {{{"amount", "1"}, {"currency", "orbs"}, {"type", "accrual"}}}}}));
+  EXPECT_TRUE(refused(json::array()));
+  EXPECT_NE(w.say(w.person(1, "Admin", "en"), "/correct 1 gd_cards").find("Usage"),
+            std::string::npos);
+  EXPECT_EQ(w.review.pending_count(), 1);
+  EXPECT_EQ(w.balance(7), 0);
+  EXPECT_EQ(w.review.training_samples().size(), 0u);
+  // Without events the named game's extractor reads the text.
+  const auto d =
+      w.review.correct(1, 1, correction_from_json({{"game", "gd_cards"}, {"kind", "chest"}}));
+  EXPECT_EQ(d.credit.credits.size(), 1u);
+  EXPECT_EQ(w.balance(7), 170);
+}
+
+TEST_P(ReviewTest, ConfidentParsesCreditAsBefore) {
+  World confident(GetParam(), 0.8);
+  const std::string r =
+      confident.say(confident.person(7, "Ann"), "парсинг", confident.game_message(503, kChest));
+  EXPECT_NE(r.find("Зачислено 1.70"), std::string::npos) << r;
+  EXPECT_EQ(confident.review.pending_count(), 0);
+  EXPECT_EQ(confident.balance(7), 170);
+}
+
+TEST_P(ReviewTest, CanaryRecordsAgreementAndAccuracyOnReviewedItems) {
+  w.review.record_canary(message_key(-100, 1),
+                         {"v1", "gd_cards/chest", "v2", "gd_cards/chest", true});
+  w.review.record_canary(message_key(-100, 504),
+                         {"v1", "other/none", "v2", "gd_cards/chest", true});
+  w.say(w.person(7, "Ann"), "парсинг", w.game_message(504, kChest));
+  w.review.accept(1, 1);  // the truth for message 504: gd_cards/chest
+  const auto s = w.review.canary_stats();
+  EXPECT_EQ(s.records, 2);
+  EXPECT_DOUBLE_EQ(s.agreement, 0.5);
+  EXPECT_EQ(s.reviewed, 1);
+  EXPECT_DOUBLE_EQ(s.active_accuracy, 0.0);
+  EXPECT_DOUBLE_EQ(s.candidate_accuracy, 1.0);
+}
+
+TEST_P(ReviewTest, DriftAlertsAboveThresholdOnly) {
+  lucas::testing::TempDir dir;
+  ServiceOptions o;
+  o.model_dir = testing::copy_models(dir.path() + "/m");
+  ParserService with_model(w.clock, o);
+  DriftMonitor drift(*w.t.db, with_model, w.users, w.clock);
+  std::vector<DriftReport> alerts;
+  drift.on_alert([&](const DriftReport& r) { alerts.push_back(r); });
+  // Traffic like the training mix: no alert.
+  for (const auto& s : synth::generate({321, 300})) drift.log(with_model.parse(s.text));
+  w.clock.advance(1'000'000);
+  const auto calm = drift.run(w.clock.now());
+  EXPECT_EQ(calm.messages, 300);
+  EXPECT_LT(calm.psi_class, 0.25);
+  EXPECT_TRUE(alerts.empty());
+  // Then only card drops: the class shares drift far.
+  const auto card = synth::generate({5, 1}).front().text;
+  for (int i = 0; i < 200; ++i) drift.log(with_model.parse(card));
+  w.clock.advance(1'000'000);
+  const auto shifted = drift.run(w.clock.now());
+  EXPECT_EQ(shifted.messages, 200);  // only what came since the last check
+  EXPECT_GT(shifted.psi_class, 0.25);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(drift.history(1, 10).size(), 2u);
+  EXPECT_THROW(drift.history(7, 10), Error);  // admins only
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReviewTest,
+                         ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
+                         [](const auto& p) { return lucas::testing::engine_label(p.param); });
+
+}  // namespace
+}  // namespace lucas::parser
