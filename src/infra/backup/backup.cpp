@@ -358,7 +358,12 @@ int64_t BackupService::load(const std::string& file, store::Database& target, bo
       }
       std::vector<Value> v;
       for (const auto& cell : j) {
-        v.emplace_back(cell.is_null() ? Value{} : Value{cell.get<std::string>()});
+        // Two branches: GCC 12 -O2 sees a "maybe uninitialized" variant in the ternary.
+        if (cell.is_null()) {
+          v.emplace_back();
+        } else {
+          v.emplace_back(cell.get<std::string>());
+        }
       }
       batch.push_back(std::move(v));
       if (batch.size() >= 5000) flush();
