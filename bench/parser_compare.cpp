@@ -24,7 +24,7 @@
 namespace {
 
 using namespace lucas;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 struct Example {
   std::string text, game, kind;
@@ -140,13 +140,13 @@ int main(int argc, char** argv) {
     heldout.push_back({s.text, s.game, s.kind});
 
   auto rate = [](const std::vector<Example>& xs, const std::function<void(const std::string&)>& f) {
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     int n = 0;
-    while (std::chrono::duration<double>(Clock::now() - t0).count() < 1.0) {
+    while (std::chrono::duration<double>(Steady::now() - t0).count() < 1.0) {
       f(xs[static_cast<size_t>(n) % xs.size()].text);
       ++n;
     }
-    return n / std::chrono::duration<double>(Clock::now() - t0).count();
+    return n / std::chrono::duration<double>(Steady::now() - t0).count();
   };
   fmt::print("{:<14} {:>9} {:>10} {:>9} {:>11} {:>9} {:>11} {:>11}\n", "method", "train s",
              "synthetic", "real game", "real macF1", "real g+k", "msgs/s", "model bytes");
@@ -165,9 +165,9 @@ int main(int argc, char** argv) {
   // Naive Bayes.
   {
     NaiveBayes nb;
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     nb.train(train);
-    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double secs = std::chrono::duration<double>(Steady::now() - t0).count();
     auto f = [&](const std::string& t) {
       const auto label = nb.predict(t).first;
       return parser::model::split_label(label);
@@ -184,9 +184,9 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dir);
     parser::model::TrainOptions o;
     o.bucket = bucket;
-    const auto t0 = Clock::now();
+    const auto t0 = Steady::now();
     parser::model::train(train_samples, o, dir + "/m.bin");
-    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double secs = std::chrono::duration<double>(Steady::now() - t0).count();
     const auto c = parser::model::Classifier::load(dir + "/m.bin");
     auto f = [&](const std::string& t) {
       return parser::model::split_label(c->predict(t).front().first);

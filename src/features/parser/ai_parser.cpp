@@ -265,9 +265,12 @@ AiResult ParserService::run_model(const Loaded& m, std::string_view text) {
     }
   }
   out.confidence = dist.front().second * factor;
-  if (out.confidence < options_.review_threshold && out.review_reason != "rules_found_game_data") {
-    // The design's fallback: below the threshold the rule parser's reading is the label (it
-    // goes to review all the same, with the model's low confidence).
+  if (dist.front().second < options_.review_threshold &&
+      out.review_reason != "rules_found_game_data") {
+    // The design's fallback: when the classifier itself is unsure, the rule parser's reading is
+    // the label (it goes to review all the same, with the model's low confidence). A confident
+    // classifier keeps its label even when the extractor disagrees (a new format it learnt
+    // from corrections): that goes to review too.
     const ParseResult rules = parse_text(text);
     if (rules.game != out.game_type || rules.kind != out.kind) {
       out.game_type = rules.game;

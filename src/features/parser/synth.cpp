@@ -65,10 +65,10 @@ class Gen {
     return w + r_.pick(ends);
   }
   std::string latin_word() {
-    static const Strings starts{"Mir", "Zo", "Ba", "Tig", "Lic", "Vel", "Um", "Ke", "Xan", "Ro",
-                                "Jo", "Ne", "Pa", "Qu", "Sa", "Ful", "Hez", "Dra", "Il", "Wo"};
-    static const Strings mid{"tol", "si", "dak", "oku", "ad", "ic", "ora", "em", "hed",
-                             "iki", "der", "lan", "us", "ix", "ma", "te", "zu", "pe"};
+    static const Strings starts{"Mir", "Zo", "Ba", "Tig", "Lic", "Vel", "Um",  "Ke",  "Xan", "Ro",
+                                "Jo",  "Ne", "Pa", "Qu",  "Sa",  "Ful", "Hez", "Dra", "Il",  "Wo"};
+    static const Strings mid{"tol", "si",  "dak", "oku", "ad", "ic", "ora", "em", "hed",
+                             "iki", "der", "lan", "us",  "ix", "ma", "te",  "zu", "pe"};
     std::string w = r_.pick(starts);
     for (int i = r_.between(1, 2); i > 0; --i) w += r_.pick(mid);
     return w;
@@ -93,10 +93,13 @@ class Gen {
   }
   // "3,000" with thousands separators.
   static std::string thousands(int v) {
-    std::string d = std::to_string(v < 0 ? -v : v);
-    for (int i = static_cast<int>(d.size()) - 3; i > 0; i -= 3)
-      d.insert(static_cast<size_t>(i), ",");
-    return d;
+    const std::string d = std::to_string(v < 0 ? -v : v);
+    std::string out;
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (i > 0 && (d.size() - i) % 3 == 0) out += ',';
+      out += d[i];
+    }
+    return out;
   }
   std::string sep() { return r_.chance(50) ? repeat("─", 15) : repeat("─", 17); }
   static std::string repeat(const std::string& s, int n) {
@@ -105,13 +108,14 @@ class Gen {
     return out;
   }
   std::string sentence() {
-    static const Strings a{"Начал играть", "Известен своими", "Лучший", "Первый", "Создал",
-                           "Прошёл", "Коллаб от Bianox,", "Уровень, который", "Стример и",
-                           "Ютубер, который"};
-    static const Strings b{"ещё в 2013 году", "сложнейшими уровнями", "мобильный игрок",
-                           "на западном полушарии", "десятки демонов", "за 41 454 попыток",
-                           "сместивший Crimson Planet", "в прямом эфире", "без единой ошибки",
-                           "вместе с Viprin"};
+    static const Strings a{
+        "Начал играть", "Известен своими",   "Лучший",           "Первый",    "Создал",
+        "Прошёл",       "Коллаб от Bianox,", "Уровень, который", "Стример и", "Ютубер, который"};
+    static const Strings b{"ещё в 2013 году",           "сложнейшими уровнями",
+                           "мобильный игрок",           "на западном полушарии",
+                           "десятки демонов",           "за 41 454 попыток",
+                           "сместивший Crimson Planet", "в прямом эфире",
+                           "без единой ошибки",         "вместе с Viprin"};
     static const Strings c{".", "…", "!", ", ныне популярный ютубер.", " и не только."};
     return r_.pick(a) + " " + r_.pick(b) + r_.pick(c);
   }
@@ -122,11 +126,11 @@ class Gen {
     return d;
   }
   std::string card_name() {
-    static const Strings cards{"Sonic Wave", "Zodiac",     "Bloodbath",   "Tartarus",
-                               "AeonAir",    "TopZeraYT",  "Viprin",      "Technical",
-                               "Bianox",     "xander556",  "Acheron",     "Slaughterhouse",
-                               "Kenos",      "Cataclysm",  "Deadlocked",  "Nine Circles",
-                               "Firework",   "Avernus",    "Silent Club", "Crimson Planet",
+    static const Strings cards{"Sonic Wave", "Zodiac",     "Bloodbath",      "Tartarus",
+                               "AeonAir",    "TopZeraYT",  "Viprin",         "Technical",
+                               "Bianox",     "xander556",  "Acheron",        "Slaughterhouse",
+                               "Kenos",      "Cataclysm",  "Deadlocked",     "Nine Circles",
+                               "Firework",   "Avernus",    "Silent Club",    "Crimson Planet",
                                "Yatagarasu", "The Golden", "Windy Landscape"};
     return r_.pick(cards);
   }
@@ -157,14 +161,14 @@ class Gen {
     const std::string s = sep();
     const std::string coll =
         integer(1, 240) + "/" + std::to_string(r_.pick(std::vector<int>{212, 213, 249}));
-    const std::string category = r_.pick(
-        Strings{"Медийные", "Мобильные слееры", "Демоны", "Креаторы", "Уровни", "Легенды"});
+    const std::string category =
+        r_.pick(Strings{"Медийные", "Мобильные слееры", "Демоны", "Креаторы", "Уровни", "Легенды"});
     std::string t = "🃏 НОВАЯ КАРТА 🃏\n" + s + "\n";
     std::vector<Event> events{ev(player, points, "points", "accrual")};
     if (version < 3) {
       t += "Игрок: " + player + "\n" + s + "\n";
-      t += "Карта: \"" + card_name() + "\"\nОписание: " + description() + "\nКатегория: " + category +
-           "\n" + s + "\n";
+      t += "Карта: \"" + card_name() + "\"\nОписание: " + description() +
+           "\nКатегория: " + category + "\n" + s + "\n";
       t += fmt::format("Редкость: {} ({}/{}) ({}) {}\n", rar.name, r_.between(1, 60),
                        r_.between(55, 75), rar.share, rar.emoji);
       t += "Очки: +" + points + "\n";
@@ -176,12 +180,12 @@ class Gen {
       if (version == 0) {
         t += "Лимит карт сегодня: " + integer(1, 6) + "/6";
       } else {
-        t += "Эта карта есть у: " + integer(3, 2000) + " игроков\nЛимит карт сегодня: " +
-             integer(1, 8) + " из 8";
+        t += "Эта карта есть у: " + integer(3, 2000) +
+             " игроков\nЛимит карт сегодня: " + integer(1, 8) + " из 8";
       }
     } else {
-      t += "Игрок: " + player + "\nКарта: " + card_name() + "\nКатегория: " + category + "\n" +
-           s + "\nОписание: " + description() + "\n" + s + "\n";
+      t += "Игрок: " + player + "\nКарта: " + card_name() + "\nКатегория: " + category + "\n" + s +
+           "\nОписание: " + description() + "\n" + s + "\n";
       t += fmt::format("{} Редкость: {} ({}/{}) • {}\n", rar.emoji, rar.name, r_.between(1, 75),
                        r_.between(60, 80), rar.share);
       t += "⭐️ Очки: +" + points + "\n🤩 Орбы: +" + orbs + "\n🃏 Коллекция: " + coll +
@@ -219,10 +223,10 @@ class Gen {
                     (r_.chance(50) ? "Статус: " : "Статусы: ") +
                     r_.pick(Strings{"Игрок", "Коллекционер", "Донатер"}) + "\n";
     if (r_.chance(40)) t += "Бейджи: " + r_.pick(Strings{"🏅", "🎖 🏆", "Нет"}) + "\n";
-    t += "Карт собрано: " + integer(1, 212) + "/212\nОчки: " + points + " (#" +
-         integer(1, 3000) + ")\nОрбы: " + orbs + " (#" + integer(1, 20000) + ")" +
-         (r_.chance(30) ? " (играть)" : "") + "\nКлан: " + latin_word() + "GD (#" +
-         integer(1, 99) + ")\nТитулы: " + r_.pick(Strings{"Продвинутый S2", "Новичок", "Нет"}) +
+    t += "Карт собрано: " + integer(1, 212) + "/212\nОчки: " + points + " (#" + integer(1, 3000) +
+         ")\nОрбы: " + orbs + " (#" + integer(1, 20000) + ")" + (r_.chance(30) ? " (играть)" : "") +
+         "\nКлан: " + latin_word() + "GD (#" + integer(1, 99) +
+         ")\nТитулы: " + r_.pick(Strings{"Продвинутый S2", "Новичок", "Нет"}) +
          "\nЛюбимая карта: " + (r_.chance(50) ? "Нету" : card_name()) + "\n" + s;
     return {t,
             "gd_cards",
@@ -261,8 +265,9 @@ class Gen {
         for (int i = r_.between(1, 3); i > 0; --i) {
           const int n = r_.between(1, 54);
           t += fmt::format("{} ({}/{}) - {} очков\n• {}\n• {}\n",
-                           r_.pick(Strings{"🟡 Божественная", "🟣 Эпическая", "🔵 Редкая"}), n,
-                           n + r_.below(5), n * 3, card_name(), card_name());
+                           r_.pick(Strings{"🟡 Божественная",
+                                           "🟣 Эпическая", "🔵 Редкая"}),
+                           n, n + r_.below(5), n * 3, card_name(), card_name());
         }
         break;
       }
@@ -292,8 +297,8 @@ class Gen {
     const std::string fish =
         r_.pick(Strings{"🐉 Судак", "🐟 Карась", "🐠 Окунь", "🦈 Щука", "🐡 Ёрш"}) + " (" +
         decimal(9) + " кг)";
-    const std::string xp = "Опыт: +" + integer(1, 9) + " (" + integer(1, 900) + " / " +
-                           integer(100, 999) + ")";
+    const std::string xp =
+        "Опыт: +" + integer(1, 9) + " (" + integer(1, 900) + " / " + integer(100, 999) + ")";
     const std::string total = integer(1, 9999);
     std::string t;
     if (r_.chance(70)) {
@@ -301,12 +306,13 @@ class Gen {
           r_.pick(Strings{"Вы рассказывали, как в детстве ловили руками в луже.",
                           "Клюёт! Вы подсекаете и тянете.", "Тихое утро, поплавок дрогнул."}) +
           "\nНа крючке: " + fish + "\n\nПогода: " +
-          r_.pick(Strings{"☀️ Солнечно", "🌧 Дождь", "☁️ Облачно"}) + "\nМесто: " +
-          r_.pick(Strings{"Городское озеро", "Речка", "Пруд у дачи"}) + "\n\nМонеты: +" + coins +
-          " (" + total + ")💰\nЭнергии осталось: " + integer(0, 9) + " ⚡️";
+          r_.pick(Strings{"☀️ Солнечно", "🌧 Дождь", "☁️ Облачно"}) +
+          "\nМесто: " + r_.pick(Strings{"Городское озеро", "Речка", "Пруд у дачи"}) +
+          "\n\nМонеты: +" + coins + " (" + total + ")💰\nЭнергии осталось: " + integer(0, 9) +
+          " ⚡️";
     } else {
-      t = "🎣 [Рыбалка] 🎣\nРыбак: " + player + "\n" + xp + "\n🔋На крючке: " + fish +
-          "\nМонеты: +" + coins + " (" + total + ")\n💰Энергии осталось: " + integer(0, 9);
+      t = "🎣 [Рыбалка] 🎣\nРыбак: " + player + "\n" + xp + "\n🔋На крючке: " + fish + "\nМонеты: +" +
+          coins + " (" + total + ")\n💰Энергии осталось: " + integer(0, 9);
     }
     return {t, "shmalala", "fishing", {ev(player, coins, "coins", "accrual")}};
   }
@@ -319,8 +325,8 @@ class Gen {
           "\nТеперь " + (r_.chance(80) ? "его" : "её") + " рейтинг: " + integer(-5, 90) + " ❤️";
       return {t, "shmalala", "karma_like", {ev(player, "1", "karma", "accrual")}};
     }
-    t = "Дизлайк! Вы понизили карму пользователю " + player + " .\nТеперь его рейтинг: " +
-        integer(-30, 40) + " ❌";
+    t = "Дизлайк! Вы понизили карму пользователю " + player +
+        " .\nТеперь его рейтинг: " + integer(-30, 40) + " ❌";
     return {t, "shmalala", "karma_dislike", {ev(player, "-1", "karma", "accrual")}};
   }
 
@@ -361,13 +367,13 @@ class Gen {
         t = "Карма пользователя: " + name() + "\nРейтинг: " + integer(-10, 90) + " ❤️";
         break;
       case 2:
-        t = "⚙️ [Настройки] ⚙️\n\nАнекдоты: " + r_.pick(Strings{"вкл", "выкл"}) +
-            "\nРыбалка: " + r_.pick(Strings{"вкл", "выкл"});
+        t = "⚙️ [Настройки] ⚙️\n\nАнекдоты: " +
+            r_.pick(Strings{"вкл", "выкл"}) + "\nРыбалка: " + r_.pick(Strings{"вкл", "выкл"});
         break;
       case 3:
-        t = "Приветствую тебя, " + name() + "\nДобро пожаловать.\nКарма пользователя: " +
-            integer(0, 50) + ", адекватность: " + integer(0, 100) + "%" +
-            (r_.chance(50) ? "\n\n" + prose() : "");
+        t = "Приветствую тебя, " + name() +
+            "\nДобро пожаловать.\nКарма пользователя: " + integer(0, 50) +
+            ", адекватность: " + integer(0, 100) + "%" + (r_.chance(50) ? "\n\n" + prose() : "");
         break;
       default:
         t = "Всем привет, меня зовут Shmalala\n\n" + prose();
@@ -378,9 +384,10 @@ class Gen {
   // ------------------------------------------------------------------ True Mafia
 
   std::string mafia_role() {
-    return r_.pick(Strings{"🤵🏻 Дон", "🤵🏼 Мафия", "👨🏼 Мирный житель",
-                           "🕵️" + kZwj + " Комиссар Каттани", "👨🏼" + kZwj + "⚕️ Доктор",
-                           "💃🏻 Любовница", "🔪 Маньяк"});
+    return r_.pick(
+        Strings{"🤵🏻 Дон", "🤵🏼 Мафия", "👨🏼 Мирный житель",
+                "🕵️" + kZwj + " Комиссар Каттани", "👨🏼" + kZwj + "⚕️ Доктор",
+                "💃🏻 Любовница", "🔪 Маньяк"});
   }
 
   Sample tm_game_end() {
@@ -395,7 +402,8 @@ class Gen {
     }
     if (r_.chance(85)) {
       t += "\nОстальные участники: \n";
-      for (int i = r_.between(1, 5); i > 0; --i) t += "    " + name() + " - " + mafia_role() + " \n";
+      for (int i = r_.between(1, 5); i > 0; --i)
+        t += "    " + name() + " - " + mafia_role() + " \n";
     }
     t += "\nИгра длилась: " + integer(1, 40) + " мин. " + integer(0, 59) + " сек.";
     return {t, "true_mafia", "game_end", events};
@@ -471,8 +479,8 @@ class Gen {
         break;
       case 8:
         t = r_.pick(Strings{"Регистрация отменена", "Игра отменена",
-                            "Недостаточно игроков для начала игры...",
-                            "Голосование окончено", "Видимо, этой ночью все выжили..."});
+                            "Недостаточно игроков для начала игры...", "Голосование окончено",
+                            "Видимо, этой ночью все выжили..."});
         break;
       case 9:
         t = name() + r_.pick(Strings{" был ", " была "}) + mafia_role();
@@ -489,8 +497,8 @@ class Gen {
   std::string bunker_details() {
     return "💼Профессия: " + r_.pick(Strings{"Программист", "Судья", "Повар", "Врач", "Пилот"}) +
            "\n👥Био: " + r_.pick(Strings{"Мужчина", "Женщина"}) + ", " + integer(18, 80) +
-           " лет\n🎣Хобби: " + r_.pick(Strings{"Рыбалка", "Шахматы", "Бег"}) + " (" +
-           integer(1, 9) + " года)\n🃏Карта 1: " +
+           " лет\n🎣Хобби: " + r_.pick(Strings{"Рыбалка", "Шахматы", "Бег"}) + " (" + integer(1, 9) +
+           " года)\n🃏Карта 1: " +
            r_.pick(Strings{"Замени открытую карту профессии любого игрока",
                            "Поменяйся багажом с соседом", "Вылечи любого игрока"});
   }
@@ -511,11 +519,12 @@ class Gen {
     const std::string player = name();
     const std::string money = integer(0, 9000);
     const std::string crystals = integer(0, 60);
-    const std::string t = "👤 " + player + "\n\n💵 Деньги: " + money + "\n💎 Кристаллики: " +
-                          crystals + "\n\nЭкстры:\n🛡 Защита от изгнания: " + integer(0, 3) +
-                          "\n🃏 Вторая карта действий: " + integer(0, 2) + "\n\n🎯 Побед: " +
-                          integer(0, 50) + " (с финалом: " + integer(0, 9) + ")\n🎲 Всего игр: " +
-                          integer(1, 99) + " (с финалом: " + integer(0, 20) + ")";
+    const std::string t =
+        "👤 " + player + "\n\n💵 Деньги: " + money + "\n💎 Кристаллики: " + crystals +
+        "\n\nЭкстры:\n🛡 Защита от изгнания: " + integer(0, 3) +
+        "\n🃏 Вторая карта действий: " + integer(0, 2) + "\n\n🎯 Побед: " + integer(0, 50) +
+        " (с финалом: " + integer(0, 9) + ")\n🎲 Всего игр: " + integer(1, 99) +
+        " (с финалом: " + integer(0, 20) + ")";
     return {t,
             "bunker_rp",
             "profile",
@@ -534,8 +543,8 @@ class Gen {
             integer(2, 5) + " игрока.";
         break;
       default:
-        t = "🔥 Набор в игру Бункер! Нажми /join, чтобы участвовать. Осталось " +
-            integer(10, 90) + " сек.";
+        t = "🔥 Набор в игру Бункер! Нажми /join, чтобы участвовать. Осталось " + integer(10, 90) +
+            " сек.";
     }
     return {t, "bunker_rp", "other", {}};
   }
@@ -543,9 +552,9 @@ class Gen {
   // ------------------------------------------------------------------ Гуся Cards
 
   Sample goose_card() {
-    const std::string card = r_.pick(Strings{"Гусь делает макияж", "Гусь среди коробок",
-                                             "Злой Ии гусь", "Гусь-программист", "Гусь в шляпе",
-                                             "Летящий гусь", "Гусь"});
+    const std::string card =
+        r_.pick(Strings{"Гусь делает макияж", "Гусь среди коробок", "Злой Ии гусь",
+                        "Гусь-программист", "Гусь в шляпе", "Летящий гусь", "Гусь"});
     const int pv = r_.pick(std::vector<int>{500, 1000, 2000, 3000, 5000});
     const std::string total = thousands(pv * r_.between(1, 40));
     const std::string coins = integer(1, 12);
@@ -562,8 +571,8 @@ class Gen {
                   ev(std::nullopt, coins, "goose_coins", "accrual")};
         break;
       case 1:
-        t = "👻 О, карточка «" + card + "» у вас есть\n\n" + rarity + "✨ Очки • " +
-            thousands(pv) + " [" + total + "]\n💰 Монеты • +" + coins + " [" + integer(1, 900) +
+        t = "👻 О, карточка «" + card + "» у вас есть\n\n" + rarity + "✨ Очки • " + thousands(pv) +
+            " [" + total + "]\n💰 Монеты • +" + coins + " [" + integer(1, 900) +
             "]\n\nБудут начислены только очки";
         events = {ev(std::nullopt, std::to_string(pv), "goose_points", "accrual"),
                   ev(std::nullopt, coins, "goose_coins", "accrual")};
@@ -583,16 +592,17 @@ class Gen {
   }
 
   Sample goose_cooldown() {
-    const std::string head =
-        r_.pick(Strings{"Вы посмотрели, но Гуся не было рядом 🙈", "Вы осмотрелись, но не увидели рядом Гуся 👀",
-                        "Вы искали, но Гуся не оказалось рядом 👻",
-                        "Осмотревшись, вы не нашли Гуся поблизости 🤷" + kZwj + "♂️"});
-    const std::string wait = integer(0, 4) + "ч. " + integer(0, 59) + "мин. " + integer(0, 59) +
-                             "сек.";
-    const std::string tail = r_.chance(50) ? "🕛 Попробуйте через " + wait
-                                           : (r_.chance(50) ? "⏳ Подождите " + wait +
-                                                                  ", чтобы попробовать снова"
-                                                            : "🕐 Возвращайтесь через " + wait);
+    const std::string head = r_.pick(Strings{
+        "Вы посмотрели, но Гуся не было рядом 🙈", "Вы осмотрелись, но не увидели рядом Гуся 👀",
+        "Вы искали, но Гуся не оказалось рядом 👻",
+        "Осмотревшись, вы не нашли Гуся поблизости 🤷" + kZwj +
+            "♂️"});
+    const std::string wait =
+        integer(0, 4) + "ч. " + integer(0, 59) + "мин. " + integer(0, 59) + "сек.";
+    const std::string tail =
+        r_.chance(50) ? "🕛 Попробуйте через " + wait
+                      : (r_.chance(50) ? "⏳ Подождите " + wait + ", чтобы попробовать снова"
+                                       : "🕐 Возвращайтесь через " + wait);
     return {head + "\n\n" + tail, "gusya_cards", "cooldown", {}};
   }
 
@@ -623,21 +633,45 @@ class Gen {
   // ------------------------------------------------------------------ negatives
 
   std::string chatter() {
-    static const Strings openers{"ну что", "слушайте", "ребят", "кстати", "ахаха", "блин",
-                                 "короче", "а", "ого", "эх", "лол", "ну", "хм", "да", "нет"};
-    static const Strings middles{
-        "кто сегодня играет",         "я опять проиграл",         "мне выпала редкая карта",
-        "завтра в мафию?",            "у меня +5 к карме",        "сколько у тебя орбов",
-        "го в бункер",                "сундук пустой был",        "дайте лайк пожалуйста",
-        "бот опять лагает",           "я в школе",                "кто смотрел стрим",
-        "скиньте ссылку",             "очки не начислили",        "где мои монеты",
-        "рыбалка сегодня не клюёт",   "вчера был в кино",         "пошли гулять",
-        "сделал домашку",             "у кого есть Sonic Wave",   "гуся никто не видел?",
-        "я прошёл уровень на 100%",   "поставьте мне 10 из 10",   "осталось 2 карты до конца",
-        "купил новый телефон",        "мафия победила опять",     "это был доктор",
-        "ставлю 100 что он мафия",    "кто админ в чате",         "когда новый сезон",
-        "у меня лимит карт",          "напишите /card",           "надо больше золота",
-        "парсинг не работает",        "пойду спать",              "сегодня 30 градусов"};
+    static const Strings openers{"ну что", "слушайте", "ребят", "кстати", "ахаха",
+                                 "блин",   "короче",   "а",     "ого",    "эх",
+                                 "лол",    "ну",       "хм",    "да",     "нет"};
+    static const Strings middles{"кто сегодня играет",
+                                 "я опять проиграл",
+                                 "мне выпала редкая карта",
+                                 "завтра в мафию?",
+                                 "у меня +5 к карме",
+                                 "сколько у тебя орбов",
+                                 "го в бункер",
+                                 "сундук пустой был",
+                                 "дайте лайк пожалуйста",
+                                 "бот опять лагает",
+                                 "я в школе",
+                                 "кто смотрел стрим",
+                                 "скиньте ссылку",
+                                 "очки не начислили",
+                                 "где мои монеты",
+                                 "рыбалка сегодня не клюёт",
+                                 "вчера был в кино",
+                                 "пошли гулять",
+                                 "сделал домашку",
+                                 "у кого есть Sonic Wave",
+                                 "гуся никто не видел?",
+                                 "я прошёл уровень на 100%",
+                                 "поставьте мне 10 из 10",
+                                 "осталось 2 карты до конца",
+                                 "купил новый телефон",
+                                 "мафия победила опять",
+                                 "это был доктор",
+                                 "ставлю 100 что он мафия",
+                                 "кто админ в чате",
+                                 "когда новый сезон",
+                                 "у меня лимит карт",
+                                 "напишите /card",
+                                 "надо больше золота",
+                                 "парсинг не работает",
+                                 "пойду спать",
+                                 "сегодня 30 градусов"};
     static const Strings tails{"", "?", "!", "...", ")", "))", " ахах", " 😂", " лол", " /help"};
     std::string t;
     switch (r_.below(8)) {
@@ -654,14 +688,38 @@ class Gen {
         t = "@" + latin_word() + " " + r_.pick(middles) + r_.pick(tails);
         break;
       case 4:
-        t = r_.pick(Strings{"+", "+1", "+++", "-", "++", "+" + integer(1, 500), "ок", "ага", "да",
-                            "нет", "лайк", "спасибо", "гуся", "Шма, рыбалка", "/card", "/bonus",
-                            "/game", "парсинг", "/parse", "Гуся", "/start", "привет",
-                            "/card@gdcardsBot", "/bonus@Goose_CardBot", "@shmalala_bot Шма, "
-                            "тренировка", "@shmalala_bot Шма, рыбалка", "/game@TrueMafiaBot"});
+        t = r_.pick(Strings{"+",
+                            "+1",
+                            "+++",
+                            "-",
+                            "++",
+                            "+" + integer(1, 500),
+                            "ок",
+                            "ага",
+                            "да",
+                            "нет",
+                            "лайк",
+                            "спасибо",
+                            "гуся",
+                            "Шма, рыбалка",
+                            "/card",
+                            "/bonus",
+                            "/game",
+                            "парсинг",
+                            "/parse",
+                            "Гуся",
+                            "/start",
+                            "привет",
+                            "/card@gdcardsBot",
+                            "/bonus@Goose_CardBot",
+                            "@shmalala_bot Шма, "
+                            "тренировка",
+                            "@shmalala_bot Шма, рыбалка",
+                            "/game@TrueMafiaBot"});
         break;
       case 5:
-        t = emoji() + (r_.chance(50) ? emoji() : "") + (r_.chance(50) ? " " + r_.pick(middles) : "");
+        t = emoji() + (r_.chance(50) ? emoji() : "") +
+            (r_.chance(50) ? " " + r_.pick(middles) : "");
         break;
       case 6:
         t = r_.pick(Strings{"https://youtube.com", "t.me", "https://www.tiktok.com"}) +
@@ -678,17 +736,19 @@ class Gen {
   std::string other_bot() {
     switch (r_.below(8)) {
       case 0:
-        return "🎲 " + name() + " бросает d" + r_.pick(Strings{"20", "6", "12", "100"}) +
-               ": " + integer(1, 20);
+        return "🎲 " + name() + " бросает d" + r_.pick(Strings{"20", "6", "12", "100"}) + ": " +
+               integer(1, 20);
       case 1:
         return name() + ", ты выпил(а) " + decimal(3) + " л. чая. Выпито всего - " + decimal(40) +
                " л.";
       case 2:
-        return "🍵Профиль\n👤 " + name() + "\n🌤 Сегодня: " + decimal(5) + " л.\n🤯 Всего: " +
-               decimal(90) + " л.\n👽 Осталось попыток: " + integer(0, 3);
+        return "🍵Профиль\n👤 " + name() + "\n🌤 Сегодня: " + decimal(5) +
+               " л.\n🤯 Всего: " + decimal(90) +
+               " л.\n👽 Осталось попыток: " + integer(0, 3);
       case 3:
-        return "Профиль: " + nick() + "\nБаланс: " + integer(0, 900) + "\nТранзакций: " +
-               integer(0, 60) + "\nСтатус: " + r_.pick(Strings{"админ", "игрок"});
+        return "Профиль: " + nick() + "\nБаланс: " + integer(0, 900) +
+               "\nТранзакций: " + integer(0, 60) +
+               "\nСтатус: " + r_.pick(Strings{"админ", "игрок"});
       case 4:
         return "😵 Виселица\n\nСлово: _ _ " + r_.pick(Strings{"а", "о", "е"}) +
                " _ _\nОшибок: " + integer(0, 6) + " из 6";
@@ -699,8 +759,8 @@ class Gen {
         return "Игра в слова: следующее слово на букву «" + r_.pick(Strings{"а", "к", "м", "с"}) +
                "». Ходит " + name();
       default:
-        return "✅ Начислено " + integer(1, 90) + ".00 монет игроку " + name() + ". Баланс: " +
-               integer(1, 900) + ".00";
+        return "✅ Начислено " + integer(1, 90) + ".00 монет игроку " + name() +
+               ". Баланс: " + integer(1, 900) + ".00";
     }
   }
 
@@ -726,24 +786,48 @@ class Gen {
 
   // Free Russian prose: the bulk of what people and other bots write.
   std::string word() {
-    static const Strings w{
-        "и", "в", "на", "не", "что", "это", "как", "с", "по", "но", "а", "за", "из", "у", "к",
-        "для", "от", "так", "уже", "только", "ещё", "всё", "очень", "когда", "если", "чтобы",
-        "потом", "тоже", "там", "тут", "вот", "бы", "же", "ли", "да", "нет", "мы", "вы", "они",
-        "он", "она", "я", "ты", "мне", "тебе", "нас", "вас", "их", "его", "её", "свой", "наш",
-        "человек", "время", "день", "дело", "жизнь", "город", "друг", "работа", "слово", "место",
-        "вопрос", "сторона", "раз", "мир", "дом", "голос", "сила", "деньги", "телефон", "интернет",
-        "бот", "чат", "группа", "сообщение", "команда", "ссылка", "подписка", "канал", "видео",
-        "фото", "музыка", "фильм", "школа", "урок", "праздник", "погода", "кофе", "чай", "кот",
-        "собака", "машина", "дорога", "утро", "вечер", "ночь", "неделя", "месяц", "год", "сервис",
-        "доступ", "приложение", "розыгрыш", "приз", "подарок", "помощь", "вопросы", "ответ",
-        "делать", "говорить", "знать", "хотеть", "думать", "смотреть", "идти", "писать", "играть",
-        "работать", "любить", "жить", "получить", "нажать", "подключить", "добавить", "открыть",
-        "скачать", "зарегистрироваться", "участвовать", "выиграть", "купить", "продать", "ждать",
-        "новый", "хороший", "большой", "последний", "первый", "лучший", "бесплатный", "быстрый",
-        "простой", "крутой", "смешной", "странный", "важный", "главный", "любимый", "дорогой",
-        "сегодня", "завтра", "вчера", "сейчас", "всегда", "никогда", "здесь", "быстро", "просто",
-        "вообще", "конечно", "наверное", "кстати", "короче", "реально", "прямо", "почти", "снова"};
+    static const Strings w{"и",           "в",        "на",         "не",
+                           "что",         "это",      "как",        "с",
+                           "по",          "но",       "а",          "за",
+                           "из",          "у",        "к",          "для",
+                           "от",          "так",      "уже",        "только",
+                           "ещё",         "всё",      "очень",      "когда",
+                           "если",        "чтобы",    "потом",      "тоже",
+                           "там",         "тут",      "вот",        "бы",
+                           "же",          "ли",       "да",         "нет",
+                           "мы",          "вы",       "они",        "он",
+                           "она",         "я",        "ты",         "мне",
+                           "тебе",        "нас",      "вас",        "их",
+                           "его",         "её",       "свой",       "наш",
+                           "человек",     "время",    "день",       "дело",
+                           "жизнь",       "город",    "друг",       "работа",
+                           "слово",       "место",    "вопрос",     "сторона",
+                           "раз",         "мир",      "дом",        "голос",
+                           "сила",        "деньги",   "телефон",    "интернет",
+                           "бот",         "чат",      "группа",     "сообщение",
+                           "команда",     "ссылка",   "подписка",   "канал",
+                           "видео",       "фото",     "музыка",     "фильм",
+                           "школа",       "урок",     "праздник",   "погода",
+                           "кофе",        "чай",      "кот",        "собака",
+                           "машина",      "дорога",   "утро",       "вечер",
+                           "ночь",        "неделя",   "месяц",      "год",
+                           "сервис",      "доступ",   "приложение", "розыгрыш",
+                           "приз",        "подарок",  "помощь",     "вопросы",
+                           "ответ",       "делать",   "говорить",   "знать",
+                           "хотеть",      "думать",   "смотреть",   "идти",
+                           "писать",      "играть",   "работать",   "любить",
+                           "жить",        "получить", "нажать",     "подключить",
+                           "добавить",    "открыть",  "скачать",    "зарегистрироваться",
+                           "участвовать", "выиграть", "купить",     "продать",
+                           "ждать",       "новый",    "хороший",    "большой",
+                           "последний",   "первый",   "лучший",     "бесплатный",
+                           "быстрый",     "простой",  "крутой",     "смешной",
+                           "странный",    "важный",   "главный",    "любимый",
+                           "дорогой",     "сегодня",  "завтра",     "вчера",
+                           "сейчас",      "всегда",   "никогда",    "здесь",
+                           "быстро",      "просто",   "вообще",     "конечно",
+                           "наверное",    "кстати",   "короче",     "реально",
+                           "прямо",       "почти",    "снова"};
     return r_.pick(w);
   }
   std::string sentence_ru(int lo, int hi) {
@@ -776,8 +860,9 @@ class Gen {
     return t;
   }
   std::string emoji_name() {
-    return r_.pick(Strings{"🏃🏻", "👱🏾" + kZwj + "♀️", "🗼", "🧖🏿" + kZwj + "♂️", "🤱🏿", "🤟🏻",
-                           "🎱", "🐯", "🐊", "🦹🏿" + kZwj + "♀️"}) +
+    return r_.pick(Strings{"🏃🏻", "👱🏾" + kZwj + "♀️", "🗼",
+                           "🧖🏿" + kZwj + "♂️", "🤱🏿", "🤟🏻", "🎱", "🐯", "🐊",
+                           "🦹🏿" + kZwj + "♀️"}) +
            " " + name();
   }
 
@@ -799,38 +884,39 @@ class Gen {
                "\n\n🔓 Слово было: " + word();
       case 4:
         return "🛒 МАГАЗИН\n" +
-               (r_.chance(50) ? "💰 Ваш баланс: " + integer(0, 900) + " монет\n" : "") +
-               "1. " + sentence_ru(2, 5) + " - " + integer(10, 500) + " монет\n   " +
-               sentence_ru(3, 8) + "\n2. " + sentence_ru(2, 5) + " - " + integer(10, 500) +
-               " монет";
+               (r_.chance(50) ? "💰 Ваш баланс: " + integer(0, 900) + " монет\n" : "") + "1. " +
+               sentence_ru(2, 5) + " - " + integer(10, 500) + " монет\n   " + sentence_ru(3, 8) +
+               "\n2. " + sentence_ru(2, 5) + " - " + integer(10, 500) + " монет";
       case 5:
-        return r_.pick(Strings{"❌ ", "✅ ", "🔒 ", "⚠️ ", "ℹ️ "}) + sentence_ru(4, 12) + "\n" +
-               sentence_ru(3, 10);
+        return r_.pick(Strings{"❌ ", "✅ ", "🔒 ", "⚠️ ", "ℹ️ "}) + sentence_ru(4, 12) +
+               "\n" + sentence_ru(3, 10);
       case 6:
         return "👤 Статистика пользователя\n\n🆔 ID: " + integer(100000, 999999999) +
-               "\n👤 Имя: " + name() + "\n📝 Username: @" + latin_word() + "\n📅 Регистрация: " +
-               integer(1, 28) + "." + integer(1, 12) + ".2025";
+               "\n👤 Имя: " + name() + "\n📝 Username: @" + latin_word() +
+               "\n📅 Регистрация: " + integer(1, 28) + "." + integer(1, 12) + ".2025";
       case 7:
         return "🎉 Поздравляем! @" + latin_word() + " первым ответил(а) правильно и забирает +" +
                integer(5, 50) + " монет!\n💳 Новый баланс: " + integer(5, 900);
       case 8:
-        return "😵 Виселица\n\nСлово: _ _ " + r_.pick(Strings{"а", "о", "е"}) + " _ _\nОшибок: " +
-               integer(0, 6) + " из 6";
+        return "😵 Виселица\n\nСлово: _ _ " + r_.pick(Strings{"а", "о", "е"}) +
+               " _ _\nОшибок: " + integer(0, 6) + " из 6";
       case 9:
         return name() + ", ты выпил(а) " + decimal(3) + " л. чая. Выпито всего - " + decimal(40) +
                " л.";
       case 10:
-        return "🍵Профиль\n👤 " + name() + "\n🌤 Сегодня: " + decimal(5) + " л.\n🤯 Всего: " +
-               decimal(90) + " л.\n👽 Осталось попыток: " + integer(0, 3);
+        return "🍵Профиль\n👤 " + name() + "\n🌤 Сегодня: " + decimal(5) +
+               " л.\n🤯 Всего: " + decimal(90) +
+               " л.\n👽 Осталось попыток: " + integer(0, 3);
       case 11:
-        return "Профиль: " + nick() + "\nБаланс: " + integer(0, 900) + "\nТранзакций: " +
-               integer(0, 60) + "\nСтатус: " + r_.pick(Strings{"админ", "игрок"});
+        return "Профиль: " + nick() + "\nБаланс: " + integer(0, 900) +
+               "\nТранзакций: " + integer(0, 60) +
+               "\nСтатус: " + r_.pick(Strings{"админ", "игрок"});
       case 12:
         return "Игра в слова: следующее слово на букву «" + r_.pick(Strings{"а", "к", "м", "с"}) +
                "». Ходит " + name();
       case 13:
-        return r_.pick(Strings{"✊ Камень", "✌️ Ножницы", "✋ Бумага"}) + "! " + name() + " " +
-               r_.pick(Strings{"победил", "проиграл", "ничья"});
+        return r_.pick(Strings{"✊ Камень", "✌️ Ножницы", "✋ Бумага"}) + "! " + name() +
+               " " + r_.pick(Strings{"победил", "проиграл", "ничья"});
       case 14:
         return "[BANK] " + sentence_ru(1, 3) + "\nПривет, " + name() + "!\n" + sentence_ru(2, 6) +
                ": ✅ " + sentence_ru(2, 5);
@@ -897,17 +983,28 @@ class Gen {
 
 const std::vector<LabelWeight>& labels() {
   static const std::vector<LabelWeight> l{
-      {"gd_cards", "card_drop", 14},  {"gd_cards", "chest", 8},
-      {"gd_cards", "orb_sale", 2},    {"gd_cards", "profile", 3},
-      {"gd_cards", "cooldown", 5},    {"gd_cards", "other", 4},
-      {"shmalala", "fishing", 3},     {"shmalala", "karma_like", 4},
-      {"shmalala", "karma_dislike", 2}, {"shmalala", "top_list", 2},
-      {"shmalala", "cooldown", 2},    {"shmalala", "other", 4},
-      {"true_mafia", "game_end", 2},  {"true_mafia", "game_reward", 2},
-      {"true_mafia", "profile", 2},   {"true_mafia", "other", 8},
-      {"bunker_rp", "game_end", 3},   {"bunker_rp", "profile", 2},
-      {"bunker_rp", "other", 2},      {"gusya_cards", "goose_card", 5},
-      {"gusya_cards", "cooldown", 3}, {"gusya_cards", "other", 3},
+      {"gd_cards", "card_drop", 14},
+      {"gd_cards", "chest", 8},
+      {"gd_cards", "orb_sale", 2},
+      {"gd_cards", "profile", 3},
+      {"gd_cards", "cooldown", 5},
+      {"gd_cards", "other", 4},
+      {"shmalala", "fishing", 3},
+      {"shmalala", "karma_like", 4},
+      {"shmalala", "karma_dislike", 2},
+      {"shmalala", "top_list", 2},
+      {"shmalala", "cooldown", 2},
+      {"shmalala", "other", 4},
+      {"true_mafia", "game_end", 2},
+      {"true_mafia", "game_reward", 2},
+      {"true_mafia", "profile", 2},
+      {"true_mafia", "other", 8},
+      {"bunker_rp", "game_end", 3},
+      {"bunker_rp", "profile", 2},
+      {"bunker_rp", "other", 2},
+      {"gusya_cards", "goose_card", 5},
+      {"gusya_cards", "cooldown", 3},
+      {"gusya_cards", "other", 3},
       {"other", "none", 45},
   };
   return l;
