@@ -90,6 +90,17 @@ std::string legacy_message_key(const std::string& text, int64_t date) {
   return sha256_hex(text + iso);
 }
 
+const std::map<std::string, std::set<std::string>>& game_currencies() {
+  static const std::map<std::string, std::set<std::string>> m{
+      {"gd_cards", {"points", "orbs"}},
+      {"shmalala", {"coins", "karma"}},
+      {"true_mafia", {"money", "gems"}},
+      {"bunker_rp", {"money", "crystals"}},
+      {"gusya_cards", {"goose_coins", "goose_points"}},
+  };
+  return m;
+}
+
 std::string_view how_name(How h) {
   switch (h) {
     case How::kAccrual:
@@ -111,17 +122,6 @@ std::string_view how_name(How h) {
 }
 
 namespace {
-
-const std::map<std::string, std::set<std::string>>& game_currencies() {
-  static const std::map<std::string, std::set<std::string>> m{
-      {"gd_cards", {"points", "orbs"}},
-      {"shmalala", {"coins", "karma"}},
-      {"true_mafia", {"money", "gems"}},
-      {"bunker_rp", {"money", "crystals"}},
-      {"gusya_cards", {"goose_coins", "goose_points"}},
-  };
-  return m;
-}
 
 void require_game(const std::string& game) {
   if (!game_currencies().count(game)) {

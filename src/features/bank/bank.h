@@ -6,7 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,9 @@
 namespace lucas::bank {
 
 store::MigrationSet migrations();
+
+// Each game's currencies ("gd_cards" -> {"points", "orbs"}, ...).
+const std::map<std::string, std::set<std::string>>& game_currencies();
 
 // A text_mention entity of the game message: the name as shown and the Telegram user behind it.
 struct Mention {

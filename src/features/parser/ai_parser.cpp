@@ -494,26 +494,12 @@ ServiceStatus ParserService::status() const {
 }
 
 std::string parse_jsonl_line(ParserService& service, std::string_view line) {
-  auto dump = [](const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
-  auto error = [&](const nlohmann::json& id, const std::string& message) {
-    return dump({{"id", id}, {"error", {{"code", "INVALID_ARGUMENT"}, {"message", message}}}});
-  };
-  const auto in = nlohmann::json::parse(line, nullptr, false);
-  if (in.is_discarded()) return error(nullptr, "not valid JSON");
-  if (!in.is_object()) return error(nullptr, "a record must be a JSON object");
-  const nlohmann::json id = in.contains("id") ? in.at("id") : nlohmann::json(nullptr);
-  if (!in.contains("text") || !in.at("text").is_string()) {
-    return error(id, "the record has no string field \"text\"");
-  }
-  std::string key;
-  if (in.contains("key") && in.at("key").is_string()) key = in.at("key").get<std::string>();
-  const AiResult r = service.parse(in.at("text").get_ref<const std::string&>(), key);
-  nlohmann::json out = to_json(r);
-  out["id"] = id;
-  out["game"] = r.game_type;
-  return dump(out);
+  return jsonl_line(line, [&](const std::string& text, const std::string& key) {
+    const AiResult r = service.parse(text, key);
+    nlohmann::json out = to_json(r);
+    out["game"] = r.game_type;
+    return out;
+  });
 }
 
 }  // namespace lucas::parser

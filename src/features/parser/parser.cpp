@@ -316,11 +316,12 @@ nlohmann::json to_json(const ParseResult& r) {
   return {{"game", r.game}, {"kind", r.kind}, {"events", events}};
 }
 
-std::string parse_jsonl_line(std::string_view line) {
-  auto error = [](const nlohmann::json& id, const std::string& message) {
-    return nlohmann::json{{"id", id},
-                          {"error", {{"code", "INVALID_ARGUMENT"}, {"message", message}}}}
-        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string jsonl_line(std::string_view line, const JsonlParse& parse) {
+  auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  auto error = [&](const nlohmann::json& id, const std::string& message) {
+    return dump({{"id", id}, {"error", {{"code", "INVALID_ARGUMENT"}, {"message", message}}}});
   };
   try {
     const auto in = nlohmann::json::parse(line, nullptr, false);
@@ -330,12 +331,19 @@ std::string parse_jsonl_line(std::string_view line) {
     if (!in.contains("text") || !in.at("text").is_string()) {
       return error(id, "the record has no string field \"text\"");
     }
-    nlohmann::json out = to_json(parse_text(in.at("text").get_ref<const std::string&>()));
+    const std::string key =
+        in.contains("key") && in.at("key").is_string() ? in.at("key").get<std::string>() : "";
+    nlohmann::json out = parse(in.at("text").get_ref<const std::string&>(), key);
     out["id"] = id;
-    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return dump(out);
   } catch (const std::exception& e) {
     return error(nullptr, std::string("unreadable record: ") + e.what());
   }
+}
+
+std::string parse_jsonl_line(std::string_view line) {
+  return jsonl_line(
+      line, [](const std::string& text, const std::string&) { return to_json(parse_text(text)); });
 }
 
 std::string_view no_event_reason(const ParseResult& r) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +33,8 @@ ParseResult parse_text(std::string_view text);
 std::optional<ParseResult> extract_for(std::string_view game, std::string_view text);
 
 // The label set (../shared/data/game_messages/README.md).
-inline constexpr std::string_view kGames[] = {"gd_cards", "shmalala", "true_mafia", "bunker_rp",
-                                              "gusya_cards", "other"};
+inline constexpr std::string_view kGames[] = {"gd_cards",  "shmalala",    "true_mafia",
+                                              "bunker_rp", "gusya_cards", "other"};
 
 // A key for matching names: NFKC case-folded, invisible and filler characters (zero-width, Hangul
 // fillers, U+FFFD, variation selectors) removed, whitespace collapsed and trimmed.
@@ -44,6 +45,11 @@ nlohmann::json to_json(const ParseResult& r);
 // One JSONL record {"id", "text", ...} in, one line {"id", "game", "kind", "events"} out; a bad
 // record gives {"id", "error": {"code", "message"}}. Never throws.
 std::string parse_jsonl_line(std::string_view line);
+
+// The JSONL frame both parsers share: {"id", "text", "key"?} in; `parse(text, key)`'s object
+// plus "id" out, on one line; a bad record gives {"id", "error"}. Never throws.
+using JsonlParse = std::function<nlohmann::json(const std::string& text, const std::string& key)>;
+std::string jsonl_line(std::string_view line, const JsonlParse& parse);
 
 // Why a message credits nothing: "cooldown", "top_list", "not_a_game_message", "no_currency",
 // or "" when it has events.

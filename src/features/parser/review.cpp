@@ -106,18 +106,6 @@ nlohmann::json to_json(const ReviewItem& it) {
 
 namespace {
 
-const std::map<std::string, std::set<std::string>>& currencies() {
-  static const std::map<std::string, std::set<std::string>> m{
-      {"gd_cards", {"points", "orbs"}},
-      {"shmalala", {"coins", "karma"}},
-      {"true_mafia", {"money", "gems"}},
-      {"bunker_rp", {"money", "crystals"}},
-      {"gusya_cards", {"goose_coins", "goose_points"}},
-      {"other", {}},
-  };
-  return m;
-}
-
 void validate(const std::string& game, const std::string& kind, const std::vector<Event>& events) {
   bool known = false;
   for (const auto& l : synth::labels()) known |= l.game == game && l.kind == kind;
@@ -126,7 +114,8 @@ void validate(const std::string& game, const std::string& kind, const std::vecto
                 {{"hint", "see ../shared/data/game_messages/README.md for the label set"}});
   }
   for (const auto& e : events) {
-    if (!currencies().at(game).count(e.currency)) {
+    const auto& all = bank::game_currencies();
+    if (!all.count(game) || !all.at(game).count(e.currency)) {
       throw Error(ErrorCode::kInvalidArgument,
                   "no currency '" + e.currency + "' in game '" + game + "'");
     }
