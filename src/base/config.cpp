@@ -197,20 +197,18 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(int_setting(
       "parser.review_threshold_pct", "parses below this confidence (%) go to the review queue", 0,
       100, [](Config& c, int64_t v) { c.parser_review_threshold_pct = static_cast<int>(v); }));
-  s.push_back(int_setting("parser.cache_ttl_s", "seconds a cached parse result lives", 0,
-                          365 * 24 * 3600,
-                          [](Config& c, int64_t v) { c.parser_cache_ttl_s = static_cast<int>(v); }));
   s.push_back(
-      int_setting("parser.cache_entries", "parse results kept in the cache (0: no cache)", 0,
-                  10'000'000,
-                  [](Config& c, int64_t v) { c.parser_cache_entries = static_cast<int>(v); }));
+      int_setting("parser.cache_ttl_s", "seconds a cached parse result lives", 0, 365 * 24 * 3600,
+                  [](Config& c, int64_t v) { c.parser_cache_ttl_s = static_cast<int>(v); }));
+  s.push_back(int_setting(
+      "parser.cache_entries", "parse results kept in the cache (0: no cache)", 0, 10'000'000,
+      [](Config& c, int64_t v) { c.parser_cache_entries = static_cast<int>(v); }));
   s.push_back(int_setting(
       "parser.breaker_cooldown_s", "seconds the rules serve alone after a model failure", 1, 86400,
       [](Config& c, int64_t v) { c.parser_breaker_cooldown_s = static_cast<int>(v); }));
-  s.push_back(
-      text_setting("parser.auto_train", "train a default model at the first serve without one",
-                   "true or false",
-                   [](Config& c, const std::string& v) { c.parser_auto_train = parse_bool(v); }));
+  s.push_back(text_setting(
+      "parser.auto_train", "train a default model at the first serve without one", "true or false",
+      [](Config& c, const std::string& v) { c.parser_auto_train = parse_bool(v); }));
   s.push_back(int_setting(
       "parser.drift_alert_pct", "PSI (in hundredths) above which admins are alerted", 1, 1000,
       [](Config& c, int64_t v) { c.parser_drift_alert_pct = static_cast<int>(v); }));

@@ -44,12 +44,12 @@ struct Config {
                                 // "username=game,..." (e.g. Bunker RP's bot)
 
   // The AI message parser.
-  std::string parser_model_dir;  // empty: <data_dir>/models/parser
+  std::string parser_model_dir;          // empty: <data_dir>/models/parser
   int parser_review_threshold_pct = 80;  // confidence below this (in %) goes to the review queue
   int parser_cache_ttl_s = 7 * 24 * 3600;
   int parser_cache_entries = 100'000;
   int parser_breaker_cooldown_s = 60;
-  bool parser_auto_train = true;  // the first serve with no model trains a default one
+  bool parser_auto_train = true;    // the first serve with no model trains a default one
   int parser_drift_alert_pct = 25;  // PSI above 0.25 alerts the admins
 
   std::string effective_database_url() const;

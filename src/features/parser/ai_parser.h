@@ -106,8 +106,7 @@ struct Served {
 
 class ParserService {
  public:
-  ParserService(const Clock& clock, ServiceOptions options,
-                telemetry::Registry* metrics = nullptr);
+  ParserService(const Clock& clock, ServiceOptions options, telemetry::Registry* metrics = nullptr);
   ~ParserService();
   ParserService(const ParserService&) = delete;
   ParserService& operator=(const ParserService&) = delete;

@@ -149,7 +149,8 @@ std::string label_of(std::string_view game, std::string_view kind) {
 }
 
 std::pair<std::string, std::string> split_label(std::string_view label) {
-  if (label.substr(0, kLabelPrefix.size()) == kLabelPrefix) label.remove_prefix(kLabelPrefix.size());
+  if (label.substr(0, kLabelPrefix.size()) == kLabelPrefix)
+    label.remove_prefix(kLabelPrefix.size());
   const size_t slash = label.find('/');
   if (slash == std::string_view::npos) return {std::string(label), ""};
   return {std::string(label.substr(0, slash)), std::string(label.substr(slash + 1))};
@@ -301,8 +302,8 @@ double expected_calibration_error(const std::vector<double>& confidence,
   std::vector<double> conf_sum(static_cast<size_t>(bins)), acc_sum(static_cast<size_t>(bins));
   std::vector<int> n(static_cast<size_t>(bins));
   for (size_t i = 0; i < confidence.size(); ++i) {
-    const auto b = static_cast<size_t>(
-        std::clamp(static_cast<int>(confidence[i] * bins), 0, bins - 1));
+    const auto b =
+        static_cast<size_t>(std::clamp(static_cast<int>(confidence[i] * bins), 0, bins - 1));
     conf_sum[b] += confidence[i];
     acc_sum[b] += correct[i] ? 1 : 0;
     ++n[b];

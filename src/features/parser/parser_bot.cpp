@@ -52,13 +52,14 @@ std::optional<std::string> review_command(ReviewService& review, const users::Us
     std::string out =
         i18n::text(lang, "review_header", {{"count", std::to_string(review.pending_count())}});
     for (const auto& it : items) {
-      out += "\n" + i18n::text(lang, "review_line",
-                               {{"id", std::to_string(it.id)},
-                                {"label", it.result.value("game_type", "") + "/" +
-                                              it.result.value("kind", "")},
-                                {"confidence", std::to_string(static_cast<int>(it.confidence * 100))},
-                                {"reason", it.reason},
-                                {"text", snippet(it.text)}});
+      out += "\n" +
+             i18n::text(
+                 lang, "review_line",
+                 {{"id", std::to_string(it.id)},
+                  {"label", it.result.value("game_type", "") + "/" + it.result.value("kind", "")},
+                  {"confidence", std::to_string(static_cast<int>(it.confidence * 100))},
+                  {"reason", it.reason},
+                  {"text", snippet(it.text)}});
     }
     if (static_cast<int>(items.size()) == kPage) {
       out += "\n" + i18n::text(lang, "review_more", {{"next", std::to_string(items.back().id)}});

@@ -22,8 +22,7 @@ bool close_review(store::Tx& tx, int64_t id, const std::string& verdict, int64_t
 int64_t count_reviews(store::Tx& tx, const std::string& status);
 
 void insert_training(store::Tx& tx, int64_t review_id, const std::string& verdict,
-                     const std::string& text, const ParseResult& labels, int64_t actor,
-                     Micros now);
+                     const std::string& text, const ParseResult& labels, int64_t actor, Micros now);
 std::vector<synth::Sample> training(store::Tx& tx);
 int64_t count_untrained(store::Tx& tx);
 void mark_trained(store::Tx& tx, int version);
