@@ -250,7 +250,11 @@ int run_cli(int argc, char** argv) {
   std::string backup_key_output;
   backup_keygen->add_option("--output", backup_key_output, "key file to create (mode 0600)")
       ->required();
-  auto* backup_create = backup_cmd->add_subcommand("create", "a full backup to every directory");
+  auto* backup_create = backup_cmd->add_subcommand(
+      "create", "a full (or --incremental) backup to every directory, then verified");
+  bool backup_incremental = false;
+  backup_create->add_flag("--incremental", backup_incremental,
+                          "only the journal rows added since the newest full backup");
   auto* backup_list = backup_cmd->add_subcommand("list", "backups, newest first");
   auto* backup_verify =
       backup_cmd->add_subcommand("verify", "check every copy and restore into a scratch database");
@@ -412,35 +416,20 @@ int run_cli(int argc, char** argv) {
         std::cerr << "lucas: backup.key_file is not set (create one with lucas backup keygen)\n";
         return 2;
       }
-      std::ifstream key_in(config.backup_key_file);
-      std::string key_hex;
-      if (!key_in || !std::getline(key_in, key_hex)) {
-        std::cerr << "lucas: cannot read backup.key_file " << config.backup_key_file << "\n";
-        return 2;
-      }
-      backup::Options bopts;
-      bopts.key_hex = key_hex;
-      std::string dirs =
-          config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
-      for (size_t start = 0;;) {
-        const size_t comma = dirs.find(',', start);
-        bopts.dirs.push_back(
-            dirs.substr(start, comma == std::string::npos ? comma : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
       App app(config);
       app.migrate();
       app.outbox->drain();
-      backup::BackupService svc(*app.db, all_migrations(), app.clock, bopts);
+      backup::BackupService& svc = *app.backups;
       if (backup_create->parsed()) {
-        const auto m = svc.create(
-            [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; });
+        const auto show = [](const std::string& line) {
+          std::cerr << "\r\033[K" << line << std::flush;
+        };
+        const auto m = backup_incremental ? svc.create_incremental(show) : svc.create(show);
         std::cerr << "\r\033[K";
         int64_t rows = 0;
         for (const auto& t : m.tables) rows += t.rows;
-        std::cout << "backup " << m.id << ": " << rows << " rows, " << m.bytes
-                  << " bytes, written to " << bopts.dirs.size() << " location(s)\n";
+        std::cout << m.kind << " backup " << m.id << ": " << rows << " rows, " << m.bytes
+                  << " bytes, written to " << svc.locations() << " location(s)\n";
         const auto v = svc.verify(m.id);
         std::cout << (v.ok ? "verified" : "VERIFY FAILED: " + v.problem) << "\n";
         return v.ok ? 0 : 1;
@@ -449,8 +438,9 @@ int run_cli(int argc, char** argv) {
         for (const auto& m : svc.list()) {
           int64_t rows = 0;
           for (const auto& t : m.tables) rows += t.rows;
-          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << rows << " rows  "
-                    << m.bytes << " bytes\n";
+          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << m.kind << "  "
+                    << rows << " rows  " << m.bytes << " bytes"
+                    << (m.base.empty() ? "" : "  (on " + m.base + ")") << "\n";
         }
         return 0;
       }
@@ -462,6 +452,19 @@ int run_cli(int argc, char** argv) {
       }
       if (backup_restore->parsed()) {
         const auto r = svc.restore(backup_id, *app.db, backup_replace);
+        app.db->transact([&](store::Tx& tx) {
+          app.audit->append(tx, audit::Entry{0,
+                                             0,
+                                             0,
+                                             "admin.backup_restore",
+                                             "backup:" + backup_id,
+                                             "",
+                                             "ok",
+                                             {{"rows", r.rows}, {"seconds", r.seconds}},
+                                             "",
+                                             "",
+                                             ""});
+        });
         std::cout << "restored " << r.rows << " rows from " << backup_id << " into "
                   << app.db->describe() << " in " << fmt::format("{:.2f}", r.seconds) << " s\n";
         return 0;
