@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <thread>
+#include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
 
@@ -48,6 +49,7 @@ App::App(const Config& c) : config(c) {
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  admin = std::make_unique<admin::AdminService>(*db, *users, *audit);
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });
   if (!config.backup_key_file.empty()) setup_backups();
@@ -247,6 +249,7 @@ void App::register_routes(http::Router& router) {
   });
   users::register_http(router, *users);
   auth::register_http(router, *auth, *users);
+  admin::register_http(router, *admin);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

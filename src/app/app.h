@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/admin/admin.h"
 #include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
@@ -47,6 +48,7 @@ struct App {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<admin::AdminService> admin;
   // Encrypted backups, when backup.key_file is set: full every 6 h, incremental hourly, pruned
   // daily, a restore test monthly (jobs).
   std::unique_ptr<backup::BackupService> backups;
