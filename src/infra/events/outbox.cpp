@@ -162,7 +162,8 @@ int Outbox::drain() {
       const Value at{clock_.now()};
       for (const auto& ev : batch) {
         tx.exec(
-            "UPDATE outbox SET dispatched_at = $1, claimed_until = NULL WHERE id = $2"
+            "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL"
+            " WHERE id = $2"
             " AND dispatched_at IS NULL",
             {at, Value{ev.id}});
       }
