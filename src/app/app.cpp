@@ -6,14 +6,29 @@
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 
 #include <fstream>
 #include <thread>
 #include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
+#include "infra/events/redis_bus.h"
 
 namespace lucas::app {
+namespace {
+
+std::string default_node_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "node");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
 
 std::vector<store::MigrationSet> all_migrations() {
   return {events::migrations(),   jobs::migrations(),   audit::migrations(),
@@ -26,12 +41,39 @@ App::App(const Config& c) : config(c) {
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
-  outbox = std::make_unique<events::Outbox>(*db, clock);
-  bus = std::make_unique<events::LocalBus>();
+  node_id = config.node_id.empty() ? default_node_id() : config.node_id;
+  if (!config.redis_url.empty()) {
+    redis::Url url;
+    try {
+      url = redis::parse_url(config.redis_url);
+    } catch (const std::invalid_argument& e) {
+      throw Error(ErrorCode::kInvalidArgument, std::string("redis.url: ") + e.what());
+    }
+    redis::Options ro;
+    ro.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+    ro.connect_timeout = std::chrono::milliseconds(std::max(config.redis_timeout_ms, 1000));
+    redis = std::make_unique<redis::Client>(url, ro, &metrics);
+    // Not required: without it everything falls back in-process until Redis answers.
+    redis->wait_up(ro.connect_timeout);
+    bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
+  } else {
+    bus = std::make_unique<events::LocalBus>();
+  }
+  outbox = std::make_unique<events::Outbox>(*db, clock,
+                                            events::OutboxOptions{bus.get(), node_id, &metrics});
   leadership = std::make_unique<jobs::DbLeadership>(*db);
-  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics);
+  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics, node_id);
+  // Dispatched events are kept a week (catch-up and diagnostics), then pruned by the leader.
+  scheduler->add("outbox.prune", jobs::Schedule::every(3'600'000'000), [this](const jobs::Run&) {
+    const int64_t n = outbox->prune(clock.now() - 7 * 24 * 3'600'000'000LL);
+    if (n > 0) spdlog::info("outbox: pruned {} dispatched events older than 7 days", n);
+  });
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
-  limiter = std::make_unique<ratelimit::Limiter>(clock);
+  if (redis) {
+    limiter = std::make_unique<ratelimit::RedisLimiter>(*redis, clock, &metrics);
+  } else {
+    limiter = std::make_unique<ratelimit::MemoryLimiter>(clock);
+  }
   audit = std::make_unique<audit::AuditLog>(clock);
   if (!config.audit_signing_key_file.empty()) {
     std::ifstream key_file(config.audit_signing_key_file);
@@ -208,7 +250,7 @@ void App::register_routes(http::Router& router) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
     // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
     // Telegram's webhook are not limited.
-    const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
+    const ratelimit::Policy policy = ratelimit::api_policy(config.http_rate_limit_per_minute);
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
       if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics" ||
@@ -242,7 +284,13 @@ void App::register_routes(http::Router& router) {
     if (!db->ping()) {
       throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
     }
-    return http::Response::json(200, {{"status", "ready"}, {"database", db->describe()}});
+    // Redis being down does not make a node unready: every feature falls back without it.
+    return http::Response::json(200, {{"status", "ready"},
+                                      {"database", db->describe()},
+                                      {"node", node_id},
+                                      {"redis", !redis        ? "off"
+                                                : redis->up() ? "up"
+                                                              : "down"}});
   });
   router.add("GET", "/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");

@@ -18,6 +18,7 @@
 #include "infra/http/http.h"
 #include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
+#include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/sender.h"
@@ -37,9 +38,12 @@ struct App {
   SystemClock clock;
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
-  std::unique_ptr<events::Outbox> outbox;
-  // Between nodes: in-process unless Redis is configured.
+  // This node's name (node.id, or <hostname>-<pid>), and Redis when redis.url is set.
+  std::string node_id;
+  std::unique_ptr<redis::Client> redis;
+  // Between nodes: Redis pub/sub when Redis is configured, in-process otherwise.
   std::unique_ptr<events::Bus> bus;
+  std::unique_ptr<events::Outbox> outbox;
   // Scheduled jobs run on exactly one node (the PostgreSQL advisory-lock leader).
   std::unique_ptr<jobs::DbLeadership> leadership;
   std::unique_ptr<jobs::Scheduler> scheduler;

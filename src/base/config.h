@@ -42,6 +42,10 @@ struct Config {
   std::string backup_dirs;      // comma-separated; empty: <data_dir>/backups
   std::string backup_key_file;  // hex secretstream key (lucas backup keygen)  // extra
                                 // "username=game,..." (e.g. Bunker RP's bot)
+  // Scale-out: Redis (empty: every feature stays in-process) and this node's name.
+  std::string redis_url;  // redis://[:password@]host[:port][/db]; the password is never logged
+  int redis_timeout_ms = 500;
+  std::string node_id;  // empty: <hostname>-<pid>
 
   std::string effective_database_url() const;
 };
