@@ -253,11 +253,6 @@ bool LeaderboardService::record(store::Tx& tx, const ScoreChange& c) {
     }
   }
   const Micros now = clock_.now();
-  struct Written {
-    Window w;
-    int64_t score;
-    int64_t version;
-  };
   std::vector<Written> written;
   bool rearchived = false;
   // In a savepoint: a refusal (a score out of range) leaves the caller's transaction as it was.
@@ -268,8 +263,8 @@ bool LeaderboardService::record(store::Tx& tx, const ScoreChange& c) {
       const sql::PeriodState st = sql::bump_version(tx, spec.name, w);
       const auto old = sql::score_of(tx, spec.name, w.id, c.user_id);
       int64_t next = c.value;
-      if (c.op == Op::kAdd && old) next = *old + c.value;  // both within 2^53: no overflow
-      if (c.op == Op::kMax && old) next = std::max(*old, c.value);
+      if (c.op == Op::kAdd && old) next = old->score + c.value;  // both within 2^53: no overflow
+      if (c.op == Op::kMax && old) next = std::max(old->score, c.value);
       if (next > cache::kMaxExactScore || next < -cache::kMaxExactScore) {
         throw Error(ErrorCode::kAmountOverflow, "the score would leave the range +-2^53",
                     {{"board", spec.name}, {"period_id", w.id}, {"user_id", c.user_id}});
@@ -288,7 +283,7 @@ bool LeaderboardService::record(store::Tx& tx, const ScoreChange& c) {
   if (!applied) return false;
   tx.after_commit(
       [this, name = spec.name, user = c.user_id, written = std::move(written), rearchived] {
-        for (const auto& x : written) after_write(name, x.w, user, x.score, x.version);
+        after_write(name, user, written);
         if (rearchived) {
           {
             std::lock_guard lock(mu_);
@@ -300,22 +295,51 @@ bool LeaderboardService::record(store::Tx& tx, const ScoreChange& c) {
   return true;
 }
 
-void LeaderboardService::after_write(const std::string& board, const Window& w, int64_t user_id,
-                                     int64_t score, int64_t version) {
-  const std::string key = index_key(board, w);
-  try {
-    index_.set(key, member_of(user_id), score);
-    index_.set(std::string(kMeta), key, version);
-  } catch (const std::exception& e) {
-    // The database has it; the index check rebuilds what the index missed.
-    spdlog::warn("leaderboard index write failed for {}: {}", key, e.what());
+void LeaderboardService::after_write(const std::string& board, int64_t user_id,
+                                     std::vector<Written> written) {
+  if (written.empty()) return;
+  const std::string member = member_of(user_id);
+  // Writers of one user's score (threads, nodes) finish their commits in one order and their
+  // index writes in another. So each writer, after writing, reads the row back and writes again
+  // until the database holds what it wrote: the last index write to finish is then always of the
+  // latest committed row.
+  for (int round = 0; round < 20 && !written.empty(); ++round) {
+    try {
+      for (const auto& x : written) {
+        const std::string key = index_key(board, x.w);
+        index_.set(key, member, x.score);
+        index_.set(std::string(kMeta), key, x.version);
+      }
+    } catch (const std::exception& e) {
+      // The database has it; the next index check rebuilds the periods.
+      spdlog::warn("leaderboard index write failed for {}: {}", board, e.what());
+      std::lock_guard lock(mu_);
+      for (const auto& x : written) key_state_[index_key(board, x.w)].write_failed = true;
+      break;
+    }
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& x : written) {
+        const std::string key = index_key(board, x.w);
+        dirty_.emplace(key, Tracked{board, x.w});
+        touched_.emplace(key, Tracked{board, x.w});
+      }
+    }
+    for (const auto& x : written) bump(board, x.w.period);
+    std::vector<Written> newer;
+    db_.read([&](store::Tx& tx) {
+      for (const auto& x : written) {
+        const auto row = sql::score_of(tx, board, x.w.id, user_id);
+        if (row && row->version != x.version)
+          newer.push_back(Written{x.w, row->score, row->version});
+      }
+    });
+    written = std::move(newer);
   }
-  {
+  if (!written.empty()) {  // still racing after every round: let the next check rebuild
     std::lock_guard lock(mu_);
-    dirty_.emplace(key, Tracked{board, w});
-    touched_.emplace(key, Tracked{board, w});
+    for (const auto& x : written) key_state_[index_key(board, x.w)].write_failed = true;
   }
-  bump(board, w.period);
 }
 
 // ------------------------------------------------------------------ reading
@@ -441,8 +465,8 @@ Entry LeaderboardService::position(std::string_view board_name, Period period, i
   } catch (const std::exception&) {
     db_.read([&](store::Tx& tx) {
       if (auto s = sql::score_of(tx, b.name, w.id, user_id)) {
-        e.score = *s;
-        e.rank = sql::rank_of(tx, b.name, w.id, user_id, *s);
+        e.score = s->score;
+        e.rank = sql::rank_of(tx, b.name, w.id, user_id, s->score);
       }
     });
   }
@@ -579,7 +603,7 @@ int64_t LeaderboardService::rebuild_period(const BoardSpec& b, const Window& w) 
   {
     std::lock_guard lock(mu_);
     touched_.emplace(key, Tracked{b.name, w});
-    key_state_[key] = KeyState{version, false};
+    key_state_[key] = KeyState{version, false, false};
   }
   bump(b.name, w.period);
   if (!rows.empty()) {
@@ -641,15 +665,19 @@ int LeaderboardService::check_index() {
           std::lock_guard lock(mu_);
           seen = key_state_[key];
         }
-        // Lost (no marker), behind what the database had at the last check (the index missed
-        // changes: back on Redis after an outage), or a different member count twice running.
+        // Lost (no marker), missed a write this process saw fail, behind what the database had
+        // at the last check (changes made elsewhere while it was away: back on Redis after an
+        // outage), or a different member count twice running.
         const bool mismatch = size != db_count;
-        if (!marker || marker->score < seen.seen_db_version || (mismatch && seen.size_mismatch)) {
+        if (!marker || seen.write_failed || marker->score < seen.seen_db_version ||
+            (mismatch && seen.size_mismatch)) {
           rebuild_period(b, w);
           ++rebuilt;
         } else {
           std::lock_guard lock(mu_);
-          key_state_[key] = KeyState{db_version, mismatch};
+          KeyState& ks = key_state_[key];  // a write failing meanwhile keeps its flag
+          ks.seen_db_version = db_version;
+          ks.size_mismatch = mismatch;
         }
       } catch (const std::exception& e) {
         spdlog::warn("leaderboard index check of {} failed: {}", key, e.what());

@@ -197,6 +197,7 @@ class LeaderboardService {
   struct KeyState {  // what the last index check saw
     int64_t seen_db_version = 0;
     bool size_mismatch = false;
+    bool write_failed = false;  // this process saw a write to the index fail since
   };
   struct Previous {  // the previous period's results, by user: (rank, score)
     Micros loaded_at = 0;
@@ -206,8 +207,12 @@ class LeaderboardService {
   Board& find_board(std::string_view name) const;
   void bump(const std::string& board, Period p);
   void bump_all(const std::string& board);
-  void after_write(const std::string& board, const Window& w, int64_t user_id, int64_t score,
-                   int64_t version);
+  struct Written {  // one period's new score, as committed
+    Window w;
+    int64_t score;
+    int64_t version;
+  };
+  void after_write(const std::string& board, int64_t user_id, std::vector<Written> written);
   void ensure_index(const BoardSpec& b, const Window& w);
   int64_t rebuild_period(const BoardSpec& b, const Window& w);
   std::vector<Entry> ranked_from_db(const BoardSpec& b, const std::string& period_id, int limit,

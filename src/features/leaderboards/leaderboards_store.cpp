@@ -74,13 +74,13 @@ PeriodState period_state(store::Tx& tx, const std::string& board, const std::str
   return PeriodState{row.i64(0), row.opt_i64(1), row.str(2), row.i64(3), row.i64(4)};
 }
 
-std::optional<int64_t> score_of(store::Tx& tx, const std::string& board,
-                                const std::string& period_id, int64_t user_id) {
-  const auto r =
-      tx.exec("SELECT score FROM lb_scores WHERE board = $1 AND period_id = $2 AND user_id = $3",
-              {Value{board}, Value{period_id}, Value{user_id}});
+std::optional<ScoreRow> score_of(store::Tx& tx, const std::string& board,
+                                 const std::string& period_id, int64_t user_id) {
+  const auto r = tx.exec(
+      "SELECT score, version FROM lb_scores WHERE board = $1 AND period_id = $2 AND user_id = $3",
+      {Value{board}, Value{period_id}, Value{user_id}});
   if (r.empty()) return std::nullopt;
-  return r.one().i64(0);
+  return ScoreRow{r.one().i64(0), r.one().i64(1)};
 }
 
 void put_score(store::Tx& tx, const std::string& board, const std::string& period_id,

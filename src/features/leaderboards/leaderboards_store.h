@@ -43,8 +43,12 @@ PeriodState bump_version(store::Tx& tx, const std::string& board, const Window& 
 PeriodState period_state(store::Tx& tx, const std::string& board, const std::string& period_id,
                          bool lock = false);
 
-std::optional<int64_t> score_of(store::Tx& tx, const std::string& board,
-                                const std::string& period_id, int64_t user_id);
+struct ScoreRow {
+  int64_t score = 0;
+  int64_t version = 0;  // the period's version when the row last changed
+};
+std::optional<ScoreRow> score_of(store::Tx& tx, const std::string& board,
+                                 const std::string& period_id, int64_t user_id);
 void put_score(store::Tx& tx, const std::string& board, const std::string& period_id,
                int64_t user_id, int64_t score, int64_t version, Micros now);
 
