@@ -6,11 +6,14 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/admin/admin.h"
+#include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/leaderboards/leaderboards.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
+#include "infra/backup/backup.h"
 #include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
@@ -46,6 +49,11 @@ struct App {
   std::unique_ptr<ratelimit::Limiter> limiter;
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
+  std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<admin::AdminService> admin;
+  // Encrypted backups, when backup.key_file is set: full every 6 h, incremental hourly, pruned
+  // daily, a restore test monthly (jobs).
+  std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
   // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
   // ledger's events.
@@ -65,11 +73,16 @@ struct App {
   std::string webhook_path() const;
 
   store::MigrationReport migrate();
+  // The monthly restore test (also `lucas jobs run backup.restore_test`).
+  void restore_test();
   // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller.
   void start_background();
   void stop_background();
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
+
+ private:
+  void setup_backups();
 };
 
 }  // namespace lucas::app

@@ -12,7 +12,8 @@ namespace {
 
 DbError sqlite_error(sqlite3* db, int rc, std::string_view what) {
   const int ext = sqlite3_extended_errcode(db);
-  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db);
+  std::string msg =
+      std::string(what) + ": " + sqlite3_errmsg(db) + " (SQLite code " + std::to_string(ext) + ")";
   if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
     return DbError(DbError::Kind::kUniqueViolation, msg);
   }
