@@ -2,6 +2,8 @@
 
 #include "base/i18n.h"
 #include "base/ids.h"
+#include "features/leaderboards/leaderboards_bot.h"
+#include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
 #include "features/parser/parser.h"
 
@@ -31,9 +33,10 @@ std::string default_node_id() {
 }  // namespace
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(),   jobs::migrations(),   audit::migrations(),
-          telegram::migrations(), ledger::migrations(), users::migrations(),
-          auth::migrations(),     bank::migrations(),   legacy::migrations()};
+  return {events::migrations(),      jobs::migrations(),   audit::migrations(),
+          telegram::migrations(),    ledger::migrations(), users::migrations(),
+          auth::migrations(),        bank::migrations(),   legacy::migrations(),
+          leaderboards::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -97,6 +100,24 @@ App::App(const Config& c) : config(c) {
   if (!config.backup_key_file.empty()) setup_backups();
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
+  sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  leaderboards = std::make_unique<leaderboards::LeaderboardService>(
+      *db, *sorted_sets, clock, bus.get(), [this](const std::vector<int64_t>& ids) {
+        std::map<int64_t, std::string> names;
+        db->read([&](store::Tx& tx) {
+          for (int64_t id : ids) {
+            if (auto u = users->find(tx, id)) {
+              names[id] = !u->display_name.empty() ? u->display_name
+                          : u->username.empty()    ? std::string()
+                                                   : "@" + u->username;
+            }
+          }
+        });
+        return names;
+      });
+  coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
+  coin_board->follow(*outbox);
+  leaderboards->register_jobs(*scheduler);
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -107,6 +128,9 @@ App::App(const Config& c) : config(c) {
     }
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
+    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args) {
+      return leaderboards::top_reply(*leaderboards, u, args);
+    };
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -203,6 +227,7 @@ std::string App::webhook_path() const {
 void App::start_background() {
   outbox->start();
   scheduler->start();
+  leaderboards->start();
   if (!telegram_enabled()) return;
   if (config.telegram_mode == "webhook" && config.telegram_webhook_secret.empty()) {
     spdlog::warn(
@@ -220,7 +245,7 @@ void App::start_background() {
     const auto commands = [](const std::string& lang) {
       nlohmann::json list = nlohmann::json::array();
       for (const char* c :
-           {"start", "help", "balance", "history", "profile", "link", "parse", "ping"}) {
+           {"start", "help", "balance", "history", "profile", "top", "link", "parse", "ping"}) {
         list.push_back(
             {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
       }
@@ -236,6 +261,7 @@ void App::stop_background() {
   if (updates) updates->stop();
   if (sender) sender->stop();
   scheduler->stop();
+  leaderboards->stop();
   outbox->stop();
 }
 
@@ -298,6 +324,7 @@ void App::register_routes(http::Router& router) {
   users::register_http(router, *users);
   auth::register_http(router, *auth, *users);
   admin::register_http(router, *admin);
+  leaderboards::register_http(router, *leaderboards, clock);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

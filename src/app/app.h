@@ -10,9 +10,11 @@
 #include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
+#include "features/leaderboards/leaderboards.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/backup/backup.h"
+#include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
@@ -57,6 +59,11 @@ struct App {
   // daily, a restore test monthly (jobs).
   std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
+  // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
+  // ledger's events.
+  std::unique_ptr<cache::SortedSets> sorted_sets;
+  std::unique_ptr<leaderboards::LeaderboardService> leaderboards;
+  std::unique_ptr<leaderboards::CoinBoard> coin_board;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;

@@ -282,6 +282,9 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
                     {"amount", coins(minor < 0 ? -minor : minor)},
                     {"balance", coins(users_.balance(target->telegram_id).amount)}}));
   }
+  if (auto it = options_.commands.find(cmd); it != options_.commands.end()) {
+    return say(it->second(u, args));
+  }
   return {};
 }
 

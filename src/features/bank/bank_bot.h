@@ -3,6 +3,7 @@
 // network itself; the app queues the replies on the throttled sender.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,11 +21,16 @@ struct Reply {
   int64_t reply_to_message_id = 0;
 };
 
+// A command another feature answers (the leaderboards' /top): the reply text for (user, args).
+// Its lucas::Error becomes the same localized error reply as the bank's own commands.
+using CommandFn = std::function<std::string(const users::User& user, const std::string& args)>;
+
 struct BotOptions {
   std::string bot_username;                      // ours, for /cmd@bot in groups
   std::map<std::string, std::string> game_bots;  // game bot username -> game
   ratelimit::Limiter* limiter = nullptr;         // commands per user; none: unlimited
   int commands_per_minute = 20;
+  std::map<std::string, CommandFn> commands = {};  // "/top" -> handler (lower case, with "/")
 };
 
 // The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).
