@@ -8,13 +8,17 @@
 #include "base/config.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
+#include "features/notifications/notifications.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
+#include "infra/http/server.h"
 #include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
+#include "infra/realtime/hub.h"
+#include "infra/realtime/notifier.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/sender.h"
@@ -45,6 +49,10 @@ struct App {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<bank::BankService> bank;
+  // Real time: this node's WebSocket hub (fed by the bus), the push API, notifications + tokens.
+  std::unique_ptr<realtime::Hub> hub;
+  std::unique_ptr<realtime::Notifier> notifier;
+  std::unique_ptr<notifications::NotificationService> notifications;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;
@@ -63,6 +71,8 @@ struct App {
   void stop_background();
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
+  // The WebSocket endpoint /api/v1/ws on the server (before it starts).
+  void register_websocket(http::Server& server);
 };
 
 }  // namespace lucas::app

@@ -3,6 +3,7 @@
 // network itself; the app queues the replies on the throttled sender.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct BotOptions {
   std::map<std::string, std::string> game_bots;  // game bot username -> game
   ratelimit::Limiter* limiter = nullptr;         // commands per user; none: unlimited
   int commands_per_minute = 20;
+  // Commands other features add ("/web" -> its reply text), registered by app/.
+  using Command = std::function<std::string(const users::User& user, const std::string& args,
+                                            bool private_chat)>;
+  std::map<std::string, Command> commands = {};
 };
 
 // The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).

@@ -319,8 +319,9 @@ void Session::handle(const std::string& text) {
 }
 
 net::awaitable<void> Session::run(std::shared_ptr<Session> self) {
-  if (!co_await self->handshake()) co_return;
-  co_await self->read_loop();
+  const bool upgraded = co_await self->handshake();
+  if (upgraded) co_await self->read_loop();
+  co_return;
 }
 
 net::awaitable<void> Session::read_loop() {
