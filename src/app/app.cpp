@@ -4,20 +4,22 @@
 #include "base/ids.h"
 #include "features/legacy/legacy_import.h"
 #include "features/notifications/notifications_bot.h"
+#include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <thread>
+#include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
 
 namespace lucas::app {
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(),   jobs::migrations(),   audit::migrations(),
-          telegram::migrations(), ledger::migrations(), users::migrations(),
-          bank::migrations(),     legacy::migrations(), realtime::migrations()};
+  return {events::migrations(), jobs::migrations(),    audit::migrations(), telegram::migrations(),
+          ledger::migrations(), users::migrations(),   auth::migrations(),  bank::migrations(),
+          legacy::migrations(), realtime::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -45,6 +47,12 @@ App::App(const Config& c) : config(c) {
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
                                                audit.get());
+  auth::Options auth_options;
+  auth_options.limiter = limiter.get();
+  auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
+                 [this](const jobs::Run&) { auth->prune_expired(); });
+  if (!config.backup_key_file.empty()) setup_backups();
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
   hub = std::make_unique<realtime::Hub>(clock, &metrics);
@@ -83,6 +91,80 @@ App::App(const Config& c) : config(c) {
       poller = std::make_unique<telegram::Poller>(*poll_api, *updates);
     }
   }
+}
+
+void App::setup_backups() {
+  std::ifstream key_in(config.backup_key_file);
+  std::string key_hex;
+  if (!key_in || !std::getline(key_in, key_hex)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "cannot read backup.key_file " + config.backup_key_file);
+  }
+  backup::Options options;
+  options.key_hex = key_hex;
+  const std::string dirs =
+      config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
+  for (size_t start = 0;;) {
+    const size_t comma = dirs.find(',', start);
+    options.dirs.push_back(dirs.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  // The tables that only grow: an incremental backup carries only their new rows.
+  options.append_only = {"transfers", "entries", "audit_log", "audit_checkpoints",
+                         "legacy_transactions"};
+  backups = std::make_unique<backup::BackupService>(*db, all_migrations(), clock, options);
+  const auto verified = [this](const backup::Manifest& m) {
+    const auto v = backups->verify(m.id);
+    if (!v.ok)
+      throw Error(ErrorCode::kInternal, "backup " + m.id + " failed its check: " + v.problem);
+  };
+  scheduler->add("backup.full", jobs::Schedule::every(6 * 3'600'000'000LL),
+                 [this, verified](const jobs::Run&) { verified(backups->create()); });
+  scheduler->add("backup.incremental", jobs::Schedule::every(3'600'000'000LL),
+                 [this, verified](const jobs::Run& run) {
+                   const auto all = backups->list();
+                   // A full backup that just ran (they share the hour) makes this one moot.
+                   if (!all.empty() && run.started - all.front().created_at < 1'800'000'000) return;
+                   const bool have_full = std::any_of(
+                       all.begin(), all.end(), [](const auto& m) { return m.kind == "full"; });
+                   verified(have_full ? backups->create_incremental() : backups->create());
+                 });
+  scheduler->add("backup.prune", jobs::Schedule::daily(3, 30),
+                 [this](const jobs::Run&) { backups->prune(); });
+  scheduler->add("backup.restore_test", jobs::Schedule::monthly(1, 4),
+                 [this](const jobs::Run&) { restore_test(); });
+}
+
+void App::restore_test() {
+  // Restores the newest full and the newest incremental backup into scratch databases and
+  // compares them with their manifests; the result goes to the audit log either way.
+  const auto all = backups->list();
+  nlohmann::json checked = nlohmann::json::array();
+  std::string problem;
+  for (const char* kind : {"full", "incremental"}) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& m) { return m.kind == kind; });
+    if (it == all.end()) continue;
+    const auto v = backups->verify(it->id);
+    checked.push_back(
+        {{"id", it->id}, {"ok", v.ok}, {"seconds", v.seconds}, {"problem", v.problem}});
+    if (!v.ok && problem.empty()) problem = it->id + ": " + v.problem;
+  }
+  if (checked.empty()) problem = "there is no backup to test";
+  db->transact([&](store::Tx& tx) {
+    audit->append(tx, audit::Entry{0,
+                                   0,
+                                   0,
+                                   "backup.restore_test",
+                                   "backups",
+                                   "",
+                                   problem.empty() ? "ok" : "failed",
+                                   {{"checked", checked}},
+                                   "",
+                                   "",
+                                   ""});
+  });
+  if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
 }
 
 std::string App::webhook_path() const {
@@ -157,10 +239,12 @@ void App::register_websocket(http::Server& server) {
 }
 
 void App::register_routes(http::Router& router) {
+  // A valid bearer token makes the request act as its user; a bad one is refused (audited).
+  router.set_authenticator([this](http::Request& req) { auth::authenticate_request(*auth, req); });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
-    // fields); the 101st request within a minute gets 429 with Retry-After. Until API keys
-    // exist a client is its IP address. Probes and Telegram's webhook are not limited.
+    // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
+    // Telegram's webhook are not limited.
     const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
@@ -168,7 +252,10 @@ void App::register_routes(http::Router& router) {
           req.path.rfind("/telegram/webhook/", 0) == 0) {
         return std::nullopt;
       }
-      const auto d = limiter->check("ip:" + req.remote_addr, policy);
+      // Authenticated clients are limited per user, anonymous ones per IP address.
+      const auto d = limiter->check(req.authenticated() ? "user:" + std::to_string(req.auth_user_id)
+                                                        : "ip:" + req.remote_addr,
+                                    policy);
       const auto reset_s = std::to_string((d.reset_in + 999'999) / 1'000'000);
       headers.emplace_back("X-RateLimit-Limit", std::to_string(d.limit));
       headers.emplace_back("X-RateLimit-Remaining", std::to_string(d.remaining));
@@ -198,6 +285,8 @@ void App::register_routes(http::Router& router) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   users::register_http(router, *users);
+  auth::register_http(router, *auth, *users);
+  notifications::register_http(router, *notifications, config.public_url);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

@@ -6,11 +6,13 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/notifications/notifications.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
+#include "infra/backup/backup.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
@@ -48,6 +50,10 @@ struct App {
   std::unique_ptr<ratelimit::Limiter> limiter;
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
+  std::unique_ptr<auth::AuthService> auth;
+  // Encrypted backups, when backup.key_file is set: full every 6 h, incremental hourly, pruned
+  // daily, a restore test monthly (jobs).
+  std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
   // Real time: this node's WebSocket hub (fed by the bus), the push API, notifications + tokens.
   std::unique_ptr<realtime::Hub> hub;
@@ -66,6 +72,8 @@ struct App {
   std::string webhook_path() const;
 
   store::MigrationReport migrate();
+  // The monthly restore test (also `lucas jobs run backup.restore_test`).
+  void restore_test();
   // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller.
   void start_background();
   void stop_background();
@@ -73,6 +81,9 @@ struct App {
   void register_routes(http::Router& router);
   // The WebSocket endpoint /api/v1/ws on the server (before it starts).
   void register_websocket(http::Server& server);
+
+ private:
+  void setup_backups();
 };
 
 }  // namespace lucas::app

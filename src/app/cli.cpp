@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "app/app.h"
 #include "base/log.h"
@@ -250,7 +251,11 @@ int run_cli(int argc, char** argv) {
   std::string backup_key_output;
   backup_keygen->add_option("--output", backup_key_output, "key file to create (mode 0600)")
       ->required();
-  auto* backup_create = backup_cmd->add_subcommand("create", "a full backup to every directory");
+  auto* backup_create = backup_cmd->add_subcommand(
+      "create", "a full (or --incremental) backup to every directory, then verified");
+  bool backup_incremental = false;
+  backup_create->add_flag("--incremental", backup_incremental,
+                          "only the journal rows added since the newest full backup");
   auto* backup_list = backup_cmd->add_subcommand("list", "backups, newest first");
   auto* backup_verify =
       backup_cmd->add_subcommand("verify", "check every copy and restore into a scratch database");
@@ -269,6 +274,27 @@ int run_cli(int argc, char** argv) {
   import_legacy->add_option("path", legacy_path, "the legacy database file (read only)")
       ->required()
       ->check(CLI::ExistingFile);
+
+  auto* client_cmd = cli.add_subcommand("client", "API clients (OAuth 2.0 client credentials)");
+  client_cmd->require_subcommand(1);
+  auto* client_create =
+      client_cmd->add_subcommand("create", "a client for a user (secret shown once)");
+  auto* client_list = client_cmd->add_subcommand("list", "a user's clients");
+  auto* client_revoke = client_cmd->add_subcommand("revoke", "revoke a client and its tokens");
+  int64_t client_user = 0;
+  std::string client_name, client_id;
+  client_create->add_option("--user", client_user, "Telegram id of the user it acts as")
+      ->required();
+  client_create->add_option("--name", client_name, "what the client is")->required();
+  client_list->add_option("--user", client_user, "Telegram id")->required();
+  client_revoke->add_option("client_id", client_id, "lc_...")->required();
+  auto* token_cmd = cli.add_subcommand("token", "access tokens");
+  token_cmd->require_subcommand(1);
+  auto* token_create =
+      token_cmd->add_subcommand("create", "an access token for a user, for scripts and tests");
+  int64_t token_user = 0, token_ttl = 3600;
+  token_create->add_option("--user", token_user, "Telegram id")->required();
+  token_create->add_option("--ttl-s", token_ttl, "lifetime in seconds")->capture_default_str();
 
   auto* jobs_cmd = cli.add_subcommand("jobs", "scheduled jobs (run on one node: the leader)");
   jobs_cmd->require_subcommand(1);
@@ -413,35 +439,20 @@ int run_cli(int argc, char** argv) {
         std::cerr << "lucas: backup.key_file is not set (create one with lucas backup keygen)\n";
         return 2;
       }
-      std::ifstream key_in(config.backup_key_file);
-      std::string key_hex;
-      if (!key_in || !std::getline(key_in, key_hex)) {
-        std::cerr << "lucas: cannot read backup.key_file " << config.backup_key_file << "\n";
-        return 2;
-      }
-      backup::Options bopts;
-      bopts.key_hex = key_hex;
-      std::string dirs =
-          config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
-      for (size_t start = 0;;) {
-        const size_t comma = dirs.find(',', start);
-        bopts.dirs.push_back(
-            dirs.substr(start, comma == std::string::npos ? comma : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
       App app(config);
       app.migrate();
       app.outbox->drain();
-      backup::BackupService svc(*app.db, all_migrations(), app.clock, bopts);
+      backup::BackupService& svc = *app.backups;
       if (backup_create->parsed()) {
-        const auto m = svc.create(
-            [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; });
+        const auto show = [](const std::string& line) {
+          std::cerr << "\r\033[K" << line << std::flush;
+        };
+        const auto m = backup_incremental ? svc.create_incremental(show) : svc.create(show);
         std::cerr << "\r\033[K";
         int64_t rows = 0;
         for (const auto& t : m.tables) rows += t.rows;
-        std::cout << "backup " << m.id << ": " << rows << " rows, " << m.bytes
-                  << " bytes, written to " << bopts.dirs.size() << " location(s)\n";
+        std::cout << m.kind << " backup " << m.id << ": " << rows << " rows, " << m.bytes
+                  << " bytes, written to " << svc.locations() << " location(s)\n";
         const auto v = svc.verify(m.id);
         std::cout << (v.ok ? "verified" : "VERIFY FAILED: " + v.problem) << "\n";
         return v.ok ? 0 : 1;
@@ -450,8 +461,9 @@ int run_cli(int argc, char** argv) {
         for (const auto& m : svc.list()) {
           int64_t rows = 0;
           for (const auto& t : m.tables) rows += t.rows;
-          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << rows << " rows  "
-                    << m.bytes << " bytes\n";
+          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << m.kind << "  "
+                    << rows << " rows  " << m.bytes << " bytes"
+                    << (m.base.empty() ? "" : "  (on " + m.base + ")") << "\n";
         }
         return 0;
       }
@@ -463,6 +475,19 @@ int run_cli(int argc, char** argv) {
       }
       if (backup_restore->parsed()) {
         const auto r = svc.restore(backup_id, *app.db, backup_replace);
+        app.db->transact([&](store::Tx& tx) {
+          app.audit->append(tx, audit::Entry{0,
+                                             0,
+                                             0,
+                                             "admin.backup_restore",
+                                             "backup:" + backup_id,
+                                             "",
+                                             "ok",
+                                             {{"rows", r.rows}, {"seconds", r.seconds}},
+                                             "",
+                                             "",
+                                             ""});
+        });
         std::cout << "restored " << r.rows << " rows from " << backup_id << " into "
                   << app.db->describe() << " in " << fmt::format("{:.2f}", r.seconds) << " s\n";
         return 0;
@@ -485,14 +510,16 @@ int run_cli(int argc, char** argv) {
       app.outbox->drain();  // the opening transfers join the audit chain now
       std::cout << "layout: users " << r.users_layout << ", transactions " << r.transactions_layout
                 << "\n";
-      for (const auto& [table, n] : r.read) {
-        const auto it = r.imported.find(table);
-        std::cout << fmt::format("{:<14} read {:>8}  imported now {:>8}\n", table, n,
-                                 it == r.imported.end() ? 0 : it->second);
-      }
-      if (r.imported.count("balances")) {
-        std::cout << fmt::format("{:<14} imported now {:>8}\n", "balances",
-                                 r.imported.at("balances"));
+      std::set<std::string> tables;
+      for (const auto& [table, n] : r.read) tables.insert(table);
+      for (const auto& [table, n] : r.imported) tables.insert(table);
+      for (const auto& table : tables) {
+        const auto read = r.read.find(table);
+        const auto imported = r.imported.find(table);
+        std::cout << fmt::format(
+            "{:<20} read {:>8}  imported now {:>8}\n", table,
+            read == r.read.end() ? std::string("-") : std::to_string(read->second),
+            imported == r.imported.end() ? 0 : imported->second);
       }
       for (const auto& s : r.skipped) {
         std::cout << "skipped " << s.table << " " << s.row << ": " << s.reason << "\n";
@@ -591,6 +618,27 @@ int run_cli(int argc, char** argv) {
         if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries" << std::flush;
       }
       if (!audit_output.empty()) std::cerr << "\rexported " << total << " entries\n";
+      return 0;
+    }
+    if (client_cmd->parsed() || token_cmd->parsed()) {
+      App app(config);
+      app.migrate();
+      if (client_create->parsed()) {
+        const auto c = app.auth->create_client(0, client_user, client_name);
+        std::cout << "client_id     " << c.client.client_id << "\nclient_secret " << c.secret
+                  << "\n(the secret is shown only now; trade both at POST /api/v1/oauth/token)\n";
+      } else if (client_list->parsed()) {
+        for (const auto& c : app.auth->clients(0, client_user)) {
+          std::cout << auth::to_json(c).dump() << "\n";
+        }
+      } else if (client_revoke->parsed()) {
+        app.auth->revoke_client(0, client_id);
+        std::cout << "revoked " << client_id << "\n";
+      } else if (token_create->parsed()) {
+        const auto t = app.auth->issue_console_token(token_user, token_ttl);
+        std::cout << t.token << "\n";
+      }
+      app.outbox->drain();
       return 0;
     }
     if (jobs_cmd->parsed()) {

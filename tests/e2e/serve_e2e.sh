@@ -101,10 +101,32 @@ at_backup=$("$LUCAS" ledger check | head -1)
 "$LUCAS" backup restore "$BACKUP_ID" >/dev/null 2>&1; expect_eq "restore refuses a database with data" "$?" "1"
 out=$("$LUCAS" backup restore "$BACKUP_ID" --replace); expect_contains "backup restore" "$out" "restored"
 expect_eq "restore brings back the backup moment" "$("$LUCAS" ledger check | head -1)" "$at_backup"
+"$LUCAS" user add --id 103 --name Carol >/dev/null
+"$LUCAS" ledger grant --user 103 --amount 1.50 --key before-incremental >/dev/null
+at_incr=$("$LUCAS" ledger check | head -1)
+out=$("$LUCAS" backup create --incremental 2>/dev/null); rc=$?
+expect_eq "incremental backup exits 0" "$rc" "0"
+expect_contains "incremental backup is verified" "$out" "verified"
+INCR_ID=$("$LUCAS" backup list | head -1 | cut -d' ' -f1)
+expect_contains "the newest backup is the incremental" "$("$LUCAS" backup list | head -1)" "incremental"
+"$LUCAS" ledger grant --user 103 --amount 2 --key after-incremental >/dev/null
+out=$("$LUCAS" backup restore "$INCR_ID" --replace); expect_contains "incremental restore" "$out" "restored"
+expect_eq "incremental restore brings back its moment" "$("$LUCAS" ledger check | head -1)" "$at_incr"
+out=$("$LUCAS" jobs list); expect_contains "backup jobs are scheduled" "$out" "backup.incremental"
+expect_contains "the full backup runs every 6 hours" "$out" "every 21600 s"
+out=$("$LUCAS" jobs run backup.restore_test); expect_eq "the restore test passes" "$?" "0"
+expect_contains "the restore test is audited" "$("$LUCAS" audit search --action backup.)" '"result":"ok"'
 unset LUCAS_BACKUP_KEY_FILE LUCAS_BACKUP_DIRS
 out=$("$LUCAS" ledger check); rc=$?
 expect_eq "ledger check exits 0" "$rc" "0"
 expect_contains "ledger check says OK" "$out" "ledger OK"
+
+out=$("$LUCAS" client create --user 101 --name "e2e app"); rc=$?
+expect_eq "client create exits 0" "$rc" "0"
+CLIENT_ID=$(echo "$out" | awk '/^client_id/{print $2}')
+CLIENT_SECRET=$(echo "$out" | awk '/^client_secret/{print $2}')
+expect_contains "client id shape" "$CLIENT_ID" "lc_"
+"$LUCAS" client create --user 424242 --name x >/dev/null 2>&1; expect_eq "client for an unknown user fails" "$?" "1"
 
 # --- the server
 "$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve.out" 2> "$TMP/serve.err" &
@@ -142,6 +164,20 @@ expect_eq "one transaction" "$(jq '.items | length' "$TMP/body")" "1"
 expect_eq "transaction amount" "$(jq -r '.items[0].amount.amount' "$TMP/body")" "12.34"
 expect_eq "transaction reason" "$(jq -r '.items[0].reason' "$TMP/body")" "admin.grant"
 expect_eq "no next page" "$(jq -r '.next_cursor' "$TMP/body")" "null"
+
+# --- OAuth 2.0 client credentials
+expect_eq "token endpoint" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET" "$BASE/api/v1/oauth/token")" "200"
+TOKEN=$(jq -r .access_token "$TMP/body")
+expect_eq "token type" "$(jq -r .token_type "$TMP/body")" "Bearer"
+expect_eq "token with HTTP Basic" "$(get -u "$CLIENT_ID:$CLIENT_SECRET" -X POST -d grant_type=client_credentials "$BASE/api/v1/oauth/token")" "200"
+expect_eq "wrong secret is 401" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=lcs_wrong" "$BASE/api/v1/oauth/token")" "401"
+expect_eq "unsupported grant is 400" "$(get -X POST -d "grant_type=password" "$BASE/api/v1/oauth/token")" "400"
+expect_eq "me with the token" "$(get -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me")" "200"
+expect_eq "me is the client's user" "$(jq -r .id "$TMP/body")" "101"
+expect_eq "me without a token is 401" "$(get "$BASE/api/v1/me")" "401"
+expect_eq "a forged token is 401" "$(get -H "Authorization: Bearer lat_forged" "$BASE/api/v1/me")" "401"
+expect_eq "another user's clients are forbidden" "$(get -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/users/102/clients")" "403"
+grep -q "$CLIENT_SECRET" "$TMP/serve.err" && bad "the client secret appears in the log" || ok "the client secret is not logged"
 
 # --- errors
 expect_eq "unknown user is 404" "$(get "$BASE/api/v1/users/424242")" "404"

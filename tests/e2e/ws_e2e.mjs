@@ -41,6 +41,19 @@ try {
   const plain = await fetch(`http://127.0.0.1:${port}/api/v1/ws`);
   check('a plain GET is told to upgrade', plain.status === 400 && (await plain.text()).includes('WebSocket upgrade'));
 
+  // POST /api/v1/ws/token: for an authenticated caller only
+  const api = `http://127.0.0.1:${port}/api/v1/ws/token`;
+  const anon = await fetch(api, { method: 'POST' });
+  check('POST /api/v1/ws/token without a bearer token: 401', anon.status === 401, String(anon.status));
+  const bearer = cli('token', 'create', '--user', '101').trim();
+  const viaApi = await fetch(api, { method: 'POST', headers: { Authorization: `Bearer ${bearer}` } });
+  const apiBody = await viaApi.json();
+  check('POST /api/v1/ws/token gives a token and the URL', viaApi.status === 200 && apiBody.user_id === 101 && apiBody.url.endsWith('/api/v1/ws') && apiBody.expires_at, JSON.stringify(apiBody));
+  const viaApiWs = await connectWs(`${base}?token=${apiBody.token}`);
+  check('...and that token opens a WebSocket', (await viaApiWs.next())?.data?.user_id === 101);
+  viaApiWs.close();
+  await viaApiWs.closed();
+
   const a = await connectWs(`${base}?token=${issued.token}`);
   check('valid token: upgraded', a.status === 101, String(a.status));
   const welcome = await a.next();
@@ -113,6 +126,25 @@ try {
   const dead = await silent.closed(15000);
   check('a peer that ignores pings is closed', dead !== null, `after ${Date.now() - started} ms`);
 
+  // --- an admin's topic broadcast reaches the subscribers; others may not broadcast
+  cli('user', 'add', '--id', '1', '--name', 'Admin', '--role', 'admin');
+  const listener = await connectWs(`${base}?token=${tokenFor(101).token}`);
+  await listener.next();
+  listener.send({ op: 'subscribe', topic: 'news.all' });
+  await listener.next();
+  const post = (who, body) => fetch(`http://127.0.0.1:${port}/api/v1/ws/broadcast`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${cli('token', 'create', '--user', String(who)).trim()}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  check('a user may not broadcast', (await post(102, { topic: 'news.all', type: 'news' })).status === 403);
+  check('a bad broadcast is refused', (await post(1, { topic: 'News!', type: 'news' })).status === 400);
+  check('an admin broadcast is accepted', (await post(1, { topic: 'news.all', type: 'news', data: { text: 'hi' } })).status === 200);
+  const news = await listener.next();
+  check('the subscriber gets the broadcast', news?.topic === 'news.all' && news.type === 'news' && news.data.text === 'hi' && news.id === null, JSON.stringify(news));
+  listener.close();
+  await listener.closed();
+
   // --- metrics and audit
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   check('metrics count connections', /lucas_ws_connections_opened_total \d+/.test(metrics));
@@ -135,7 +167,9 @@ try {
   check('the reason is recorded', denied.some((l) => l.details.reason === 'bad_signature') && denied.some((l) => l.details.reason === 'missing'));
   check('successful authentications are audited', ok.length >= 8 && ok.every((l) => l.ip === '127.0.0.1'));
   check('token issuance is audited', lines.some((l) => l.action === 'ws.token.issue' && l.details.via === 'cli'));
+  check('API token issuance is audited with the IP', lines.some((l) => l.action === 'ws.token.issue' && l.details.via === 'api' && l.ip === '127.0.0.1'));
   check('no token is ever in the audit log', !audit.includes(issued.token.split('.')[1]));
+  check('the broadcast is audited as an admin action', cli('audit', 'search', '--action', 'admin.ws').includes('"topic":"news.all"'));
   check('audit chain intact', cli('audit', 'verify').includes('chain intact'));
 } catch (e) {
   check('the scenario completes', false, String(e?.stack ?? e));

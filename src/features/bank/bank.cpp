@@ -1,5 +1,7 @@
 #include "features/bank/bank.h"
 
+#include "base/ids.h"
+
 #include <map>
 #include <set>
 
@@ -70,7 +72,22 @@ CREATE TABLE bank_game_bots (
   game TEXT NOT NULL,
   first_seen_at BIGINT NOT NULL
 );
+)"},
+           {2, "processed-message keys of the legacy bot",
+            R"(
+CREATE TABLE bank_legacy_processed (
+  message_key TEXT PRIMARY KEY,
+  processed_at TEXT NOT NULL
+);
 )"}}};
+}
+
+std::string legacy_message_key(const std::string& text, int64_t date) {
+  // format_rfc3339 gives "...Z" for whole seconds; isoformat() of an aware UTC datetime gives
+  // "+00:00".
+  std::string iso = format_rfc3339(date * 1'000'000);
+  if (!iso.empty() && iso.back() == 'Z') iso.replace(iso.size() - 1, 1, "+00:00");
+  return sha256_hex(text + iso);
 }
 
 std::string_view how_name(How h) {
@@ -145,6 +162,10 @@ CreditReport BankService::credit(const GameMessage& m) {
   const Micros now = clock_.now();
   return db_.transact([&](store::Tx& tx) {
     CreditReport report;
+    if (!m.legacy_key.empty() && sql::legacy_processed(tx, m.legacy_key)) {
+      report.already_processed = true;  // the legacy bot credited it before the move
+      return report;
+    }
     if (!sql::mark_processed(tx, m, now)) {
       report.already_processed = true;
       return report;
@@ -168,17 +189,7 @@ CreditReport BankService::credit(const GameMessage& m) {
           return {mention.user_id, false};
         }
       }
-      if (!key.empty()) {
-        if (auto link = sql::find_link(tx, game, key)) {
-          if (link->confirmed) return {link->user_id, false};
-          if (link->user_id == m.replier_id) {
-            sql::confirm_link(tx, game, key);
-            return {link->user_id, false};
-          }
-        }
-        const auto matches = users_.find_by_name_key(tx, key);
-        if (matches.size() == 1) return {matches.front().telegram_id, false};
-      }
+      if (auto user = match_name(tx, game, key, m.replier_id)) return {*user, false};
       return {m.replier_id, true};
     };
 
@@ -364,6 +375,49 @@ bool BankService::import_link(int64_t user_id, const std::string& game,
     }
     sql::put_link(tx, user_id, game, nickname, key, clock_.now());
     sql::confirm_link(tx, game, key);
+    return true;
+  });
+}
+
+std::optional<int64_t> BankService::match_name(store::Tx& tx, const std::string& game,
+                                               const std::string& key, int64_t replier_id) {
+  if (key.empty()) return std::nullopt;
+  if (auto link = sql::find_link(tx, game, key)) {
+    if (link->confirmed) return link->user_id;
+    if (replier_id != 0 && link->user_id == replier_id) {
+      sql::confirm_link(tx, game, key);  // the first parse by its owner confirms a link
+      return link->user_id;
+    }
+  }
+  const auto matches = users_.find_by_name_key(tx, key);
+  if (matches.size() == 1) return matches.front().telegram_id;
+  return std::nullopt;
+}
+
+std::optional<int64_t> BankService::resolve_player(const std::string& game,
+                                                   const std::string& name) {
+  return db_.read([&](store::Tx& tx) { return match_name(tx, game, name_key_(name), 0); });
+}
+
+bool BankService::import_processed_key(const std::string& key, const std::string& processed_at) {
+  if (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw Error(ErrorCode::kInvalidArgument, "a legacy message key is 64 lowercase hex digits");
+  }
+  return db_.transact(
+      [&](store::Tx& tx) { return sql::put_legacy_processed(tx, key, processed_at); });
+}
+
+bool BankService::import_last_balance(int64_t user_id, const std::string& game,
+                                      const std::string& currency, const Decimal& last_balance) {
+  require_game(game);
+  if (!game_currencies().at(game).count(currency)) {
+    throw Error(ErrorCode::kInvalidArgument, "no currency '" + currency + "' in game " + game);
+  }
+  return db_.transact([&](store::Tx& tx) {
+    sql::PlayerState state = sql::player_state(tx, user_id, game, currency);
+    if (state.last_balance) return false;
+    state.last_balance = last_balance;
+    sql::save_player_state(tx, user_id, game, currency, state, clock_.now());
     return true;
   });
 }

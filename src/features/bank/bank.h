@@ -38,7 +38,14 @@ struct GameMessage {
   parser::ParseResult parsed;
   std::vector<Mention> mentions;
   int64_t replier_id = 0;  // the user who asked for the parse
+  // How the legacy bot keyed processed messages: sha256 hex of the text followed by the message
+  // date as Python's isoformat() wrote it ("2026-05-20T14:31:07+00:00"). A message whose key
+  // the legacy bot recorded was already credited there. Empty: not checked.
+  std::string legacy_key = {};
 };
+
+// The legacy bot's key of a game message (see GameMessage::legacy_key); `date` in Unix seconds.
+std::string legacy_message_key(const std::string& text, int64_t date);
 
 enum class How {
   kAccrual,           // +N / -N shown in the message
@@ -109,11 +116,27 @@ class BankService {
   // the nickname is already linked to this user; CONFLICT when linked to someone else.
   bool import_link(int64_t user_id, const std::string& game, const std::string& nickname);
 
+  // For the legacy import: a processed-message key of the legacy bot (sha256 hex); returns false
+  // when it was already imported.
+  bool import_processed_key(const std::string& key, const std::string& processed_at);
+  // For the legacy import: the last game balance the legacy bot saw for (user, game, currency),
+  // so that the next profile credits only the change. Never overwrites what this bank has seen
+  // itself; returns whether it was recorded.
+  bool import_last_balance(int64_t user_id, const std::string& game, const std::string& currency,
+                           const Decimal& last_balance);
+
+  // The user a game name belongs to: a confirmed nickname link, else a unique display name.
+  std::optional<int64_t> resolve_player(const std::string& game, const std::string& name);
+
   // Links a game nickname to a user; it is trusted for crediting once a parse replied by that
   // user names it. CONFLICT when another user's confirmed link holds the nickname.
   void link(int64_t user_id, const std::string& game, const std::string& nickname);
 
  private:
+  // Link, else unique name; an unconfirmed link is confirmed when its owner is the replier.
+  std::optional<int64_t> match_name(store::Tx& tx, const std::string& game, const std::string& key,
+                                    int64_t replier_id);
+
   store::Database& db_;
   ledger::Ledger& ledger_;
   users::UserService& users_;

@@ -134,6 +134,7 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
       forwarded ? forward_key(author->id, game_msg.date, game_msg.text) : game_msg.message_id;
   gm.bot_id = author->id;
   gm.replier_id = u.telegram_id;
+  gm.legacy_key = legacy_message_key(game_msg.text, game_msg.date);
   for (const auto& e : game_msg.entities) {
     if (e.type == "text_mention" && e.user) {
       gm.mentions.push_back(Mention{telegram::entity_text(game_msg.text, e), e.user->id,

@@ -13,6 +13,19 @@ bool mark_processed(store::Tx& tx, const GameMessage& m, Micros now) {
               .empty();
 }
 
+bool legacy_processed(store::Tx& tx, const std::string& key) {
+  return !tx.exec("SELECT 1 FROM bank_legacy_processed WHERE message_key = $1", {Value{key}})
+              .empty();
+}
+
+bool put_legacy_processed(store::Tx& tx, const std::string& key, const std::string& at) {
+  return tx.exec(
+               "INSERT INTO bank_legacy_processed (message_key, processed_at) VALUES ($1, $2)"
+               " ON CONFLICT (message_key) DO NOTHING",
+               {Value{key}, Value{at}})
+             .affected == 1;
+}
+
 std::optional<Decimal> rate(store::Tx& tx, const std::string& game, const std::string& currency) {
   auto r = tx.exec("SELECT k FROM bank_rates WHERE game = $1 AND currency = $2",
                    {Value{game}, Value{currency}});

@@ -11,6 +11,9 @@ namespace lucas::bank::sql {
 
 // Marks the message processed; false when it already was.
 bool mark_processed(store::Tx& tx, const GameMessage& m, Micros now);
+// Processed-message keys imported from the legacy bot.
+bool legacy_processed(store::Tx& tx, const std::string& key);
+bool put_legacy_processed(store::Tx& tx, const std::string& key, const std::string& at);
 
 std::optional<Decimal> rate(store::Tx& tx, const std::string& game, const std::string& currency);
 std::vector<Rate> rates(store::Tx& tx);

@@ -39,6 +39,9 @@ struct ImportReport {
 // "13.4" for 13.399999999999999 (the shortest decimal that reads back as the same double).
 std::string shortest_decimal(double v);
 
+class LegacyDb;
+using LegacyReader = LegacyDb;
+
 class Importer {
  public:
   Importer(store::Database& db, ledger::Ledger& ledger, users::UserService& users,
@@ -49,6 +52,16 @@ class Importer {
                    const std::function<void(const std::string&)>& progress = {});
 
  private:
+  void import_name_bank(LegacyReader& legacy, ImportReport& report);
+  void import_last_balances(LegacyReader& legacy, ImportReport& report,
+                            const std::map<int64_t, int64_t>& telegram_of);
+  void import_processed(LegacyReader& legacy, ImportReport& report);
+  void import_shop(LegacyReader& legacy, ImportReport& report,
+                   const std::map<int64_t, int64_t>& telegram_of);
+  void import_achievements(LegacyReader& legacy, ImportReport& report,
+                           const std::map<int64_t, int64_t>& telegram_of);
+
+  std::function<void(const std::string&)> progress_;
   store::Database& db_;
   ledger::Ledger& ledger_;
   users::UserService& users_;

@@ -94,6 +94,17 @@ realtime::IssuedToken NotificationService::issue_token(int64_t user_id, const st
   return t;
 }
 
+void NotificationService::broadcast(int64_t actor, const std::string& topic,
+                                    const std::string& type, const nlohmann::json& data,
+                                    const std::string& ip) {
+  if (!realtime::valid_topic(topic) || type.empty() || type.size() > 100) {
+    throw Error(ErrorCode::kInvalidArgument, "a broadcast needs a valid topic and a type",
+                {{"topic", topic}});
+  }
+  audit_entry(actor, "admin.ws.broadcast", ip, "ok", {{"topic", topic}, {"type", type}});
+  notifier_.push_to_topic(topic, type, data);
+}
+
 int64_t NotificationService::authenticate(std::string_view token, const std::string& ip) {
   const auto v = token.empty() ? realtime::VerifiedToken{} : signer().verify(token);
   const std::string reason =

@@ -52,6 +52,11 @@ class NotificationService {
   // the IP and the reason.
   int64_t authenticate(std::string_view token, const std::string& ip);
 
+  // An admin's broadcast to every connection subscribed to `topic` (announcements; the load
+  // benchmark). Audited as admin.ws.broadcast; INVALID_ARGUMENT for a malformed topic or type.
+  void broadcast(int64_t actor, const std::string& topic, const std::string& type,
+                 const nlohmann::json& data, const std::string& ip);
+
   realtime::Notifier& notifier() { return notifier_; }
   Micros token_ttl() const { return token_options_.ttl; }
 

@@ -27,6 +27,14 @@ struct Request {
   std::string body;
   std::string remote_addr;
   std::string request_id;
+  // Who the request acts as, set by the router's authenticator from a valid bearer token;
+  // 0 for an anonymous request. Services check what the user may do (authorization).
+  int64_t auth_user_id = 0;
+  std::string auth_role;       // "user", "moderator", "admin", "owner"
+  std::string auth_client_id;  // the API client the token was issued to
+  bool authenticated() const { return auth_user_id != 0; }
+  // UNAUTHORIZED (401) unless authenticated; returns auth_user_id.
+  int64_t require_user() const;
 
   // Empty string when absent. `name` must be lower case.
   std::string header(std::string_view name) const;
@@ -50,6 +58,12 @@ struct Response {
 };
 
 using Handler = std::function<Response(const Request&)>;
+
+// Percent-decoding (`plus_is_space` for query strings and forms); nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
+// "a=1&b=x%20y" (a query string or an application/x-www-form-urlencoded body) -> {a: 1, b: x y};
+// the last value of a repeated key wins; nullopt on a malformed escape.
+std::optional<std::map<std::string, std::string>> parse_form(std::string_view text);
 
 // Patterns are literal segments and "{name}" segments: "/api/v1/users/{id}/balance".
 class Router {
@@ -77,8 +91,15 @@ class Router {
       const Request&, std::vector<std::pair<std::string, std::string>>& headers)>;
   void set_guard(Guard guard) { guard_ = std::move(guard); }
 
+  // Runs first, before the guard: fills the request's auth_* fields (or throws an Error, e.g.
+  // UNAUTHORIZED for a bad token, which becomes the response). The guard can then key limits by
+  // user.
+  using Authenticator = std::function<void(Request&)>;
+  void set_authenticator(Authenticator a) { authenticator_ = std::move(a); }
+
  private:
   Response route_request(Request& req, const Clock& clock, std::string* route) const;
+  Authenticator authenticator_;
   Guard guard_;
   struct Route {
     std::string method;

@@ -73,6 +73,15 @@ Response Response::error(const lucas::Error& e, Micros now) {
                       {"timestamp", format_rfc3339(now)}};
   Response r = json(http_status(e.code()), body);
   if (e.retry_after()) r.headers.emplace_back("Retry-After", std::to_string(*e.retry_after()));
+  if (e.code() == ErrorCode::kUnauthorized) {
+    // RFC 6750: say which scheme, and why a presented token was refused.
+    std::string challenge = "Bearer realm=\"lucas\"";
+    if (e.details().is_object() && e.details().contains("error") &&
+        e.details()["error"].is_string()) {
+      challenge += ", error=\"" + e.details()["error"].get<std::string>() + "\"";
+    }
+    r.headers.emplace_back("WWW-Authenticate", challenge);
+  }
   return r;
 }
 
@@ -114,8 +123,68 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   return best;
 }
 
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      const int hi = hex_value(s[i + 1]);
+      const int lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (s[i] == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, std::string>> parse_form(std::string_view text) {
+  std::map<std::string, std::string> out;
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    const std::string_view pair = text.substr(0, amp);
+    const size_t eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+    if (!key || !value) return std::nullopt;
+    if (!key->empty()) out[*key] = *value;
+    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
+  }
+  return out;
+}
+
+int64_t Request::require_user() const {
+  if (!authenticated()) {
+    throw Error(ErrorCode::kUnauthorized, "this endpoint needs an access token",
+                {{"error", "invalid_request"}, {"token_endpoint", "/api/v1/oauth/token"}});
+  }
+  return auth_user_id;
+}
+
 Response Router::dispatch(Request& req, const Clock& clock, std::string* route) const {
   std::vector<std::pair<std::string, std::string>> extra;
+  if (authenticator_) {
+    try {
+      authenticator_(req);
+    } catch (const Error& e) {
+      if (route != nullptr) *route = "unauthenticated";
+      return Response::error(e, clock.now());
+    }
+  }
   if (guard_) {
     std::optional<Response> refused;
     try {

@@ -24,34 +24,6 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes; `plus_is_space` for query strings. nullopt on a malformed escape.
-std::optional<std::string> decode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (s[i] == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
@@ -218,22 +190,14 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     std::string route = "unmatched";
     const std::string_view target = req.target;
     const size_t q = target.find('?');
-    auto path = decode(target.substr(0, q), false);
+    auto path = percent_decode(target.substr(0, q), false);
     bool bad = !path || path->empty() || path->front() != '/';
     if (!bad && q != std::string_view::npos) {
-      std::string_view rest = target.substr(q + 1);
-      while (!rest.empty() && !bad) {
-        const size_t amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        const size_t eq = pair.find('=');
-        auto key = decode(pair.substr(0, eq), true);
-        auto value = decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-        if (!key || !value) {
-          bad = true;
-        } else if (!key->empty()) {
-          req.query[*key] = *value;
-        }
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+      auto query = parse_form(target.substr(q + 1));
+      if (query) {
+        req.query = std::move(*query);
+      } else {
+        bad = true;
       }
     }
     const bool ws_path = !bad && ws && *path == ws->options.path;
@@ -371,6 +335,11 @@ void Server::stop() {
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.pool.join();
+  if (s.ws) {
+    std::lock_guard lock(s.ws->live_mu);
+    for (int64_t id : s.ws->live) s.ws->options.hub->detach(id);
+    s.ws->live.clear();
+  }
 }
 
 void Server::run_until_signal() {

@@ -251,13 +251,15 @@ net::awaitable<bool> Session::handshake() {
                  seconds * 1000);
   }
   c_.opened->inc();
-  // Welcome first, so it precedes anything the hub delivers.
-  enqueue(realtime::system_frame("welcome",
-                                 {{"user_id", user_id_},
-                                  {"heartbeat_s", options.heartbeat_s},
-                                  {"resuming", resume_from.has_value()}},
-                                 ctx_.clock.now()));
-  conn_ = options.hub->attach(user_id_, shared_from_this(), resume_from.has_value());
+  // The welcome goes out from inside attach(): before anything the hub delivers, and only once
+  // the connection is registered (a client may push as soon as it is welcomed).
+  conn_ = options.hub->attach(user_id_, shared_from_this(), resume_from.has_value(),
+                              realtime::system_frame("welcome",
+                                                     {{"user_id", user_id_},
+                                                      {"heartbeat_s", options.heartbeat_s},
+                                                      {"resuming", resume_from.has_value()}},
+                                                     ctx_.clock.now()));
+  ctx_.track(conn_);
   if (resume_from) {
     std::vector<realtime::Notification> missed;
     bool complete = true;
@@ -344,6 +346,7 @@ net::awaitable<void> Session::read_loop() {
                  ctx_.options.max_frame_bytes);
   }
   dead_ = true;
+  ctx_.untrack(conn_);
   ctx_.options.hub->detach(conn_);
   c_.closed->inc();
   if (!writing_) queue_.clear();

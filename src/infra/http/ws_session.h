@@ -8,6 +8,8 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "base/clock.h"
@@ -24,6 +26,19 @@ struct WsContext {
   bool access_log = true;
   // Counts an HTTP answer (method, route, status, seconds) like every other request.
   std::function<void(const std::string&, const std::string&, int, double)> record;
+
+  // Hub connection ids of this server's live sessions: whatever is left when the server stops is
+  // detached, so the hub never holds a session past its io_context.
+  std::mutex live_mu{};
+  std::set<int64_t> live{};
+  void track(int64_t id) {
+    std::lock_guard lock(live_mu);
+    live.insert(id);
+  }
+  void untrack(int64_t id) {
+    std::lock_guard lock(live_mu);
+    live.erase(id);
+  }
 };
 
 // Takes over the connection: admits the caller, upgrades, and runs the session until it closes.

@@ -38,7 +38,7 @@ Hub::~Hub() {
   unlisten();
 }
 
-int64_t Hub::attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming) {
+int64_t Hub::attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming, Frame greeting) {
   std::vector<std::shared_ptr<Peer>> evicted;
   int64_t id = 0;
   {
@@ -49,6 +49,7 @@ int64_t Hub::attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming) 
     c.user_id = user_id;
     c.peer = std::move(peer);
     c.resuming = resuming;
+    if (greeting) c.peer->send(std::move(greeting));
     conns_.emplace(id, std::move(c));
     auto& mine = by_user_[user_id];
     mine.push_back(id);

@@ -79,7 +79,9 @@ class Hub {
 
   // Registers a connection of `user_id` and returns its id. With `resuming`, live notifications
   // are held until finish_resume(). Closes the user's oldest connections beyond the limit.
-  int64_t attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming = false);
+  // `greeting`, when given, is the connection's first frame (sent before any delivery).
+  int64_t attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming = false,
+                 Frame greeting = nullptr);
   void detach(int64_t connection);
 
   // Sends the missed notifications (ascending ids, read from the database after attach()), then

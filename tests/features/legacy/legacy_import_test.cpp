@@ -67,6 +67,76 @@ std::string make_legacy(const lucas::testing::TempDir& dir, bool early) {
           " (1, 1, 'game_nickname', 'GlebGD', 'gdcards'), (2, 2, 'nickname', 'vel', NULL),"
           " (3, 5, 'game_nickname', 'GlebGD', 'gdcards')");
     }
+    // Path A's name-keyed bank and last-seen balances: one row keyed by users.id (ORM), two by a
+    // uuid whose name is a linked nickname (ORM) or nobody, one float-contaminated text value.
+    tx.exec_script(
+        "CREATE TABLE user_balances (user_id TEXT PRIMARY KEY, user_name TEXT UNIQUE NOT NULL,"
+        " bank_balance TEXT NOT NULL);"
+        "CREATE TABLE bot_balances (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,"
+        " user_id INTEGER NOT NULL, game VARCHAR(50) NOT NULL, last_balance FLOAT,"
+        " current_bot_balance FLOAT, last_updated DATETIME, created_at DATETIME);"
+        "CREATE TABLE processed_messages (message_id TEXT PRIMARY KEY,"
+        " processed_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);");
+    tx.exec(
+        "INSERT INTO user_balances VALUES ('u-1', 'GlebGD', '45.0'), ('u-2', 'Nobody\u200b',"
+        " '-31.6'), ('u-3', 'Rich', '13.39999999999997726263245568')");
+    tx.exec(
+        "INSERT INTO bot_balances (user_id, game, last_balance) VALUES (5, 'True Mafia', 250),"
+        " ('u-1', 'GD Cards', 121.0), ('u-2', 'Bunker RP', 10), ('u-3', 'Shmalala', 3)");
+    tx.exec("UPDATE bot_balances SET last_balance = '13.39999999999997726263245568' WHERE id = 3");
+    tx.exec("UPDATE bot_balances SET user_id = 'u-3' WHERE id = 3");
+    tx.exec(
+        "INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2), ('nope', '')",
+        {Value{bank::legacy_message_key("Глеб открыл сундук и получил 1.5 орб", 1'779'287'467)},
+         Value{"2026-05-20 14:31:08"}});
+    // The shop and achievements: the ORM layout, or the standalone shop manager's short one.
+    if (early) {
+      tx.exec_script(
+          "CREATE TABLE shop_items (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(100) NOT NULL,"
+          " price INTEGER NOT NULL DEFAULT 100, description TEXT, is_active BOOLEAN DEFAULT TRUE,"
+          " created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP);"
+          "CREATE TABLE user_purchases (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id INTEGER NOT NULL,"
+          " item_id INTEGER NOT NULL, purchase_time TIMESTAMP, expires_at TIMESTAMP NULL, data JSON NULL);");
+      tx.exec(
+          "INSERT INTO shop_items (id, name, price, description, is_active) VALUES"
+          " (1, 'Безлимит стикеров на 24 часа', 100, 'x', 1)");
+      tx.exec(
+          "INSERT INTO user_purchases (id, user_id, item_id, purchase_time) VALUES"
+          " (1, 1, 1, '2026-05-20T14:31:07.123456'), (2, 99, 1, '2026-05-21T00:00:00')");
+    } else {
+      tx.exec_script(
+          "CREATE TABLE shop_categories (id INTEGER NOT NULL, name VARCHAR(100), description TEXT,"
+          " sort_order INTEGER, is_active BOOLEAN, PRIMARY KEY (id));"
+          "CREATE TABLE shop_items (id INTEGER NOT NULL, category_id INTEGER, name VARCHAR(100),"
+          " description TEXT, price INTEGER, item_type VARCHAR(50), meta_data JSON,"
+          " purchase_limit INTEGER, cooldown_hours INTEGER, is_active BOOLEAN, PRIMARY KEY (id));"
+          "CREATE TABLE user_purchases (id INTEGER NOT NULL, user_id INTEGER, item_id INTEGER,"
+          " purchase_price INTEGER, purchased_at DATETIME, expires_at DATETIME, is_active BOOLEAN,"
+          " meta_data JSON, PRIMARY KEY (id));");
+      tx.exec("INSERT INTO shop_categories VALUES (1, 'Стикеры и медиа', '', 1, 1)");
+      tx.exec(
+          "INSERT INTO shop_items VALUES (1, 1, 'Безлимит стикеров на 24 часа', 'x', 100, 'sticker',"
+          " '{\"activation_type\": \"unlimited_stickers\", \"duration_hours\": 24}', 0, 24, 1),"
+          " (2, 1, 'Премиум стикерпак', 'y', 100, 'sticker', '{}', 1, 0, 0)");
+      tx.exec(
+          "INSERT INTO user_purchases VALUES (1, 1, 1, 35, '2026-05-20 14:31:07.123456',"
+          " '2026-05-21 14:31:07', 0, '{}'), (2, 99, 2, 100, '2026-05-21 00:00:00', NULL, 1, NULL)");
+    }
+    tx.exec_script(
+        "CREATE TABLE achievements (id INTEGER NOT NULL, code VARCHAR(50) NOT NULL,"
+        " name VARCHAR(100) NOT NULL, description TEXT NOT NULL, category VARCHAR(50),"
+        " tier VARCHAR(20), points INTEGER, is_active BOOLEAN, created_at DATETIME,"
+        " PRIMARY KEY (id), UNIQUE (code));"
+        "CREATE TABLE user_achievements (id INTEGER NOT NULL, user_id INTEGER,"
+        " achievement_id INTEGER, unlocked_at DATETIME, progress INTEGER, PRIMARY KEY (id));");
+    tx.exec(
+        "INSERT INTO achievements VALUES (1, 'first_deposit', 'Первый взнос', 'd', 'bank',"
+        " 'bronze', 10, 1, NULL), (2, 'balance_1000', 'Тысячник', 'd', 'bank', 'silver', 25, 1,"
+        " NULL)");
+    tx.exec(
+        "INSERT INTO user_achievements VALUES (1, 1, 1, '2026-01-02 00:00:00', 100),"
+        " (2, 1, 1, '2026-01-03 00:00:00', 100), (3, 5, 2, '2026-02-01 00:00:00', 100),"
+        " (4, 5, 9, '2026-02-01 00:00:00', 100)");
   });
   return path;
 }
@@ -131,11 +201,78 @@ TEST_P(LegacyImportTest, ImportsExactlyAndOnlyOnce) {
     EXPECT_EQ(r.imported.at("user_aliases"),
               1);  // one game alias; the 2nd has no game; the 3rd clashes
   }
+  // Every balance is kept as read, credited or not.
+  const auto seen = w.t.db->read([&](store::Tx& tx) {
+    return tx.exec("SELECT balance, status FROM legacy_balances WHERE telegram_id = 5003").one();
+  });
+  EXPECT_EQ(seen.str(0), "-40");
+  EXPECT_NE(seen.str(1).find("negative"), std::string::npos);
+  EXPECT_EQ(r.imported.at("legacy_balances"), 4);
+  // The name-keyed bank is kept aside, merged into nobody's balance.
+  EXPECT_EQ(r.imported.at("user_balances"), 3);
+
+  // Last-seen game balances: by users.id, and (ORM) by a linked nickname; the unlinked name and
+  // Shmalala (no profile format) are reported.
+  const auto imported = [&](const char* table) {
+    return r.imported.count(table) ? r.imported.at(table) : 0;
+  };
+  EXPECT_EQ(imported("bot_balances"), early ? 1 : 2);
+  const auto profile = [&](int64_t message_id, const std::string& text) {
+    bank::GameMessage gm;
+    gm.chat_id = -100;
+    gm.message_id = message_id;
+    gm.bot_id = 777;
+    gm.replier_id = 5005;
+    gm.parsed = parser::parse_text(text);
+    return w.bank.credit(gm);
+  };
+  // True Mafia user 5005 had 250 money: a profile of 260 credits only the change (10 x 15).
+  const auto tm = profile(1, "👤 Rich\n\n💵 Деньги: 260\n💎 Камни: 0\n");
+  ASSERT_FALSE(tm.credits.empty());
+  EXPECT_EQ(tm.credits[0].how, bank::How::kProfileDelta) << tm.credits[0].game_amount;
+  EXPECT_EQ(tm.credits[0].minor, 15'000);
+
+  // A message the legacy bot already credited is recognised by its (text, date) key.
+  EXPECT_EQ(imported("processed_messages"), 1);
+  bank::GameMessage chest;
+  chest.chat_id = -100;
+  chest.message_id = 77;
+  chest.bot_id = 778;
+  chest.replier_id = 5001;
+  chest.parsed = parser::parse_text("Глеб открыл сундук и получил 1.5 орб");
+  chest.legacy_key =
+      bank::legacy_message_key("Глеб открыл сундук и получил 1.5 орб", 1'779'287'467);
+  EXPECT_TRUE(w.bank.credit(chest).already_processed);
+
+  // Shop items and purchases (the short layout takes the price from the item).
+  EXPECT_EQ(imported("shop_items"), early ? 1 : 2);
+  EXPECT_EQ(imported("user_purchases"), 1);
+  const auto bought = w.t.db->read([&](store::Tx& tx) {
+    return tx.exec("SELECT price, telegram_id FROM legacy_shop_purchases").one();
+  });
+  EXPECT_EQ(bought.str(0), early ? "100" : "35");
+  EXPECT_EQ(bought.i64(1), 5001);
+  // Achievements: the duplicate unlock and the unknown achievement are reported.
+  EXPECT_EQ(imported("achievements"), 2);
+  EXPECT_EQ(imported("user_achievements"), 2);
+  int duplicates = 0;
+  for (const auto& sk : r.skipped) duplicates += sk.reason == "duplicate unlock of first_deposit";
+  EXPECT_EQ(duplicates, 1);
+
   // A second run changes nothing.
   const auto again = w.importer.run(path);
   EXPECT_EQ(again.imported.count("users") ? again.imported.at("users") : 0, 0);
   EXPECT_EQ(again.imported.count("balances") ? again.imported.at("balances") : 0, 0);
   EXPECT_EQ(again.imported.at("transactions"), 0);
+  for (const char* table :
+       {"legacy_balances", "user_balances", "bot_balances", "processed_messages", "shop_items",
+        "user_purchases", "achievements", "user_achievements"}) {
+    EXPECT_EQ(again.imported.count(table) ? again.imported.at(table) : 0, 0) << table;
+  }
+  int dup_again = 0;
+  for (const auto& sk : again.skipped)
+    dup_again += sk.reason == "duplicate unlock of first_deposit";
+  EXPECT_EQ(dup_again, 1);
   EXPECT_EQ(w.users.balance(5001).amount, 1340);
   EXPECT_TRUE(w.t.db->read([&](store::Tx& tx) { return w.ledger.check(tx).ok(); }));
 }

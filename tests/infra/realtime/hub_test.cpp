@@ -93,6 +93,15 @@ TEST(Hub, ResumeSendsMissedThenHeldEachOnceInOrder) {
   EXPECT_EQ(p->frames[4]["data"]["complete"], true);
 }
 
+TEST(Hub, TheGreetingIsTheFirstFrameOfARegisteredConnection) {
+  ManualClock clock(kT);
+  Hub hub(clock);
+  auto p = std::make_shared<FakePeer>();
+  hub.attach(4, p, false, system_frame("welcome", {{"user_id", 4}}, kT));
+  hub.deliver_to_user(note(4, 1));
+  EXPECT_EQ(p->types(), (std::vector<std::string>{"welcome", "money.credited"}));
+}
+
 TEST(Hub, TopicsReachOnlyTheirSubscribers) {
   ManualClock clock(kT);
   Hub hub(clock);

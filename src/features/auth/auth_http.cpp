@@ -1,0 +1,139 @@
+#include "features/auth/auth_http.h"
+
+#include "base/ids.h"
+
+namespace lucas::auth {
+namespace {
+
+// Client credentials from HTTP Basic (RFC 6749 2.3.1: form-urlencoded id and secret) or from
+// the body (form or JSON).
+std::pair<std::string, std::string> client_credentials(
+    const http::Request& req, const std::map<std::string, std::string>& body) {
+  const std::string authz = req.header("authorization");
+  if (authz.size() > 6 &&
+      (authz.compare(0, 6, "Basic ") == 0 || authz.compare(0, 6, "basic ") == 0)) {
+    // Basic is base64 (standard alphabet); base64url_decode takes '+' '/' after mapping.
+    std::string b64 = authz.substr(6);
+    for (auto& c : b64) {
+      if (c == '+') c = '-';
+      if (c == '/') c = '_';
+    }
+    while (!b64.empty() && b64.back() == '=') b64.pop_back();
+    const auto decoded = base64url_decode(b64);
+    const size_t colon = decoded ? decoded->find(':') : std::string::npos;
+    if (!decoded || colon == std::string::npos) {
+      throw Error(ErrorCode::kUnauthorized, "malformed Basic credentials",
+                  {{"error", "invalid_client"}});
+    }
+    const auto id = http::percent_decode(decoded->substr(0, colon), true);
+    const auto secret = http::percent_decode(decoded->substr(colon + 1), true);
+    if (!id || !secret) {
+      throw Error(ErrorCode::kUnauthorized, "malformed Basic credentials",
+                  {{"error", "invalid_client"}});
+    }
+    return {*id, *secret};
+  }
+  const auto id = body.find("client_id");
+  const auto secret = body.find("client_secret");
+  if (id == body.end() || secret == body.end()) {
+    throw Error(ErrorCode::kUnauthorized,
+                "client authentication is required (HTTP Basic, or client_id and client_secret)",
+                {{"error", "invalid_client"}});
+  }
+  return {id->second, secret->second};
+}
+
+std::map<std::string, std::string> token_request_body(const http::Request& req) {
+  const std::string type = req.header("content-type");
+  if (type.rfind("application/json", 0) == 0) {
+    const auto j = nlohmann::json::parse(req.body, nullptr, false);
+    if (!j.is_object()) {
+      throw Error(ErrorCode::kInvalidArgument, "the body is not a JSON object",
+                  {{"error", "invalid_request"}});
+    }
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : j.items()) {
+      if (v.is_string()) out[k] = v.get<std::string>();
+    }
+    return out;
+  }
+  auto form = http::parse_form(req.body);
+  if (!form) {
+    throw Error(ErrorCode::kInvalidArgument, "malformed form body", {{"error", "invalid_request"}});
+  }
+  return *form;
+}
+
+nlohmann::json client_body(const nlohmann::json& body) {
+  if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
+      !body["name"].is_string()) {
+    throw Error(ErrorCode::kInvalidArgument, "send {\"name\": \"...\"}");
+  }
+  return body;
+}
+
+}  // namespace
+
+void authenticate_request(AuthService& service, http::Request& req) {
+  const auto token = bearer_token(req.header("authorization"));
+  if (!token) return;
+  const Principal p = service.authenticate(*token, req.remote_addr);
+  req.auth_user_id = p.user_id;
+  req.auth_role = std::string(users::role_name(p.role));
+  req.auth_client_id = p.client_id;
+}
+
+void register_http(http::Router& router, AuthService& service, users::UserService& users) {
+  // RFC 6749 4.4: grant_type=client_credentials. The answer is never cached.
+  router.add("POST", "/api/v1/oauth/token", [&service](const http::Request& req) {
+    const auto body = token_request_body(req);
+    const auto grant = body.find("grant_type");
+    if (grant == body.end()) {
+      throw Error(ErrorCode::kInvalidArgument, "grant_type is required",
+                  {{"error", "invalid_request"}});
+    }
+    if (grant->second != "client_credentials") {
+      throw Error(ErrorCode::kInvalidArgument, "only grant_type=client_credentials is supported",
+                  {{"error", "unsupported_grant_type"}});
+    }
+    const auto [id, secret] = client_credentials(req, body);
+    const AccessToken t = service.issue_token(id, secret, req.remote_addr);
+    auto r = http::Response::json(
+        200, {{"access_token", t.token}, {"token_type", "Bearer"}, {"expires_in", t.expires_in_s}});
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("Pragma", "no-cache");
+    return r;
+  });
+
+  router.add("GET", "/api/v1/me", [&users](const http::Request& req) {
+    auto j = users::to_json(users.get(req.require_user()));
+    j["client_id"] = req.auth_client_id;
+    return http::Response::json(200, j);
+  });
+
+  router.add("GET", "/api/v1/users/{id}/clients", [&service](const http::Request& req) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& c : service.clients(req.require_user(), req.int_param("id"))) {
+      items.push_back(to_json(c));
+    }
+    return http::Response::json(200, {{"items", items}});
+  });
+
+  router.add("POST", "/api/v1/users/{id}/clients", [&service](const http::Request& req) {
+    const auto body = client_body(nlohmann::json::parse(req.body, nullptr, false));
+    const auto created = service.create_client(req.require_user(), req.int_param("id"),
+                                               body["name"].get<std::string>());
+    auto j = to_json(created.client);
+    j["client_secret"] = created.secret;  // shown once
+    auto r = http::Response::json(201, j);
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  });
+
+  router.add("DELETE", "/api/v1/clients/{client_id}", [&service](const http::Request& req) {
+    service.revoke_client(req.require_user(), req.params.at("client_id"));
+    return http::Response::json(200, {{"revoked", req.params.at("client_id")}});
+  });
+}
+
+}  // namespace lucas::auth
