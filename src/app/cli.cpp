@@ -312,9 +312,10 @@ int run_cli(int argc, char** argv) {
 
   auto* version = cli.add_subcommand("version", "print the version");
 
-  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
-                    delete_webhook, audit_cmd, audit_verify, audit_search, audit_export,
-                    audit_keygen, audit_checkpoint, ws_cmd, ws_token, version}) {
+  for (auto* sub : {serve,          migrate,          ledger,       check,        grant,
+                    user,           user_add,         parse,        bot,          set_webhook,
+                    delete_webhook, audit_cmd,        audit_verify, audit_search, audit_export,
+                    audit_keygen,   audit_checkpoint, ws_cmd,       ws_token,     version}) {
     sub->fallthrough();
   }
 
