@@ -5,6 +5,8 @@
 #include "features/leaderboards/leaderboards_bot.h"
 #include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
+#include "features/notifications/notifications_bot.h"
+#include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
@@ -33,10 +35,10 @@ std::string default_node_id() {
 }  // namespace
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(),      jobs::migrations(),   audit::migrations(),
-          telegram::migrations(),    ledger::migrations(), users::migrations(),
-          auth::migrations(),        bank::migrations(),   legacy::migrations(),
-          leaderboards::migrations()};
+  return {events::migrations(),   jobs::migrations(),        audit::migrations(),
+          telegram::migrations(), ledger::migrations(),      users::migrations(),
+          auth::migrations(),     bank::migrations(),        legacy::migrations(),
+          realtime::migrations(), leaderboards::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -118,6 +120,18 @@ App::App(const Config& c) : config(c) {
   coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
   coin_board->follow(*outbox);
   leaderboards->register_jobs(*scheduler);
+  hub = std::make_unique<realtime::Hub>(clock, &metrics);
+  hub->listen(*bus);  // every node delivers what any node pushes to its own connections
+  notifier = std::make_unique<realtime::Notifier>(*db, *bus, clock);
+  notifications = std::make_unique<notifications::NotificationService>(
+      *db, *ledger, *notifier,
+      notifications::TokenOptions{config.ws_token_secret,
+                                  int64_t{config.ws_token_ttl_s} * 1'000'000},
+      audit.get(), clock);
+  notifications->follow_ledger(*outbox);
+  scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
+    notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
+  });
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -128,9 +142,10 @@ App::App(const Config& c) : config(c) {
     }
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
-    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args) {
+    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
       return leaderboards::top_reply(*leaderboards, u, args);
     };
+    bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -244,8 +259,8 @@ void App::start_background() {
   std::thread([api = bot_api.get()] {
     const auto commands = [](const std::string& lang) {
       nlohmann::json list = nlohmann::json::array();
-      for (const char* c :
-           {"start", "help", "balance", "history", "profile", "top", "link", "parse", "ping"}) {
+      for (const char* c : {"start", "help", "balance", "history", "profile", "top", "link",
+                            "parse", "ping", "web"}) {
         list.push_back(
             {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
       }
@@ -267,6 +282,30 @@ void App::stop_background() {
 
 store::MigrationReport App::migrate() {
   return store::migrate(*db, all_migrations(), clock);
+}
+
+void App::register_websocket(http::Server& server) {
+  http::WebSocketOptions ws;
+  ws.hub = hub.get();
+  ws.heartbeat_s = config.ws_heartbeat_s;
+  ws.admit = [this](const http::Request& req) {
+    if (config.http_rate_limit_per_minute > 0) {
+      // The same per-client budget as the REST API: an upgrade is a request.
+      const auto d = limiter->check("ip:" + req.remote_addr,
+                                    {"api", config.http_rate_limit_per_minute, 60'000'000});
+      if (!d.allowed) {
+        const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+        throw Error(ErrorCode::kRateLimited,
+                    "too many requests; try again in " + std::to_string(retry) + " s",
+                    {{"limit", d.limit}, {"window_s", 60}}, retry);
+      }
+    }
+    return notifications->authenticate(req.query_param("token").value_or(""), req.remote_addr);
+  };
+  ws.missed = [this](int64_t user, int64_t after, int limit) {
+    return notifier->missed(user, after, limit);
+  };
+  server.set_websocket(std::move(ws));
 }
 
 void App::register_routes(http::Router& router) {
@@ -325,6 +364,7 @@ void App::register_routes(http::Router& router) {
   auth::register_http(router, *auth, *users);
   admin::register_http(router, *admin);
   leaderboards::register_http(router, *leaderboards, clock);
+  notifications::register_http(router, *notifications, config.public_url);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

@@ -209,6 +209,27 @@ std::vector<SettingSpec> make_specs() {
         }
         c.node_id = v;
       }));
+  s.push_back(text_setting("public_url", "the base URL clients reach this platform at",
+                           "an http:// or https:// URL", [](Config& c, const std::string& v) {
+                             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+                               throw std::invalid_argument(v);
+                             }
+                             c.public_url = v;
+                           }));
+  s.push_back(text_setting("ws.token_secret",
+                           "key that signs WebSocket tokens, the same on every node (secret)",
+                           "at least 32 characters", [](Config& c, const std::string& v) {
+                             if (v.size() < 32) throw std::invalid_argument("secret");
+                             c.ws_token_secret = v;
+                           }));
+  s.push_back(int_setting("ws.token_ttl_s", "seconds a WebSocket token stays valid", 10, 86400,
+                          [](Config& c, int64_t v) { c.ws_token_ttl_s = static_cast<int>(v); }));
+  s.push_back(int_setting(
+      "ws.heartbeat_s", "WebSocket heartbeat: ping after half of it idle, close after all of it", 2,
+      3600, [](Config& c, int64_t v) { c.ws_heartbeat_s = static_cast<int>(v); }));
+  s.push_back(int_setting("ws.retention_days", "days stored notifications are kept for resume", 1,
+                          365,
+                          [](Config& c, int64_t v) { c.ws_retention_days = static_cast<int>(v); }));
   return s;
 }
 
@@ -225,7 +246,7 @@ void apply(Config& c, const SettingSpec& spec, const std::string& value, const s
   } catch (const std::invalid_argument&) {
     // Secrets are never echoed back, not even when they are wrong.
     const bool secret = spec.key == "telegram.token" || spec.key == "telegram.webhook_secret" ||
-                        spec.key == "redis.url";
+                        spec.key == "redis.url" || spec.key == "ws.token_secret";
     throw ConfigError(spec.key, fmt::format("invalid value '{}' for {} (from {}): expected {}",
                                             secret ? "***" : value, spec.key, from, spec.accepted));
   }
