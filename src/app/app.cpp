@@ -2,24 +2,45 @@
 
 #include "base/i18n.h"
 #include "base/ids.h"
+#include "features/leaderboards/leaderboards_bot.h"
+#include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
+#include "features/notifications/notifications_bot.h"
+#include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 
 #include <fstream>
 #include <thread>
+#include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
 #include "features/parser/parser_http.h"
 #include "features/users/users_http.h"
+#include "infra/events/redis_bus.h"
 
 namespace lucas::app {
+namespace {
+
+std::string default_node_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "node");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), jobs::migrations(),  audit::migrations(), telegram::migrations(),
-          ledger::migrations(), users::migrations(), auth::migrations(),  bank::migrations(),
-          legacy::migrations(), parser::migrations()};
+  return {events::migrations(),   jobs::migrations(),         audit::migrations(),
+          telegram::migrations(), ledger::migrations(),       users::migrations(),
+          auth::migrations(),     bank::migrations(),         legacy::migrations(),
+          realtime::migrations(), leaderboards::migrations(), parser::migrations()};
 }
 
 parser::ServiceOptions parser_service_options(const Config& config) {
@@ -37,12 +58,39 @@ App::App(const Config& c) : config(c) {
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
-  outbox = std::make_unique<events::Outbox>(*db, clock);
-  bus = std::make_unique<events::LocalBus>();
+  node_id = config.node_id.empty() ? default_node_id() : config.node_id;
+  if (!config.redis_url.empty()) {
+    redis::Url url;
+    try {
+      url = redis::parse_url(config.redis_url);
+    } catch (const std::invalid_argument& e) {
+      throw Error(ErrorCode::kInvalidArgument, std::string("redis.url: ") + e.what());
+    }
+    redis::Options ro;
+    ro.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+    ro.connect_timeout = std::chrono::milliseconds(std::max(config.redis_timeout_ms, 1000));
+    redis = std::make_unique<redis::Client>(url, ro, &metrics);
+    // Not required: without it everything falls back in-process until Redis answers.
+    redis->wait_up(ro.connect_timeout);
+    bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
+  } else {
+    bus = std::make_unique<events::LocalBus>();
+  }
+  outbox = std::make_unique<events::Outbox>(*db, clock,
+                                            events::OutboxOptions{bus.get(), node_id, &metrics});
   leadership = std::make_unique<jobs::DbLeadership>(*db);
-  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics);
+  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics, node_id);
+  // Dispatched events are kept a week (catch-up and diagnostics), then pruned by the leader.
+  scheduler->add("outbox.prune", jobs::Schedule::every(3'600'000'000), [this](const jobs::Run&) {
+    const int64_t n = outbox->prune(clock.now() - 7 * 24 * 3'600'000'000LL);
+    if (n > 0) spdlog::info("outbox: pruned {} dispatched events older than 7 days", n);
+  });
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
-  limiter = std::make_unique<ratelimit::Limiter>(clock);
+  if (redis) {
+    limiter = std::make_unique<ratelimit::RedisLimiter>(*redis, clock, &metrics);
+  } else {
+    limiter = std::make_unique<ratelimit::MemoryLimiter>(clock);
+  }
   audit = std::make_unique<audit::AuditLog>(clock);
   if (!config.audit_signing_key_file.empty()) {
     std::ifstream key_file(config.audit_signing_key_file);
@@ -60,8 +108,10 @@ App::App(const Config& c) : config(c) {
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  admin = std::make_unique<admin::AdminService>(*db, *users, *audit);
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });
+  if (!config.backup_key_file.empty()) setup_backups();
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
   ai_parser =
@@ -76,6 +126,36 @@ App::App(const Config& c) : config(c) {
   scheduler->add("parser.drift", jobs::Schedule::daily(5, 0),
                  [this](const jobs::Run&) { parser_drift->run(clock.now()); });
   parser_drift->on_alert([this](const parser::DriftReport& r) { alert_admins(r); });
+  sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  leaderboards = std::make_unique<leaderboards::LeaderboardService>(
+      *db, *sorted_sets, clock, bus.get(), [this](const std::vector<int64_t>& ids) {
+        std::map<int64_t, std::string> names;
+        db->read([&](store::Tx& tx) {
+          for (int64_t id : ids) {
+            if (auto u = users->find(tx, id)) {
+              names[id] = !u->display_name.empty() ? u->display_name
+                          : u->username.empty()    ? std::string()
+                                                   : "@" + u->username;
+            }
+          }
+        });
+        return names;
+      });
+  coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
+  coin_board->follow(*outbox);
+  leaderboards->register_jobs(*scheduler);
+  hub = std::make_unique<realtime::Hub>(clock, &metrics);
+  hub->listen(*bus);  // every node delivers what any node pushes to its own connections
+  notifier = std::make_unique<realtime::Notifier>(*db, *bus, clock);
+  notifications = std::make_unique<notifications::NotificationService>(
+      *db, *ledger, *notifier,
+      notifications::TokenOptions{config.ws_token_secret,
+                                  int64_t{config.ws_token_ttl_s} * 1'000'000},
+      audit.get(), clock);
+  notifications->follow_ledger(*outbox);
+  scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
+    notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
+  });
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -87,6 +167,10 @@ App::App(const Config& c) : config(c) {
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
     bot_options.ai = {ai_parser.get(), parser_review.get(), parser_drift.get()};
+    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
+      return leaderboards::top_reply(*leaderboards, u, args);
+    };
+    bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -100,6 +184,80 @@ App::App(const Config& c) : config(c) {
       poller = std::make_unique<telegram::Poller>(*poll_api, *updates);
     }
   }
+}
+
+void App::setup_backups() {
+  std::ifstream key_in(config.backup_key_file);
+  std::string key_hex;
+  if (!key_in || !std::getline(key_in, key_hex)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "cannot read backup.key_file " + config.backup_key_file);
+  }
+  backup::Options options;
+  options.key_hex = key_hex;
+  const std::string dirs =
+      config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
+  for (size_t start = 0;;) {
+    const size_t comma = dirs.find(',', start);
+    options.dirs.push_back(dirs.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  // The tables that only grow: an incremental backup carries only their new rows.
+  options.append_only = {"transfers", "entries", "audit_log", "audit_checkpoints",
+                         "legacy_transactions"};
+  backups = std::make_unique<backup::BackupService>(*db, all_migrations(), clock, options);
+  const auto verified = [this](const backup::Manifest& m) {
+    const auto v = backups->verify(m.id);
+    if (!v.ok)
+      throw Error(ErrorCode::kInternal, "backup " + m.id + " failed its check: " + v.problem);
+  };
+  scheduler->add("backup.full", jobs::Schedule::every(6 * 3'600'000'000LL),
+                 [this, verified](const jobs::Run&) { verified(backups->create()); });
+  scheduler->add("backup.incremental", jobs::Schedule::every(3'600'000'000LL),
+                 [this, verified](const jobs::Run& run) {
+                   const auto all = backups->list();
+                   // A full backup that just ran (they share the hour) makes this one moot.
+                   if (!all.empty() && run.started - all.front().created_at < 1'800'000'000) return;
+                   const bool have_full = std::any_of(
+                       all.begin(), all.end(), [](const auto& m) { return m.kind == "full"; });
+                   verified(have_full ? backups->create_incremental() : backups->create());
+                 });
+  scheduler->add("backup.prune", jobs::Schedule::daily(3, 30),
+                 [this](const jobs::Run&) { backups->prune(); });
+  scheduler->add("backup.restore_test", jobs::Schedule::monthly(1, 4),
+                 [this](const jobs::Run&) { restore_test(); });
+}
+
+void App::restore_test() {
+  // Restores the newest full and the newest incremental backup into scratch databases and
+  // compares them with their manifests; the result goes to the audit log either way.
+  const auto all = backups->list();
+  nlohmann::json checked = nlohmann::json::array();
+  std::string problem;
+  for (const char* kind : {"full", "incremental"}) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& m) { return m.kind == kind; });
+    if (it == all.end()) continue;
+    const auto v = backups->verify(it->id);
+    checked.push_back(
+        {{"id", it->id}, {"ok", v.ok}, {"seconds", v.seconds}, {"problem", v.problem}});
+    if (!v.ok && problem.empty()) problem = it->id + ": " + v.problem;
+  }
+  if (checked.empty()) problem = "there is no backup to test";
+  db->transact([&](store::Tx& tx) {
+    audit->append(tx, audit::Entry{0,
+                                   0,
+                                   0,
+                                   "backup.restore_test",
+                                   "backups",
+                                   "",
+                                   problem.empty() ? "ok" : "failed",
+                                   {{"checked", checked}},
+                                   "",
+                                   "",
+                                   ""});
+  });
+  if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
 }
 
 std::string App::webhook_path() const {
@@ -193,6 +351,7 @@ void App::start_background() {
       spdlog::error("parser: default training failed ({}); the rules keep parsing", e.what());
     }
   });
+  leaderboards->start();
   if (!telegram_enabled()) return;
   if (config.telegram_mode == "webhook" && config.telegram_webhook_secret.empty()) {
     spdlog::warn(
@@ -209,8 +368,8 @@ void App::start_background() {
   std::thread([api = bot_api.get()] {
     const auto commands = [](const std::string& lang) {
       nlohmann::json list = nlohmann::json::array();
-      for (const char* c :
-           {"start", "help", "balance", "history", "profile", "link", "parse", "ping"}) {
+      for (const char* c : {"start", "help", "balance", "history", "profile", "top", "link",
+                            "parse", "ping", "web"}) {
         list.push_back(
             {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
       }
@@ -229,11 +388,36 @@ void App::stop_background() {
   if (updates) updates->stop();
   if (sender) sender->stop();
   scheduler->stop();
+  leaderboards->stop();
   outbox->stop();
 }
 
 store::MigrationReport App::migrate() {
   return store::migrate(*db, all_migrations(), clock);
+}
+
+void App::register_websocket(http::Server& server) {
+  http::WebSocketOptions ws;
+  ws.hub = hub.get();
+  ws.heartbeat_s = config.ws_heartbeat_s;
+  ws.admit = [this](const http::Request& req) {
+    if (config.http_rate_limit_per_minute > 0) {
+      // The same per-client budget as the REST API: an upgrade is a request.
+      const auto d = limiter->check("ip:" + req.remote_addr,
+                                    {"api", config.http_rate_limit_per_minute, 60'000'000});
+      if (!d.allowed) {
+        const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+        throw Error(ErrorCode::kRateLimited,
+                    "too many requests; try again in " + std::to_string(retry) + " s",
+                    {{"limit", d.limit}, {"window_s", 60}}, retry);
+      }
+    }
+    return notifications->authenticate(req.query_param("token").value_or(""), req.remote_addr);
+  };
+  ws.missed = [this](int64_t user, int64_t after, int limit) {
+    return notifier->missed(user, after, limit);
+  };
+  server.set_websocket(std::move(ws));
 }
 
 void App::register_routes(http::Router& router) {
@@ -243,7 +427,7 @@ void App::register_routes(http::Router& router) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
     // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
     // Telegram's webhook are not limited.
-    const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
+    const ratelimit::Policy policy = ratelimit::api_policy(config.http_rate_limit_per_minute);
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
       if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics" ||
@@ -277,7 +461,13 @@ void App::register_routes(http::Router& router) {
     if (!db->ping()) {
       throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
     }
-    return http::Response::json(200, {{"status", "ready"}, {"database", db->describe()}});
+    // Redis being down does not make a node unready: every feature falls back without it.
+    return http::Response::json(200, {{"status", "ready"},
+                                      {"database", db->describe()},
+                                      {"node", node_id},
+                                      {"redis", !redis        ? "off"
+                                                : redis->up() ? "up"
+                                                              : "down"}});
   });
   router.add("GET", "/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -285,6 +475,9 @@ void App::register_routes(http::Router& router) {
   users::register_http(router, *users);
   auth::register_http(router, *auth, *users);
   parser::register_http(router, *ai_parser, *parser_review, *parser_drift);
+  admin::register_http(router, *admin);
+  leaderboards::register_http(router, *leaderboards, clock);
+  notifications::register_http(router, *notifications, config.public_url);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

@@ -8,18 +8,27 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/admin/admin.h"
 #include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
+#include "features/leaderboards/leaderboards.h"
+#include "features/notifications/notifications.h"
 #include "features/parser/ai_parser.h"
 #include "features/parser/review.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
+#include "infra/backup/backup.h"
+#include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
+#include "infra/http/server.h"
 #include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
+#include "infra/realtime/hub.h"
+#include "infra/realtime/notifier.h"
+#include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/sender.h"
@@ -42,9 +51,12 @@ struct App {
   SystemClock clock;
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
-  std::unique_ptr<events::Outbox> outbox;
-  // Between nodes: in-process unless Redis is configured.
+  // This node's name (node.id, or <hostname>-<pid>), and Redis when redis.url is set.
+  std::string node_id;
+  std::unique_ptr<redis::Client> redis;
+  // Between nodes: Redis pub/sub when Redis is configured, in-process otherwise.
   std::unique_ptr<events::Bus> bus;
+  std::unique_ptr<events::Outbox> outbox;
   // Scheduled jobs run on exactly one node (the PostgreSQL advisory-lock leader).
   std::unique_ptr<jobs::DbLeadership> leadership;
   std::unique_ptr<jobs::Scheduler> scheduler;
@@ -53,11 +65,24 @@ struct App {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<admin::AdminService> admin;
+  // Encrypted backups, when backup.key_file is set: full every 6 h, incremental hourly, pruned
+  // daily, a restore test monthly (jobs).
+  std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
   // The AI message parser, its review queue and drift monitor.
   std::unique_ptr<parser::ParserService> ai_parser;
   std::unique_ptr<parser::ReviewService> parser_review;
   std::unique_ptr<parser::DriftMonitor> parser_drift;
+  // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
+  // ledger's events.
+  std::unique_ptr<cache::SortedSets> sorted_sets;
+  std::unique_ptr<leaderboards::LeaderboardService> leaderboards;
+  std::unique_ptr<leaderboards::CoinBoard> coin_board;
+  // Real time: this node's WebSocket hub (fed by the bus), the push API, notifications + tokens.
+  std::unique_ptr<realtime::Hub> hub;
+  std::unique_ptr<realtime::Notifier> notifier;
+  std::unique_ptr<notifications::NotificationService> notifications;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;
@@ -71,6 +96,8 @@ struct App {
   std::string webhook_path() const;
 
   store::MigrationReport migrate();
+  // The monthly restore test (also `lucas jobs run backup.restore_test`).
+  void restore_test();
   // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller;
   // the parser's model watcher, and (first start without a model) its default training in the
   // background.
@@ -86,8 +113,11 @@ struct App {
   void alert_admins(const parser::DriftReport& r);
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
+  // The WebSocket endpoint /api/v1/ws on the server (before it starts).
+  void register_websocket(http::Server& server);
 
  private:
+  void setup_backups();
   std::atomic<bool> stopping_{false};
   std::thread parser_watcher_;
   std::thread parser_trainer_;

@@ -40,6 +40,7 @@ void add_setting_flags(CLI::App& cli, Settings& s) {
     std::string names = spec.flag;
     if (spec.key == "http.port") names += ",-p,--port";
     if (spec.key == "database.url") names += ",--db";
+    if (spec.key == "redis.url") names += ",--redis";
     auto* opt =
         cli.add_option(names, s.values[spec.key],
                        fmt::format("{} [{}; env {}]", spec.description, spec.key, spec.env));
@@ -77,6 +78,7 @@ int cmd_serve(const Config& config) {
   options.idle_timeout_s = config.http_idle_timeout_s;
   options.access_log = config.http_access_log;
   http::Server server(options, router, app.clock, app.metrics);
+  app.register_websocket(server);
   const uint16_t port = server.start();
   spdlog::info("lucas {} listening on http://{}:{} (database {})", LUCAS_VERSION, config.http_host,
                port, app.db->describe());
@@ -280,7 +282,11 @@ int run_cli(int argc, char** argv) {
   std::string backup_key_output;
   backup_keygen->add_option("--output", backup_key_output, "key file to create (mode 0600)")
       ->required();
-  auto* backup_create = backup_cmd->add_subcommand("create", "a full backup to every directory");
+  auto* backup_create = backup_cmd->add_subcommand(
+      "create", "a full (or --incremental) backup to every directory, then verified");
+  bool backup_incremental = false;
+  backup_create->add_flag("--incremental", backup_incremental,
+                          "only the journal rows added since the newest full backup");
   auto* backup_list = backup_cmd->add_subcommand("list", "backups, newest first");
   auto* backup_verify =
       backup_cmd->add_subcommand("verify", "check every copy and restore into a scratch database");
@@ -328,6 +334,13 @@ int run_cli(int argc, char** argv) {
   std::string job_name;
   jobs_run->add_option("name", job_name, "job name (see list)")->required();
 
+  auto* ws_cmd = cli.add_subcommand("ws", "WebSocket tools");
+  ws_cmd->require_subcommand(1);
+  auto* ws_token = ws_cmd->add_subcommand(
+      "token", "issue a short-lived WebSocket token for a user (audited; prints token and URL)");
+  int64_t ws_user = 0;
+  ws_token->add_option("--user", ws_user, "Telegram id of the user")->required();
+
   auto* version = cli.add_subcommand("version", "print the version");
 
   for (auto* sub : {serve,
@@ -357,6 +370,8 @@ int run_cli(int argc, char** argv) {
                     audit_export,
                     audit_keygen,
                     audit_checkpoint,
+                    ws_cmd,
+                    ws_token,
                     version}) {
     sub->fallthrough();
   }
@@ -406,6 +421,21 @@ int run_cli(int argc, char** argv) {
     if (serve->parsed()) return cmd_serve(config);
     if (migrate->parsed()) return cmd_migrate(config, status_only);
     if (check->parsed()) return cmd_ledger_check(config);
+    if (ws_token->parsed()) {
+      App app(config);
+      app.migrate();
+      if (!app.users->find(ws_user)) {
+        std::cerr << "lucas: no user " << ws_user << "\n";
+        return 1;
+      }
+      const auto t = app.notifications->issue_token(ws_user, "cli", "");
+      std::cout << nlohmann::json{{"token", t.token},
+                                  {"expires_at", format_rfc3339(t.expires_at)},
+                                  {"url", notifications::websocket_url(config.public_url)}}
+                       .dump()
+                << "\n";
+      return 0;
+    }
     if (grant->parsed()) {
       App app(config);
       app.migrate();
@@ -481,35 +511,20 @@ int run_cli(int argc, char** argv) {
         std::cerr << "lucas: backup.key_file is not set (create one with lucas backup keygen)\n";
         return 2;
       }
-      std::ifstream key_in(config.backup_key_file);
-      std::string key_hex;
-      if (!key_in || !std::getline(key_in, key_hex)) {
-        std::cerr << "lucas: cannot read backup.key_file " << config.backup_key_file << "\n";
-        return 2;
-      }
-      backup::Options bopts;
-      bopts.key_hex = key_hex;
-      std::string dirs =
-          config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
-      for (size_t start = 0;;) {
-        const size_t comma = dirs.find(',', start);
-        bopts.dirs.push_back(
-            dirs.substr(start, comma == std::string::npos ? comma : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
       App app(config);
       app.migrate();
       app.outbox->drain();
-      backup::BackupService svc(*app.db, all_migrations(), app.clock, bopts);
+      backup::BackupService& svc = *app.backups;
       if (backup_create->parsed()) {
-        const auto m = svc.create(
-            [](const std::string& line) { std::cerr << "\r\033[K" << line << std::flush; });
+        const auto show = [](const std::string& line) {
+          std::cerr << "\r\033[K" << line << std::flush;
+        };
+        const auto m = backup_incremental ? svc.create_incremental(show) : svc.create(show);
         std::cerr << "\r\033[K";
         int64_t rows = 0;
         for (const auto& t : m.tables) rows += t.rows;
-        std::cout << "backup " << m.id << ": " << rows << " rows, " << m.bytes
-                  << " bytes, written to " << bopts.dirs.size() << " location(s)\n";
+        std::cout << m.kind << " backup " << m.id << ": " << rows << " rows, " << m.bytes
+                  << " bytes, written to " << svc.locations() << " location(s)\n";
         const auto v = svc.verify(m.id);
         std::cout << (v.ok ? "verified" : "VERIFY FAILED: " + v.problem) << "\n";
         return v.ok ? 0 : 1;
@@ -518,8 +533,9 @@ int run_cli(int argc, char** argv) {
         for (const auto& m : svc.list()) {
           int64_t rows = 0;
           for (const auto& t : m.tables) rows += t.rows;
-          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << rows << " rows  "
-                    << m.bytes << " bytes\n";
+          std::cout << m.id << "  " << format_rfc3339(m.created_at) << "  " << m.kind << "  "
+                    << rows << " rows  " << m.bytes << " bytes"
+                    << (m.base.empty() ? "" : "  (on " + m.base + ")") << "\n";
         }
         return 0;
       }
@@ -531,6 +547,19 @@ int run_cli(int argc, char** argv) {
       }
       if (backup_restore->parsed()) {
         const auto r = svc.restore(backup_id, *app.db, backup_replace);
+        app.db->transact([&](store::Tx& tx) {
+          app.audit->append(tx, audit::Entry{0,
+                                             0,
+                                             0,
+                                             "admin.backup_restore",
+                                             "backup:" + backup_id,
+                                             "",
+                                             "ok",
+                                             {{"rows", r.rows}, {"seconds", r.seconds}},
+                                             "",
+                                             "",
+                                             ""});
+        });
         std::cout << "restored " << r.rows << " rows from " << backup_id << " into "
                   << app.db->describe() << " in " << fmt::format("{:.2f}", r.seconds) << " s\n";
         return 0;
@@ -699,11 +728,12 @@ int run_cli(int argc, char** argv) {
       std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}\n", "job", "schedule", "next due",
                                "last started", "last result");
       for (const auto& j : app.scheduler->status()) {
-        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed)\n", j.name,
-                                 j.schedule, format_rfc3339(j.next_due), opt_time(j.last_started),
+        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed{})\n",
+                                 j.name, j.schedule, format_rfc3339(j.next_due),
+                                 opt_time(j.last_started),
                                  j.last_result.empty() ? "never run" : j.last_result,
                                  j.last_error.empty() ? "" : ": " + j.last_error, j.runs,
-                                 j.failures);
+                                 j.failures, j.last_node.empty() ? "" : ", on " + j.last_node);
       }
       return 0;
     }

@@ -101,6 +101,21 @@ at_backup=$("$LUCAS" ledger check | head -1)
 "$LUCAS" backup restore "$BACKUP_ID" >/dev/null 2>&1; expect_eq "restore refuses a database with data" "$?" "1"
 out=$("$LUCAS" backup restore "$BACKUP_ID" --replace); expect_contains "backup restore" "$out" "restored"
 expect_eq "restore brings back the backup moment" "$("$LUCAS" ledger check | head -1)" "$at_backup"
+"$LUCAS" user add --id 103 --name Carol >/dev/null
+"$LUCAS" ledger grant --user 103 --amount 1.50 --key before-incremental >/dev/null
+at_incr=$("$LUCAS" ledger check | head -1)
+out=$("$LUCAS" backup create --incremental 2>/dev/null); rc=$?
+expect_eq "incremental backup exits 0" "$rc" "0"
+expect_contains "incremental backup is verified" "$out" "verified"
+INCR_ID=$("$LUCAS" backup list | head -1 | cut -d' ' -f1)
+expect_contains "the newest backup is the incremental" "$("$LUCAS" backup list | head -1)" "incremental"
+"$LUCAS" ledger grant --user 103 --amount 2 --key after-incremental >/dev/null
+out=$("$LUCAS" backup restore "$INCR_ID" --replace); expect_contains "incremental restore" "$out" "restored"
+expect_eq "incremental restore brings back its moment" "$("$LUCAS" ledger check | head -1)" "$at_incr"
+out=$("$LUCAS" jobs list); expect_contains "backup jobs are scheduled" "$out" "backup.incremental"
+expect_contains "the full backup runs every 6 hours" "$out" "every 21600 s"
+out=$("$LUCAS" jobs run backup.restore_test); expect_eq "the restore test passes" "$?" "0"
+expect_contains "the restore test is audited" "$("$LUCAS" audit search --action backup.)" '"result":"ok"'
 unset LUCAS_BACKUP_KEY_FILE LUCAS_BACKUP_DIRS
 out=$("$LUCAS" ledger check); rc=$?
 expect_eq "ledger check exits 0" "$rc" "0"

@@ -41,7 +41,8 @@ std::string cell_text(const Row& row, size_t i) {
 
 // Reads a table in batches (keyset on its first column when that is an integer key).
 void for_each_batch(Tx& tx, const std::string& table, const std::vector<std::string>& cols,
-                    const std::function<void(const std::vector<Row>&)>& f) {
+                    const std::function<void(const std::vector<Row>&)>& f,
+                    int64_t after = std::numeric_limits<int64_t>::min()) {
   std::string list;
   for (const auto& c : cols) list += (list.empty() ? "" : ", ") + c;
   const std::string first = cols.front();
@@ -58,7 +59,6 @@ void for_each_batch(Tx& tx, const std::string& table, const std::vector<std::str
     f(tx.exec("SELECT " + list + " FROM " + table).rows);
     return;
   }
-  int64_t after = std::numeric_limits<int64_t>::min();
   for (;;) {
     auto r = tx.exec("SELECT " + list + " FROM " + table + " WHERE " + first + " > $1 ORDER BY " +
                          first + " LIMIT " + std::to_string(kBatch),
@@ -131,8 +131,8 @@ std::vector<std::string> table_columns(Tx& tx, const std::string& table) {
 }
 
 void scan_table(Tx& tx, const std::string& table, const std::vector<std::string>& columns,
-                const std::function<void(const std::vector<Row>&)>& f) {
-  for_each_batch(tx, table, columns, f);
+                int64_t after, const std::function<void(const std::vector<Row>&)>& f) {
+  for_each_batch(tx, table, columns, f, after);
 }
 
 std::vector<std::string> seeded_tables(const std::vector<MigrationSet>& sets) {

@@ -43,9 +43,10 @@ std::vector<std::string> tables_of(const std::vector<MigrationSet>& sets);
 TableSummary summarize(Database& db, const std::string& table);
 TableSummary summarize(Tx& tx, const std::string& table);
 std::vector<std::string> table_columns(Tx& tx, const std::string& table);
-// Reads a table in batches (keyset paging on an integer first column).
+// Reads a table in batches (keyset paging on an integer first column), from the rows whose key
+// is greater than `after` (a table without an integer key is read whole).
 void scan_table(Tx& tx, const std::string& table, const std::vector<std::string>& columns,
-                const std::function<void(const std::vector<Row>&)>& f);
+                int64_t after, const std::function<void(const std::vector<Row>&)>& f);
 // Tables the migrations seed with reference rows (they do not make a database "used").
 std::vector<std::string> seeded_tables(const std::vector<MigrationSet>& sets);
 

@@ -7,13 +7,26 @@
 #include <algorithm>
 #include <memory>
 
+#include "infra/cache/redis_sorted_sets.h"
 #include "infra/cache/sorted_set.h"
+#include "tests/support/redis_harness.h"
 
 namespace lucas::cache {
 namespace {
 
+// One client for the whole binary; each set of sorted sets starts from an empty database.
+redis::Client& redis_client() {
+  static redis::Client client(redis::parse_url(lucas::testing::RedisServer::shared().url(5)));
+  client.wait_up(std::chrono::seconds(10));
+  return client;
+}
+
 std::unique_ptr<SortedSets> make(const std::string& impl) {
   if (impl == "memory") return std::make_unique<MemorySortedSets>();
+  if (impl == "redis") {
+    redis_client().command({"FLUSHDB"});
+    return std::make_unique<RedisSortedSets>(redis_client());
+  }
   throw std::invalid_argument("unknown sorted-set implementation " + impl);
 }
 
@@ -116,7 +129,36 @@ TEST_P(SortedSetContract, AnySequenceAgreesWithASortedModel) {
   EXPECT_TRUE(ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Impl, SortedSetContract, ::testing::Values(std::string("memory")),
+// For any score within +-2^53 and any 64-bit delta (near the edges too), add() returns the exact
+// sum when it is within +-2^53 and otherwise refuses and changes nothing (Redis computes it in
+// Lua doubles, so this is where inexact arithmetic would show).
+TEST_P(SortedSetContract, AnyIncrementIsExactOrRefusedAtomically) {
+  const bool ok = rc::check("increments are exact or refused", [this] {
+    const auto edge = rc::gen::elementOf(std::vector<int64_t>{
+        kMaxExactScore, kMaxExactScore - 1, -kMaxExactScore, -kMaxExactScore + 1, 0, 1, -1});
+    const int64_t start = *rc::gen::oneOf(edge, rc::gen::inRange(-kMaxExactScore, kMaxExactScore));
+    const int64_t delta =
+        *rc::gen::oneOf(rc::gen::arbitrary<int64_t>(),
+                        rc::gen::inRange<int64_t>(-2 * kMaxExactScore, 2 * kMaxExactScore),
+                        rc::gen::map(edge, [start](int64_t target) { return target - start; }),
+                        rc::gen::map(edge, [start](int64_t target) { return target - start + 1; }));
+    z_->set("e", "m", start);
+    int64_t want = 0;
+    const bool fits = !__builtin_add_overflow(start, delta, &want) && want <= kMaxExactScore &&
+                      want >= -kMaxExactScore;
+    if (fits) {
+      RC_ASSERT(z_->add("e", "m", delta) == want);
+      RC_ASSERT(z_->find("e", "m")->score == want);
+    } else {
+      RC_ASSERT_THROWS_AS(z_->add("e", "m", delta), std::invalid_argument);
+      RC_ASSERT(z_->find("e", "m")->score == start);
+    }
+  });
+  EXPECT_TRUE(ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(Impl, SortedSetContract,
+                         ::testing::Values(std::string("memory"), std::string("redis")),
                          [](const auto& p) { return p.param; });
 
 }  // namespace
