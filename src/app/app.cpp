@@ -320,10 +320,10 @@ bool App::retrain_parser() {
 
 void App::alert_admins(const parser::DriftReport& r) {
   if (!telegram_enabled()) return;
-  for (const auto& admin : users->admins()) {
+  for (const auto& who : users->admins()) {
     sender->enqueue(
-        telegram::Outgoing{admin.telegram_id,
-                           i18n::text(admin.language, "drift_alert",
+        telegram::Outgoing{who.telegram_id,
+                           i18n::text(who.language, "drift_alert",
                                       {{"psi_class", fmt::format("{:.3f}", r.psi_class)},
                                        {"psi_confidence", fmt::format("{:.3f}", r.psi_confidence)},
                                        {"messages", std::to_string(r.messages)}}),

@@ -219,8 +219,10 @@ class Database {
     for (int attempt = 0;; ++attempt) {
       Lease lease = acquire();
       Tx tx(*lease, *this);
-      lease->begin(write);
       try {
+        // Inside the try: a BEGIN that times out waiting for SQLite's write lock (busy) is a
+        // transient conflict like any other, and is retried.
+        lease->begin(write);
         if constexpr (std::is_void_v<decltype(f(tx))>) {
           f(tx);
           finish(*lease, tx);
