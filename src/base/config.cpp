@@ -188,6 +188,13 @@ std::vector<SettingSpec> make_specs() {
                              if (v.empty()) throw std::invalid_argument(v);
                              c.backup_key_file = v;
                            }));
+  // Documented in the README but missing here until now (the bench needs the first one off).
+  s.push_back(int_setting(
+      "http.rate_limit_per_minute", "API requests per minute per client (0 turns it off)", 0,
+      1'000'000, [](Config& c, int64_t v) { c.http_rate_limit_per_minute = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("telegram.rate_limit_per_minute", "bot commands per minute per user", 1, 10'000,
+                  [](Config& c, int64_t v) { c.bot_rate_limit_per_minute = static_cast<int>(v); }));
   s.push_back(text_setting("public_url", "the base URL clients reach this platform at",
                            "an http:// or https:// URL", [](Config& c, const std::string& v) {
                              if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
