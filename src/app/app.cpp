@@ -2,24 +2,43 @@
 
 #include "base/i18n.h"
 #include "base/ids.h"
+#include "features/leaderboards/leaderboards_bot.h"
+#include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
 #include "features/notifications/notifications_bot.h"
 #include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 
 #include <fstream>
 #include <thread>
+#include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
+#include "infra/events/redis_bus.h"
 
 namespace lucas::app {
+namespace {
+
+std::string default_node_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "node");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(), jobs::migrations(),    audit::migrations(), telegram::migrations(),
-          ledger::migrations(), users::migrations(),   auth::migrations(),  bank::migrations(),
-          legacy::migrations(), realtime::migrations()};
+  return {events::migrations(),   jobs::migrations(),        audit::migrations(),
+          telegram::migrations(), ledger::migrations(),      users::migrations(),
+          auth::migrations(),     bank::migrations(),        legacy::migrations(),
+          realtime::migrations(), leaderboards::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -27,12 +46,39 @@ App::App(const Config& c) : config(c) {
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
-  outbox = std::make_unique<events::Outbox>(*db, clock);
-  bus = std::make_unique<events::LocalBus>();
+  node_id = config.node_id.empty() ? default_node_id() : config.node_id;
+  if (!config.redis_url.empty()) {
+    redis::Url url;
+    try {
+      url = redis::parse_url(config.redis_url);
+    } catch (const std::invalid_argument& e) {
+      throw Error(ErrorCode::kInvalidArgument, std::string("redis.url: ") + e.what());
+    }
+    redis::Options ro;
+    ro.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+    ro.connect_timeout = std::chrono::milliseconds(std::max(config.redis_timeout_ms, 1000));
+    redis = std::make_unique<redis::Client>(url, ro, &metrics);
+    // Not required: without it everything falls back in-process until Redis answers.
+    redis->wait_up(ro.connect_timeout);
+    bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
+  } else {
+    bus = std::make_unique<events::LocalBus>();
+  }
+  outbox = std::make_unique<events::Outbox>(*db, clock,
+                                            events::OutboxOptions{bus.get(), node_id, &metrics});
   leadership = std::make_unique<jobs::DbLeadership>(*db);
-  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics);
+  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics, node_id);
+  // Dispatched events are kept a week (catch-up and diagnostics), then pruned by the leader.
+  scheduler->add("outbox.prune", jobs::Schedule::every(3'600'000'000), [this](const jobs::Run&) {
+    const int64_t n = outbox->prune(clock.now() - 7 * 24 * 3'600'000'000LL);
+    if (n > 0) spdlog::info("outbox: pruned {} dispatched events older than 7 days", n);
+  });
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
-  limiter = std::make_unique<ratelimit::Limiter>(clock);
+  if (redis) {
+    limiter = std::make_unique<ratelimit::RedisLimiter>(*redis, clock, &metrics);
+  } else {
+    limiter = std::make_unique<ratelimit::MemoryLimiter>(clock);
+  }
   audit = std::make_unique<audit::AuditLog>(clock);
   if (!config.audit_signing_key_file.empty()) {
     std::ifstream key_file(config.audit_signing_key_file);
@@ -50,11 +96,30 @@ App::App(const Config& c) : config(c) {
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  admin = std::make_unique<admin::AdminService>(*db, *users, *audit);
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });
   if (!config.backup_key_file.empty()) setup_backups();
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
+  sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  leaderboards = std::make_unique<leaderboards::LeaderboardService>(
+      *db, *sorted_sets, clock, bus.get(), [this](const std::vector<int64_t>& ids) {
+        std::map<int64_t, std::string> names;
+        db->read([&](store::Tx& tx) {
+          for (int64_t id : ids) {
+            if (auto u = users->find(tx, id)) {
+              names[id] = !u->display_name.empty() ? u->display_name
+                          : u->username.empty()    ? std::string()
+                                                   : "@" + u->username;
+            }
+          }
+        });
+        return names;
+      });
+  coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
+  coin_board->follow(*outbox);
+  leaderboards->register_jobs(*scheduler);
   hub = std::make_unique<realtime::Hub>(clock, &metrics);
   hub->listen(*bus);  // every node delivers what any node pushes to its own connections
   notifier = std::make_unique<realtime::Notifier>(*db, *bus, clock);
@@ -77,6 +142,9 @@ App::App(const Config& c) : config(c) {
     }
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
+    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
+      return leaderboards::top_reply(*leaderboards, u, args);
+    };
     bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
@@ -174,6 +242,7 @@ std::string App::webhook_path() const {
 void App::start_background() {
   outbox->start();
   scheduler->start();
+  leaderboards->start();
   if (!telegram_enabled()) return;
   if (config.telegram_mode == "webhook" && config.telegram_webhook_secret.empty()) {
     spdlog::warn(
@@ -190,8 +259,8 @@ void App::start_background() {
   std::thread([api = bot_api.get()] {
     const auto commands = [](const std::string& lang) {
       nlohmann::json list = nlohmann::json::array();
-      for (const char* c :
-           {"start", "help", "balance", "history", "profile", "link", "parse", "ping", "web"}) {
+      for (const char* c : {"start", "help", "balance", "history", "profile", "top", "link",
+                            "parse", "ping", "web"}) {
         list.push_back(
             {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
       }
@@ -207,6 +276,7 @@ void App::stop_background() {
   if (updates) updates->stop();
   if (sender) sender->stop();
   scheduler->stop();
+  leaderboards->stop();
   outbox->stop();
 }
 
@@ -245,7 +315,7 @@ void App::register_routes(http::Router& router) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
     // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
     // Telegram's webhook are not limited.
-    const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
+    const ratelimit::Policy policy = ratelimit::api_policy(config.http_rate_limit_per_minute);
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
       if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics" ||
@@ -279,13 +349,21 @@ void App::register_routes(http::Router& router) {
     if (!db->ping()) {
       throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
     }
-    return http::Response::json(200, {{"status", "ready"}, {"database", db->describe()}});
+    // Redis being down does not make a node unready: every feature falls back without it.
+    return http::Response::json(200, {{"status", "ready"},
+                                      {"database", db->describe()},
+                                      {"node", node_id},
+                                      {"redis", !redis        ? "off"
+                                                : redis->up() ? "up"
+                                                              : "down"}});
   });
   router.add("GET", "/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   users::register_http(router, *users);
   auth::register_http(router, *auth, *users);
+  admin::register_http(router, *admin);
+  leaderboards::register_http(router, *leaderboards, clock);
   notifications::register_http(router, *notifications, config.public_url);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {

@@ -6,13 +6,16 @@
 
 #include "base/clock.h"
 #include "base/config.h"
+#include "features/admin/admin.h"
 #include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
+#include "features/leaderboards/leaderboards.h"
 #include "features/notifications/notifications.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/backup/backup.h"
+#include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
@@ -21,6 +24,7 @@
 #include "infra/ratelimit/limiter.h"
 #include "infra/realtime/hub.h"
 #include "infra/realtime/notifier.h"
+#include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/sender.h"
@@ -40,9 +44,12 @@ struct App {
   SystemClock clock;
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
-  std::unique_ptr<events::Outbox> outbox;
-  // Between nodes: in-process unless Redis is configured.
+  // This node's name (node.id, or <hostname>-<pid>), and Redis when redis.url is set.
+  std::string node_id;
+  std::unique_ptr<redis::Client> redis;
+  // Between nodes: Redis pub/sub when Redis is configured, in-process otherwise.
   std::unique_ptr<events::Bus> bus;
+  std::unique_ptr<events::Outbox> outbox;
   // Scheduled jobs run on exactly one node (the PostgreSQL advisory-lock leader).
   std::unique_ptr<jobs::DbLeadership> leadership;
   std::unique_ptr<jobs::Scheduler> scheduler;
@@ -51,10 +58,16 @@ struct App {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<users::UserService> users;
   std::unique_ptr<auth::AuthService> auth;
+  std::unique_ptr<admin::AdminService> admin;
   // Encrypted backups, when backup.key_file is set: full every 6 h, incremental hourly, pruned
   // daily, a restore test monthly (jobs).
   std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
+  // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
+  // ledger's events.
+  std::unique_ptr<cache::SortedSets> sorted_sets;
+  std::unique_ptr<leaderboards::LeaderboardService> leaderboards;
+  std::unique_ptr<leaderboards::CoinBoard> coin_board;
   // Real time: this node's WebSocket hub (fed by the bus), the push API, notifications + tokens.
   std::unique_ptr<realtime::Hub> hub;
   std::unique_ptr<realtime::Notifier> notifier;

@@ -39,6 +39,7 @@ void add_setting_flags(CLI::App& cli, Settings& s) {
     std::string names = spec.flag;
     if (spec.key == "http.port") names += ",-p,--port";
     if (spec.key == "database.url") names += ",--db";
+    if (spec.key == "redis.url") names += ",--redis";
     auto* opt =
         cli.add_option(names, s.values[spec.key],
                        fmt::format("{} [{}; env {}]", spec.description, spec.key, spec.env));
@@ -657,11 +658,12 @@ int run_cli(int argc, char** argv) {
       std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}\n", "job", "schedule", "next due",
                                "last started", "last result");
       for (const auto& j : app.scheduler->status()) {
-        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed)\n", j.name,
-                                 j.schedule, format_rfc3339(j.next_due), opt_time(j.last_started),
+        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed{})\n",
+                                 j.name, j.schedule, format_rfc3339(j.next_due),
+                                 opt_time(j.last_started),
                                  j.last_result.empty() ? "never run" : j.last_result,
                                  j.last_error.empty() ? "" : ": " + j.last_error, j.runs,
-                                 j.failures);
+                                 j.failures, j.last_node.empty() ? "" : ", on " + j.last_node);
       }
       return 0;
     }

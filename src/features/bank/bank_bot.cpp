@@ -69,9 +69,8 @@ std::vector<Reply> BankBot::handle(const telegram::Update& update) {
                                          trigger == "/parse" || trigger == "/parsing");
   if (!is_parse && (first.empty() || first.front() != '/')) return {};  // chatter: not ours
   if (options_.limiter != nullptr) {
-    const auto d =
-        options_.limiter->check("user:" + std::to_string(from.id),
-                                ratelimit::Policy{"bot", options_.commands_per_minute, 60'000'000});
+    const auto d = options_.limiter->check("user:" + std::to_string(from.id),
+                                           ratelimit::bot_policy(options_.commands_per_minute));
     if (!d.allowed) {
       // Say it once; stay silent while the user keeps going, so the bot never spams back.
       if (!d.first_refusal) return {};

@@ -21,15 +21,18 @@ struct Reply {
   int64_t reply_to_message_id = 0;
 };
 
+// A command another feature answers (the leaderboards' /top, the notifications' /web): the reply
+// text for (user, args, whether the chat is private), registered by app/. Its lucas::Error
+// becomes the same localized error reply as the bank's own commands.
+using CommandFn =
+    std::function<std::string(const users::User& user, const std::string& args, bool private_chat)>;
+
 struct BotOptions {
   std::string bot_username;                      // ours, for /cmd@bot in groups
   std::map<std::string, std::string> game_bots;  // game bot username -> game
   ratelimit::Limiter* limiter = nullptr;         // commands per user; none: unlimited
   int commands_per_minute = 20;
-  // Commands other features add ("/web" -> its reply text), registered by app/.
-  using Command = std::function<std::string(const users::User& user, const std::string& args,
-                                            bool private_chat)>;
-  std::map<std::string, Command> commands = {};
+  std::map<std::string, CommandFn> commands = {};  // "/top" -> handler (lower case, with "/")
 };
 
 // The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).

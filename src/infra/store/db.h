@@ -157,7 +157,7 @@ struct Options {
   int pool_size = 8;
   int busy_timeout_ms = 5000;
   int acquire_timeout_ms = 30000;
-  int max_retries = 5;  // for transient conflicts (deadlock, serialization, busy)
+  int max_retries = 10;  // for transient conflicts (deadlock, serialization, busy)
 };
 
 class Database {

@@ -1,0 +1,62 @@
+#include "features/admin/admin.h"
+
+namespace lucas::admin {
+namespace {
+
+nlohmann::json query_json(const audit::Query& q) {
+  nlohmann::json j = nlohmann::json::object();
+  if (q.actor) j["actor"] = *q.actor;
+  if (q.action) j["action"] = *q.action;
+  if (q.since) j["since"] = format_rfc3339(*q.since);
+  if (q.until) j["until"] = format_rfc3339(*q.until);
+  if (q.after_seq) j["after_seq"] = q.after_seq;
+  j["limit"] = q.limit;
+  return j;
+}
+
+}  // namespace
+
+std::vector<audit::Entry> AdminService::search_audit(int64_t actor, const std::string& ip,
+                                                     const audit::Query& q) {
+  if (q.limit < 1 || q.limit > 1000) {
+    throw Error(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000",
+                {{"limit", q.limit}});
+  }
+  return db_.transact([&](store::Tx& tx) {
+    users_.require_admin(tx, actor, "read the audit log");
+    auto found = audit_.search(tx, q);
+    audit_.append(tx, audit::Entry{0,
+                                   0,
+                                   actor,
+                                   "admin.audit_search",
+                                   "audit",
+                                   ip,
+                                   "ok",
+                                   {{"query", query_json(q)}, {"returned", found.size()}},
+                                   "",
+                                   "",
+                                   ""});
+    return found;
+  });
+}
+
+audit::VerifyReport AdminService::verify_audit(int64_t actor, const std::string& ip) {
+  return db_.transact([&](store::Tx& tx) {
+    users_.require_admin(tx, actor, "verify the audit log");
+    auto report = audit_.verify(tx);
+    audit_.append(tx, audit::Entry{0,
+                                   0,
+                                   actor,
+                                   "admin.audit_verify",
+                                   "audit",
+                                   ip,
+                                   report.ok() ? "ok" : "broken",
+                                   {{"entries", report.entries}, {"problem", report.problem}},
+                                   "",
+                                   "",
+                                   ""});
+    return report;
+  });
+}
+
+}  // namespace lucas::admin

@@ -1,0 +1,78 @@
+#include "features/admin/admin_http.h"
+
+#include <charconv>
+
+namespace lucas::admin {
+namespace {
+
+int64_t int_query(const http::Request& req, const char* name, int64_t fallback) {
+  const auto v = req.query_param(name);
+  if (!v) return fallback;
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size()) {
+    throw Error(ErrorCode::kInvalidArgument, std::string(name) + " must be an integer",
+                {{name, *v}});
+  }
+  return out;
+}
+
+std::optional<Micros> time_query(const http::Request& req, const char* name) {
+  const auto v = req.query_param(name);
+  if (!v) return std::nullopt;
+  auto t = parse_rfc3339(*v);
+  if (!t) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string(name) + " must be a date (2026-11-24) or an RFC 3339 UTC time",
+                {{name, *v}});
+  }
+  return t;
+}
+
+}  // namespace
+
+void register_http(http::Router& router, AdminService& service) {
+  // ?actor=&action=&since=&until=&cursor=&limit=&format=json|jsonl|csv
+  router.add("GET", "/api/v1/admin/audit", [&service](const http::Request& req) {
+    audit::Query q;
+    if (req.query_param("actor")) q.actor = int_query(req, "actor", 0);
+    q.action = req.query_param("action");
+    q.since = time_query(req, "since");
+    q.until = time_query(req, "until");
+    q.after_seq = int_query(req, "cursor", 0);
+    q.limit = static_cast<int>(int_query(req, "limit", 100));
+    const std::string format = req.query_param("format").value_or("json");
+    if (format != "json" && format != "jsonl" && format != "csv") {
+      throw Error(ErrorCode::kInvalidArgument, "format is json, jsonl or csv",
+                  {{"format", format}});
+    }
+    const auto entries = service.search_audit(req.require_user(), req.remote_addr, q);
+    const bool more = static_cast<int>(entries.size()) == q.limit;
+    const auto next = more ? nlohmann::json(std::to_string(entries.back().seq)) : nlohmann::json();
+    if (format == "json") {
+      nlohmann::json items = nlohmann::json::array();
+      for (const auto& e : entries) items.push_back(audit::to_json(e));
+      return http::Response::json(200, {{"items", items}, {"next_cursor", next}});
+    }
+    std::string body = format == "csv" ? audit::csv_header() + "\n" : "";
+    for (const auto& e : entries) {
+      body += (format == "csv" ? audit::to_csv(e) : audit::to_json(e).dump()) + "\n";
+    }
+    auto r = http::Response::text(
+        200, std::move(body), format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson");
+    if (more) r.headers.emplace_back("X-Next-Cursor", next.get<std::string>());
+    return r;
+  });
+
+  router.add("GET", "/api/v1/admin/audit/verify", [&service](const http::Request& req) {
+    const auto r = service.verify_audit(req.require_user(), req.remote_addr);
+    return http::Response::json(
+        200, {{"ok", r.ok()},
+              {"entries", r.entries},
+              {"checkpoints", r.checkpoints},
+              {"first_bad_seq", r.first_bad_seq ? nlohmann::json(*r.first_bad_seq) : nullptr},
+              {"problem", r.problem}});
+  });
+}
+
+}  // namespace lucas::admin

@@ -1,0 +1,159 @@
+#include "features/leaderboards/leaderboards_http.h"
+
+#include <charconv>
+#include <memory>
+#include <shared_mutex>
+
+namespace lucas::leaderboards {
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+int64_t int_query(const http::Request& req, std::string_view name, int64_t fallback, int64_t min,
+                  int64_t max) {
+  auto v = req.query_param(name);
+  if (!v) return fallback;
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+                    std::to_string(max),
+                {{std::string(name), v->substr(0, 64)}});
+  }
+  return out;
+}
+
+Period period_query(const http::Request& req) {
+  const auto v = req.query_param("period");
+  if (!v || v->empty()) return Period::kAllTime;
+  if (auto p = parse_period(*v)) return *p;
+  throw Error(ErrorCode::kInvalidArgument,
+              "period must be one of daily (day), weekly (week), monthly (month), all_time (all)",
+              {{"period", v->substr(0, 64)}});
+}
+
+// The rendered top of one board, period and limit (without the viewer's line).
+struct Rendered {
+  uint64_t generation = 0;
+  std::string period_id;
+  Micros at = 0;
+  std::string body_open;  // the JSON object without its closing brace
+};
+
+class Cache {
+ public:
+  std::shared_ptr<const Rendered> get(const std::string& key) {
+    std::shared_lock lock(mu_);
+    auto it = map_.find(key);
+    return it == map_.end() ? nullptr : it->second;
+  }
+  void put(const std::string& key, std::shared_ptr<const Rendered> r) {
+    std::unique_lock lock(mu_);
+    if (map_.size() > 1000) map_.clear();  // keys are board x period x limit x period_id
+    map_[key] = std::move(r);
+  }
+
+ private:
+  std::shared_mutex mu_;
+  std::map<std::string, std::shared_ptr<const Rendered>> map_;
+};
+
+}  // namespace
+
+json to_json(const BoardSpec& b, const Entry& e) {
+  return {{"rank", e.rank == 0 ? json(nullptr) : json(e.rank)},
+          {"user_id", e.user_id},
+          {"name", e.name},
+          {"score", score_json(b, e.score)},
+          {"previous_rank", e.previous_rank ? json(*e.previous_rank) : json(nullptr)},
+          {"rank_change", e.rank_change()},
+          {"change", e.change()}};
+}
+
+json to_json(const BoardSpec& b, const View& v) {
+  const bool all_time = v.period == Period::kAllTime;
+  json entries = json::array();
+  for (const auto& e : v.entries) entries.push_back(to_json(b, e));
+  return {{"board", v.board},
+          {"period", std::string(period_name(v.period))},
+          {"period_id", v.window.id},
+          {"starts_at", all_time ? json(nullptr) : json(format_rfc3339(v.window.starts_at))},
+          {"ends_at", all_time && v.window.id == "all" ? json(nullptr)
+                                                       : json(format_rfc3339(v.window.ends_at))},
+          {"previous_period_id",
+           v.previous_period_id.empty() ? json(nullptr) : json(v.previous_period_id)},
+          {"archived", v.archived},
+          {"total", v.total},
+          {"entries", entries}};
+}
+
+void register_http(http::Router& router, LeaderboardService& service, const Clock& clock,
+                   Micros max_age) {
+  router.add("GET", "/api/v1/leaderboards", [&service](const http::Request&) {
+    json boards = json::array();
+    for (const auto& b : service.boards()) {
+      json periods = json::array();
+      for (Period p : b.periods) periods.push_back(std::string(period_name(p)));
+      json score = b.currency.empty() ? json{{"kind", "points"}}
+                                      : json{{"kind", "money"}, {"currency", b.currency}};
+      boards.push_back({{"name", b.name},
+                        {"description", b.description},
+                        {"score", score},
+                        {"periods", periods}});
+    }
+    return http::Response::json(200, {{"boards", boards}});
+  });
+
+  auto cache = std::make_shared<Cache>();
+  router.add(
+      "GET", "/api/v1/leaderboards/{board}",
+      [&service, &clock, cache, max_age](const http::Request& req) {
+        const std::string& name = req.params.at("board");
+        const BoardSpec b = service.board(name);
+        const Period period = period_query(req);
+        const int limit = static_cast<int>(int_query(req, "limit", 100, 1, 100));
+        const int64_t user_id = int_query(req, "user_id", 0, 1, INT64_MAX);
+        const auto period_id = req.query_param("period_id");
+        const Micros now = clock.now();
+        const std::string current_id = window_at(period, now).id;
+        const bool current = !period_id || *period_id == current_id;
+
+        std::string body;
+        if (current) {
+          const std::string key =
+              name + "|" + std::string(period_name(period)) + "|" + std::to_string(limit);
+          const uint64_t gen = service.generation(name, period);
+          auto r = cache->get(key);
+          if (!r || r->generation != gen || r->period_id != current_id || now - r->at >= max_age) {
+            auto fresh = std::make_shared<Rendered>();
+            fresh->generation = gen;  // read before rendering: a change meanwhile re-renders
+            fresh->period_id = current_id;
+            fresh->at = now;
+            fresh->body_open = dump(to_json(b, service.top(name, period, limit)));
+            fresh->body_open.pop_back();
+            cache->put(key, fresh);
+            r = fresh;
+          }
+          body = r->body_open;
+        } else {
+          if (period_id->empty() || period_id->size() > 64) {
+            throw Error(ErrorCode::kInvalidArgument, "period_id must be 1-64 characters");
+          }
+          body = dump(to_json(b, service.results(name, period, *period_id, limit)));
+          body.pop_back();
+        }
+        // The viewer's own line is never cached: it is one lookup in the index.
+        body += ",\"me\":";
+        body += user_id > 0 && current ? dump(to_json(b, service.position(name, period, user_id)))
+                                       : std::string("null");
+        body += "}";
+        return http::Response::text(200, std::move(body), "application/json");
+      });
+}
+
+}  // namespace lucas::leaderboards
