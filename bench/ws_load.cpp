@@ -217,8 +217,10 @@ int main(int argc, char** argv) {
         ms.back());
   }
   const bool ok = static_cast<int>(ms.size()) == s.ready.load() && s.failed == 0;
+  std::fflush(stdout);
   work.reset();
   ioc.stop();
   io.join();
+  keep.clear();  // the streams go before the io_context they belong to
   return ok ? 0 : 1;
 }

@@ -3,14 +3,14 @@
 //   node tests/e2e/telegram_emulator.mjs PATH/TO/lucas
 // A player replies "парсинг" to a game bot's card: credited, with the credit reply; the repeat
 // is refused as already processed; a forged copy typed by a person is refused; /balance shows
-// the right amount.
-import { spawn } from 'node:child_process';
+// the right amount. /web in a private chat gives a WebSocket token (refused in the group), and
+// the credit reaches the player's open WebSocket as it happens (Property 27 through the binary).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
+import { check, connectWs, finish, freePort, startLucas, stopLucas } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const TelegramServer = require('telegram-test-api');
@@ -21,56 +21,18 @@ if (!lucasPath) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-const check = (name, ok, detail = '') => {
-  if (ok) {
-    passed += 1;
-    console.log(`ok   - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name} ${detail}`);
-  }
-};
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 const token = '424242:emulator-token';
 const emulatorPort = await freePort();
 const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
 await emulator.start();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lucas-tg-e2e-'));
-const lucas = spawn(lucasPath, ['serve', '--port', '0', '--http-host', '127.0.0.1'], {
-  env: {
-    ...process.env,
-    LUCAS_DATA_DIR: dataDir,
-    LUCAS_LOG_LEVEL: 'warn',
-    LUCAS_TELEGRAM_TOKEN: token,
-    LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
-    LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const lucasPort = await new Promise((resolve, reject) => {
-  let out = '';
-  const timer = setTimeout(() => reject(new Error('lucas did not start')), 15000);
-  lucas.stdout.on('data', (chunk) => {
-    out += chunk;
-    const m = out.match(/^listening (\d+)$/m);
-    if (m) {
-      clearTimeout(timer);
-      resolve(Number(m[1]));
-    }
-  });
-  lucas.on('exit', (code) => reject(new Error(`lucas exited with ${code}`)));
+const { process: lucas, port: lucasPort } = await startLucas(lucasPath, {
+  LUCAS_DATA_DIR: dataDir,
+  LUCAS_TELEGRAM_TOKEN: token,
+  LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
+  LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
+  LUCAS_PUBLIC_URL: 'https://lucas.example',
 });
 check('lucas started', lucasPort > 0);
 
@@ -112,11 +74,38 @@ const ask = async (text, options = {}) => {
   return updates.result.map((u) => u.message.text).join('\n');
 };
 
+const dm = emulator.getClient(token, {
+  userId: 101,
+  firstName: 'Алиса',
+  userName: 'alice',
+  chatId: 101,
+  type: 'private',
+  timeout: 8000,
+});
+const askPrivately = async (text) => {
+  await dm.sendMessage(dm.makeMessage(text));
+  const updates = await dm.getUpdates();
+  return updates.result.map((u) => u.message.text).join('\n');
+};
+
+let live = null;
 try {
+  const inGroup = await ask('/web');
+  check('/web in a group shows no token', inGroup.includes('личные сообщения') && !inGroup.includes('token='), inGroup);
+  const web = await askPrivately('/web');
+  const wsToken = web.match(/\?token=(\S+)/)?.[1];
+  check('/web in private gives a token and the URL from public_url', web.includes('wss://lucas.example/api/v1/ws?token=') && !!wsToken, web);
+  live = await connectWs(`ws://127.0.0.1:${lucasPort}/api/v1/ws?token=${wsToken}`);
+  const hello = await live.next();
+  check('the token opens a WebSocket as the player', hello?.type === 'welcome' && hello.data.user_id === 101, JSON.stringify(hello));
   const credited = await ask('парсинг', replyTo(gameBot, 5001));
   // 2 points x 2 + 5 orbs x 1 = 9.00 coins.
   check('the card is credited', credited.includes('Зачислено 4.00 монет игроку Алиса'), credited);
   check('the orbs are credited', credited.includes('Зачислено 5.00 монет'), credited);
+  // Delivered at all within a generous timeout; the 1 s figure is the benchmark's.
+  const pushed = [await live.until((m) => m.type === 'money.credited', 10000),
+    await live.until((m) => m.type === 'money.credited', 10000)];
+  check('both credits reach the open WebSocket', pushed.every((m) => m?.data.reason.startsWith('bank.')) && pushed[1]?.data.balance.amount === '9.00', JSON.stringify(pushed));
   const again = await ask('парсинг', replyTo(gameBot, 5001));
   check('a repeat is refused', again.includes('уже было обработано'), again);
   const person = { id: 102, is_bot: false, first_name: 'Bob' };
@@ -127,12 +116,11 @@ try {
 } catch (e) {
   check('the conversation completes', false, String(e));
 } finally {
-  lucas.kill('SIGTERM');
-  const code = await new Promise((resolve) => lucas.on('exit', resolve));
+  live?.close();
+  const code = await stopLucas(lucas);
   check('lucas stops cleanly', code === 0, `exit ${code}`);
   await emulator.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
