@@ -117,7 +117,8 @@ void register_http(http::Router& router, LeaderboardService& service, const Cloc
         const BoardSpec b = service.board(name);
         const Period period = period_query(req);
         const int limit = static_cast<int>(int_query(req, "limit", 100, 1, 100));
-        const int64_t user_id = int_query(req, "user_id", 0, 1, INT64_MAX);
+        // The viewer: ?user_id=, else whoever the bearer token acts as (boards are public).
+        const int64_t user_id = int_query(req, "user_id", req.auth_user_id, 1, INT64_MAX);
         const auto period_id = req.query_param("period_id");
         const Micros now = clock.now();
         const std::string current_id = window_at(period, now).id;

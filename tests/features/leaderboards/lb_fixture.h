@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "features/leaderboards/leaderboards.h"
+#include "infra/cache/redis_sorted_sets.h"
 #include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
@@ -18,6 +20,7 @@
 #include "infra/store/migrate.h"
 #include "ledger/ledger.h"
 #include "tests/support/databases.h"
+#include "tests/support/redis_harness.h"
 
 namespace lucas::leaderboards::testing {
 
@@ -29,12 +32,24 @@ inline Micros at(const char* rfc3339) {
   return *parse_rfc3339(rfc3339);
 }
 
+// One client for the binary, on the harness's redis-server (database 6).
+inline redis::Client& redis_client() {
+  static redis::Client client(redis::parse_url(lucas::testing::RedisServer::shared().url(6)));
+  client.wait_up(std::chrono::seconds(10));
+  return client;
+}
+
 // Every sorted-set implementation the board suites run on.
 inline std::vector<std::string> index_impls() {
-  return {"memory"};
+  return {"memory", "redis"};
 }
+// A new, empty index.
 inline std::unique_ptr<cache::SortedSets> make_index(const std::string& impl) {
   if (impl == "memory") return std::make_unique<cache::MemorySortedSets>();
+  if (impl == "redis") {
+    redis_client().command({"FLUSHDB"});
+    return std::make_unique<cache::RedisSortedSets>(redis_client());
+  }
   throw std::invalid_argument("unknown sorted-set implementation " + impl);
 }
 

@@ -18,8 +18,10 @@ class HttpTest : public ::testing::TestWithParam<Param> {
   HttpTest() : w(GetParam().engine, GetParam().index) {
     register_http(router, w.service, w.clock, 5 * kSec);
   }
-  http::Response get(const std::string& path, std::map<std::string, std::string> query = {}) {
+  http::Response get(const std::string& path, std::map<std::string, std::string> query = {},
+                     int64_t auth_user = 0) {
     http::Request req;
+    req.auth_user_id = auth_user;
     req.method = "GET";
     req.path = path;
     req.target = path;
@@ -89,6 +91,10 @@ TEST_P(HttpTest, ShowsTheTopTheViewerAndTheChange) {
   EXPECT_EQ(j.at("me").at("rank"), 3);
   EXPECT_EQ(j.at("me").at("user_id"), 3);
   EXPECT_EQ(j.at("me").at("score").at("amount"), "0.07");
+  // Without user_id, the line is the authenticated user's.
+  j = json::parse(get("/api/v1/leaderboards/coins", {{"period", "daily"}}, 2).body);
+  EXPECT_EQ(j.at("me").at("user_id"), 2);
+  EXPECT_EQ(j.at("me").at("rank"), 1);
 
   // Defaults: all-time, top 100, no viewer. A viewer with no score has no rank.
   j = get_json("/api/v1/leaderboards/coins");
