@@ -106,6 +106,12 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(
       text_setting("http.access_log", "log every request", "true or false",
                    [](Config& c, const std::string& v) { c.http_access_log = parse_bool(v); }));
+  s.push_back(int_setting(
+      "http.rate_limit_per_minute", "API requests per minute per client (0 turns it off)", 0,
+      1'000'000, [](Config& c, int64_t v) { c.http_rate_limit_per_minute = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("telegram.rate_limit_per_minute", "bot commands per minute per user", 1, 10'000,
+                  [](Config& c, int64_t v) { c.bot_rate_limit_per_minute = static_cast<int>(v); }));
   s.push_back(
       text_setting("log.level", "log level", "trace, debug, info, warn, error or off",
                    [](Config& c, const std::string& v) {
