@@ -77,6 +77,13 @@ inline std::vector<store::MigrationSet> world_migrations() {
   return {events::migrations(), jobs::migrations(), ledger::migrations(), migrations()};
 }
 
+// The coin board's current top (up to 100) as user -> score.
+inline std::map<int64_t, int64_t> board_of(LeaderboardService& service, Period p) {
+  std::map<int64_t, int64_t> out;
+  for (const auto& e : service.top(CoinBoard::kBoard, p, 100).entries) out[e.user_id] = e.score;
+  return out;
+}
+
 struct LbWorld {
   // A world on a fresh database.
   explicit LbWorld(store::Engine engine, const std::string& index_impl = "memory",
@@ -166,11 +173,7 @@ struct LbWorld {
   }
 
   // The current top (up to 100) as user -> score.
-  std::map<int64_t, int64_t> board(Period p) {
-    std::map<int64_t, int64_t> out;
-    for (const auto& e : service.top(CoinBoard::kBoard, p, 100).entries) out[e.user_id] = e.score;
-    return out;
-  }
+  std::map<int64_t, int64_t> board(Period p) { return board_of(service, p); }
   std::vector<std::pair<int64_t, int64_t>> archive(const std::string& period_id) {
     return db().read([&](store::Tx& tx) {
       std::vector<std::pair<int64_t, int64_t>> rows;
@@ -195,6 +198,39 @@ struct LbWorld {
   LeaderboardService service;
   CoinBoard coins;
   int serial = 0;
+};
+
+// Another node (or process) on the world's database: its own outbox, ledger, service and coin
+// board, over the index it is given.
+struct Node {
+  Node(LbWorld& world, cache::SortedSets& index)
+      : w(world),
+        outbox(w.db(), w.clock),
+        ledger(w.clock, &outbox),
+        service(w.db(), index, w.clock, nullptr, {}),
+        coins(service, ledger, w.db()) {
+    coins.follow(outbox);
+  }
+  ~Node() {
+    outbox.stop();
+    service.stop();
+  }
+  // A game win committed on this node (its outbox dispatches it at drain()).
+  void win(int64_t user, int64_t amount) {
+    w.db().transact([&](store::Tx& tx) {
+      const auto mint = ledger.system_account(tx, "mint:gd_cards", ledger::kCoin, true);
+      ledger.move(tx, "node" + std::to_string(++w.serial), mint,
+                  ledger.user_account(tx, user, ledger::kCoin), amount, ledger::kCoin,
+                  "bank.accrual");
+    });
+  }
+  std::map<int64_t, int64_t> board(Period p) { return board_of(service, p); }
+
+  LbWorld& w;
+  events::Outbox outbox;
+  ledger::Ledger ledger;
+  LeaderboardService service;
+  CoinBoard coins;
 };
 
 // The model's order: score descending, then user id descending.
