@@ -380,7 +380,7 @@ View LeaderboardService::make_view(const BoardSpec& b, const Window& w, bool arc
   v.entries = std::move(entries);
   if (w.period == Period::kAllTime && w.id != "all") return v;  // a snapshot: no "previous"
   annotate(b, w, v.entries);
-  v.previous_period_id = previous_results(b, w).id;
+  v.previous_period_id = previous_results(b, w)->id;
   return v;
 }
 
@@ -470,18 +470,18 @@ void LeaderboardService::annotate(const BoardSpec& b, const Window& w,
   std::vector<int64_t> ids;
   for (const auto& e : entries) ids.push_back(e.user_id);
   const auto names = names_of(ids);
-  const Previous prev = previous_results(b, w);
+  const auto prev = previous_results(b, w);
   for (auto& e : entries) {
     if (auto n = names.find(e.user_id); n != names.end()) e.name = n->second;
-    if (auto p = prev.ranks.find(e.user_id); p != prev.ranks.end()) {
+    if (auto p = prev->ranks.find(e.user_id); p != prev->ranks.end()) {
       e.previous_rank = p->second.first;
       e.previous_score = p->second.second;
     }
   }
 }
 
-LeaderboardService::Previous LeaderboardService::previous_results(const BoardSpec& b,
-                                                                  const Window& current) {
+std::shared_ptr<const LeaderboardService::Previous> LeaderboardService::previous_results(
+    const BoardSpec& b, const Window& current) {
   const Micros now = clock_.now();
   // All-time compares with its latest daily snapshot; the others with the period before.
   const std::string cache_key =
@@ -490,11 +490,12 @@ LeaderboardService::Previous LeaderboardService::previous_results(const BoardSpe
   {
     std::lock_guard lock(mu_);
     auto it = previous_cache_.find(cache_key);
-    if (it != previous_cache_.end() && now - it->second.loaded_at < options_.cache_ttl) {
+    if (it != previous_cache_.end() && now - it->second->loaded_at < options_.cache_ttl) {
       return it->second;
     }
   }
-  Previous prev;
+  auto loaded = std::make_shared<Previous>();
+  Previous& prev = *loaded;
   prev.loaded_at = now;
   db_.read([&](store::Tx& tx) {
     bool from_archive = true;
@@ -512,8 +513,8 @@ LeaderboardService::Previous LeaderboardService::previous_results(const BoardSpe
     for (const auto& r : rows) prev.ranks.emplace(r.user_id, std::make_pair(++rank, r.score));
   });
   std::lock_guard lock(mu_);
-  previous_cache_[cache_key] = prev;
-  return prev;
+  previous_cache_[cache_key] = loaded;
+  return loaded;
 }
 
 std::map<int64_t, std::string> LeaderboardService::names_of(const std::vector<int64_t>& ids) {
