@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # wrk against GET /api/v1/leaderboards/coins (the top 100) on a release build, embedded SQLite
 # seeded with USERS players (three game wins each, through the ledger, the outbox and the coin
-# board): first the real `lucas serve` (in-process index), then the bench server on a local
+# board): `lucas serve` with the in-process index, then `lucas serve --redis` on a throwaway local
 # redis-server (RedisSortedSets) — each without and with the viewer's line (&user_id=).
 # Prints wrk's reports (requests/s and the latency distribution including p99).
 set -euo pipefail
@@ -11,9 +11,8 @@ CONNECTIONS=${CONNECTIONS:-64}
 USERS=${USERS:-1000}
 PERIOD=${PERIOD:-daily}
 cmake --preset release >/dev/null
-cmake --build --preset release --target lucas leaderboard_server >/dev/null
+cmake --build --preset release --target lucas leaderboard_seed >/dev/null
 LUCAS=build/release/lucas
-LBS=build/release/bench/leaderboard_server
 DATA=$(mktemp -d /tmp/lucas-bench-XXXXXX)
 PIDS=()
 cleanup() {
@@ -54,7 +53,7 @@ stop_last() {
   unset 'PIDS[-1]'
 }
 
-"$LBS" seed --db "sqlite:$DATA/lucas.db" --users "$USERS"
+build/release/bench/leaderboard_seed --db "sqlite:$DATA/lucas.db" --users "$USERS"
 VIEWER=$((1000 + USERS / 2))
 
 # In-process: the real binary (it rebuilds the index from the database at start).
@@ -75,9 +74,10 @@ redis-server --port "$RPORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$
   >"$DATA/redis.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-"$LBS" serve --db "sqlite:$DATA/lucas.db" --redis "redis://127.0.0.1:$RPORT/0" >"$DATA/lbs.out" 2>&1 &
+LUCAS_REDIS_URL="redis://127.0.0.1:$RPORT/0" "$LUCAS" serve --port 0 --http-host 127.0.0.1 \
+  >"$DATA/serve-redis.out" 2>&1 &
 PIDS+=($!)
-PORT=$(wait_port "$DATA/lbs.out")
+PORT=$(wait_port "$DATA/serve-redis.out")
 BASE="http://127.0.0.1:$PORT/api/v1/leaderboards/coins?period=$PERIOD"
-run_wrk "bench server, Redis index, top 100" "$BASE"
-run_wrk "bench server, Redis index, top 100 + viewer" "$BASE&user_id=$VIEWER"
+run_wrk "lucas serve --redis, Redis index, top 100" "$BASE"
+run_wrk "lucas serve --redis, Redis index, top 100 + viewer" "$BASE&user_id=$VIEWER"

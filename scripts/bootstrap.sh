@@ -9,7 +9,7 @@ packages=(
   # libraries
   libboost-dev libboost-system-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libspdlog-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libssl-dev libre2-dev libicu-dev libcurl4-openssl-dev libsodium-dev
-  libfasttext-dev libhiredis-dev
+  libfasttext-dev libhiredis-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql redis-server curl jq wrk
   clang libclang-rt-14-dev

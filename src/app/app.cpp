@@ -5,23 +5,41 @@
 #include "features/leaderboards/leaderboards_bot.h"
 #include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
+#include "features/notifications/notifications_bot.h"
+#include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 
 #include <fstream>
 #include <thread>
 #include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
+#include "infra/cache/redis_sorted_sets.h"
+#include "infra/events/redis_bus.h"
 
 namespace lucas::app {
+namespace {
+
+std::string default_node_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+    std::snprintf(host, sizeof host, "node");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
 
 std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(),      jobs::migrations(),   audit::migrations(),
-          telegram::migrations(),    ledger::migrations(), users::migrations(),
-          auth::migrations(),        bank::migrations(),   legacy::migrations(),
-          leaderboards::migrations()};
+  return {events::migrations(),   jobs::migrations(),        audit::migrations(),
+          telegram::migrations(), ledger::migrations(),      users::migrations(),
+          auth::migrations(),     bank::migrations(),        legacy::migrations(),
+          realtime::migrations(), leaderboards::migrations()};
 }
 
 App::App(const Config& c) : config(c) {
@@ -29,12 +47,39 @@ App::App(const Config& c) : config(c) {
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
-  outbox = std::make_unique<events::Outbox>(*db, clock);
-  bus = std::make_unique<events::LocalBus>();
+  node_id = config.node_id.empty() ? default_node_id() : config.node_id;
+  if (!config.redis_url.empty()) {
+    redis::Url url;
+    try {
+      url = redis::parse_url(config.redis_url);
+    } catch (const std::invalid_argument& e) {
+      throw Error(ErrorCode::kInvalidArgument, std::string("redis.url: ") + e.what());
+    }
+    redis::Options ro;
+    ro.command_timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+    ro.connect_timeout = std::chrono::milliseconds(std::max(config.redis_timeout_ms, 1000));
+    redis = std::make_unique<redis::Client>(url, ro, &metrics);
+    // Not required: without it everything falls back in-process until Redis answers.
+    redis->wait_up(ro.connect_timeout);
+    bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
+  } else {
+    bus = std::make_unique<events::LocalBus>();
+  }
+  outbox = std::make_unique<events::Outbox>(*db, clock,
+                                            events::OutboxOptions{bus.get(), node_id, &metrics});
   leadership = std::make_unique<jobs::DbLeadership>(*db);
-  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics);
+  scheduler = std::make_unique<jobs::Scheduler>(*db, clock, *leadership, &metrics, node_id);
+  // Dispatched events are kept a week (catch-up and diagnostics), then pruned by the leader.
+  scheduler->add("outbox.prune", jobs::Schedule::every(3'600'000'000), [this](const jobs::Run&) {
+    const int64_t n = outbox->prune(clock.now() - 7 * 24 * 3'600'000'000LL);
+    if (n > 0) spdlog::info("outbox: pruned {} dispatched events older than 7 days", n);
+  });
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
-  limiter = std::make_unique<ratelimit::Limiter>(clock);
+  if (redis) {
+    limiter = std::make_unique<ratelimit::RedisLimiter>(*redis, clock, &metrics);
+  } else {
+    limiter = std::make_unique<ratelimit::MemoryLimiter>(clock);
+  }
   audit = std::make_unique<audit::AuditLog>(clock);
   if (!config.audit_signing_key_file.empty()) {
     std::ifstream key_file(config.audit_signing_key_file);
@@ -58,7 +103,13 @@ App::App(const Config& c) : config(c) {
   if (!config.backup_key_file.empty()) setup_backups();
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get());
-  sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  // With Redis the index is shared by every node; while Redis is down the leaderboards answer
+  // from the database and rebuild the index when it is back (no per-node fallback set).
+  if (redis) {
+    sorted_sets = std::make_unique<cache::RedisSortedSets>(*redis);
+  } else {
+    sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  }
   leaderboards = std::make_unique<leaderboards::LeaderboardService>(
       *db, *sorted_sets, clock, bus.get(), [this](const std::vector<int64_t>& ids) {
         std::map<int64_t, std::string> names;
@@ -76,6 +127,18 @@ App::App(const Config& c) : config(c) {
   coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
   coin_board->follow(*outbox);
   leaderboards->register_jobs(*scheduler);
+  hub = std::make_unique<realtime::Hub>(clock, &metrics);
+  hub->listen(*bus);  // every node delivers what any node pushes to its own connections
+  notifier = std::make_unique<realtime::Notifier>(*db, *bus, clock);
+  notifications = std::make_unique<notifications::NotificationService>(
+      *db, *ledger, *notifier,
+      notifications::TokenOptions{config.ws_token_secret,
+                                  int64_t{config.ws_token_ttl_s} * 1'000'000},
+      audit.get(), clock);
+  notifications->follow_ledger(*outbox);
+  scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
+    notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
+  });
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -86,9 +149,10 @@ App::App(const Config& c) : config(c) {
     }
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
-    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args) {
+    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
       return leaderboards::top_reply(*leaderboards, u, args);
     };
+    bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -202,8 +266,8 @@ void App::start_background() {
   std::thread([api = bot_api.get()] {
     const auto commands = [](const std::string& lang) {
       nlohmann::json list = nlohmann::json::array();
-      for (const char* c :
-           {"start", "help", "balance", "history", "profile", "top", "link", "parse", "ping"}) {
+      for (const char* c : {"start", "help", "balance", "history", "profile", "top", "link",
+                            "parse", "ping", "web"}) {
         list.push_back(
             {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
       }
@@ -227,6 +291,30 @@ store::MigrationReport App::migrate() {
   return store::migrate(*db, all_migrations(), clock);
 }
 
+void App::register_websocket(http::Server& server) {
+  http::WebSocketOptions ws;
+  ws.hub = hub.get();
+  ws.heartbeat_s = config.ws_heartbeat_s;
+  ws.admit = [this](const http::Request& req) {
+    if (config.http_rate_limit_per_minute > 0) {
+      // The same per-client budget as the REST API: an upgrade is a request.
+      const auto d = limiter->check("ip:" + req.remote_addr,
+                                    {"api", config.http_rate_limit_per_minute, 60'000'000});
+      if (!d.allowed) {
+        const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+        throw Error(ErrorCode::kRateLimited,
+                    "too many requests; try again in " + std::to_string(retry) + " s",
+                    {{"limit", d.limit}, {"window_s", 60}}, retry);
+      }
+    }
+    return notifications->authenticate(req.query_param("token").value_or(""), req.remote_addr);
+  };
+  ws.missed = [this](int64_t user, int64_t after, int limit) {
+    return notifier->missed(user, after, limit);
+  };
+  server.set_websocket(std::move(ws));
+}
+
 void App::register_routes(http::Router& router) {
   // A valid bearer token makes the request act as its user; a bad one is refused (audited).
   router.set_authenticator([this](http::Request& req) { auth::authenticate_request(*auth, req); });
@@ -234,7 +322,7 @@ void App::register_routes(http::Router& router) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
     // fields); the 101st request within a minute gets 429 with Retry-After. Probes and
     // Telegram's webhook are not limited.
-    const ratelimit::Policy policy{"api", config.http_rate_limit_per_minute, 60'000'000};
+    const ratelimit::Policy policy = ratelimit::api_policy(config.http_rate_limit_per_minute);
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
       if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics" ||
@@ -268,7 +356,13 @@ void App::register_routes(http::Router& router) {
     if (!db->ping()) {
       throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
     }
-    return http::Response::json(200, {{"status", "ready"}, {"database", db->describe()}});
+    // Redis being down does not make a node unready: every feature falls back without it.
+    return http::Response::json(200, {{"status", "ready"},
+                                      {"database", db->describe()},
+                                      {"node", node_id},
+                                      {"redis", !redis        ? "off"
+                                                : redis->up() ? "up"
+                                                              : "down"}});
   });
   router.add("GET", "/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -277,6 +371,7 @@ void App::register_routes(http::Router& router) {
   auth::register_http(router, *auth, *users);
   admin::register_http(router, *admin);
   leaderboards::register_http(router, *leaderboards, clock);
+  notifications::register_http(router, *notifications, config.public_url);
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

@@ -11,6 +11,7 @@
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/leaderboards/leaderboards.h"
+#include "features/notifications/notifications.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/backup/backup.h"
@@ -18,8 +19,12 @@
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
+#include "infra/http/server.h"
 #include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
+#include "infra/realtime/hub.h"
+#include "infra/realtime/notifier.h"
+#include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/sender.h"
@@ -39,9 +44,12 @@ struct App {
   SystemClock clock;
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
-  std::unique_ptr<events::Outbox> outbox;
-  // Between nodes: in-process unless Redis is configured.
+  // This node's name (node.id, or <hostname>-<pid>), and Redis when redis.url is set.
+  std::string node_id;
+  std::unique_ptr<redis::Client> redis;
+  // Between nodes: Redis pub/sub when Redis is configured, in-process otherwise.
   std::unique_ptr<events::Bus> bus;
+  std::unique_ptr<events::Outbox> outbox;
   // Scheduled jobs run on exactly one node (the PostgreSQL advisory-lock leader).
   std::unique_ptr<jobs::DbLeadership> leadership;
   std::unique_ptr<jobs::Scheduler> scheduler;
@@ -60,6 +68,10 @@ struct App {
   std::unique_ptr<cache::SortedSets> sorted_sets;
   std::unique_ptr<leaderboards::LeaderboardService> leaderboards;
   std::unique_ptr<leaderboards::CoinBoard> coin_board;
+  // Real time: this node's WebSocket hub (fed by the bus), the push API, notifications + tokens.
+  std::unique_ptr<realtime::Hub> hub;
+  std::unique_ptr<realtime::Notifier> notifier;
+  std::unique_ptr<notifications::NotificationService> notifications;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;
@@ -80,6 +92,8 @@ struct App {
   void stop_background();
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
+  // The WebSocket endpoint /api/v1/ws on the server (before it starts).
+  void register_websocket(http::Server& server);
 
  private:
   void setup_backups();

@@ -39,6 +39,7 @@ void add_setting_flags(CLI::App& cli, Settings& s) {
     std::string names = spec.flag;
     if (spec.key == "http.port") names += ",-p,--port";
     if (spec.key == "database.url") names += ",--db";
+    if (spec.key == "redis.url") names += ",--redis";
     auto* opt =
         cli.add_option(names, s.values[spec.key],
                        fmt::format("{} [{}; env {}]", spec.description, spec.key, spec.env));
@@ -76,6 +77,7 @@ int cmd_serve(const Config& config) {
   options.idle_timeout_s = config.http_idle_timeout_s;
   options.access_log = config.http_access_log;
   http::Server server(options, router, app.clock, app.metrics);
+  app.register_websocket(server);
   const uint16_t port = server.start();
   spdlog::info("lucas {} listening on http://{}:{} (database {})", LUCAS_VERSION, config.http_host,
                port, app.db->describe());
@@ -302,11 +304,19 @@ int run_cli(int argc, char** argv) {
   std::string job_name;
   jobs_run->add_option("name", job_name, "job name (see list)")->required();
 
+  auto* ws_cmd = cli.add_subcommand("ws", "WebSocket tools");
+  ws_cmd->require_subcommand(1);
+  auto* ws_token = ws_cmd->add_subcommand(
+      "token", "issue a short-lived WebSocket token for a user (audited; prints token and URL)");
+  int64_t ws_user = 0;
+  ws_token->add_option("--user", ws_user, "Telegram id of the user")->required();
+
   auto* version = cli.add_subcommand("version", "print the version");
 
-  for (auto* sub : {serve, migrate, ledger, check, grant, user, user_add, parse, bot, set_webhook,
-                    delete_webhook, audit_cmd, audit_verify, audit_search, audit_export,
-                    audit_keygen, audit_checkpoint, version}) {
+  for (auto* sub : {serve,          migrate,          ledger,       check,        grant,
+                    user,           user_add,         parse,        bot,          set_webhook,
+                    delete_webhook, audit_cmd,        audit_verify, audit_search, audit_export,
+                    audit_keygen,   audit_checkpoint, ws_cmd,       ws_token,     version}) {
     sub->fallthrough();
   }
 
@@ -341,6 +351,21 @@ int run_cli(int argc, char** argv) {
     if (serve->parsed()) return cmd_serve(config);
     if (migrate->parsed()) return cmd_migrate(config, status_only);
     if (check->parsed()) return cmd_ledger_check(config);
+    if (ws_token->parsed()) {
+      App app(config);
+      app.migrate();
+      if (!app.users->find(ws_user)) {
+        std::cerr << "lucas: no user " << ws_user << "\n";
+        return 1;
+      }
+      const auto t = app.notifications->issue_token(ws_user, "cli", "");
+      std::cout << nlohmann::json{{"token", t.token},
+                                  {"expires_at", format_rfc3339(t.expires_at)},
+                                  {"url", notifications::websocket_url(config.public_url)}}
+                       .dump()
+                << "\n";
+      return 0;
+    }
     if (grant->parsed()) {
       App app(config);
       app.migrate();
@@ -633,11 +658,12 @@ int run_cli(int argc, char** argv) {
       std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}\n", "job", "schedule", "next due",
                                "last started", "last result");
       for (const auto& j : app.scheduler->status()) {
-        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed)\n", j.name,
-                                 j.schedule, format_rfc3339(j.next_due), opt_time(j.last_started),
+        std::cout << fmt::format("{:<24} {:<26} {:<22} {:<22} {}{} ({} runs, {} failed{})\n",
+                                 j.name, j.schedule, format_rfc3339(j.next_due),
+                                 opt_time(j.last_started),
                                  j.last_result.empty() ? "never run" : j.last_result,
                                  j.last_error.empty() ? "" : ": " + j.last_error, j.runs,
-                                 j.failures);
+                                 j.failures, j.last_node.empty() ? "" : ", on " + j.last_node);
       }
       return 0;
     }

@@ -194,6 +194,48 @@ std::vector<SettingSpec> make_specs() {
                              if (v.empty()) throw std::invalid_argument(v);
                              c.backup_key_file = v;
                            }));
+  s.push_back(text_setting(
+      "redis.url", "Redis for cache, rate limits, leaderboards and the bus between nodes",
+      "empty, or redis://[:password@]host[:port][/db]", [](Config& c, const std::string& v) {
+        if (!v.empty() && (v.rfind("redis://", 0) != 0 || v.size() == 8)) {
+          throw std::invalid_argument("redis url");  // may hold a password: never echoed
+        }
+        c.redis_url = v;
+      }));
+  s.push_back(int_setting("redis.timeout_ms", "Redis command and connect timeout", 10, 60000,
+                          [](Config& c, int64_t v) { c.redis_timeout_ms = static_cast<int>(v); }));
+  s.push_back(text_setting(
+      "node.id", "this node's name in logs, metrics and job records (default <hostname>-<pid>)",
+      "1-64 characters of A-Z, a-z, 0-9, ., _ and -", [](Config& c, const std::string& v) {
+        if (v.empty() || v.size() > 64 ||
+            v.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+                std::string::npos) {
+          throw std::invalid_argument(v);
+        }
+        c.node_id = v;
+      }));
+  s.push_back(text_setting("public_url", "the base URL clients reach this platform at",
+                           "an http:// or https:// URL", [](Config& c, const std::string& v) {
+                             if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+                               throw std::invalid_argument(v);
+                             }
+                             c.public_url = v;
+                           }));
+  s.push_back(text_setting("ws.token_secret",
+                           "key that signs WebSocket tokens, the same on every node (secret)",
+                           "at least 32 characters", [](Config& c, const std::string& v) {
+                             if (v.size() < 32) throw std::invalid_argument("secret");
+                             c.ws_token_secret = v;
+                           }));
+  s.push_back(int_setting("ws.token_ttl_s", "seconds a WebSocket token stays valid", 10, 86400,
+                          [](Config& c, int64_t v) { c.ws_token_ttl_s = static_cast<int>(v); }));
+  s.push_back(int_setting(
+      "ws.heartbeat_s", "WebSocket heartbeat: ping after half of it idle, close after all of it", 2,
+      3600, [](Config& c, int64_t v) { c.ws_heartbeat_s = static_cast<int>(v); }));
+  s.push_back(int_setting("ws.retention_days", "days stored notifications are kept for resume", 1,
+                          365,
+                          [](Config& c, int64_t v) { c.ws_retention_days = static_cast<int>(v); }));
   return s;
 }
 
@@ -209,7 +251,8 @@ void apply(Config& c, const SettingSpec& spec, const std::string& value, const s
     spec.apply(c, value);
   } catch (const std::invalid_argument&) {
     // Secrets are never echoed back, not even when they are wrong.
-    const bool secret = spec.key == "telegram.token" || spec.key == "telegram.webhook_secret";
+    const bool secret = spec.key == "telegram.token" || spec.key == "telegram.webhook_secret" ||
+                        spec.key == "redis.url" || spec.key == "ws.token_secret";
     throw ConfigError(spec.key, fmt::format("invalid value '{}' for {} (from {}): expected {}",
                                             secret ? "***" : value, spec.key, from, spec.accepted));
   }

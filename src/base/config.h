@@ -40,8 +40,17 @@ struct Config {
   std::string audit_signing_key_file;  // hex Ed25519 seed; enables signed checkpoints
   int audit_checkpoint_interval = 1000;
   std::string backup_dirs;      // comma-separated; empty: <data_dir>/backups
-  std::string backup_key_file;  // hex secretstream key (lucas backup keygen)  // extra
-                                // "username=game,..." (e.g. Bunker RP's bot)
+  std::string backup_key_file;  // hex secretstream key (lucas backup keygen)
+  // Scale-out: Redis (empty: every feature stays in-process) and this node's name.
+  std::string redis_url;  // redis://[:password@]host[:port][/db]; the password is never logged
+  int redis_timeout_ms = 500;
+  std::string node_id;  // empty: <hostname>-<pid>
+  // Real time (WebSocket /api/v1/ws).
+  std::string public_url = "http://localhost:8080";  // how clients reach us (for /web's URL)
+  std::string ws_token_secret;  // secret, >= 32 bytes; empty: a key kept in the database
+  int ws_token_ttl_s = 300;
+  int ws_heartbeat_s = 30;
+  int ws_retention_days = 7;  // stored notifications kept for resume
 
   std::string effective_database_url() const;
 };

@@ -115,6 +115,22 @@ TEST(Config, UnknownOrMistypedFileSettingsAreRefused) {
   EXPECT_NE(error_of(s).find("invalid value 'eighty' for http.port"), std::string::npos);
 }
 
+TEST(Config, RedisAndNodeSettings) {
+  ConfigSources s;
+  s.env = env_of({{"LUCAS_REDIS_URL", "redis://:pw@10.0.0.9:6380/2"}, {"LUCAS_NODE_ID", "node-a"}});
+  auto c = load_config(s);
+  EXPECT_EQ(c.redis_url, "redis://:pw@10.0.0.9:6380/2");
+  EXPECT_EQ(c.node_id, "node-a");
+  EXPECT_EQ(c.redis_timeout_ms, 500);
+  EXPECT_TRUE(load_config({}).redis_url.empty());  // no Redis: everything in-process
+  s.env = env_of({{"LUCAS_REDIS_URL", "http://:hunter2@cache"}});
+  const std::string err = error_of(s);
+  EXPECT_NE(err.find("redis.url"), std::string::npos);
+  EXPECT_EQ(err.find("hunter2"), std::string::npos);  // a URL may hold a password
+  s.env = env_of({{"LUCAS_NODE_ID", "a b"}});
+  EXPECT_NE(error_of(s).find("node.id"), std::string::npos);
+}
+
 TEST(Config, EverySettingHasDistinctEnvAndFlagNames) {
   std::set<std::string> envs, flags;
   for (const auto& spec : setting_specs()) {

@@ -69,9 +69,8 @@ std::vector<Reply> BankBot::handle(const telegram::Update& update) {
                                          trigger == "/parse" || trigger == "/parsing");
   if (!is_parse && (first.empty() || first.front() != '/')) return {};  // chatter: not ours
   if (options_.limiter != nullptr) {
-    const auto d =
-        options_.limiter->check("user:" + std::to_string(from.id),
-                                ratelimit::Policy{"bot", options_.commands_per_minute, 60'000'000});
+    const auto d = options_.limiter->check("user:" + std::to_string(from.id),
+                                           ratelimit::bot_policy(options_.commands_per_minute));
     if (!d.allowed) {
       // Say it once; stay silent while the user keeps going, so the bot never spams back.
       if (!d.first_refusal) return {};
@@ -186,6 +185,9 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
     return std::vector<Reply>{Reply{m.chat.id, text, m.message_id}};
   };
   std::istringstream in(args);
+  if (auto extra = options_.commands.find(cmd); extra != options_.commands.end()) {
+    return say(extra->second(u, args, m.chat.type == "private"));
+  }
   if (cmd == "/start") return say(i18n::text(lang, "start", {{"name", u.display_name}}));
   if (cmd == "/help") {
     std::string text = i18n::text(lang, "help");
@@ -282,9 +284,6 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
                     {"verb", i18n::text(lang, minor < 0 ? "grant_verb_minus" : "grant_verb_plus")},
                     {"amount", coins(minor < 0 ? -minor : minor)},
                     {"balance", coins(users_.balance(target->telegram_id).amount)}}));
-  }
-  if (auto it = options_.commands.find(cmd); it != options_.commands.end()) {
-    return say(it->second(u, args));
   }
   return {};
 }

@@ -21,9 +21,11 @@ struct Reply {
   int64_t reply_to_message_id = 0;
 };
 
-// A command another feature answers (the leaderboards' /top): the reply text for (user, args).
-// Its lucas::Error becomes the same localized error reply as the bank's own commands.
-using CommandFn = std::function<std::string(const users::User& user, const std::string& args)>;
+// A command another feature answers (the leaderboards' /top, the notifications' /web): the reply
+// text for (user, args, whether the chat is private), registered by app/. Its lucas::Error
+// becomes the same localized error reply as the bank's own commands.
+using CommandFn =
+    std::function<std::string(const users::User& user, const std::string& args, bool private_chat)>;
 
 struct BotOptions {
   std::string bot_username;                      // ours, for /cmd@bot in groups

@@ -1,6 +1,7 @@
 #include "infra/backup/backup.h"
 
 #include <sodium.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <ctime>
@@ -20,7 +21,9 @@ using store::Value;
 
 namespace {
 
-constexpr char kMagic[] = "LUCASBK1";
+// Version 2 files are deflate-compressed before encryption; version 1 files (plain) still read.
+constexpr char kMagic[] = "LUCASBK2";
+constexpr char kMagicPlain[] = "LUCASBK1";
 constexpr size_t kMagicLen = 8;
 constexpr size_t kChunk = 64 * 1024;
 
@@ -73,12 +76,21 @@ class Reader {
     unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
     in_.read(magic, kMagicLen);
     in_.read(reinterpret_cast<char*>(header), sizeof header);
-    if (!in_ || std::string(magic, kMagicLen) != kMagic) damaged(file, "not a Lucas backup");
+    if (!in_) damaged(file, "not a Lucas backup");
+    const std::string m(magic, kMagicLen);
+    if (m != kMagic && m != kMagicPlain) damaged(file, "not a Lucas backup");
+    compressed_ = m == kMagic;
+    if (compressed_ && inflateInit(&z_) != Z_OK) throw Error(ErrorCode::kInternal, "zlib failed");
     if (crypto_secretstream_xchacha20poly1305_init_pull(
             &state_, header, reinterpret_cast<const unsigned char*>(key.data())) != 0) {
       damaged(file, "bad header");
     }
   }
+  ~Reader() {
+    if (compressed_) inflateEnd(&z_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
   // The next line; nullopt after the last one (the final chunk authenticated, nothing after it).
   std::optional<std::string> next() {
     for (;;) {
@@ -131,7 +143,29 @@ class Reader {
     final_ = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
     buf_.erase(0, pos_);  // keep only the unfinished line
     pos_ = 0;
-    buf_.append(reinterpret_cast<char*>(plain_.data()), mlen);
+    if (!compressed_) {
+      buf_.append(reinterpret_cast<char*>(plain_.data()), mlen);
+      return;
+    }
+    z_.next_in = plain_.data();
+    z_.avail_in = static_cast<uInt>(mlen);
+    unsigned char out[kChunk];
+    int rc = Z_OK;
+    do {
+      z_.next_out = out;
+      z_.avail_out = sizeof out;
+      rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+        damaged(file_, "the compressed stream is corrupt");
+      }
+      buf_.append(reinterpret_cast<char*>(out), sizeof out - z_.avail_out);
+      if (rc == Z_STREAM_END) {
+        if (z_.avail_in != 0) damaged(file_, "data after the compressed stream");
+        break;
+      }
+      if (rc == Z_BUF_ERROR && z_.avail_out != 0) break;  // wants the next chunk
+    } while (z_.avail_in > 0 || z_.avail_out == 0);
+    if (final_ && rc != Z_STREAM_END) damaged(file_, "the compressed stream is incomplete");
   }
 
   std::ifstream in_;
@@ -141,37 +175,60 @@ class Reader {
   std::string buf_;
   size_t pos_ = 0;
   bool final_ = false;
+  bool compressed_ = false;
+  z_stream z_{};
 };
 
-// Writes plaintext lines into encrypted chunks.
+// Writes plaintext lines, deflated (fast level), into encrypted chunks of at most kChunk bytes.
 class Writer {
  public:
   Writer(const std::string& file, const std::string& key) : out_(file, std::ios::binary) {
     if (!out_) throw Error(ErrorCode::kUnavailable, "cannot write " + file);
+    if (deflateInit(&z_, Z_BEST_SPEED) != Z_OK) throw Error(ErrorCode::kInternal, "zlib failed");
     unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
     crypto_secretstream_xchacha20poly1305_init_push(
         &state_, header, reinterpret_cast<const unsigned char*>(key.data()));
     out_.write(kMagic, kMagicLen);
     out_.write(reinterpret_cast<char*>(header), sizeof header);
   }
+  ~Writer() { deflateEnd(&z_); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
   void line(const std::string& s) {
-    buf_ += s;
-    buf_ += '\n';
-    while (buf_.size() >= kChunk) emit(kChunk, false);
+    plain_ += s;
+    plain_ += '\n';
+    if (plain_.size() >= kChunk) deflate_plain(Z_NO_FLUSH);
   }
   void finish() {
-    emit(buf_.size(), true);
+    deflate_plain(Z_FINISH);
+    emit(packed_.size(), true);
     out_.flush();
     if (!out_) throw Error(ErrorCode::kUnavailable, "writing the backup failed");
   }
 
  private:
+  void deflate_plain(int flush) {
+    z_.next_in = reinterpret_cast<unsigned char*>(plain_.data());
+    z_.avail_in = static_cast<uInt>(plain_.size());
+    unsigned char out[kChunk];
+    int rc = Z_OK;
+    do {
+      z_.next_out = out;
+      z_.avail_out = sizeof out;
+      rc = deflate(&z_, flush);
+      if (rc == Z_STREAM_ERROR) throw Error(ErrorCode::kInternal, "zlib failed");
+      packed_.append(reinterpret_cast<char*>(out), sizeof out - z_.avail_out);
+      while (packed_.size() > kChunk) emit(kChunk, false);
+    } while (z_.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+    plain_.clear();
+  }
   void emit(size_t n, bool final) {
     std::vector<unsigned char> c(n + crypto_secretstream_xchacha20poly1305_ABYTES);
     unsigned long long clen = 0;
     crypto_secretstream_xchacha20poly1305_push(
-        &state_, c.data(), &clen, reinterpret_cast<const unsigned char*>(buf_.data()), n, nullptr,
-        0,
+        &state_, c.data(), &clen, reinterpret_cast<const unsigned char*>(packed_.data()), n,
+        nullptr, 0,
         final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
               : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
     const uint32_t len = static_cast<uint32_t>(clen);
@@ -180,11 +237,13 @@ class Writer {
         static_cast<unsigned char>(len >> 8), static_cast<unsigned char>(len)};
     out_.write(reinterpret_cast<const char*>(be), 4);
     out_.write(reinterpret_cast<const char*>(c.data()), static_cast<std::streamsize>(clen));
-    buf_.erase(0, n);
+    packed_.erase(0, n);
   }
   std::ofstream out_;
   crypto_secretstream_xchacha20poly1305_state state_{};
-  std::string buf_;
+  z_stream z_{};
+  std::string plain_;   // lines not yet deflated
+  std::string packed_;  // deflated bytes not yet encrypted
 };
 
 nlohmann::json row_json(const store::Row& row) {

@@ -1,8 +1,9 @@
 // Encrypted, verified backups of the whole platform database. A backup is a logical dump (every
-// table of every module, rows as text), so it restores into either engine. It is encrypted and
-// authenticated with libsodium's secretstream (XChaCha20-Poly1305) under a key file: a flipped
-// byte or a truncated file fails authentication and nothing is restored. A plaintext manifest
-// beside it records the file's SHA-256 and each table's row count and content checksum.
+// table of every module, rows as text), so it restores into either engine. It is compressed
+// (deflate), then encrypted and authenticated with libsodium's secretstream (XChaCha20-Poly1305)
+// under a key file: a flipped byte or a truncated file fails authentication and nothing is
+// restored. A plaintext manifest beside it records the file's SHA-256 and each table's row count
+// and content checksum.
 #pragma once
 
 #include <nlohmann/json.hpp>

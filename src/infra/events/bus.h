@@ -24,7 +24,17 @@ class Bus {
   // Handlers must be quick and must not throw (a throw is logged and swallowed). Returns an id
   // for unsubscribe.
   virtual int64_t subscribe(const std::string& channel, Handler handler) = 0;
+  // Removes a subscription or a gap handler. Once it returns, that handler is not running and will
+  // not be called again (unless called from inside that very handler).
   virtual void unsubscribe(int64_t id) = 0;
+  // `handler` runs after this node may have missed messages from other nodes: each time the bus
+  // (re)connects to them (a Redis restart, a network cut). Subscribers that must not miss
+  // anything catch up from their system of record then. Returns an id for unsubscribe. The
+  // in-process bus never misses anything and never calls it.
+  virtual int64_t on_gap(std::function<void()> handler) {
+    (void)handler;
+    return 0;
+  }
 };
 
 // Delivers synchronously on the publisher's thread to this process's subscribers.

@@ -2,7 +2,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/ids.h"
+#include "infra/telemetry/metrics.h"
+
 namespace lucas::events {
+namespace {
+
+using store::Value;
+
+nlohmann::json to_json(const Event& ev) {
+  return {{"id", ev.id}, {"topic", ev.topic}, {"payload", ev.payload}, {"at", ev.created_at}};
+}
+
+Event event_of(const store::Row& row) {
+  return Event{row.i64(0), row.str(1), nlohmann::json::parse(row.str(2), nullptr, false),
+               row.i64(3)};
+}
+
+}  // namespace
 
 store::MigrationSet migrations() {
   return {"events",
@@ -10,23 +27,50 @@ store::MigrationSet migrations() {
             "CREATE TABLE outbox ("
             " id {{id}}, topic TEXT NOT NULL, payload TEXT NOT NULL,"
             " created_at BIGINT NOT NULL, dispatched_at BIGINT);"
-            "CREATE INDEX outbox_pending ON outbox (dispatched_at, id);"}}};
+            "CREATE INDEX outbox_pending ON outbox (dispatched_at, id);"},
+           // Claims: which node is dispatching an event, and until when (then it is replayed).
+           {2, "outbox_claims",
+            "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
+            "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;"}}};
+}
+
+Outbox::Outbox(store::Database& db, const Clock& clock, OutboxOptions options)
+    : db_(db), clock_(clock), options_(std::move(options)), bus_(options_.bus) {
+  if (bus_ == nullptr) {
+    own_bus_ = std::make_unique<LocalBus>();
+    bus_ = own_bus_.get();
+  }
+  node_id_ = options_.node_id.empty() ? random_hex(8) : options_.node_id;
+  if (auto* m = options_.metrics) {
+    dispatched_ = &m->counter("lucas_outbox_dispatched_total",
+                              "Outbox events dispatched to once-subscribers by this node.");
+    const std::string help = "Outbox events reaching this node's everywhere-subscribers.";
+    delivered_ = &m->counter("lucas_outbox_everywhere_total", help, {{"what", "delivered"}});
+    duplicates_ = &m->counter("lucas_outbox_everywhere_total", help, {{"what", "duplicate"}});
+    caught_up_ = &m->counter("lucas_outbox_everywhere_total", help, {{"what", "caught_up"}});
+  }
+  bus_subscriptions_.push_back(bus_->subscribe(
+      kOutboxChannel, [this](const std::string&, const std::string& m) { on_bus_message(m); }));
+  bus_subscriptions_.push_back(bus_->on_gap([this] { wake(); }));
 }
 
 Outbox::~Outbox() {
   stop();
+  for (int64_t id : bus_subscriptions_) bus_->unsubscribe(id);
+}
+
+void Outbox::wake() {
+  {
+    std::lock_guard lock(wake_mu_);
+    pending_ = true;
+  }
+  wake_.notify_one();
 }
 
 void Outbox::publish(store::Tx& tx, const std::string& topic, const nlohmann::json& payload) {
   tx.exec("INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)",
-          {store::Value{topic}, store::Value{payload.dump()}, store::Value{clock_.now()}});
-  tx.after_commit([this] {
-    {
-      std::lock_guard lock(wake_mu_);
-      pending_ = true;
-    }
-    wake_.notify_one();
-  });
+          {Value{topic}, Value{payload.dump()}, Value{clock_.now()}});
+  tx.after_commit([this] { wake(); });
 }
 
 void Outbox::subscribe(const std::string& topic, Subscriber s) {
@@ -34,59 +78,165 @@ void Outbox::subscribe(const std::string& topic, Subscriber s) {
   subs_[topic].push_back(std::move(s));
 }
 
+void Outbox::subscribe_everywhere(const std::string& topic, Subscriber s) {
+  std::lock_guard lock(subs_mu_);
+  everywhere_[topic].push_back(std::move(s));
+}
+
+std::vector<Subscriber> Outbox::targets(std::map<std::string, std::vector<Subscriber>>& subs,
+                                        const std::string& topic) {
+  std::vector<Subscriber> out;
+  std::lock_guard lock(subs_mu_);
+  for (const std::string& key : {topic, std::string("*")}) {
+    auto it = subs.find(key);
+    if (it != subs.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
+}
+
+bool Outbox::deliver_everywhere(const Event& ev) {
+  std::lock_guard lock(everywhere_mu_);
+  if (!seen_.insert(ev.id).second) {
+    if (duplicates_ != nullptr) duplicates_->inc();
+    return false;
+  }
+  // Remember the latest ids only (a replay comes within claim_ttl, catch-up within lookback).
+  while (seen_.size() > options_.remember) seen_.erase(seen_.begin());
+  if (delivered_ != nullptr) delivered_->inc();
+  for (auto& s : targets(everywhere_, ev.topic)) {
+    try {
+      s(ev);
+    } catch (const std::exception& e) {
+      spdlog::error("event {} ({}) everywhere-subscriber failed: {}", ev.id, ev.topic, e.what());
+    }
+  }
+  return true;
+}
+
+void Outbox::on_bus_message(const std::string& message) {
+  const auto j = nlohmann::json::parse(message, nullptr, false);
+  if (j.is_discarded() || !j.contains("id") || !j["id"].is_number_integer()) {
+    spdlog::warn("outbox: ignoring a malformed bus message");
+    return;
+  }
+  deliver_everywhere(Event{j["id"].get<int64_t>(), j.value("topic", std::string()),
+                           j.value("payload", nlohmann::json()), j.value("at", int64_t{0})});
+}
+
 int Outbox::drain() {
   std::lock_guard drain_lock(drain_mu_);
   int total = 0;
   for (;;) {
-    auto batch = db_.read([](store::Tx& tx) {
-      return tx.exec(
+    const Micros now = clock_.now();
+    const auto batch = db_.transact([&](store::Tx& tx) {
+      const std::string skip_locked =
+          tx.engine() == store::Engine::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+      const auto rows = tx.exec(
           "SELECT id, topic, payload, created_at FROM outbox WHERE dispatched_at IS NULL"
-          " ORDER BY id LIMIT 200");
+          " AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY id LIMIT $2" +
+              skip_locked,
+          {Value{now}, Value{int64_t{options_.batch}}});
+      std::vector<Event> claimed;
+      for (const auto& row : rows.rows) {
+        claimed.push_back(event_of(row));
+        tx.exec("UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id = $3",
+                {Value{node_id_}, Value{now + options_.claim_ttl}, Value{claimed.back().id}});
+      }
+      return claimed;
     });
     if (batch.empty()) return total;
-    std::vector<store::Value> ids;
-    for (const auto& row : batch.rows) {
-      Event ev{row.i64(0), row.str(1), nlohmann::json::parse(row.str(2), nullptr, false),
-               row.i64(3)};
-      std::vector<Subscriber> targets;
-      {
-        std::lock_guard lock(subs_mu_);
-        for (const std::string& key : {ev.topic, std::string("*")}) {
-          auto it = subs_.find(key);
-          if (it != subs_.end())
-            targets.insert(targets.end(), it->second.begin(), it->second.end());
-        }
-      }
-      for (auto& s : targets) {
+    // Every node first (the bus delivers here too), then the once-subscribers.
+    for (const auto& ev : batch) bus_->publish(kOutboxChannel, to_json(ev).dump());
+    for (const auto& ev : batch) {
+      for (auto& s : targets(subs_, ev.topic)) {
         try {
           s(ev);
         } catch (const std::exception& e) {
           spdlog::error("event {} ({}) subscriber failed: {}", ev.id, ev.topic, e.what());
         }
       }
-      ids.emplace_back(ev.id);
     }
     // Mark exactly the dispatched ids: on PostgreSQL a lower id can commit after a higher one,
     // so a range update could skip an event that was not yet visible.
     db_.transact([&](store::Tx& tx) {
-      const store::Value now{clock_.now()};
-      for (const auto& id : ids) {
-        tx.exec("UPDATE outbox SET dispatched_at = $1 WHERE id = $2", {now, id});
+      const Value at{clock_.now()};
+      for (const auto& ev : batch) {
+        tx.exec(
+            "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL"
+            " WHERE id = $2"
+            " AND dispatched_at IS NULL",
+            {at, Value{ev.id}});
       }
     });
-    total += static_cast<int>(ids.size());
+    if (dispatched_ != nullptr) dispatched_->inc(static_cast<int64_t>(batch.size()));
+    total += static_cast<int>(batch.size());
   }
+}
+
+int Outbox::catch_up() {
+  int64_t from = 0;
+  {
+    std::lock_guard lock(everywhere_mu_);
+    if (watermark_ < 0) {
+      watermark_ = db_.read([](store::Tx& tx) {
+        return tx.exec("SELECT COALESCE(MAX(id), 0) FROM outbox").one().i64(0);
+      });
+      return 0;
+    }
+    from = std::max<int64_t>(0, watermark_ - options_.lookback);
+  }
+  int delivered = 0;
+  for (;;) {
+    const auto rows = db_.read([&](store::Tx& tx) {
+      return tx.exec(
+          "SELECT id, topic, payload, created_at FROM outbox WHERE id > $1 ORDER BY id LIMIT 500",
+          {Value{from}});
+    });
+    for (const auto& row : rows.rows) {
+      const Event ev = event_of(row);
+      from = ev.id;
+      bool fresh = false;
+      {
+        std::lock_guard lock(everywhere_mu_);
+        fresh = seen_.count(ev.id) == 0;
+      }
+      if (fresh && deliver_everywhere(ev)) {
+        if (caught_up_ != nullptr) caught_up_->inc();
+        ++delivered;
+      }
+    }
+    {
+      std::lock_guard lock(everywhere_mu_);
+      watermark_ = std::max(watermark_, from);
+    }
+    if (rows.rows.size() < 500) return delivered;
+  }
+}
+
+int64_t Outbox::prune(Micros before) {
+  return db_.transact([&](store::Tx& tx) {
+    return tx
+        .exec("DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < $1",
+              {Value{before}})
+        .affected;
+  });
 }
 
 void Outbox::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
-  pending_ = true;  // replay whatever a previous run left behind
+  pending_ = true;  // replay whatever a previous run (or a dead node) left behind
+  try {
+    catch_up();  // sets the starting point
+  } catch (const std::exception& e) {
+    spdlog::error("outbox catch-up failed: {}", e.what());
+  }
   thread_ = std::thread([this] {
     for (;;) {
       {
         std::unique_lock lock(wake_mu_);
-        wake_.wait(lock, [this] { return pending_ || stopping_; });
+        wake_.wait_for(lock, std::chrono::microseconds(options_.poll),
+                       [this] { return pending_ || stopping_; });
         if (stopping_ && !pending_) return;
         pending_ = false;
       }
@@ -94,6 +244,11 @@ void Outbox::start() {
         drain();
       } catch (const std::exception& e) {
         spdlog::error("outbox dispatch failed: {}", e.what());
+      }
+      try {
+        catch_up();
+      } catch (const std::exception& e) {
+        spdlog::error("outbox catch-up failed: {}", e.what());
       }
     }
   });

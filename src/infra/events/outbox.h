@@ -1,6 +1,35 @@
-// Domain events: written to the outbox table inside the caller's transaction and dispatched after
-// commit to in-process subscribers, in id order, at least once. A rolled-back transaction
-// publishes nothing; events left undispatched by a crash are dispatched at the next start.
+// Domain events through a transactional outbox. publish() writes the event into the caller's
+// transaction: a rolled-back transaction publishes nothing, a committed one is never lost. After
+// commit, events are dispatched to two kinds of subscribers.
+//
+// ONCE for the whole platform — subscribe(): effects that must happen once however many nodes run
+// (audit entries, leaderboard scores, anything that writes to the database).
+//   - Every node runs a dispatcher. It claims a batch of pending events in the database
+//     (claimed_by/claimed_until, selected with FOR UPDATE SKIP LOCKED on PostgreSQL so two nodes
+//     never claim the same rows; SQLite's write lock does the same for processes on one file),
+//     runs the subscribers, then marks the events dispatched.
+//   - At least once: an event stays pending until a node marks it. A node that dies after the
+//     commit and before dispatching, or while holding a claim, loses nothing: its claim expires
+//     after `claim_ttl` (clock time) and whichever node dispatches next replays the event.
+//   - Exactly once unless a node dies between running the subscribers and marking the batch (or a
+//     batch outlives claim_ttl). Subscribers that write to the database must therefore be
+//     idempotent by event id (the audit log is: it records "event:<id>" and skips a repeat).
+//   - In id order within a batch; batches of different nodes may interleave.
+//
+// On EVERY node — subscribe_everywhere(): effects local to a node (pushing to its WebSocket
+// clients, dropping entries from its in-process cache). Each event reaches the everywhere-
+// subscribers of every node, once per node (deduplicated by event id):
+//   - live: the node that claims an event publishes it on the Bus (Redis pub/sub across nodes,
+//     in-process otherwise) before its once-subscribers run, so delivery does not wait for them;
+//   - catch-up: every node also reads the events committed since the last one it read, every
+//     `poll` and at once after a bus gap, so an event whose bus message was lost (Redis down, a
+//     node reconnecting, another process such as a CLI command on the same database) still
+//     arrives, late. On PostgreSQL ids can commit out of order; catch-up re-reads the last
+//     `lookback` ids to cover that, and the live path covers the rest.
+//   - An event may reach everywhere-subscribers before the once-subscribers have run, and order
+//     across nodes is not guaranteed. Everywhere-subscribers must be quick: they run on the bus
+//     thread or the dispatcher thread, one event at a time.
+// A throwing subscriber is logged and does not stop the others.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,14 +37,22 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "base/clock.h"
+#include "infra/events/bus.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+
+namespace lucas::telemetry {
+class Counter;
+class Registry;
+}  // namespace lucas::telemetry
 
 namespace lucas::events {
 
@@ -30,9 +67,23 @@ using Subscriber = std::function<void(const Event&)>;
 
 store::MigrationSet migrations();
 
+// The bus channel that carries outbox events between nodes.
+inline constexpr const char* kOutboxChannel = "outbox";
+
+struct OutboxOptions {
+  Bus* bus = nullptr;   // null: an in-process bus of its own (one node)
+  std::string node_id;  // empty: a random one
+  telemetry::Registry* metrics = nullptr;
+  Micros claim_ttl = 60'000'000;  // a dead node's claim is replayed after this
+  Micros poll = 1'000'000;        // the dispatcher's period (claims and catch-up)
+  int batch = 100;
+  int lookback = 200;         // ids catch-up re-reads behind the highest it has read
+  size_t remember = 100'000;  // ids remembered for deduplication (the latest)
+};
+
 class Outbox {
  public:
-  Outbox(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  Outbox(store::Database& db, const Clock& clock, OutboxOptions options = {});
   ~Outbox();
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
@@ -40,23 +91,56 @@ class Outbox {
   // Records an event in the caller's transaction; wakes the dispatcher after commit.
   void publish(store::Tx& tx, const std::string& topic, const nlohmann::json& payload);
 
-  // Subscribers are called on the dispatcher thread (or the caller of drain()); a throwing
-  // subscriber is logged and does not stop the others. "*" receives every topic.
+  // Once for the platform (see above). "*" receives every topic.
   void subscribe(const std::string& topic, Subscriber s);
+  // Once per node (see above). "*" receives every topic.
+  void subscribe_everywhere(const std::string& topic, Subscriber s);
 
-  // Dispatches everything pending now; returns how many events were dispatched.
+  // Claims and dispatches everything pending now; returns how many events this call dispatched.
   int drain();
+  // Delivers to this node's everywhere-subscribers the events committed since the last catch-up
+  // that they have not received yet; returns how many. The first call only sets the starting
+  // point (a node does not replay history from before it started).
+  int catch_up();
+  // Deletes events dispatched before `before` (a job on the leader); returns how many.
+  int64_t prune(Micros before);
 
-  // Background dispatcher thread (serve mode).
+  const std::string& node_id() const { return node_id_; }
+
+  // Background dispatcher thread (serve mode): drain() and catch_up() after every commit of this
+  // process, after a bus gap, and every `poll`.
   void start();
   void stop();
 
  private:
+  bool deliver_everywhere(const Event& ev);  // false for a duplicate
+  void on_bus_message(const std::string& message);
+  std::vector<Subscriber> targets(std::map<std::string, std::vector<Subscriber>>& subs,
+                                  const std::string& topic);
+  void wake();
+
   store::Database& db_;
   const Clock& clock_;
+  OutboxOptions options_;
+  std::unique_ptr<Bus> own_bus_;
+  Bus* bus_;
+  std::string node_id_;
+  std::vector<int64_t> bus_subscriptions_;
+
   std::mutex subs_mu_;
   std::map<std::string, std::vector<Subscriber>> subs_;
+  std::map<std::string, std::vector<Subscriber>> everywhere_;
+
   std::mutex drain_mu_;
+  std::mutex everywhere_mu_;  // held while everywhere-subscribers run
+  std::set<int64_t> seen_;    // the latest ids delivered here
+  int64_t watermark_ = -1;    // catch-up has read every committed id up to here (-1: not started)
+
+  telemetry::Counter* dispatched_ = nullptr;
+  telemetry::Counter* delivered_ = nullptr;
+  telemetry::Counter* duplicates_ = nullptr;
+  telemetry::Counter* caught_up_ = nullptr;
+
   std::mutex wake_mu_;
   std::condition_variable wake_;
   bool pending_ = false;

@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "base/ids.h"
+#include "infra/http/ws_session.h"
 
 namespace lucas::http {
 namespace net = boost::asio;
@@ -62,6 +64,7 @@ struct Server::Impl {
   std::atomic<int64_t> in_flight{0};
   std::atomic<bool> stopped{false};
   bool started = false;
+  std::unique_ptr<detail::WsContext> ws;  // the WebSocket endpoint, when enabled
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(tcp::socket socket);
@@ -197,9 +200,20 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
         bad = true;
       }
     }
+    const bool ws_path = !bad && ws && *path == ws->options.path;
+    if (ws_path && beast::websocket::is_upgrade(msg)) {
+      req.path = *path;
+      detail::start_websocket(*ws, std::move(stream), parser.release(), std::move(req));
+      co_return;  // the WebSocket session owns the connection now
+    }
     if (bad) {
       res = Response::error(Error(ErrorCode::kInvalidArgument, "malformed request target"),
                             clock.now());
+    } else if (ws_path) {
+      res = Response::error(
+          Error(ErrorCode::kInvalidArgument, "this endpoint needs a WebSocket upgrade"),
+          clock.now());
+      route = ws->options.path;
     } else {
       req.path = *path;
       ++in_flight;
@@ -265,6 +279,19 @@ Server::~Server() {
   stop();
 }
 
+void Server::set_websocket(WebSocketOptions options) {
+  auto& s = *impl_;
+  if (s.started) throw std::logic_error("set_websocket must be called before start");
+  if (options.hub == nullptr || !options.admit || !options.missed) {
+    throw std::invalid_argument("a WebSocket endpoint needs a hub, admit and missed");
+  }
+  s.ws.reset(new detail::WsContext{
+      std::move(options), s.clock, s.metrics, s.pool, s.options.access_log,
+      [impl = impl_.get()](const std::string& m, const std::string& r, int status, double seconds) {
+        impl->record(m, r, status, seconds);
+      }});
+}
+
 uint16_t Server::start() {
   auto& s = *impl_;
   const auto address = net::ip::make_address(s.options.host);
@@ -295,9 +322,24 @@ void Server::stop() {
   while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  if (s.ws) {
+    // WebSocket clients are told the server is going away (1001) and given a moment to answer
+    // the close handshake.
+    auto* hub = s.ws->options.hub;
+    hub->close_all("server shutting down");
+    const auto ws_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (hub->connections() > 0 && std::chrono::steady_clock::now() < ws_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.pool.join();
+  if (s.ws) {
+    std::lock_guard lock(s.ws->live_mu);
+    for (int64_t id : s.ws->live) s.ws->options.hub->detach(id);
+    s.ws->live.clear();
+  }
 }
 
 void Server::run_until_signal() {

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "infra/http/http.h"
+#include "infra/realtime/hub.h"
 #include "infra/telemetry/metrics.h"
 
 namespace lucas::http {
@@ -23,6 +26,24 @@ struct ServerOptions {
   bool access_log = true;
 };
 
+// The WebSocket endpoint: upgrade requests on `path` are admitted by `admit` and joined to `hub`
+// (see infra/realtime/wire.h for the protocol). Both callbacks run on the worker pool.
+struct WebSocketOptions {
+  std::string path = "/api/v1/ws";
+  realtime::Hub* hub = nullptr;
+  // Returns the user id the connection belongs to; throws lucas::Error to refuse the upgrade
+  // with that error's HTTP answer (UNAUTHORIZED, RATE_LIMITED, ...).
+  std::function<int64_t(const Request&)> admit;
+  // The user's notifications after `after_id`, oldest first, at most `limit` (resume).
+  std::function<std::vector<realtime::Notification>(int64_t user_id, int64_t after_id, int limit)>
+      missed;
+  int heartbeat_s = 30;           // a ping after heartbeat_s/2 of silence; closed after heartbeat_s
+  size_t max_frame_bytes = 4096;  // larger client messages close the connection (1009)
+  size_t queue_messages = 256;    // per connection; beyond either bound the client is dropped
+  size_t queue_bytes = 1024 * 1024;
+  int replay_limit = 1000;  // notifications replayed on resume, at most
+};
+
 class Server {
  public:
   Server(ServerOptions options, const Router& router, const Clock& clock,
@@ -31,9 +52,13 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // Enables the WebSocket endpoint; call before start().
+  void set_websocket(WebSocketOptions options);
+
   // Binds and starts the I/O and worker threads; returns the bound port. Throws on bind errors.
   uint16_t start();
-  // Stops accepting, lets in-flight requests finish (up to a few seconds), joins the threads.
+  // Stops accepting, lets in-flight requests finish (up to a few seconds), closes WebSocket
+  // connections with 1001 "going away", joins the threads.
   void stop();
   // Blocks until SIGINT or SIGTERM, then stops.
   void run_until_signal();

@@ -193,8 +193,13 @@ void DbLeadership::resign() {
 // ---------------------------------------------------------------- Scheduler
 
 Scheduler::Scheduler(store::Database& db, const Clock& clock, Leadership& leadership,
-                     telemetry::Registry* metrics)
-    : db_(db), clock_(clock), leadership_(leadership), metrics_(metrics) {}
+                     telemetry::Registry* metrics, std::string node)
+    : db_(db), clock_(clock), leadership_(leadership), metrics_(metrics), node_(std::move(node)) {
+  if (metrics_ != nullptr) {
+    metrics_->gauge("lucas_job_leader", "1 while this node leads (runs the scheduled jobs).",
+                    [l = leading_] { return l->load() ? 1.0 : 0.0; });
+  }
+}
 
 Scheduler::~Scheduler() {
   stop();
@@ -253,10 +258,10 @@ std::optional<Run> Scheduler::claim(Job& job) {
     }
     // Compare-and-set: of two nodes that both think they lead, one claims the run.
     const auto u = tx.exec(
-        "UPDATE jobs SET next_due = $1, last_due = $2, last_started = $3 WHERE name = $4 AND "
-        "next_due = $5",
+        "UPDATE jobs SET next_due = $1, last_due = $2, last_started = $3, last_node = $6"
+        " WHERE name = $4 AND next_due = $5",
         {Value{job.schedule.next_after(now)}, Value{due}, Value{now}, Value{job.name},
-         Value{next_due}});
+         Value{next_due}, Value{node_}});
     if (u.affected != 1) return std::nullopt;
     return Run{job.name, due, now, missed};
   });
@@ -306,7 +311,8 @@ void Scheduler::execute(Job& job, const Run& run, bool rethrow) {
 
 int Scheduler::tick() {
   ensure_rows();
-  if (!leadership_.lead()) return 0;
+  *leading_ = leadership_.lead();
+  if (!*leading_) return 0;
   std::vector<Job*> all;
   {
     std::lock_guard lock(mu_);
@@ -365,7 +371,7 @@ std::vector<JobStatus> Scheduler::status() {
     std::vector<JobStatus> out;
     const auto rows = tx.exec(
         "SELECT name, schedule, next_due, last_due, last_started, last_finished, last_result,"
-        " last_error, runs, failures FROM jobs ORDER BY name");
+        " last_error, runs, failures, last_node FROM jobs ORDER BY name");
     for (const auto& r : rows.rows) {
       JobStatus s;
       s.name = r.str(0);
@@ -378,6 +384,7 @@ std::vector<JobStatus> Scheduler::status() {
       s.last_error = r.str(7);
       s.runs = r.i64(8);
       s.failures = r.i64(9);
+      s.last_node = r.str(10);
       auto it = known.find(s.name);
       if (it == known.end()) continue;  // a job this build no longer has
       s.running = it->second.second;
@@ -402,7 +409,8 @@ void Scheduler::start(Micros poll) {
       }
       try {
         ensure_rows();
-        if (!leadership_.lead()) continue;
+        *leading_ = leadership_.lead();
+        if (!*leading_) continue;
         std::vector<Job*> all;
         {
           std::lock_guard lock(mu_);
@@ -452,6 +460,7 @@ void Scheduler::stop() {
     if (w.joinable()) w.join();
   }
   leadership_.resign();
+  *leading_ = false;
 }
 
 }  // namespace lucas::jobs

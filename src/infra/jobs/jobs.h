@@ -105,6 +105,7 @@ struct JobStatus {
   std::optional<Micros> last_due, last_started, last_finished;
   std::string last_result;  // "ok", "failed", or "" before the first run
   std::string last_error;
+  std::string last_node;  // the node that claimed the last run
   int64_t runs = 0;
   int64_t failures = 0;
   bool running = false;
@@ -112,8 +113,10 @@ struct JobStatus {
 
 class Scheduler {
  public:
+  // `node` is recorded with each run it claims (jobs.last_node). With metrics, lucas_job_leader is
+  // 1 while this node's scheduler leads.
   Scheduler(store::Database& db, const Clock& clock, Leadership& leadership,
-            telemetry::Registry* metrics = nullptr);
+            telemetry::Registry* metrics = nullptr, std::string node = {});
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -155,6 +158,8 @@ class Scheduler {
   const Clock& clock_;
   Leadership& leadership_;
   telemetry::Registry* metrics_;
+  std::string node_;
+  std::shared_ptr<std::atomic<bool>> leading_ = std::make_shared<std::atomic<bool>>(false);
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Job>> jobs_;
   bool rows_ready_ = false;

@@ -1,6 +1,11 @@
 #include "infra/ratelimit/limiter.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+
+#include "infra/redis/redis.h"
+#include "infra/telemetry/metrics.h"
 
 namespace lucas::ratelimit {
 namespace {
@@ -9,7 +14,7 @@ constexpr Micros kForgiveAfter = 600'000'000;  // strikes fade after 10 quiet mi
 constexpr Micros kMaxPenalty = 3'600'000'000;  // one hour at most
 }  // namespace
 
-Decision Limiter::check(const std::string& key, const Policy& policy) {
+Decision MemoryLimiter::check(const std::string& key, const Policy& policy) {
   const Micros now = clock_.now();
   std::lock_guard lock(mu_);
   // Forget idle keys now and then so memory stays bounded.
@@ -55,6 +60,110 @@ Decision Limiter::check(const std::string& key, const Policy& policy) {
   d.remaining = policy.limit - static_cast<int>(s.allowed.size());
   d.reset_in = s.allowed.front() + policy.window - now;
   return d;
+}
+
+// ---------------------------------------------------------------- Redis
+
+namespace {
+
+// The same algorithm as MemoryLimiter::check, on the sorted set KEYS[1] (allowed requests: score
+// and member are their time; members get a sequence number so that equal times stay distinct)
+// and the hash KEYS[2] (strikes, last_refusal, penalty_until, refused, seq). Times are integers
+// in microseconds (exact in Lua doubles below 2^53) and only ever reach Redis as numbers or as
+// the caller's own strings. Returns {allowed, remaining, reset_in, retry_after, first_refusal,
+// penalty_level}.
+const redis::Script kCheck(R"lua(
+local zkey, hkey = KEYS[1], KEYS[2]
+local now = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local forgive = tonumber(ARGV[4])
+local max_penalty = tonumber(ARGV[5])
+local per_level = tonumber(ARGV[6])
+redis.call('ZREMRANGEBYSCORE', zkey, '-inf', now - window)
+local h = redis.call('HMGET', hkey, 'strikes', 'last_refusal', 'penalty_until', 'refused')
+local strikes = tonumber(h[1] or '0')
+local last_refusal = tonumber(h[2] or '0')
+local penalty_until = tonumber(h[3] or '0')
+local refused = h[4] == '1'
+if strikes > 0 and last_refusal + forgive <= now then strikes = 0 end
+local count = redis.call('ZCARD', zkey)
+local function front()
+  return tonumber(redis.call('ZRANGE', zkey, 0, 0, 'WITHSCORES')[2])
+end
+local function keep(ttl_us)
+  redis.call('PEXPIRE', hkey, math.floor(ttl_us / 1000) + 1000)
+end
+local function refuse(retry)
+  if retry < 1 then retry = 1 end
+  local first = 1
+  if refused then first = 0 end
+  strikes = strikes + 1
+  local level = 0
+  if strikes >= per_level then
+    level = math.floor(strikes / per_level)
+    local shift = level - 1
+    if shift > 20 then shift = 20 end
+    local penalty = window * (2 ^ shift)
+    if penalty > max_penalty then penalty = max_penalty end
+    if now + penalty > penalty_until then penalty_until = now + penalty end
+    if penalty_until - now > retry then retry = penalty_until - now end
+  end
+  redis.call('HSET', hkey, 'strikes', strikes, 'last_refusal', ARGV[1],
+             'penalty_until', penalty_until, 'refused', '1')
+  keep(math.max(penalty_until - now, forgive, window))
+  return {0, 0, retry, retry, first, level}
+end
+if penalty_until > now then return refuse(penalty_until - now) end
+if count >= limit then return refuse(front() + window - now) end
+local seq = redis.call('HINCRBY', hkey, 'seq', 1)
+redis.call('ZADD', zkey, ARGV[1], ARGV[1] .. ':' .. seq)
+redis.call('HSET', hkey, 'refused', '0', 'strikes', strikes)
+redis.call('PEXPIRE', zkey, math.floor(window / 1000) + 1000)
+keep(math.max(penalty_until - now, forgive, window))
+return {1, limit - count - 1, front() + window - now, 0, 0, 0}
+)lua");
+
+}  // namespace
+
+RedisLimiter::RedisLimiter(redis::Client& client, const Clock& clock, telemetry::Registry* metrics,
+                           std::string prefix)
+    : client_(client), clock_(clock), prefix_(std::move(prefix)), fallback_(clock) {
+  if (metrics != nullptr) {
+    const std::string help = "Rate-limit decisions by where they were made.";
+    on_redis_ = &metrics->counter("lucas_ratelimit_decisions_total", help, {{"backend", "redis"}});
+    on_fallback_ =
+        &metrics->counter("lucas_ratelimit_decisions_total", help, {{"backend", "in_process"}});
+  }
+}
+
+Decision RedisLimiter::check(const std::string& key, const Policy& policy) {
+  const Micros now = clock_.now();
+  const std::string base = prefix_ + policy.name + "|" + key;
+  try {
+    const redis::Reply r =
+        client_.eval(kCheck, {base + ":z", base + ":h"},
+                     {std::to_string(now), std::to_string(policy.limit),
+                      std::to_string(policy.window), std::to_string(kForgiveAfter),
+                      std::to_string(kMaxPenalty), std::to_string(kStrikesPerLevel)});
+    if (r.is_error() || r.elements.size() != 6) {
+      throw redis::Unavailable("rate-limit script: " + (r.is_error() ? r.str : "bad reply"));
+    }
+    Decision d;
+    d.limit = policy.limit;
+    d.allowed = r.elements[0].integer == 1;
+    d.remaining = static_cast<int>(r.elements[1].integer);
+    d.reset_in = r.elements[2].integer;
+    d.retry_after = r.elements[3].integer;
+    d.first_refusal = r.elements[4].integer == 1;
+    d.penalty_level = static_cast<int>(r.elements[5].integer);
+    if (on_redis_ != nullptr) on_redis_->inc();
+    return d;
+  } catch (const redis::Unavailable& e) {
+    spdlog::debug("rate limit {} decided in-process: {}", policy.name, e.what());
+    if (on_fallback_ != nullptr) on_fallback_->inc();
+    return fallback_.check(key, policy);
+  }
 }
 
 }  // namespace lucas::ratelimit

@@ -1,6 +1,11 @@
 // Rate limits: an exact sliding window per key (at most `limit` allowed requests in any
-// `window`), with progressive penalties for keys that keep hitting the limit. This is the
-// in-process implementation; the Redis one (shared by several nodes) comes with issue 5.
+// `window`), with progressive penalties for keys that keep hitting the limit: every 10 refusals
+// without 10 quiet minutes raise the level, and level n refuses everything for
+// min(window * 2^(n-1), 1 hour).
+//
+// Two implementations with one behaviour (one contract suite, tests/infra/ratelimit): in-process
+// (one node), and Redis (shared by every node: the window and the penalty state live in Redis and
+// each decision is one atomic Lua script). Time always comes from the caller's Clock.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +16,14 @@
 
 #include "base/clock.h"
 
+namespace lucas::redis {
+class Client;
+}
+namespace lucas::telemetry {
+class Counter;
+class Registry;
+}  // namespace lucas::telemetry
+
 namespace lucas::ratelimit {
 
 struct Policy {
@@ -18,6 +31,19 @@ struct Policy {
   int limit = 100;
   Micros window = 60'000'000;
 };
+
+// Issue 5 / requirement 32: per user or API key (per IP address until a request is authenticated).
+inline Policy api_policy(int per_minute = 100) {
+  return {"api", per_minute, 60'000'000};
+}
+// Bot commands per Telegram user.
+inline Policy bot_policy(int per_minute = 20) {
+  return {"bot", per_minute, 60'000'000};
+}
+// Chat messages per user (for the chat feature).
+inline Policy chat_policy(int per_minute = 10) {
+  return {"chat", per_minute, 60'000'000};
+}
 
 struct Decision {
   bool allowed = true;
@@ -31,8 +57,16 @@ struct Decision {
 
 class Limiter {
  public:
-  explicit Limiter(const Clock& clock) : clock_(clock) {}
-  Decision check(const std::string& key, const Policy& policy);
+  virtual ~Limiter() = default;
+  // Counts the request against `key` under `policy` (if allowed) and says whether it may proceed.
+  virtual Decision check(const std::string& key, const Policy& policy) = 0;
+};
+
+// In-process: exact, bounded (idle keys are forgotten), thread-safe.
+class MemoryLimiter final : public Limiter {
+ public:
+  explicit MemoryLimiter(const Clock& clock) : clock_(clock) {}
+  Decision check(const std::string& key, const Policy& policy) override;
 
  private:
   struct State {
@@ -46,6 +80,25 @@ class Limiter {
   std::mutex mu_;
   std::unordered_map<std::string, State> states_;
   int64_t checks_ = 0;
+};
+
+// On Redis, shared by all nodes: a sorted set of the allowed requests' times and a hash of the
+// penalty state per key, updated atomically by one script per decision; keys expire once they no
+// longer matter. While Redis is unreachable, decisions fall back to an in-process MemoryLimiter
+// (each node then limits on its own), and return to Redis by themselves when it is back.
+class RedisLimiter final : public Limiter {
+ public:
+  RedisLimiter(redis::Client& client, const Clock& clock, telemetry::Registry* metrics = nullptr,
+               std::string prefix = "lucas:rl:");
+  Decision check(const std::string& key, const Policy& policy) override;
+
+ private:
+  redis::Client& client_;
+  const Clock& clock_;
+  std::string prefix_;
+  MemoryLimiter fallback_;
+  telemetry::Counter* on_redis_ = nullptr;
+  telemetry::Counter* on_fallback_ = nullptr;
 };
 
 }  // namespace lucas::ratelimit

@@ -52,7 +52,7 @@ struct World {
   events::Outbox outbox;
   ledger::Ledger ledger;
   users::UserService users;
-  ratelimit::Limiter limiter;
+  ratelimit::MemoryLimiter limiter;
   AuthService auth;
 };
 

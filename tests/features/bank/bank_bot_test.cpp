@@ -251,7 +251,7 @@ TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
 }
 
 TEST_P(BankBotTest, TooManyCommandsGetOneLocalizedAnswer) {
-  ratelimit::Limiter limiter(w.clock);
+  ratelimit::MemoryLimiter limiter(w.clock);
   BankBot limited(w.bank, w.users, BotOptions{"lucas_bank_bot", default_game_bots(), &limiter, 20});
   auto say = [&](const json& u) {
     std::string out;

@@ -26,7 +26,7 @@ struct BotWorld {
   }
   bank::BotOptions options() {
     bank::BotOptions o{"lucas_bank_bot", bank::default_game_bots()};
-    o.commands["/top"] = [this](const users::User& u, const std::string& args) {
+    o.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
       return top_reply(lb.service, u, args);
     };
     return o;

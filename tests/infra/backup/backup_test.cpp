@@ -142,7 +142,9 @@ TEST_P(BackupTest, AnIncrementalCarriesOnlyTheNewJournalRows) {
   w.clock.advance(1'000'000);
   w.random_activity(2);
   const auto incr = svc.create_incremental();
-  EXPECT_LT(incr.bytes * 3, full.bytes) << "an incremental holds the new journal rows only";
+  // Less than 40% of the full: the journal's new rows only, plus the tables carried whole (the
+  // outbox among them, with its claim columns).
+  EXPECT_LT(incr.bytes * 5, full.bytes * 2) << "an incremental holds the new journal rows only";
   EXPECT_EQ(incr.marks.at("entries").at("after").get<int64_t>(),
             full.marks.at("entries").at("after").get<int64_t>() + 4);
   // Without its full backup an incremental cannot be verified or restored.

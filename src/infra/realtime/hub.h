@@ -1,0 +1,142 @@
+// The WebSocket hub of one node: which connections are open, for which user, subscribed to which
+// topics. It knows nothing of the network: a connection is a Peer (the Beast session in
+// infra/http implements it), so the rules below are tested without sockets.
+//   - at most `max_per_user` connections per user: a new one closes the oldest (code 4001);
+//   - a resuming connection first receives the notifications it missed (read from the database
+//     by the caller), then whatever arrived live meanwhile, each exactly once and in order;
+//   - the hub subscribes to the bus ("ws.user", "ws.topic", see wire.h) and delivers to its own
+//     connections, so a push on any node reaches the user wherever they are connected.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "infra/events/bus.h"
+#include "infra/realtime/wire.h"
+#include "infra/telemetry/metrics.h"
+
+namespace lucas::realtime {
+
+// WebSocket close codes the hub uses (4000-4999 are the application's).
+inline constexpr uint16_t kCloseGoingAway = 1001;  // server shutting down
+inline constexpr uint16_t kCloseReplaced = 4001;   // the user opened a newer connection
+inline constexpr uint16_t kCloseTooSlow = 4002;    // the send queue overflowed
+
+// One open connection, as the hub sees it. Both calls may come from any thread, must not block
+// and must not call back into the hub.
+class Peer {
+ public:
+  virtual ~Peer() = default;
+  virtual void send(Frame frame) = 0;
+  virtual void close(uint16_t code, std::string reason) = 0;
+};
+
+// A bounded FIFO of frames for one connection: a client that does not read fast enough fills it
+// and is dropped, instead of growing the server's memory.
+class SendQueue {
+ public:
+  SendQueue(size_t max_messages, size_t max_bytes)
+      : max_messages_(max_messages), max_bytes_(max_bytes) {}
+  // False (and nothing queued) when the frame would exceed either bound.
+  bool push(Frame f);
+  bool empty() const { return q_.empty(); }
+  const Frame& front() const { return q_.front(); }
+  void pop();
+  size_t size() const { return q_.size(); }
+  size_t bytes() const { return bytes_; }
+  void clear() {
+    q_.clear();
+    bytes_ = 0;
+  }
+
+ private:
+  size_t max_messages_;
+  size_t max_bytes_;
+  size_t bytes_ = 0;
+  std::deque<Frame> q_;
+};
+
+struct HubOptions {
+  int max_per_user = 3;
+  size_t max_topics_per_connection = 32;
+};
+
+class Hub {
+ public:
+  Hub(const Clock& clock, telemetry::Registry* metrics = nullptr, HubOptions options = {});
+  ~Hub();
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  // Registers a connection of `user_id` and returns its id. With `resuming`, live notifications
+  // are held until finish_resume(). Closes the user's oldest connections beyond the limit.
+  // `greeting`, when given, is the connection's first frame (sent before any delivery).
+  int64_t attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming = false,
+                 Frame greeting = nullptr);
+  void detach(int64_t connection);
+
+  // Sends the missed notifications (ascending ids, read from the database after attach()), then
+  // the live ones held meanwhile that were not among them, then a "resumed" message; from then
+  // on live notifications flow again (a late duplicate of a replayed one is skipped).
+  void finish_resume(int64_t connection, const std::vector<Notification>& missed, bool complete);
+
+  // Client requests; false (with a reason) when refused.
+  bool subscribe(int64_t connection, const std::string& topic, std::string* why = nullptr);
+  bool unsubscribe(int64_t connection, const std::string& topic);
+
+  // Delivery to this node's connections; returns how many connections were given the frame.
+  size_t deliver_to_user(const Notification& n);
+  size_t deliver_to_topic(const std::string& topic, const std::string& type,
+                          const nlohmann::json& data, Micros time);
+  // A frame to one connection (protocol replies).
+  void reply(int64_t connection, Frame frame);
+
+  // Subscribes to "ws.user" and "ws.topic" on the bus (once).
+  void listen(events::Bus& bus);
+  void unlisten();
+  // Bus message handlers (public for tests and for a bus that delivers differently).
+  void on_bus_message(const std::string& channel, const std::string& message);
+
+  // Graceful shutdown: closes every connection with 1001 and refuses new ones.
+  void close_all(const std::string& reason);
+  bool closing() const;
+
+  size_t connections() const;
+  size_t connections_of(int64_t user_id) const;
+  const Clock& clock() const { return clock_; }
+
+ private:
+  struct Conn {
+    int64_t id = 0;
+    int64_t user_id = 0;
+    std::shared_ptr<Peer> peer;
+    std::set<std::string> topics;
+    bool resuming = false;
+    std::vector<Notification> held;     // live notifications while resuming
+    std::vector<int64_t> replayed_ids;  // sorted; a late live copy of these is skipped
+  };
+  const Clock& clock_;
+  HubOptions options_;
+  telemetry::Counter* replaced_ = nullptr;
+  telemetry::Counter* delivered_ = nullptr;
+  telemetry::Counter* bad_bus_messages_ = nullptr;
+  mutable std::mutex mu_;
+  int64_t next_id_ = 1;
+  bool closing_ = false;
+  std::map<int64_t, Conn> conns_;
+  std::map<int64_t, std::vector<int64_t>> by_user_;  // oldest first
+  std::map<std::string, std::set<int64_t>> by_topic_;
+  events::Bus* bus_ = nullptr;
+  std::vector<int64_t> bus_subs_;
+};
+
+}  // namespace lucas::realtime

@@ -1,0 +1,335 @@
+// The outbox with several nodes on one database (SQLite: processes sharing a file; PostgreSQL:
+// real nodes): once-subscribers run on exactly one node, everywhere-subscribers once on every
+// node, over Redis pub/sub or in-process; a node that dies after commit or while holding a claim
+// loses nothing; events the bus lost are caught up from the table; and a rapidcheck property over
+// any interleaving of commits, dispatches, catch-ups and bus cuts.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "infra/events/outbox.h"
+#include "infra/events/redis_bus.h"
+#include "infra/store/migrate.h"
+#include "infra/telemetry/metrics.h"
+#include "tests/support/databases.h"
+#include "tests/support/redis_harness.h"
+
+namespace lucas::events {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr Micros kTtl = 60'000'000;
+
+template <class F>
+bool eventually(F f, std::chrono::milliseconds bound = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (f()) return true;
+    std::this_thread::sleep_for(2ms);
+  }
+  return f();
+}
+
+// Event ids a subscriber received, with repeats.
+struct Received {
+  std::mutex mu;
+  std::multiset<int64_t> ids;
+  Subscriber subscriber() {
+    return [this](const Event& ev) {
+      std::lock_guard lock(mu);
+      ids.insert(ev.id);
+    };
+  }
+  std::multiset<int64_t> snapshot() {
+    std::lock_guard lock(mu);
+    return ids;
+  }
+  size_t size() {
+    std::lock_guard lock(mu);
+    return ids.size();
+  }
+};
+
+std::multiset<int64_t> each_once(const std::vector<int64_t>& ids) {
+  return {ids.begin(), ids.end()};
+}
+
+redis::Options fast() {
+  redis::Options o;
+  o.retry_min = 20ms;
+  o.retry_max = 200ms;
+  o.command_timeout = 300ms;
+  o.connect_timeout = 300ms;
+  return o;
+}
+
+// One node: its own database handle (its own connections), outbox and subscribers.
+struct Node {
+  Node(const std::string& url, const Clock& clock, std::string id, Bus* bus,
+       Micros poll = 1'000'000)
+      : db(store::Database::open(url)),
+        outbox(*db, clock,
+               OutboxOptions{bus, std::move(id), &metrics, kTtl, poll, 100, 200, 100'000}) {
+    outbox.subscribe("*", once.subscriber());
+    outbox.subscribe_everywhere("*", everywhere.subscriber());
+  }
+  std::vector<int64_t> publish(int n, const std::string& topic = "test.event") {
+    std::vector<int64_t> ids;
+    db->transact([&](store::Tx& tx) {
+      for (int i = 0; i < n; ++i) outbox.publish(tx, topic, {{"i", i}});
+    });
+    const auto rows = db->read([&](store::Tx& tx) {
+      return tx.exec("SELECT id FROM outbox ORDER BY id DESC LIMIT $1", {store::Value{n}});
+    });
+    for (const auto& r : rows.rows) ids.insert(ids.begin(), r.i64(0));
+    return ids;
+  }
+  std::unique_ptr<store::Database> db;
+  telemetry::Registry metrics;
+  Received once, everywhere;
+  Outbox outbox;
+};
+
+class OutboxCluster : public ::testing::TestWithParam<store::Engine> {
+ protected:
+  void SetUp() override {
+    t_ = lucas::testing::fresh_database(GetParam());
+    store::migrate(*t_.db, {migrations()}, clock_);
+  }
+  lucas::testing::TestDatabase t_;
+  ManualClock clock_{1'767'225'600'000'000};
+};
+
+TEST_P(OutboxCluster, OnceSubscribersRunOnExactlyOneNodeWhileAllDispatch) {
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (int i = 0; i < 3; ++i) {
+    nodes.push_back(std::make_unique<Node>(t_.url, clock_, "n" + std::to_string(i), nullptr));
+  }
+  std::vector<int64_t> all;
+  for (int round = 0; round < 6; ++round) {
+    const auto ids = nodes[static_cast<size_t>(round % 3)]->publish(50);
+    all.insert(all.end(), ids.begin(), ids.end());
+  }
+  std::vector<std::thread> threads;
+  for (auto& n : nodes) {
+    threads.emplace_back([&n] {
+      for (int i = 0; i < 20; ++i) n->outbox.drain();
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::multiset<int64_t> once;
+  for (auto& n : nodes) {
+    const auto got = n->once.snapshot();
+    once.insert(got.begin(), got.end());
+  }
+  EXPECT_EQ(once, each_once(all));
+  const auto pending = t_.db->read([](store::Tx& tx) {
+    return tx.exec("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL").one().i64(0);
+  });
+  EXPECT_EQ(pending, 0);
+}
+
+TEST_P(OutboxCluster, EverywhereSubscribersSeeEachEventOncePerNodeOverRedis) {
+  auto& server = lucas::testing::RedisServer::shared();
+  redis::Client ca(redis::parse_url(server.url()), fast()),
+      cb(redis::parse_url(server.url()), fast());
+  ASSERT_TRUE(ca.wait_up(10s) && cb.wait_up(10s));
+  const std::string prefix = "cluster:" + lucas::testing::engine_label(GetParam()) + ":";
+  RedisBus bus_a(ca, "a", nullptr, prefix), bus_b(cb, "b", nullptr, prefix);
+  std::atomic<int> ready{0};
+  bus_a.on_gap([&] { ++ready; });
+  bus_b.on_gap([&] { ++ready; });
+  Node a(t_.url, clock_, "a", &bus_a), b(t_.url, clock_, "b", &bus_b);
+  ASSERT_TRUE(eventually([&] { return ready.load() >= 2; }));  // both subscribed at Redis
+  a.outbox.catch_up();  // starting points: nothing before this moment is replayed
+  b.outbox.catch_up();
+
+  const auto ids = a.publish(10);
+  EXPECT_EQ(a.outbox.drain(), 10);
+  ASSERT_TRUE(eventually([&] { return b.everywhere.size() >= 10 && a.everywhere.size() >= 10; }));
+  EXPECT_EQ(b.outbox.drain(), 0);     // already dispatched by a
+  EXPECT_EQ(b.outbox.catch_up(), 0);  // nothing new for b: the bus brought everything
+  EXPECT_EQ(a.outbox.catch_up(), 0);
+  EXPECT_EQ(a.everywhere.snapshot(), each_once(ids));
+  EXPECT_EQ(b.everywhere.snapshot(), each_once(ids));
+  EXPECT_EQ(a.once.snapshot(), each_once(ids));
+  EXPECT_EQ(b.once.size(), 0u);
+  EXPECT_NE(b.metrics.render().find("lucas_outbox_everywhere_total{what=\"delivered\"} 10"),
+            std::string::npos);
+}
+
+// Node A commits and dies before dispatching: the next node to dispatch replays its events. A
+// node that dies holding a claim: its events are replayed once the claim expires.
+TEST_P(OutboxCluster, ANodeThatDiesAfterCommitOrWhileClaimingLosesNothing) {
+  LocalBus shared_bus;  // stands for Redis: one bus that both nodes are on
+  Node b(t_.url, clock_, "b", &shared_bus);
+  b.outbox.catch_up();
+  std::vector<int64_t> committed;
+  {
+    Node a(t_.url, clock_, "a", &shared_bus);
+    committed = a.publish(5);
+  }  // a is gone without dispatching
+  EXPECT_EQ(b.outbox.drain(), 5);
+  EXPECT_EQ(b.once.snapshot(), each_once(committed));
+  EXPECT_EQ(b.everywhere.snapshot(), each_once(committed));
+
+  const auto claimed = b.publish(3);
+  t_.db->transact([&](store::Tx& tx) {  // a node claims them, then dies
+    tx.exec("UPDATE outbox SET claimed_by = 'dead', claimed_until = $1 WHERE dispatched_at IS NULL",
+            {store::Value{clock_.now() + kTtl}});
+  });
+  EXPECT_EQ(b.outbox.drain(), 0);  // still claimed
+  clock_.advance(kTtl + 1);
+  EXPECT_EQ(b.outbox.drain(), 3);  // replayed
+  std::vector<int64_t> all = committed;
+  all.insert(all.end(), claimed.begin(), claimed.end());
+  EXPECT_EQ(b.once.snapshot(), each_once(all));
+  EXPECT_EQ(b.everywhere.snapshot(), each_once(all));
+}
+
+// Redis is down while node A dispatches: node B misses the live messages, and catches up from
+// the table as soon as its bus is back (the gap wakes its dispatcher; polling is off here).
+TEST_P(OutboxCluster, EventsTheBusLostAreCaughtUpAfterTheGap) {
+  auto server = lucas::testing::RedisServer::start_new();
+  redis::Client ca(redis::parse_url(server->url()), fast()),
+      cb(redis::parse_url(server->url()), fast());
+  ASSERT_TRUE(ca.wait_up(10s) && cb.wait_up(10s));
+  RedisBus bus_a(ca, "a"), bus_b(cb, "b");
+  std::atomic<int> gaps_b{0};
+  bus_b.on_gap([&] { ++gaps_b; });
+  const Micros hour = 3'600'000'000;
+  Node a(t_.url, clock_, "a", &bus_a, hour), b(t_.url, clock_, "b", &bus_b, hour);
+  ASSERT_TRUE(eventually([&] { return gaps_b.load() >= 1; }));
+  a.outbox.start();
+  b.outbox.start();
+
+  const auto live = a.publish(2);
+  ASSERT_TRUE(eventually([&] { return b.everywhere.size() == 2; }));
+
+  server->stop();
+  ASSERT_TRUE(eventually([&] { return !ca.up() && !cb.up(); }));
+  const auto lost = a.publish(3);
+  ASSERT_TRUE(eventually([&] { return a.everywhere.size() == 5; }));  // a's own, locally
+  EXPECT_EQ(b.everywhere.size(), 2u);
+  server->restart();
+  ASSERT_TRUE(eventually([&] { return b.everywhere.size() == 5; }));
+  a.outbox.stop();
+  b.outbox.stop();
+  std::vector<int64_t> all = live;
+  all.insert(all.end(), lost.begin(), lost.end());
+  EXPECT_EQ(b.everywhere.snapshot(), each_once(all));
+  EXPECT_EQ(a.everywhere.snapshot(), each_once(all));
+  auto once = a.once.snapshot();  // whichever node claimed them first
+  const auto at_b = b.once.snapshot();
+  once.insert(at_b.begin(), at_b.end());
+  EXPECT_EQ(once, each_once(all));
+  // At least the three lost ones came through catch-up (the live two may have, too: b's
+  // dispatcher can read them before their bus message arrives; either way each arrived once).
+  const std::string text = b.metrics.render();
+  const std::string key = "lucas_outbox_everywhere_total{what=\"caught_up\"} ";
+  const size_t at = text.find(key);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GE(std::stoi(text.substr(at + key.size())), 3);
+}
+
+TEST_P(OutboxCluster, PruneDeletesOnlyOldDispatchedEvents) {
+  Node a(t_.url, clock_, "a", nullptr);
+  a.publish(4);
+  EXPECT_EQ(a.outbox.drain(), 4);
+  clock_.advance(kTtl);
+  a.publish(2);  // pending: never pruned
+  EXPECT_EQ(a.outbox.prune(clock_.now() - kTtl / 2), 4);
+  EXPECT_EQ(a.outbox.prune(clock_.now() + kTtl), 0);
+  EXPECT_EQ(a.outbox.drain(), 2);
+}
+
+// An in-process cluster bus whose links can be cut: a node always hears itself; the others hear
+// it only while its link is up (Redis pub/sub loses messages the same way).
+struct CutBus final : Bus {
+  explicit CutBus(std::vector<CutBus*>& all) : peers(all) { peers.push_back(this); }
+  void publish(const std::string& ch, const std::string& m) override {
+    local.publish(ch, m);
+    if (cut) return;
+    for (auto* p : peers) {
+      if (p != this) p->local.deliver(ch, m);
+    }
+  }
+  int64_t subscribe(const std::string& ch, Handler h) override { return local.subscribe(ch, h); }
+  void unsubscribe(int64_t id) override { local.unsubscribe(id); }
+  LocalBus local;
+  std::vector<CutBus*>& peers;
+  bool cut = false;
+};
+
+// For any interleaving of commits on any node, dispatches, catch-ups and bus cuts: once every node
+// has dispatched and caught up, each event reached the once-subscribers exactly once (somewhere)
+// and the everywhere-subscribers of every node exactly once.
+TEST_P(OutboxCluster, AnyInterleavingIsOnceForThePlatformAndOncePerNode) {
+  const bool ok = rc::check("outbox delivery across nodes", [this] {
+    t_.db->transact([](store::Tx& tx) { tx.exec("DELETE FROM outbox"); });
+    std::vector<CutBus*> peers;
+    std::vector<std::unique_ptr<CutBus>> buses;
+    std::vector<std::unique_ptr<Outbox>> outboxes;
+    std::vector<std::unique_ptr<Received>> once, everywhere;
+    constexpr int kNodes = 3;
+    for (int i = 0; i < kNodes; ++i) {
+      buses.push_back(std::make_unique<CutBus>(peers));
+      once.push_back(std::make_unique<Received>());
+      everywhere.push_back(std::make_unique<Received>());
+      outboxes.push_back(std::make_unique<Outbox>(
+          *t_.db, clock_, OutboxOptions{buses.back().get(), "n" + std::to_string(i)}));
+      outboxes.back()->subscribe("*", once.back()->subscriber());
+      outboxes.back()->subscribe_everywhere("*", everywhere.back()->subscriber());
+      outboxes.back()->catch_up();
+    }
+    std::vector<int64_t> published;
+    const int steps = *rc::gen::inRange(1, 30);
+    for (int s = 0; s < steps; ++s) {
+      const size_t k = static_cast<size_t>(*rc::gen::inRange(0, kNodes));
+      switch (*rc::gen::inRange(0, 4)) {
+        case 0: {
+          const int n = *rc::gen::inRange(1, 4);
+          t_.db->transact([&](store::Tx& tx) {
+            for (int i = 0; i < n; ++i) outboxes[k]->publish(tx, "t", {{"i", i}});
+          });
+          const auto rows = t_.db->read([&](store::Tx& tx) {
+            return tx.exec("SELECT id FROM outbox ORDER BY id DESC LIMIT $1", {store::Value{n}});
+          });
+          for (const auto& r : rows.rows) published.push_back(r.i64(0));
+          break;
+        }
+        case 1:
+          outboxes[k]->drain();
+          break;
+        case 2:
+          outboxes[k]->catch_up();
+          break;
+        default:
+          buses[k]->cut = !buses[k]->cut;
+      }
+    }
+    for (auto& o : outboxes) o->drain();
+    for (auto& o : outboxes) o->catch_up();
+    std::multiset<int64_t> all_once;
+    for (auto& r : once) {
+      const auto got = r->snapshot();
+      all_once.insert(got.begin(), got.end());
+    }
+    RC_ASSERT(all_once == each_once(published));
+    for (auto& r : everywhere) RC_ASSERT(r->snapshot() == each_once(published));
+  });
+  EXPECT_TRUE(ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, OutboxCluster,
+                         ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
+                         [](const auto& p) { return lucas::testing::engine_label(p.param); });
+
+}  // namespace
+}  // namespace lucas::events
