@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "infra/jobs/jobs.h"
+#include "infra/realtime/hub.h"
 #include "tests/features/leaderboards/lb_fixture.h"
 
 namespace lucas::leaderboards {
@@ -508,6 +509,39 @@ TEST_P(BoardTest, ChangesArePushedCoalescedOnWsTopic) {
   w.outbox.drain();
   EXPECT_EQ(w.service.publish_changes(), 4);
   EXPECT_EQ(daily().at("data").at("changes").size(), 1u);
+}
+
+// The WebSocket hub delivers what the board pushes to a connection subscribed to its topic.
+TEST_P(BoardTest, APushedChangeReachesASubscribedWebSocketConnection) {
+  struct Recorder final : realtime::Peer {
+    std::mutex mu;
+    std::vector<json> frames;
+    void send(realtime::Frame f) override {
+      std::lock_guard lock(mu);
+      frames.push_back(json::parse(*f));
+    }
+    void close(uint16_t, std::string) override {}
+  };
+  realtime::Hub hub(w.clock);
+  hub.listen(w.bus);
+  auto peer = std::make_shared<Recorder>();
+  const int64_t conn = hub.attach(42, peer);
+  ASSERT_TRUE(hub.subscribe(conn, "leaderboard.coins.daily"));
+  w.names[7] = "Алиса";
+  w.win(7, 1234);
+  w.outbox.drain();
+  w.service.publish_changes();
+  std::lock_guard lock(peer->mu);
+  ASSERT_EQ(peer->frames.size(), 1u);  // daily only: not subscribed to the other periods
+  const json& f = peer->frames[0];
+  EXPECT_EQ(f.at("topic"), "leaderboard.coins.daily");
+  EXPECT_EQ(f.at("type"), "leaderboard.changed");
+  const json& c = f.at("data").at("changes").at(0);
+  EXPECT_EQ(c.at("user_id"), 7);
+  EXPECT_EQ(c.at("name"), "Алиса");
+  EXPECT_EQ(c.at("rank"), 1);
+  EXPECT_EQ(c.at("score").at("amount"), "12.34");
+  hub.unlisten();
 }
 
 // Several nodes dispatch the same outbox (or replay it): each transfer counts once.
