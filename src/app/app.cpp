@@ -22,6 +22,7 @@
 #include "features/auth/auth_http.h"
 #include "features/parser/parser_http.h"
 #include "features/users/users_http.h"
+#include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 
 namespace lucas::app {
@@ -126,7 +127,13 @@ App::App(const Config& c) : config(c) {
   scheduler->add("parser.drift", jobs::Schedule::daily(5, 0),
                  [this](const jobs::Run&) { parser_drift->run(clock.now()); });
   parser_drift->on_alert([this](const parser::DriftReport& r) { alert_admins(r); });
-  sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  // With Redis the index is shared by every node; while Redis is down the leaderboards answer
+  // from the database and rebuild the index when it is back (no per-node fallback set).
+  if (redis) {
+    sorted_sets = std::make_unique<cache::RedisSortedSets>(*redis);
+  } else {
+    sorted_sets = std::make_unique<cache::MemorySortedSets>();
+  }
   leaderboards = std::make_unique<leaderboards::LeaderboardService>(
       *db, *sorted_sets, clock, bus.get(), [this](const std::vector<int64_t>& ids) {
         std::map<int64_t, std::string> names;

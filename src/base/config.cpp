@@ -106,6 +106,12 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(
       text_setting("http.access_log", "log every request", "true or false",
                    [](Config& c, const std::string& v) { c.http_access_log = parse_bool(v); }));
+  s.push_back(int_setting(
+      "http.rate_limit_per_minute", "API requests per minute per client (0 turns it off)", 0,
+      1'000'000, [](Config& c, int64_t v) { c.http_rate_limit_per_minute = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("telegram.rate_limit_per_minute", "bot commands per minute per user", 1, 10'000,
+                  [](Config& c, int64_t v) { c.bot_rate_limit_per_minute = static_cast<int>(v); }));
   s.push_back(
       text_setting("log.level", "log level", "trace, debug, info, warn, error or off",
                    [](Config& c, const std::string& v) {
@@ -212,13 +218,6 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(int_setting(
       "parser.drift_alert_pct", "PSI (in hundredths) above which admins are alerted", 1, 1000,
       [](Config& c, int64_t v) { c.parser_drift_alert_pct = static_cast<int>(v); }));
-  // Documented in the README but missing here until now (the bench needs the first one off).
-  s.push_back(int_setting(
-      "http.rate_limit_per_minute", "API requests per minute per client (0 turns it off)", 0,
-      1'000'000, [](Config& c, int64_t v) { c.http_rate_limit_per_minute = static_cast<int>(v); }));
-  s.push_back(
-      int_setting("telegram.rate_limit_per_minute", "bot commands per minute per user", 1, 10'000,
-                  [](Config& c, int64_t v) { c.bot_rate_limit_per_minute = static_cast<int>(v); }));
   s.push_back(text_setting(
       "redis.url", "Redis for cache, rate limits, leaderboards and the bus between nodes",
       "empty, or redis://[:password@]host[:port][/db]", [](Config& c, const std::string& v) {

@@ -46,6 +46,20 @@ TEST(Config, DefaultsServeOnSqliteUnderTheDataDirectory) {
   EXPECT_EQ(c.log_level, "info");
 }
 
+// The README documents these; they were missing from the settings table (so 0 did not turn the
+// API limit off).
+TEST(Config, RateLimitsAreSettings) {
+  EXPECT_EQ(load_config({}).http_rate_limit_per_minute, 100);
+  ConfigSources s;
+  s.env = env_of({{"LUCAS_HTTP_RATE_LIMIT_PER_MINUTE", "0"}});
+  s.flags = {{"telegram.rate_limit_per_minute", "30"}};
+  const Config c = load_config(s);
+  EXPECT_EQ(c.http_rate_limit_per_minute, 0);
+  EXPECT_EQ(c.bot_rate_limit_per_minute, 30);
+  s.env = env_of({{"LUCAS_HTTP_RATE_LIMIT_PER_MINUTE", "-1"}});
+  EXPECT_NE(error_of(s).find("http.rate_limit_per_minute"), std::string::npos);
+}
+
 TEST(Config, FileThenEnvironmentThenFlagsInRisingPrecedence) {
   TempFile f(
       "data_dir = \"/srv/lucas\"\n[http]\nport = 9000\nio_threads = 3\n[log]\nlevel = \"debug\"\n");

@@ -4,7 +4,8 @@
 // A player replies "парсинг" to a game bot's card: credited, with the credit reply; the repeat
 // is refused as already processed; a forged copy typed by a person is refused; /balance shows
 // the right amount. /web in a private chat gives a WebSocket token (refused in the group), and
-// the credit reaches the player's open WebSocket as it happens (Property 27 through the binary).
+// the credit reaches the player's open WebSocket as it happens (Property 27 through the binary);
+// the coin board (REST and /top) shows the credit.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -113,6 +114,23 @@ try {
   check('a forged copy is refused', forged.includes('не игровой бот'), forged);
   const balance = await ask('/balance');
   check('/balance shows the credit once', balance === 'Баланс: 9.00 монет', balance);
+  // The coin board follows the credit through the outbox (Property 26, in the real binary).
+  const boardUrl = `http://127.0.0.1:${lucasPort}/api/v1/leaderboards/coins?period=daily&user_id=101`;
+  let board = {};
+  for (let i = 0; i < 50; i += 1) {
+    board = await (await fetch(boardUrl)).json();
+    if (board.entries?.[0]?.score?.amount === '9.00') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  check(
+    'GET /api/v1/leaderboards/coins shows the credit',
+    board.entries?.[0]?.user_id === 101 && board.entries?.[0]?.name === 'Алиса' &&
+      board.me?.rank === 1 && board.entries.length === 1,
+    JSON.stringify(board),
+  );
+  const top = await ask('/top день');
+  check('/top shows the credit', top.includes('1. Алиса — 9.00 🆕'), top);
+  check('/top shows the asker', top.includes('Вы: #1 из 1 — 9.00'), top);
 } catch (e) {
   check('the conversation completes', false, String(e));
 } finally {

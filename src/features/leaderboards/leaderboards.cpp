@@ -21,16 +21,9 @@ constexpr Micros kDay = 86'400'000'000;
 constexpr std::string_view kMeta = "lb:meta";  // index key -> db version the index holds
 constexpr int kMaxLimit = 100;
 
-Micros floor_div(Micros a, Micros b) {
-  Micros q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-chr::sys_days day_of(Micros t) {
-  return chr::sys_days(chr::days(floor_div(t, kDay)));
-}
-Micros micros_of(chr::sys_days d) {
-  return static_cast<Micros>(d.time_since_epoch().count()) * kDay;
+// The calendar date of a UTC midnight.
+chr::year_month_day date_of(Micros midnight) {
+  return chr::year_month_day(chr::sys_days(chr::days(midnight / kDay)));
 }
 
 std::string lower(std::string_view s) {
@@ -77,39 +70,36 @@ std::optional<Period> parse_period(std::string_view text) {
 }
 
 Window window_at(Period p, Micros t) {
-  const chr::sys_days d = day_of(t);
+  // Boundaries from the job schedules (UTC midnights, Mondays, firsts of the month).
+  static const jobs::Schedule kSchedules[] = {jobs::Schedule::daily(), jobs::Schedule::weekly(1),
+                                              jobs::Schedule::monthly(1)};
+  if (p == Period::kAllTime) {
+    return Window{Period::kAllTime, "all", 0, std::numeric_limits<Micros>::max()};
+  }
+  static_assert(static_cast<int>(Period::kDaily) == 0 && static_cast<int>(Period::kMonthly) == 2);
+  const jobs::Schedule& schedule = kSchedules[static_cast<int>(p)];
+  const Micros start = schedule.last_at_or_before(t);
+  const Micros end = schedule.next_after(t);
+  const chr::year_month_day ymd = date_of(start);
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month());
   switch (p) {
-    case Period::kDaily: {
-      const chr::year_month_day ymd(d);
+    case Period::kDaily:
       return Window{
-          p,
-          fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
-                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())),
-          micros_of(d), micros_of(d) + kDay};
-    }
+          p, fmt::format("{:04d}-{:02d}-{:02d}", year, month, static_cast<unsigned>(ymd.day())),
+          start, end};
     case Period::kWeekly: {
-      const auto iso = static_cast<int>(chr::weekday(d).iso_encoding());  // 1 Monday .. 7 Sunday
-      const chr::sys_days monday = d - chr::days(iso - 1);
       // The ISO week-numbering year is the year of the week's Thursday.
-      const chr::sys_days thursday = monday + chr::days(3);
+      const chr::sys_days thursday = chr::sys_days(chr::days(start / kDay)) + chr::days(3);
       const chr::year y = chr::year_month_day(thursday).year();
       const auto week = (thursday - chr::sys_days(y / chr::January / 1)).count() / 7 + 1;
-      return Window{p, fmt::format("{:04d}-W{:02d}", static_cast<int>(y), week), micros_of(monday),
-                    micros_of(monday + chr::days(7))};
+      return Window{p, fmt::format("{:04d}-W{:02d}", static_cast<int>(y), week), start, end};
     }
-    case Period::kMonthly: {
-      const chr::year_month_day ymd(d);
-      const chr::year_month ym = ymd.year() / ymd.month();
-      return Window{p,
-                    fmt::format("{:04d}-{:02d}", static_cast<int>(ymd.year()),
-                                static_cast<unsigned>(ymd.month())),
-                    micros_of(chr::sys_days(ym / 1)),
-                    micros_of(chr::sys_days((ym + chr::months(1)) / 1))};
-    }
+    case Period::kMonthly:
     case Period::kAllTime:
       break;
   }
-  return Window{Period::kAllTime, "all", 0, std::numeric_limits<Micros>::max()};
+  return Window{p, fmt::format("{:04d}-{:02d}", year, month), start, end};
 }
 
 std::optional<Window> previous_window(const Window& w) {
@@ -390,7 +380,7 @@ View LeaderboardService::make_view(const BoardSpec& b, const Window& w, bool arc
   v.entries = std::move(entries);
   if (w.period == Period::kAllTime && w.id != "all") return v;  // a snapshot: no "previous"
   annotate(b, w, v.entries);
-  v.previous_period_id = previous_results(b, w).id;
+  v.previous_period_id = previous_results(b, w)->id;
   return v;
 }
 
@@ -480,18 +470,18 @@ void LeaderboardService::annotate(const BoardSpec& b, const Window& w,
   std::vector<int64_t> ids;
   for (const auto& e : entries) ids.push_back(e.user_id);
   const auto names = names_of(ids);
-  const Previous prev = previous_results(b, w);
+  const auto prev = previous_results(b, w);
   for (auto& e : entries) {
     if (auto n = names.find(e.user_id); n != names.end()) e.name = n->second;
-    if (auto p = prev.ranks.find(e.user_id); p != prev.ranks.end()) {
+    if (auto p = prev->ranks.find(e.user_id); p != prev->ranks.end()) {
       e.previous_rank = p->second.first;
       e.previous_score = p->second.second;
     }
   }
 }
 
-LeaderboardService::Previous LeaderboardService::previous_results(const BoardSpec& b,
-                                                                  const Window& current) {
+std::shared_ptr<const LeaderboardService::Previous> LeaderboardService::previous_results(
+    const BoardSpec& b, const Window& current) {
   const Micros now = clock_.now();
   // All-time compares with its latest daily snapshot; the others with the period before.
   const std::string cache_key =
@@ -500,11 +490,12 @@ LeaderboardService::Previous LeaderboardService::previous_results(const BoardSpe
   {
     std::lock_guard lock(mu_);
     auto it = previous_cache_.find(cache_key);
-    if (it != previous_cache_.end() && now - it->second.loaded_at < options_.cache_ttl) {
+    if (it != previous_cache_.end() && now - it->second->loaded_at < options_.cache_ttl) {
       return it->second;
     }
   }
-  Previous prev;
+  auto loaded = std::make_shared<Previous>();
+  Previous& prev = *loaded;
   prev.loaded_at = now;
   db_.read([&](store::Tx& tx) {
     bool from_archive = true;
@@ -522,8 +513,8 @@ LeaderboardService::Previous LeaderboardService::previous_results(const BoardSpe
     for (const auto& r : rows) prev.ranks.emplace(r.user_id, std::make_pair(++rank, r.score));
   });
   std::lock_guard lock(mu_);
-  previous_cache_[cache_key] = prev;
-  return prev;
+  previous_cache_[cache_key] = loaded;
+  return loaded;
 }
 
 std::map<int64_t, std::string> LeaderboardService::names_of(const std::vector<int64_t>& ids) {

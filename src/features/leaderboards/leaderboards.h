@@ -217,7 +217,8 @@ class LeaderboardService {
   int64_t rebuild_period(const BoardSpec& b, const Window& w);
   std::vector<Entry> ranked_from_db(const BoardSpec& b, const std::string& period_id, int limit,
                                     bool from_archive);
-  Previous previous_results(const BoardSpec& b, const Window& current);
+  // Shared and immutable: every view of a period reads the same one.
+  std::shared_ptr<const Previous> previous_results(const BoardSpec& b, const Window& current);
   View make_view(const BoardSpec& b, const Window& w, bool archived, std::vector<Entry> entries,
                  int64_t total);
   std::map<int64_t, std::string> names_of(const std::vector<int64_t>& ids);
@@ -241,7 +242,7 @@ class LeaderboardService {
   // Last published top per index key: user -> (rank, score).
   std::map<std::string, std::map<int64_t, std::pair<int64_t, int64_t>>> published_;
   std::map<std::string, KeyState> key_state_;
-  std::map<std::string, Previous> previous_cache_;
+  std::map<std::string, std::shared_ptr<const Previous>> previous_cache_;
   std::map<int64_t, std::pair<std::string, Micros>> names_cache_;
 
   std::mutex loop_mu_;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 
 namespace lucas::leaderboards {
@@ -45,22 +46,38 @@ struct Rendered {
   std::string body_open;  // the JSON object without its closing brace
 };
 
+// One rendering per key, replaced whole. While one thread renders a stale key again, the others
+// keep answering with the previous rendering instead of all rendering at once.
 class Cache {
  public:
-  std::shared_ptr<const Rendered> get(const std::string& key) {
-    std::shared_lock lock(mu_);
-    auto it = map_.find(key);
-    return it == map_.end() ? nullptr : it->second;
-  }
-  void put(const std::string& key, std::shared_ptr<const Rendered> r) {
+  struct Slot {
+    std::mutex rendering;
+    std::shared_ptr<const Rendered> current;  // guarded by Cache::mu_
+  };
+  std::shared_ptr<Slot> slot(const std::string& key) {
+    {
+      std::shared_lock lock(mu_);
+      auto it = map_.find(key);
+      if (it != map_.end()) return it->second;
+    }
     std::unique_lock lock(mu_);
-    if (map_.size() > 1000) map_.clear();  // keys are board x period x limit x period_id
-    map_[key] = std::move(r);
+    if (map_.size() > 1000) map_.clear();  // keys are board x period x limit: a handful
+    auto& s = map_[key];
+    if (!s) s = std::make_shared<Slot>();
+    return s;
+  }
+  std::shared_ptr<const Rendered> get(Slot& s) {
+    std::shared_lock lock(mu_);
+    return s.current;
+  }
+  void put(Slot& s, std::shared_ptr<const Rendered> r) {
+    std::unique_lock lock(mu_);
+    s.current = std::move(r);
   }
 
  private:
   std::shared_mutex mu_;
-  std::map<std::string, std::shared_ptr<const Rendered>> map_;
+  std::map<std::string, std::shared_ptr<Slot>> map_;
 };
 
 }  // namespace
@@ -117,7 +134,8 @@ void register_http(http::Router& router, LeaderboardService& service, const Cloc
         const BoardSpec b = service.board(name);
         const Period period = period_query(req);
         const int limit = static_cast<int>(int_query(req, "limit", 100, 1, 100));
-        const int64_t user_id = int_query(req, "user_id", 0, 1, INT64_MAX);
+        // The viewer: ?user_id=, else whoever the bearer token acts as (boards are public).
+        const int64_t user_id = int_query(req, "user_id", req.auth_user_id, 1, INT64_MAX);
         const auto period_id = req.query_param("period_id");
         const Micros now = clock.now();
         const std::string current_id = window_at(period, now).id;
@@ -128,16 +146,30 @@ void register_http(http::Router& router, LeaderboardService& service, const Cloc
           const std::string key =
               name + "|" + std::string(period_name(period)) + "|" + std::to_string(limit);
           const uint64_t gen = service.generation(name, period);
-          auto r = cache->get(key);
-          if (!r || r->generation != gen || r->period_id != current_id || now - r->at >= max_age) {
-            auto fresh = std::make_shared<Rendered>();
-            fresh->generation = gen;  // read before rendering: a change meanwhile re-renders
-            fresh->period_id = current_id;
-            fresh->at = now;
-            fresh->body_open = dump(to_json(b, service.top(name, period, limit)));
-            fresh->body_open.pop_back();
-            cache->put(key, fresh);
-            r = fresh;
+          const auto slot = cache->slot(key);
+          auto r = cache->get(*slot);
+          const auto stale = [&](const std::shared_ptr<const Rendered>& x) {
+            return !x || x->generation != gen || x->period_id != current_id ||
+                   now - x->at >= max_age;
+          };
+          if (stale(r)) {
+            // A rendering of another period is never served; a merely old one is, while another
+            // thread renders the new one.
+            std::unique_lock rendering(slot->rendering, std::defer_lock);
+            if (!rendering.try_lock() && (!r || r->period_id != current_id)) rendering.lock();
+            if (rendering.owns_lock()) {
+              r = cache->get(*slot);
+              if (stale(r)) {
+                auto fresh = std::make_shared<Rendered>();
+                fresh->generation = gen;  // read before rendering: a change meanwhile re-renders
+                fresh->period_id = current_id;
+                fresh->at = now;
+                fresh->body_open = dump(to_json(b, service.top(name, period, limit)));
+                fresh->body_open.pop_back();
+                cache->put(*slot, fresh);
+                r = fresh;
+              }
+            }
           }
           body = r->body_open;
         } else {

@@ -107,12 +107,16 @@ std::vector<Scored> scores_since(store::Tx& tx, const std::string& board,
       {Value{board}, Value{period_id}, Value{version}}));
 }
 
+namespace {
+int64_t count(store::Tx& tx, std::string_view sql, const std::string& board,
+              const std::string& period_id) {
+  return tx.exec(sql, {Value{board}, Value{period_id}}).one().i64(0);
+}
+}  // namespace
+
 int64_t count_scores(store::Tx& tx, const std::string& board, const std::string& period_id) {
-  return tx
-      .exec("SELECT COUNT(*) FROM lb_scores WHERE board = $1 AND period_id = $2",
-            {Value{board}, Value{period_id}})
-      .one()
-      .i64(0);
+  return count(tx, "SELECT COUNT(*) FROM lb_scores WHERE board = $1 AND period_id = $2", board,
+               period_id);
 }
 
 int64_t rank_of(store::Tx& tx, const std::string& board, const std::string& period_id,
@@ -190,11 +194,8 @@ std::vector<Scored> archived(store::Tx& tx, const std::string& board, const std:
 }
 
 int64_t count_archived(store::Tx& tx, const std::string& board, const std::string& period_id) {
-  return tx
-      .exec("SELECT COUNT(*) FROM lb_archive WHERE board = $1 AND period_id = $2",
-            {Value{board}, Value{period_id}})
-      .one()
-      .i64(0);
+  return count(tx, "SELECT COUNT(*) FROM lb_archive WHERE board = $1 AND period_id = $2", board,
+               period_id);
 }
 
 }  // namespace sql

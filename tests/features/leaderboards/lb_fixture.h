@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "features/leaderboards/leaderboards.h"
+#include "infra/cache/redis_sorted_sets.h"
 #include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
@@ -18,6 +20,7 @@
 #include "infra/store/migrate.h"
 #include "ledger/ledger.h"
 #include "tests/support/databases.h"
+#include "tests/support/redis_harness.h"
 
 namespace lucas::leaderboards::testing {
 
@@ -29,12 +32,24 @@ inline Micros at(const char* rfc3339) {
   return *parse_rfc3339(rfc3339);
 }
 
+// One client for the binary, on the harness's redis-server (database 6).
+inline redis::Client& redis_client() {
+  static redis::Client client(redis::parse_url(lucas::testing::RedisServer::shared().url(6)));
+  client.wait_up(std::chrono::seconds(10));
+  return client;
+}
+
 // Every sorted-set implementation the board suites run on.
 inline std::vector<std::string> index_impls() {
-  return {"memory"};
+  return {"memory", "redis"};
 }
+// A new, empty index.
 inline std::unique_ptr<cache::SortedSets> make_index(const std::string& impl) {
   if (impl == "memory") return std::make_unique<cache::MemorySortedSets>();
+  if (impl == "redis") {
+    redis_client().command({"FLUSHDB"});
+    return std::make_unique<cache::RedisSortedSets>(redis_client());
+  }
   throw std::invalid_argument("unknown sorted-set implementation " + impl);
 }
 
@@ -60,6 +75,13 @@ inline std::string param_name(const ::testing::TestParamInfo<Param>& p) {
 
 inline std::vector<store::MigrationSet> world_migrations() {
   return {events::migrations(), jobs::migrations(), ledger::migrations(), migrations()};
+}
+
+// The coin board's current top (up to 100) as user -> score.
+inline std::map<int64_t, int64_t> board_of(LeaderboardService& service, Period p) {
+  std::map<int64_t, int64_t> out;
+  for (const auto& e : service.top(CoinBoard::kBoard, p, 100).entries) out[e.user_id] = e.score;
+  return out;
 }
 
 struct LbWorld {
@@ -151,11 +173,7 @@ struct LbWorld {
   }
 
   // The current top (up to 100) as user -> score.
-  std::map<int64_t, int64_t> board(Period p) {
-    std::map<int64_t, int64_t> out;
-    for (const auto& e : service.top(CoinBoard::kBoard, p, 100).entries) out[e.user_id] = e.score;
-    return out;
-  }
+  std::map<int64_t, int64_t> board(Period p) { return board_of(service, p); }
   std::vector<std::pair<int64_t, int64_t>> archive(const std::string& period_id) {
     return db().read([&](store::Tx& tx) {
       std::vector<std::pair<int64_t, int64_t>> rows;
@@ -180,6 +198,39 @@ struct LbWorld {
   LeaderboardService service;
   CoinBoard coins;
   int serial = 0;
+};
+
+// Another node (or process) on the world's database: its own outbox, ledger, service and coin
+// board, over the index it is given.
+struct Node {
+  Node(LbWorld& world, cache::SortedSets& index)
+      : w(world),
+        outbox(w.db(), w.clock),
+        ledger(w.clock, &outbox),
+        service(w.db(), index, w.clock, nullptr, {}),
+        coins(service, ledger, w.db()) {
+    coins.follow(outbox);
+  }
+  ~Node() {
+    outbox.stop();
+    service.stop();
+  }
+  // A game win committed on this node (its outbox dispatches it at drain()).
+  void win(int64_t user, int64_t amount) {
+    w.db().transact([&](store::Tx& tx) {
+      const auto mint = ledger.system_account(tx, "mint:gd_cards", ledger::kCoin, true);
+      ledger.move(tx, "node" + std::to_string(++w.serial), mint,
+                  ledger.user_account(tx, user, ledger::kCoin), amount, ledger::kCoin,
+                  "bank.accrual");
+    });
+  }
+  std::map<int64_t, int64_t> board(Period p) { return board_of(service, p); }
+
+  LbWorld& w;
+  events::Outbox outbox;
+  ledger::Ledger ledger;
+  LeaderboardService service;
+  CoinBoard coins;
 };
 
 // The model's order: score descending, then user id descending.

@@ -4,6 +4,10 @@
 // nodes), and clear errors for bad input — on both engines.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
+#include "base/money.h"
 #include "features/leaderboards/leaderboards_http.h"
 #include "tests/features/leaderboards/lb_fixture.h"
 
@@ -18,8 +22,10 @@ class HttpTest : public ::testing::TestWithParam<Param> {
   HttpTest() : w(GetParam().engine, GetParam().index) {
     register_http(router, w.service, w.clock, 5 * kSec);
   }
-  http::Response get(const std::string& path, std::map<std::string, std::string> query = {}) {
+  http::Response get(const std::string& path, std::map<std::string, std::string> query = {},
+                     int64_t auth_user = 0) {
     http::Request req;
+    req.auth_user_id = auth_user;
     req.method = "GET";
     req.path = path;
     req.target = path;
@@ -89,6 +95,10 @@ TEST_P(HttpTest, ShowsTheTopTheViewerAndTheChange) {
   EXPECT_EQ(j.at("me").at("rank"), 3);
   EXPECT_EQ(j.at("me").at("user_id"), 3);
   EXPECT_EQ(j.at("me").at("score").at("amount"), "0.07");
+  // Without user_id, the line is the authenticated user's.
+  j = json::parse(get("/api/v1/leaderboards/coins", {{"period", "daily"}}, 2).body);
+  EXPECT_EQ(j.at("me").at("user_id"), 2);
+  EXPECT_EQ(j.at("me").at("rank"), 1);
 
   // Defaults: all-time, top 100, no viewer. A viewer with no score has no rank.
   j = get_json("/api/v1/leaderboards/coins");
@@ -148,6 +158,46 @@ TEST_P(HttpTest, RendersAgainOnlyWhenTheBoardChanges) {
   const json next = get_json("/api/v1/leaderboards/coins", {{"period", "daily"}});
   EXPECT_EQ(next.at("period_id"), "2026-12-05");
   EXPECT_TRUE(next.at("entries").empty());
+}
+
+// Readers racing with changes: every answer is a whole, ordered board, and once the changes are
+// in, the next answer has them.
+TEST_P(HttpTest, ConcurrentReadersDuringChangesGetWholeBoards) {
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0}, answers{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      while (!done) {
+        const auto r = get("/api/v1/leaderboards/coins", {{"period", "daily"}, {"user_id", "1"}});
+        const json j = json::parse(r.body, nullptr, false);
+        if (r.status != 200 || j.is_discarded() || !j.at("me").is_object()) ++bad;
+        int64_t last = INT64_MAX, rank = 0;
+        for (const auto& e : j.value("entries", json::array())) {
+          const int64_t sc = parse_amount(e.at("score").at("amount").get<std::string>(), 2);
+          if (sc > last || e.at("rank") != ++rank) ++bad;
+          last = sc;
+        }
+        ++answers;
+      }
+    });
+  }
+  for (int i = 0; i < 60; ++i) {
+    w.win(1 + i % 6, 10 + i);
+    w.outbox.drain();
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_GT(answers, 0);
+  const json j = get_json("/api/v1/leaderboards/coins", {{"period", "daily"}});
+  std::map<int64_t, int64_t> shown;
+  for (const auto& e : j.at("entries")) {
+    shown[e.at("user_id").get<int64_t>()] =
+        parse_amount(e.at("score").at("amount").get<std::string>(), 2);
+  }
+  EXPECT_EQ(shown, w.board(Period::kDaily));
+  EXPECT_EQ(shown.size(), 6u);
 }
 
 TEST_P(HttpTest, BadInputGetsAClearError) {

@@ -7,7 +7,8 @@
 //    change under its period by the C library's calendar, and the change indicators follow the
 //    previous day's ranks;
 //  - Property 26: any change reaches the board through the real outbox dispatcher, and its
-//    pushed change reaches ws.topic (the latency is printed, never asserted).
+//    pushed change reaches ws.topic (the latency is printed, never asserted) — with the
+//    in-process index and with Redis.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -249,7 +250,7 @@ bool eventually(F done, std::chrono::seconds limit = std::chrono::seconds(30)) {
   return true;
 }
 
-void property26(store::Engine engine) {
+void property26(store::Engine engine, const std::string& index) {
   auto database = lucas::testing::fresh_database(engine);
   Latencies latencies;
   const bool ok = rc::check("Property 26: any change reaches the board", [&] {
@@ -257,7 +258,7 @@ void property26(store::Engine engine) {
     std::vector<json> pushed;
     Options options;
     options.publish_interval = 50'000;
-    LbWorld w(*database.db, "memory", at("2026-12-04T10:00:00Z"), options);
+    LbWorld w(*database.db, index, at("2026-12-04T10:00:00Z"), options);
     w.bus.subscribe("ws.topic", [&](const std::string&, const std::string& m) {
       std::lock_guard lock(mu);
       pushed.push_back(json::parse(m));
@@ -308,14 +309,20 @@ void property26(store::Engine engine) {
     RC_ASSERT(pushed_all);
   });
   EXPECT_TRUE(ok);
-  latencies.print(lucas::testing::engine_label(engine));
+  latencies.print(lucas::testing::engine_label(engine) + ", " + index);
 }
 
 TEST(Property26, ChangesReachTheBoardThroughTheRealDispatcherSqlite) {
-  property26(store::Engine::kSqlite);
+  property26(store::Engine::kSqlite, "memory");
 }
 TEST(Property26, ChangesReachTheBoardThroughTheRealDispatcherPostgres) {
-  property26(store::Engine::kPostgres);
+  property26(store::Engine::kPostgres, "memory");
+}
+TEST(Property26, ChangesReachTheBoardThroughTheRealDispatcherSqliteRedis) {
+  property26(store::Engine::kSqlite, "redis");
+}
+TEST(Property26, ChangesReachTheBoardThroughTheRealDispatcherPostgresRedis) {
+  property26(store::Engine::kPostgres, "redis");
 }
 
 }  // namespace

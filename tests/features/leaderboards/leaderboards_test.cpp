@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "infra/jobs/jobs.h"
+#include "infra/realtime/hub.h"
 #include "tests/features/leaderboards/lb_fixture.h"
 
 namespace lucas::leaderboards {
@@ -395,87 +396,60 @@ class Switching final : public cache::SortedSets {
 };
 
 struct SwitchWorld {
-  explicit SwitchWorld(LbWorld& w)
-      : service(w.db(), index, w.clock, nullptr, {}), coins(service, w.ledger, w.db()) {}
+  explicit SwitchWorld(LbWorld& w) : node(w, index) {}
   Switching index;
-  LeaderboardService service;
-  CoinBoard coins;
-  std::map<int64_t, int64_t> board(Period p) {
-    std::map<int64_t, int64_t> out;
-    for (const auto& e : service.top("coins", p, 100).entries) out[e.user_id] = e.score;
-    return out;
-  }
+  Node node;
 };
 
 TEST_P(BoardTest, FallingBackToAnotherIndexAndBackRebuildsEachTime) {
   SwitchWorld s(w);
-  events::Outbox outbox(w.db(), w.clock);
-  ledger::Ledger ledger(w.clock, &outbox);
-  s.coins.follow(outbox);
-  auto win = [&](int64_t user, int64_t amount) {
-    w.db().transact([&](store::Tx& tx) {
-      const auto mint = ledger.system_account(tx, "mint:gd_cards", ledger::kCoin, true);
-      ledger.move(tx, "w" + std::to_string(++w.serial), mint,
-                  ledger.user_account(tx, user, ledger::kCoin), amount, ledger::kCoin,
-                  "bank.accrual");
-    });
-  };
-  for (int64_t u = 1; u <= 10; ++u) win(u, 10 * u);
-  outbox.drain();
-  EXPECT_EQ(s.service.check_index(), 0);
-  const auto first = s.board(Period::kDaily);
+  Node& n = s.node;
+  for (int64_t u = 1; u <= 10; ++u) n.win(u, 10 * u);
+  n.outbox.drain();
+  EXPECT_EQ(n.service.check_index(), 0);
+  const auto first = n.board(Period::kDaily);
   ASSERT_EQ(first.size(), 10u);
 
   // Redis goes away: the fall-back store is empty, and is rebuilt.
   s.index.use_b = true;
-  EXPECT_EQ(s.service.check_index(), 4);
-  EXPECT_EQ(s.board(Period::kDaily), first);
+  EXPECT_EQ(n.service.check_index(), 4);
+  EXPECT_EQ(n.board(Period::kDaily), first);
   // Changes while on the fall-back: new scores for existing users and a new user.
-  win(3, 1000);
-  win(11, 5);
-  outbox.drain();
-  const auto second = s.board(Period::kDaily);
+  n.win(3, 1000);
+  n.win(11, 5);
+  n.outbox.drain();
+  const auto second = n.board(Period::kDaily);
   EXPECT_EQ(second.at(3), 1030);
   EXPECT_EQ(second.size(), 11u);
 
   // Redis is back, holding the old board: behind the database, so rebuilt.
   s.index.use_b = false;
-  s.service.check_index();
-  s.service.check_index();
-  EXPECT_EQ(s.board(Period::kDaily), second);
-  EXPECT_EQ(s.board(Period::kAllTime), second);
+  n.service.check_index();
+  n.service.check_index();
+  EXPECT_EQ(n.board(Period::kDaily), second);
+  EXPECT_EQ(n.board(Period::kAllTime), second);
 }
 
 TEST_P(BoardTest, AnIndexThatFailsFallsBackToTheDatabase) {
   SwitchWorld s(w);
-  events::Outbox outbox(w.db(), w.clock);
-  ledger::Ledger ledger(w.clock, &outbox);
-  s.coins.follow(outbox);
-  auto win = [&](int64_t user, int64_t amount) {
-    w.db().transact([&](store::Tx& tx) {
-      const auto mint = ledger.system_account(tx, "mint:gd_cards", ledger::kCoin, true);
-      ledger.move(tx, "w" + std::to_string(++w.serial), mint,
-                  ledger.user_account(tx, user, ledger::kCoin), amount, ledger::kCoin,
-                  "bank.accrual");
-    });
-  };
-  win(1, 100);
-  win(2, 200);
-  outbox.drain();
+  Node& n = s.node;
+  n.win(1, 100);
+  n.win(2, 200);
+  n.outbox.drain();
   s.index.down = true;
-  win(1, 250);  // written to the database; the index write fails after commit
-  outbox.drain();
+  n.win(1, 250);  // written to the database; the index write fails after commit
+  n.outbox.drain();
   const std::map<int64_t, int64_t> expected{{1, 350}, {2, 200}};
-  EXPECT_EQ(s.board(Period::kDaily), expected);  // answered by the database
-  const Entry me = s.service.position("coins", Period::kDaily, 2);
+  EXPECT_EQ(n.board(Period::kDaily), expected);  // answered by the database
+  const Entry me = n.service.position("coins", Period::kDaily, 2);
   EXPECT_EQ(me.rank, 2);
   EXPECT_EQ(me.score, 200);
-  EXPECT_EQ(s.service.check_index(), 0);  // cannot reach it: nothing to do, nothing thrown
+  EXPECT_EQ(n.service.check_index(), 0);  // cannot reach it: nothing to do, nothing thrown
   s.index.down = false;
-  EXPECT_EQ(s.service.check_index(), 4);  // the failed writes are made good
+  EXPECT_EQ(n.service.check_index(), 4);  // the failed writes are made good
   EXPECT_EQ(s.index.a.find("lb:coins:daily:2026-12-04", LeaderboardService::member_of(1))->score,
             350);
-  EXPECT_EQ(s.board(Period::kDaily), expected);
+  EXPECT_EQ(n.board(Period::kDaily), expected);
 }
 
 TEST_P(BoardTest, ChangesArePushedCoalescedOnWsTopic) {
@@ -537,24 +511,55 @@ TEST_P(BoardTest, ChangesArePushedCoalescedOnWsTopic) {
   EXPECT_EQ(daily().at("data").at("changes").size(), 1u);
 }
 
+// The WebSocket hub delivers what the board pushes to a connection subscribed to its topic.
+TEST_P(BoardTest, APushedChangeReachesASubscribedWebSocketConnection) {
+  struct Recorder final : realtime::Peer {
+    std::mutex mu;
+    std::vector<json> frames;
+    void send(realtime::Frame f) override {
+      std::lock_guard lock(mu);
+      frames.push_back(json::parse(*f));
+    }
+    void close(uint16_t, std::string) override {}
+  };
+  realtime::Hub hub(w.clock);
+  hub.listen(w.bus);
+  auto peer = std::make_shared<Recorder>();
+  const int64_t conn = hub.attach(42, peer);
+  ASSERT_TRUE(hub.subscribe(conn, "leaderboard.coins.daily"));
+  w.names[7] = "Алиса";
+  w.win(7, 1234);
+  w.outbox.drain();
+  w.service.publish_changes();
+  std::lock_guard lock(peer->mu);
+  ASSERT_EQ(peer->frames.size(), 1u);  // daily only: not subscribed to the other periods
+  const json& f = peer->frames[0];
+  EXPECT_EQ(f.at("topic"), "leaderboard.coins.daily");
+  EXPECT_EQ(f.at("type"), "leaderboard.changed");
+  const json& c = f.at("data").at("changes").at(0);
+  EXPECT_EQ(c.at("user_id"), 7);
+  EXPECT_EQ(c.at("name"), "Алиса");
+  EXPECT_EQ(c.at("rank"), 1);
+  EXPECT_EQ(c.at("score").at("amount"), "12.34");
+  hub.unlisten();
+}
+
 // Several nodes dispatch the same outbox (or replay it): each transfer counts once.
 TEST_P(BoardTest, TwoNodesApplyEveryTransferOnce) {
-  events::Outbox outbox_b(w.db(), w.clock);
-  LeaderboardService service_b(w.db(), *w.index, w.clock, nullptr, {});  // one shared index
-  CoinBoard coins_b(service_b, w.ledger, w.db());
-  coins_b.follow(outbox_b);
+  Node b(w, *w.index);  // one shared index
   std::map<int64_t, int64_t> model;
   for (int i = 0; i < 300; ++i) {
     const int64_t user = 1 + i % 3;  // few users: the nodes' writes of one user interleave
     w.win(user, 1 + i);
     model[user] += 1 + i;
   }
-  std::thread a([&] { w.outbox.drain(); });
-  std::thread b([&] { outbox_b.drain(); });
-  a.join();
-  b.join();
+  std::thread ta([&] { w.outbox.drain(); });
+  std::thread tb([&] { b.outbox.drain(); });
+  ta.join();
+  tb.join();
   EXPECT_EQ(w.board(Period::kDaily), model);
   EXPECT_EQ(w.board(Period::kAllTime), model);
+  EXPECT_EQ(b.board(Period::kWeekly), model);
   const auto applied = w.db().read(
       [](store::Tx& tx) { return tx.exec("SELECT COUNT(*) FROM lb_applied").one().i64(0); });
   EXPECT_EQ(applied, 300);
