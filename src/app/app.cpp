@@ -55,8 +55,10 @@ App::App(const Config& c) : config(c) {
     // Not required: without it everything falls back in-process until Redis answers.
     redis->wait_up(ro.connect_timeout);
     bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
+    cache = std::make_unique<cache::RedisCache>(*redis);
   } else {
     bus = std::make_unique<events::LocalBus>();
+    cache = std::make_unique<cache::MemoryCache>(clock);
   }
   outbox = std::make_unique<events::Outbox>(*db, clock,
                                             events::OutboxOptions{bus.get(), node_id, &metrics});
@@ -87,9 +89,11 @@ App::App(const Config& c) : config(c) {
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
                                                audit.get());
+  users->enable_cache(*cache, *outbox, &metrics);
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
+  auth->enable_cache(*cache, *outbox, &metrics);
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });
   if (!config.backup_key_file.empty()) setup_backups();
