@@ -16,6 +16,7 @@
 #include "features/auth/auth_http.h"
 #include "features/users/users_http.h"
 #include "infra/events/redis_bus.h"
+#include "infra/http/forwarded.h"
 
 namespace lucas::app {
 namespace {
@@ -40,6 +41,22 @@ App::App(const Config& c) : config(c) {
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
+  if (!config.database_read_url.empty()) {
+    if (db->engine() != store::Engine::kPostgres) {
+      throw Error(ErrorCode::kInvalidArgument, "database.read_url needs a PostgreSQL database.url");
+    }
+    db->attach_replica(config.database_read_url);
+    const auto stats = db->replica_stats();
+    const std::string help = "Read-only units of work by where they ran.";
+    metrics.gauge("lucas_db_replica_reads", help,
+                  [stats] { return static_cast<double>(stats->on_replica.load()); },
+                  {{"on", "replica"}});
+    metrics.gauge("lucas_db_replica_reads", help,
+                  [stats] { return static_cast<double>(stats->on_primary.load()); },
+                  {{"on", "primary"}});
+    metrics.gauge("lucas_db_replica_up", "1 while the read replica answers.",
+                  [stats] { return stats->up.load() ? 1.0 : 0.0; });
+  }
   node_id = config.node_id.empty() ? default_node_id() : config.node_id;
   if (!config.redis_url.empty()) {
     redis::Url url;
@@ -246,8 +263,19 @@ store::MigrationReport App::migrate() {
 }
 
 void App::register_routes(http::Router& router) {
-  // A valid bearer token makes the request act as its user; a bad one is refused (audited).
-  router.set_authenticator([this](http::Request& req) { auth::authenticate_request(*auth, req); });
+  // Behind trusted proxies the client is who they say (X-Forwarded-For); then a valid bearer
+  // token makes the request act as its user, and a bad one is refused (audited).
+  std::vector<std::string> proxies;
+  try {
+    proxies = http::parse_address_list(config.http_trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string("http.trusted_proxies: not an address: ") + e.what());
+  }
+  router.set_authenticator([this, proxies](http::Request& req) {
+    if (!proxies.empty()) req.remote_addr = http::client_address(req, proxies);
+    auth::authenticate_request(*auth, req);
+  });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
     // fields); the 101st request within a minute gets 429 with Retry-After. Probes and

@@ -310,7 +310,8 @@ ledger::HistoryPage UserService::transactions(int64_t telegram_id,
                                               const std::optional<std::string>& cursor, int limit,
                                               std::string_view currency) {
   validate_id(telegram_id);
-  return db_.read([&](store::Tx& tx) {
+  // History tolerates replication lag: the read replica serves it when there is one.
+  return db_.read_replica([&](store::Tx& tx) {
     if (!sql::find(tx, telegram_id)) {
       throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
                   {{"id", telegram_id}});
