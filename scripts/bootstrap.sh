@@ -12,6 +12,7 @@ packages=(
   libfasttext-dev libhiredis-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql redis-server curl jq wrk
+  nginx-light openssl
   clang libclang-rt-14-dev
 )
 

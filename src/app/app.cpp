@@ -24,9 +24,19 @@
 #include "features/users/users_http.h"
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
+#include "infra/http/forwarded.h"
 
 namespace lucas::app {
 namespace {
+
+std::vector<std::string> trusted_proxies(const Config& config) {
+  try {
+    return http::parse_address_list(config.http_trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string("http.trusted_proxies: not an address: ") + e.what());
+  }
+}
 
 std::string default_node_id() {
   char host[256] = {};
@@ -59,6 +69,22 @@ App::App(const Config& c) : config(c) {
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
   db = store::Database::open(config.effective_database_url(), options);
+  if (!config.database_read_url.empty()) {
+    if (db->engine() != store::Engine::kPostgres) {
+      throw Error(ErrorCode::kInvalidArgument, "database.read_url needs a PostgreSQL database.url");
+    }
+    db->attach_replica(config.database_read_url);
+    const auto stats = db->replica_stats();
+    const std::string help = "Read-only units of work by where they ran.";
+    metrics.gauge("lucas_db_replica_reads", help,
+                  [stats] { return static_cast<double>(stats->on_replica.load()); },
+                  {{"on", "replica"}});
+    metrics.gauge("lucas_db_replica_reads", help,
+                  [stats] { return static_cast<double>(stats->on_primary.load()); },
+                  {{"on", "primary"}});
+    metrics.gauge("lucas_db_replica_up", "1 while the read replica answers.",
+                  [stats] { return stats->up.load() ? 1.0 : 0.0; });
+  }
   node_id = config.node_id.empty() ? default_node_id() : config.node_id;
   if (!config.redis_url.empty()) {
     redis::Url url;
@@ -74,8 +100,10 @@ App::App(const Config& c) : config(c) {
     // Not required: without it everything falls back in-process until Redis answers.
     redis->wait_up(ro.connect_timeout);
     bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
+    cache = std::make_unique<cache::RedisCache>(*redis);
   } else {
     bus = std::make_unique<events::LocalBus>();
+    cache = std::make_unique<cache::MemoryCache>(clock);
   }
   outbox = std::make_unique<events::Outbox>(*db, clock,
                                             events::OutboxOptions{bus.get(), node_id, &metrics});
@@ -106,10 +134,12 @@ App::App(const Config& c) : config(c) {
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
   users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
                                                audit.get());
+  users->enable_cache(*cache, *outbox, &metrics);
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
   admin = std::make_unique<admin::AdminService>(*db, *users, *audit);
+  auth->enable_cache(*cache, *outbox, &metrics);
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });
   if (!config.backup_key_file.empty()) setup_backups();
@@ -407,10 +437,12 @@ void App::register_websocket(http::Server& server) {
   http::WebSocketOptions ws;
   ws.hub = hub.get();
   ws.heartbeat_s = config.ws_heartbeat_s;
-  ws.admit = [this](const http::Request& req) {
+  ws.admit = [this, proxies = trusted_proxies(config)](const http::Request& req) {
+    // Behind nginx the client is the X-Forwarded-For address, as for the REST API.
+    const std::string ip = proxies.empty() ? req.remote_addr : http::client_address(req, proxies);
     if (config.http_rate_limit_per_minute > 0) {
       // The same per-client budget as the REST API: an upgrade is a request.
-      const auto d = limiter->check("ip:" + req.remote_addr,
+      const auto d = limiter->check("ip:" + ip,
                                     {"api", config.http_rate_limit_per_minute, 60'000'000});
       if (!d.allowed) {
         const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
@@ -419,7 +451,7 @@ void App::register_websocket(http::Server& server) {
                     {{"limit", d.limit}, {"window_s", 60}}, retry);
       }
     }
-    return notifications->authenticate(req.query_param("token").value_or(""), req.remote_addr);
+    return notifications->authenticate(req.query_param("token").value_or(""), ip);
   };
   ws.missed = [this](int64_t user, int64_t after, int limit) {
     return notifier->missed(user, after, limit);
@@ -428,8 +460,12 @@ void App::register_websocket(http::Server& server) {
 }
 
 void App::register_routes(http::Router& router) {
-  // A valid bearer token makes the request act as its user; a bad one is refused (audited).
-  router.set_authenticator([this](http::Request& req) { auth::authenticate_request(*auth, req); });
+  // Behind trusted proxies the client is who they say (X-Forwarded-For); then a valid bearer
+  // token makes the request act as its user, and a bad one is refused (audited).
+  router.set_authenticator([this, proxies = trusted_proxies(config)](http::Request& req) {
+    if (!proxies.empty()) req.remote_addr = http::client_address(req, proxies);
+    auth::authenticate_request(*auth, req);
+  });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
     // fields); the 101st request within a minute gets 429 with Retry-After. Probes and

@@ -20,6 +20,7 @@
 #include "infra/audit/audit.h"
 #include "infra/backup/backup.h"
 #include "infra/cache/sorted_set.h"
+#include "infra/cache/cache.h"
 #include "infra/events/bus.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
@@ -54,6 +55,8 @@ struct App {
   // This node's name (node.id, or <hostname>-<pid>), and Redis when redis.url is set.
   std::string node_id;
   std::unique_ptr<redis::Client> redis;
+  // Hot data: in Redis when configured, in-process otherwise (declared before what uses it).
+  std::unique_ptr<cache::Cache> cache;
   // Between nodes: Redis pub/sub when Redis is configured, in-process otherwise.
   std::unique_ptr<events::Bus> bus;
   std::unique_ptr<events::Outbox> outbox;

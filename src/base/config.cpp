@@ -74,6 +74,15 @@ std::vector<SettingSpec> make_specs() {
         }
         c.database_url = v;
       }));
+  s.push_back(text_setting(
+      "database.read_url",
+      "PostgreSQL read replica for lag-tolerant reads (falls back to the primary)",
+      "empty, or postgresql://... or postgres://...", [](Config& c, const std::string& v) {
+        if (!v.empty() && v.rfind("postgresql://", 0) != 0 && v.rfind("postgres://", 0) != 0) {
+          throw std::invalid_argument("read url");  // may hold a password: never echoed
+        }
+        c.database_read_url = v;
+      }));
   s.push_back(int_setting("database.pool_size", "database connections in the pool", 1, 256,
                           [](Config& c, int64_t v) { c.db_pool_size = static_cast<int>(v); }));
   s.push_back(
@@ -112,6 +121,15 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(
       int_setting("telegram.rate_limit_per_minute", "bot commands per minute per user", 1, 10'000,
                   [](Config& c, int64_t v) { c.bot_rate_limit_per_minute = static_cast<int>(v); }));
+  s.push_back(text_setting(
+      "http.trusted_proxies",
+      "reverse proxies (nginx) whose X-Forwarded-For names the client (rate limits, audit)",
+      "IPv4 or IPv6 addresses separated by commas", [](Config& c, const std::string& v) {
+        if (v.find_first_not_of("0123456789abcdefABCDEF.:, ") != std::string::npos) {
+          throw std::invalid_argument(v);
+        }
+        c.http_trusted_proxies = v;
+      }));
   s.push_back(
       text_setting("log.level", "log level", "trace, debug, info, warn, error or off",
                    [](Config& c, const std::string& v) {
@@ -276,7 +294,8 @@ void apply(Config& c, const SettingSpec& spec, const std::string& value, const s
   } catch (const std::invalid_argument&) {
     // Secrets are never echoed back, not even when they are wrong.
     const bool secret = spec.key == "telegram.token" || spec.key == "telegram.webhook_secret" ||
-                        spec.key == "redis.url" || spec.key == "ws.token_secret";
+                        spec.key == "redis.url" || spec.key == "ws.token_secret" ||
+                        spec.key == "database.read_url";
     throw ConfigError(spec.key, fmt::format("invalid value '{}' for {} (from {}): expected {}",
                                             secret ? "***" : value, spec.key, from, spec.accepted));
   }

@@ -15,7 +15,8 @@ namespace lucas {
 
 struct Config {
   std::string data_dir = "data";
-  std::string database_url;  // empty: sqlite:<data_dir>/lucas.db
+  std::string database_url;       // empty: sqlite:<data_dir>/lucas.db
+  std::string database_read_url;  // a streaming replica for lag-tolerant reads; empty: none
   int db_pool_size = 8;
   int db_busy_timeout_ms = 5000;
   std::string http_host = "0.0.0.0";
@@ -26,6 +27,7 @@ struct Config {
   int http_read_timeout_s = 15;
   int http_idle_timeout_s = 60;
   bool http_access_log = true;
+  std::string http_trusted_proxies;  // comma-separated addresses whose X-Forwarded-For is trusted
   int http_rate_limit_per_minute = 100;  // per client; 0 turns the API limit off
   int bot_rate_limit_per_minute = 20;    // bot commands per user
   std::string log_level = "info";

@@ -149,6 +149,59 @@ std::string PostgresServer::create_database() {
   return server_url_ + "/" + name;
 }
 
+std::unique_ptr<PostgresReplica> PostgresServer::start_replica() {
+  if (!owned_) throw std::runtime_error("PostgreSQL harness: cannot replicate an external server");
+  std::unique_ptr<PostgresReplica> r(new PostgresReplica());
+  char tmpl[] = "/tmp/lucas-pgrep-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  r->dir_ = tmpl;
+  r->bin_ = bin_;
+  if (as_postgres_) {
+    const passwd* pw = getpwnam("postgres");
+    if (pw == nullptr || chown(r->dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+      throw std::runtime_error("cannot chown " + r->dir_);
+    }
+    r->prefix_ = "runuser -u postgres -- ";
+  }
+  const std::string primary_port = server_url_.substr(server_url_.rfind(':') + 1);
+  run(r->prefix_ + bin_ + "/pg_basebackup -h 127.0.0.1 -p " + primary_port + " -U postgres -D " +
+          r->dir_ + "/data -R -X stream -c fast > " + r->dir_ + "/basebackup.log 2>&1",
+      "pg_basebackup", r->dir_ + "/basebackup.log");
+  r->port_ = free_port();
+  r->start();
+  return r;
+}
+
+void PostgresReplica::start() {
+  if (running_) return;
+  const std::string log = dir_ + "/server.log";
+  const std::string cmd = prefix_ + bin_ + "/pg_ctl -D " + dir_ + "/data -l " + log +
+                          " -w -t 60 -o \"-p " + std::to_string(port_) + " -k " + dir_ +
+                          " -c listen_addresses=127.0.0.1 -c max_connections=200"
+                          " -c fsync=off -c hot_standby=on\" start > /dev/null 2>&1";
+  run(cmd, "starting the replica", log);
+  running_ = true;
+}
+
+void PostgresReplica::stop() {
+  if (!running_) return;
+  const std::string cmd =
+      prefix_ + bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop > /dev/null 2>&1";
+  if (std::system(cmd.c_str()) == 0) running_ = false;
+}
+
+std::string PostgresReplica::url(const std::string& database) const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + database;
+}
+
+PostgresReplica::~PostgresReplica() {
+  stop();
+  if (!running_) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
 void PostgresServer::stop() {
   if (!owned_) return;
   owned_ = false;

@@ -6,6 +6,8 @@
 
 #include "base/ids.h"
 #include "features/auth/auth_store.h"
+#include "infra/cache/cache.h"
+#include "infra/events/outbox.h"
 
 namespace lucas::auth {
 
@@ -179,6 +181,12 @@ void AuthService::revoke_client(int64_t actor, const std::string& client_id) {
     const auto c = sql::find_client(tx, client_id);
     if (!c) throw Error(ErrorCode::kNotFound, "no such API client");
     require_self_or_admin(tx, actor, c->user_id, "revoke other users' API clients");
+    if (outbox_ != nullptr) {
+      // Every node drops these tokens from its cache (at once on this one, after commit).
+      outbox_->publish(tx, "auth.client_revoked",
+                       {{"client_id", client_id},
+                        {"token_hashes", sql::live_token_hashes(tx, client_id, clock_.now())}});
+    }
     sql::revoke_client(tx, client_id, clock_.now());
     if (audit_ != nullptr) {
       audit_->append(tx, audit::Entry{0,
@@ -304,8 +312,7 @@ Principal AuthService::authenticate(const std::string& token, const std::string&
   if (!well_formed(token, "lat_", 64)) {
     reason = "malformed token";
   } else {
-    const auto row =
-        db_.read([&](store::Tx& tx) { return sql::find_token(tx, sha256_hex(token)); });
+    const auto row = find_token(sha256_hex(token));
     if (!row) {
       reason = "unknown token";
     } else if (row->revoked) {
@@ -331,6 +338,39 @@ Principal AuthService::authenticate(const std::string& token, const std::string&
                {{"error", "invalid_token"}}));
   }
   return p;
+}
+
+void AuthService::enable_cache(cache::Cache& cache, events::Outbox& outbox,
+                               telemetry::Registry* metrics) {
+  tokens_ = std::make_shared<cache::CacheSpace>(cache, "token", 300'000'000, metrics);
+  outbox_ = &outbox;
+  outbox.subscribe_everywhere("auth.client_revoked", [t = tokens_](const events::Event& ev) {
+    for (const auto& h : ev.payload.value("token_hashes", nlohmann::json::array())) {
+      if (h.is_string()) t->erase(h.get<std::string>());
+    }
+  });
+}
+
+std::optional<sql::TokenRow> AuthService::find_token(const std::string& hash) {
+  const auto read = [&] {
+    return db_.read([&](store::Tx& tx) { return sql::find_token(tx, hash); });
+  };
+  if (!tokens_) return read();
+  // Only live tokens are cached; unknown and revoked ones are read every time.
+  std::optional<sql::TokenRow> loaded;
+  const auto cached = tokens_->get_or_load(hash, [&]() -> std::optional<std::string> {
+    loaded = read();
+    if (!loaded || loaded->revoked) return std::nullopt;
+    return nlohmann::json{loaded->client_id, loaded->user_id, loaded->expires_at}.dump();
+  });
+  if (loaded || !cached) return loaded;
+  const auto j = nlohmann::json::parse(*cached, nullptr, false);
+  if (j.is_array() && j.size() == 3 && j[0].is_string() && j[1].is_number_integer() &&
+      j[2].is_number_integer()) {
+    return sql::TokenRow{j[0].get<std::string>(), j[1].get<int64_t>(), j[2].get<int64_t>(), false};
+  }
+  tokens_->erase(hash);  // not what we wrote: read through
+  return read();
 }
 
 int64_t AuthService::prune_expired() {

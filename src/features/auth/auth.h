@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +30,18 @@
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 
+namespace lucas::cache {
+class Cache;
+class CacheSpace;
+}  // namespace lucas::cache
+namespace lucas::events {
+class Outbox;
+}
+
 namespace lucas::auth {
+namespace sql {
+struct TokenRow;
+}
 
 store::MigrationSet migrations();
 
@@ -94,6 +106,12 @@ class AuthService {
   // Deletes tokens that expired more than a day ago (a daily job); returns how many.
   int64_t prune_expired();
 
+  // Serves bearer-token lookups from `cache` (5 minutes; expiry is still checked on every use,
+  // and the role comes from the users service). Revoking a client publishes
+  // "auth.client_revoked" with its tokens' hashes, and every node drops them.
+  void enable_cache(cache::Cache& cache, events::Outbox& outbox,
+                    telemetry::Registry* metrics = nullptr);
+
  private:
   void require_self_or_admin(store::Tx& tx, int64_t actor, int64_t user_id, std::string_view what);
   // Audits a failed attempt and throws UNAUTHORIZED — or, past the per-IP failure limit,
@@ -110,6 +128,9 @@ class AuthService {
   const Clock& clock_;
   audit::AuditLog* audit_;
   Options options_;
+  std::optional<sql::TokenRow> find_token(const std::string& hash);  // through the cache
+  std::shared_ptr<cache::CacheSpace> tokens_;  // shared with the outbox's subscriber
+  events::Outbox* outbox_ = nullptr;
 };
 
 // Extracts the token from an Authorization header value ("Bearer abc" -> "abc"); nullopt when

@@ -82,6 +82,17 @@ std::optional<TokenRow> find_token(store::Tx& tx, const std::string& token_hash)
   return TokenRow{row.str(0), row.i64(1), row.i64(2), row.i64(3) != 0};
 }
 
+std::vector<std::string> live_token_hashes(store::Tx& tx, const std::string& client_id,
+                                           Micros now) {
+  std::vector<std::string> out;
+  const auto r = tx.exec(
+      "SELECT token_hash FROM access_tokens WHERE client_id = $1 AND revoked = 0"
+      " AND expires_at > $2",
+      {Value{client_id}, Value{now}});
+  for (const auto& row : r.rows) out.push_back(row.str(0));
+  return out;
+}
+
 int64_t delete_tokens_expired_before(store::Tx& tx, Micros t) {
   return tx.exec("DELETE FROM access_tokens WHERE expires_at < $1", {Value{t}}).affected;
 }

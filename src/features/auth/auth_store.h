@@ -26,6 +26,8 @@ struct TokenRow {
   bool revoked = false;
 };
 std::optional<TokenRow> find_token(store::Tx& tx, const std::string& token_hash);
+// Hashes of the client's tokens that are neither revoked nor expired at `now`.
+std::vector<std::string> live_token_hashes(store::Tx& tx, const std::string& client_id, Micros now);
 int64_t delete_tokens_expired_before(store::Tx& tx, Micros t);
 
 }  // namespace lucas::auth::sql

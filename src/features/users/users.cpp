@@ -2,6 +2,11 @@
 
 #include "base/money.h"
 #include "features/users/users_store.h"
+#include "infra/cache/cache.h"
+#include "infra/events/outbox.h"
+
+#include <charconv>
+#include <sstream>
 
 namespace lucas::users {
 
@@ -84,6 +89,69 @@ std::string clip(const std::string& s, size_t max_bytes, const char* field) {
 }
 }  // namespace
 
+// ---------------------------------------------------------------- cache
+
+struct UserService::Caches {
+  Caches(cache::Cache& c, telemetry::Registry* m)
+      : users(c, "user", 60'000'000, m),
+        accounts(c, "account", 3'600'000'000, m),
+        balances(c, "balance", 30'000'000, m) {}
+  cache::CacheSpace users;     // telegram id -> the user
+  cache::CacheSpace accounts;  // "<telegram id>:<currency>" -> account id (never changes)
+  cache::CacheSpace balances;  // account id -> "<currency> <scale> <amount>"
+};
+
+namespace {
+
+std::string encode_user(const User& u) {
+  return nlohmann::json{
+      u.telegram_id, u.username,      u.display_name, u.language, static_cast<int>(u.role),
+      u.created_at,  u.last_active_at}
+      .dump();
+}
+
+std::optional<User> decode_user(const std::string& s) {
+  const auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_array() || j.size() != 7) return std::nullopt;
+  try {
+    User u;
+    u.telegram_id = j[0].get<int64_t>();
+    u.username = j[1].get<std::string>();
+    u.display_name = j[2].get<std::string>();
+    u.language = j[3].get<std::string>();
+    u.role = static_cast<Role>(j[4].get<int>());
+    u.created_at = j[5].get<int64_t>();
+    u.last_active_at = j[6].get<int64_t>();
+    return u;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+UserService::UserService(store::Database& db, ledger::Ledger& ledger, const Clock& clock,
+                         NameKeyFn name_key, audit::AuditLog* audit)
+    : db_(db), ledger_(ledger), clock_(clock), name_key_(std::move(name_key)), audit_(audit) {}
+
+UserService::~UserService() = default;
+
+void UserService::enable_cache(cache::Cache& cache, events::Outbox& outbox,
+                               telemetry::Registry* metrics) {
+  caches_ = std::make_shared<Caches>(cache, metrics);
+  outbox_ = &outbox;
+  // The subscriptions keep the spaces alive: the outbox may deliver after this service is gone.
+  auto c = caches_;
+  outbox.subscribe_everywhere("users.changed", [c](const events::Event& ev) {
+    c->users.erase(std::to_string(ev.payload.value("telegram_id", int64_t{0})));
+  });
+  outbox.subscribe_everywhere("ledger.transfer", [c](const events::Event& ev) {
+    for (const auto& leg : ev.payload.value("legs", nlohmann::json::array())) {
+      if (leg.contains("account")) c->balances.erase(std::to_string(leg["account"].get<int64_t>()));
+    }
+  });
+}
+
 User UserService::upsert(const UserUpdate& update) {
   return db_.transact([&](store::Tx& tx) { return upsert(tx, update); });
 }
@@ -94,6 +162,7 @@ User UserService::upsert(store::Tx& tx, const UserUpdate& update) {
   if (!username.empty() && username.front() == '@') username.erase(0, 1);
   const Micros now = clock_.now();
   User u = sql::find(tx, update.telegram_id).value_or(User{});
+  const User before = u;
   if (u.telegram_id == 0) {
     u.telegram_id = update.telegram_id;
     u.created_at = now;
@@ -103,6 +172,14 @@ User UserService::upsert(store::Tx& tx, const UserUpdate& update) {
   u.language = update.language.rfind("en", 0) == 0 ? "en" : "ru";
   u.last_active_at = now;
   sql::upsert(tx, u, name_key_ ? name_key_(u.display_name) : u.display_name);
+  if (caches_) {
+    if (before.telegram_id == 0 || before.username != u.username ||
+        before.display_name != u.display_name || before.language != u.language) {
+      outbox_->publish(tx, "users.changed", {{"telegram_id", u.telegram_id}});
+    } else {
+      tx.after_commit([c = caches_, id = u.telegram_id] { c->users.erase(std::to_string(id)); });
+    }
+  }
   return u;
 }
 
@@ -111,7 +188,20 @@ std::vector<User> UserService::find_by_name_key(store::Tx& tx, const std::string
 }
 
 std::optional<User> UserService::find(int64_t telegram_id) {
-  return db_.read([&](store::Tx& tx) { return sql::find(tx, telegram_id); });
+  const auto read = [&] {
+    return db_.read([&](store::Tx& tx) { return sql::find(tx, telegram_id); });
+  };
+  if (!caches_) return read();
+  const auto cached =
+      caches_->users.get_or_load(std::to_string(telegram_id), [&]() -> std::optional<std::string> {
+        const auto u = read();
+        if (!u) return std::nullopt;
+        return encode_user(*u);
+      });
+  if (!cached) return std::nullopt;
+  if (auto u = decode_user(*cached)) return u;
+  caches_->users.erase(std::to_string(telegram_id));  // not ours: read through
+  return read();
 }
 
 std::optional<User> UserService::find(store::Tx& tx, int64_t telegram_id) {
@@ -144,6 +234,7 @@ User UserService::set_role(int64_t actor_id, int64_t telegram_id, Role role) {
       }
     }
     sql::set_role(tx, telegram_id, role);
+    if (outbox_ != nullptr) outbox_->publish(tx, "users.changed", {{"telegram_id", telegram_id}});
     if (audit_ != nullptr) {
       audit_->append(tx, audit::Entry{0,
                                       0,
@@ -168,6 +259,38 @@ int UserService::currency_scale(std::string_view currency) {
 
 Balance UserService::balance(int64_t telegram_id, std::string_view currency) {
   validate_id(telegram_id);
+  if (!caches_) return balance_from_db(telegram_id, currency, nullptr);
+  // The account, from the cache or from the database (then remembered: it never changes).
+  const std::string account_key = std::to_string(telegram_id) + ":" + std::string(currency);
+  std::optional<ledger::AccountId> account;
+  ledger::AccountId cached_account = 0;
+  if (auto a = caches_->accounts.get(account_key);
+      a && std::from_chars(a->data(), a->data() + a->size(), cached_account).ec == std::errc()) {
+    account = cached_account;
+  } else {
+    ledger::AccountId found = 0;
+    const Balance b = balance_from_db(telegram_id, currency, &found);
+    if (found == 0) return b;  // never received this currency: nothing worth caching
+    caches_->accounts.set(account_key, std::to_string(found));
+    account = found;
+  }
+  const auto cached =
+      caches_->balances.get_or_load(std::to_string(*account), [&]() -> std::optional<std::string> {
+        return db_.read([&](store::Tx& tx) {
+          const auto cur = ledger_.currency(tx, currency);
+          return cur.code + " " + std::to_string(cur.scale) + " " +
+                 std::to_string(ledger_.account(tx, *account).balance);
+        });
+      });
+  Balance b;
+  std::istringstream in(*cached);
+  if (in >> b.currency >> b.scale >> b.amount && b.currency == currency) return b;
+  caches_->balances.erase(std::to_string(*account));  // not what we wrote: read through
+  return balance_from_db(telegram_id, currency, nullptr);
+}
+
+Balance UserService::balance_from_db(int64_t telegram_id, std::string_view currency,
+                                     ledger::AccountId* account) {
   return db_.read([&](store::Tx& tx) {
     if (!sql::find(tx, telegram_id)) {
       throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
@@ -177,6 +300,7 @@ Balance UserService::balance(int64_t telegram_id, std::string_view currency) {
     Balance b{cur.code, cur.scale, 0};
     if (auto acc = ledger_.find_user_account(tx, telegram_id, currency)) {
       b.amount = ledger_.account(tx, *acc).balance;
+      if (account != nullptr) *account = *acc;
     }
     return b;
   });
@@ -186,7 +310,8 @@ ledger::HistoryPage UserService::transactions(int64_t telegram_id,
                                               const std::optional<std::string>& cursor, int limit,
                                               std::string_view currency) {
   validate_id(telegram_id);
-  return db_.read([&](store::Tx& tx) {
+  // History tolerates replication lag: the read replica serves it when there is one.
+  return db_.read_replica([&](store::Tx& tx) {
     if (!sql::find(tx, telegram_id)) {
       throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
                   {{"id", telegram_id}});

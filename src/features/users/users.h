@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,16 @@
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "ledger/ledger.h"
+
+namespace lucas::cache {
+class Cache;
+}
+namespace lucas::events {
+class Outbox;
+}
+namespace lucas::telemetry {
+class Registry;
+}
 
 namespace lucas::users {
 
@@ -54,8 +65,17 @@ using NameKeyFn = std::function<std::string(std::string_view)>;
 class UserService {
  public:
   UserService(store::Database& db, ledger::Ledger& ledger, const Clock& clock,
-              NameKeyFn name_key = {}, audit::AuditLog* audit = nullptr)
-      : db_(db), ledger_(ledger), clock_(clock), name_key_(std::move(name_key)), audit_(audit) {}
+              NameKeyFn name_key = {}, audit::AuditLog* audit = nullptr);
+  ~UserService();
+
+  // Serves find/get and balance from `cache` (users 60 s, balances 30 s, the user -> account
+  // mapping 1 h) and keeps it fresh on every node: a change of a user's names, language or role
+  // publishes "users.changed", and every node drops what a "users.changed" or "ledger.transfer"
+  // event touches (outbox everywhere-subscriptions; at once on the node that committed it). A
+  // user's last_active_at alone publishes nothing: it is dropped from this node's cache only, so
+  // other nodes' in-process caches may show it up to 60 s old.
+  void enable_cache(cache::Cache& cache, events::Outbox& outbox,
+                    telemetry::Registry* metrics = nullptr);
 
   // Creates the user or refreshes their names and language; touches last_active_at.
   User upsert(const UserUpdate& update);
@@ -94,6 +114,12 @@ class UserService {
   const Clock& clock_;
   NameKeyFn name_key_;
   audit::AuditLog* audit_;
+  // The uncached balance; `account` (when given) receives the user's account id, 0 for none.
+  Balance balance_from_db(int64_t telegram_id, std::string_view currency,
+                          ledger::AccountId* account);
+  struct Caches;
+  std::shared_ptr<Caches> caches_;  // null: no cache (shared with the outbox's subscribers)
+  events::Outbox* outbox_ = nullptr;
 };
 
 }  // namespace lucas::users

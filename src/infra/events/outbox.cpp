@@ -68,9 +68,18 @@ void Outbox::wake() {
 }
 
 void Outbox::publish(store::Tx& tx, const std::string& topic, const nlohmann::json& payload) {
-  tx.exec("INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3)",
-          {Value{topic}, Value{payload.dump()}, Value{clock_.now()}});
-  tx.after_commit([this] { wake(); });
+  const Micros now = clock_.now();
+  const int64_t id =
+      tx.exec("INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id",
+              {Value{topic}, Value{payload.dump()}, Value{now}})
+          .one()
+          .i64(0);
+  tx.after_commit([this, ev = Event{id, topic, payload, now}] {
+    // This node's everywhere-subscribers see the change before the committing call returns
+    // (read-your-writes here); other nodes get it from the dispatcher through the bus.
+    deliver_everywhere(ev);
+    wake();
+  });
 }
 
 void Outbox::subscribe(const std::string& topic, Subscriber s) {

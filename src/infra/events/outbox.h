@@ -19,6 +19,8 @@
 // On EVERY node — subscribe_everywhere(): effects local to a node (pushing to its WebSocket
 // clients, dropping entries from its in-process cache). Each event reaches the everywhere-
 // subscribers of every node, once per node (deduplicated by event id):
+//   - at commit: on the node (process) that committed the event, right after the commit and
+//     before the committing call returns, on the committing thread;
 //   - live: the node that claims an event publishes it on the Bus (Redis pub/sub across nodes,
 //     in-process otherwise) before its once-subscribers run, so delivery does not wait for them;
 //   - catch-up: every node also reads the events committed since the last one it read, every
@@ -27,8 +29,9 @@
 //     arrives, late. On PostgreSQL ids can commit out of order; catch-up re-reads the last
 //     `lookback` ids to cover that, and the live path covers the rest.
 //   - An event may reach everywhere-subscribers before the once-subscribers have run, and order
-//     across nodes is not guaranteed. Everywhere-subscribers must be quick: they run on the bus
-//     thread or the dispatcher thread, one event at a time.
+//     across nodes is not guaranteed. Everywhere-subscribers must be quick and must not write
+//     to the database: they run on the committing thread, the bus thread or the dispatcher
+//     thread, one event at a time.
 // A throwing subscriber is logged and does not stop the others.
 #pragma once
 
@@ -88,7 +91,8 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  // Records an event in the caller's transaction; wakes the dispatcher after commit.
+  // Records an event in the caller's transaction; after commit, delivers it to this node's
+  // everywhere-subscribers and wakes the dispatcher.
   void publish(store::Tx& tx, const std::string& topic, const nlohmann::json& payload);
 
   // Once for the platform (see above). "*" receives every topic.

@@ -1,5 +1,7 @@
 #include "infra/store/db.h"
 
+#include <spdlog/spdlog.h>
+
 #include <charconv>
 #include <chrono>
 #include <random>
@@ -102,6 +104,68 @@ void Database::release(std::unique_ptr<Connection> c) {
     --open_;  // dropped; a new one is opened on demand
   }
   cv_.notify_one();
+}
+
+// ---------------------------------------------------------------- read replica
+
+struct Database::Replica {
+  std::string url;
+  Options options;
+  std::chrono::milliseconds retry{5000};
+  std::mutex mu;
+  std::unique_ptr<Database> db;  // kept once opened: its pool replaces dead connections
+  std::chrono::steady_clock::time_point down_until{};
+  bool reported_down = false;
+  std::string described;
+};
+
+void Database::attach_replica(const std::string& url, int retry_ms) {
+  if (url.rfind("postgresql://", 0) != 0 && url.rfind("postgres://", 0) != 0) {
+    throw Error(ErrorCode::kInvalidArgument, "a read replica is a postgresql:// URL");
+  }
+  auto r = std::make_shared<Replica>();
+  r->url = url;
+  r->options = options_;
+  r->retry = std::chrono::milliseconds(retry_ms);
+  replica_ = std::move(r);
+}
+
+Database* Database::usable_replica() {
+  if (!replica_) return nullptr;
+  std::unique_lock lock(replica_->mu);
+  if (std::chrono::steady_clock::now() < replica_->down_until) return nullptr;
+  if (!replica_->db) {
+    try {
+      replica_->db = open_postgres(replica_->url, replica_->options);
+      replica_->described = replica_->db->describe();
+    } catch (const std::exception& e) {
+      lock.unlock();
+      replica_failed(e.what());
+      return nullptr;
+    }
+  }
+  return replica_->db.get();
+}
+
+void Database::replica_answered() {
+  ++replica_stats_->on_replica;
+  if (replica_stats_->up.exchange(true)) return;
+  std::lock_guard lock(replica_->mu);
+  if (replica_->reported_down) {
+    spdlog::info("read replica {} is back: read-only queries go to it again", replica_->described);
+  }
+  replica_->reported_down = false;
+}
+
+void Database::replica_failed(const std::string& why) {
+  replica_stats_->up = false;
+  std::lock_guard lock(replica_->mu);
+  replica_->down_until = std::chrono::steady_clock::now() + replica_->retry;
+  if (!replica_->reported_down) {
+    spdlog::warn("read replica unreachable ({}); reading from the primary, retrying every {} ms",
+                 why, replica_->retry.count());
+    replica_->reported_down = true;
+  }
 }
 
 bool Database::ping() {

@@ -4,6 +4,8 @@
 // connection; values are always bound, never spliced into SQL.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -205,6 +207,46 @@ class Database {
   // True when a trivial query succeeds.
   bool ping();
 
+  // A streaming read replica (PostgreSQL) for read_replica(). It is opened on first use; while
+  // it cannot be reached (refused, timed out, shut down) reads go to this database instead, and
+  // the replica is tried again after `retry_ms`. Transitions are logged once each way.
+  void attach_replica(const std::string& url, int retry_ms = 5000);
+  bool has_replica() const { return replica_ != nullptr; }
+  struct ReplicaStats {
+    std::atomic<int64_t> on_replica{0};  // read_replica() units run on the replica
+    std::atomic<int64_t> on_primary{0};  // ... and on this database (no replica, or it is down)
+    std::atomic<bool> up{false};
+  };
+  std::shared_ptr<const ReplicaStats> replica_stats() const { return replica_stats_; }
+
+  // A read-only unit of work that tolerates replication lag (history pages, searches, boards):
+  // on the replica when one is attached and answers, otherwise on this database. f may run twice
+  // (on the replica, then here after a connection failure), so it must be safe to run again.
+  template <class F>
+  auto read_replica(F&& f) -> decltype(f(std::declval<Tx&>())) {
+    if (Database* r = usable_replica()) {
+      try {
+        if constexpr (std::is_void_v<decltype(f(std::declval<Tx&>()))>) {
+          r->read(f);
+          replica_answered();
+          return;
+        } else {
+          auto result = r->read(f);
+          replica_answered();
+          return result;
+        }
+      } catch (const DbError& e) {
+        if (e.kind() != DbError::Kind::kConnection) throw;
+        replica_failed(e.what());
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::kUnavailable) throw;  // its pool is exhausted
+        replica_failed(e.what());
+      }
+    }
+    ++replica_stats_->on_primary;
+    return read(std::forward<F>(f));
+  }
+
  protected:
   explicit Database(Options options) : options_(options) {}
   virtual std::unique_ptr<Connection> connect() = 0;
@@ -247,7 +289,14 @@ class Database {
   static void finish(Connection& c, Tx& tx);
   static void backoff(int attempt);
 
+  Database* usable_replica();
+  void replica_answered();
+  void replica_failed(const std::string& why);
+
   Options options_;
+  struct Replica;
+  std::shared_ptr<Replica> replica_;
+  std::shared_ptr<ReplicaStats> replica_stats_ = std::make_shared<ReplicaStats>();
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
