@@ -442,8 +442,8 @@ void App::register_websocket(http::Server& server) {
     const std::string ip = proxies.empty() ? req.remote_addr : http::client_address(req, proxies);
     if (config.http_rate_limit_per_minute > 0) {
       // The same per-client budget as the REST API: an upgrade is a request.
-      const auto d = limiter->check("ip:" + ip,
-                                    {"api", config.http_rate_limit_per_minute, 60'000'000});
+      const auto d =
+          limiter->check("ip:" + ip, {"api", config.http_rate_limit_per_minute, 60'000'000});
       if (!d.allowed) {
         const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
         throw Error(ErrorCode::kRateLimited,
