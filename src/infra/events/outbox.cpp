@@ -31,7 +31,11 @@ store::MigrationSet migrations() {
            // Claims: which node is dispatching an event, and until when (then it is replayed).
            {2, "outbox_claims",
             "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
-            "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;"}}};
+            "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;"},
+           // Retries of an event whose once-subscriber failed.
+           {3, "outbox_attempts",
+            "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+            "ALTER TABLE outbox ADD COLUMN last_error TEXT;"}}};
 }
 
 Outbox::Outbox(store::Database& db, const Clock& clock, OutboxOptions options)
@@ -48,6 +52,10 @@ Outbox::Outbox(store::Database& db, const Clock& clock, OutboxOptions options)
     delivered_ = &m->counter("lucas_outbox_everywhere_total", help, {{"what", "delivered"}});
     duplicates_ = &m->counter("lucas_outbox_everywhere_total", help, {{"what", "duplicate"}});
     caught_up_ = &m->counter("lucas_outbox_everywhere_total", help, {{"what", "caught_up"}});
+    retried_ = &m->counter("lucas_outbox_retries_total",
+                           "Outbox events left pending for a retry: a once-subscriber threw.");
+    failed_ = &m->counter("lucas_outbox_failed_total",
+                          "Outbox events given up after max_attempts failed dispatches.");
   }
   bus_subscriptions_.push_back(bus_->subscribe(
       kOutboxChannel, [this](const std::string&, const std::string& m) { on_bus_message(m); }));
@@ -132,53 +140,92 @@ void Outbox::on_bus_message(const std::string& message) {
                            j.value("payload", nlohmann::json()), j.value("at", int64_t{0})});
 }
 
+Micros Outbox::backoff(int64_t attempts) const {
+  Micros delay = options_.retry_backoff;
+  for (int64_t i = 1; i < attempts && delay < options_.retry_backoff_max; ++i) delay *= 2;
+  return std::min(delay, options_.retry_backoff_max);
+}
+
 int Outbox::drain() {
   std::lock_guard drain_lock(drain_mu_);
   int total = 0;
   for (;;) {
     const Micros now = clock_.now();
-    const auto batch = db_.transact([&](store::Tx& tx) {
+    struct Claimed {
+      Event ev;
+      int64_t attempts = 0;  // failed dispatches before this one
+      std::string error;     // the first once-subscriber error of this dispatch
+    };
+    auto batch = db_.transact([&](store::Tx& tx) {
       const std::string skip_locked =
           tx.engine() == store::Engine::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
       const auto rows = tx.exec(
-          "SELECT id, topic, payload, created_at FROM outbox WHERE dispatched_at IS NULL"
+          "SELECT id, topic, payload, created_at, attempts FROM outbox WHERE dispatched_at IS NULL"
           " AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY id LIMIT $2" +
               skip_locked,
           {Value{now}, Value{int64_t{options_.batch}}});
-      std::vector<Event> claimed;
+      std::vector<Claimed> claimed;
       for (const auto& row : rows.rows) {
-        claimed.push_back(event_of(row));
+        claimed.push_back(Claimed{event_of(row), row.i64(4), {}});
         tx.exec("UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id = $3",
-                {Value{node_id_}, Value{now + options_.claim_ttl}, Value{claimed.back().id}});
+                {Value{node_id_}, Value{now + options_.claim_ttl}, Value{claimed.back().ev.id}});
       }
       return claimed;
     });
     if (batch.empty()) return total;
-    // Every node first (the bus delivers here too), then the once-subscribers.
-    for (const auto& ev : batch) bus_->publish(kOutboxChannel, to_json(ev).dump());
-    for (const auto& ev : batch) {
-      for (auto& s : targets(subs_, ev.topic)) {
+    // Every node first (the bus delivers here too), then the once-subscribers. A retried event is
+    // published again; everywhere-subscribers drop the repeat by its id.
+    for (const auto& c : batch) bus_->publish(kOutboxChannel, to_json(c.ev).dump());
+    for (auto& c : batch) {
+      for (auto& s : targets(subs_, c.ev.topic)) {
         try {
-          s(ev);
+          s(c.ev);
         } catch (const std::exception& e) {
-          spdlog::error("event {} ({}) subscriber failed: {}", ev.id, ev.topic, e.what());
+          spdlog::error("event {} ({}) subscriber failed (attempt {}): {}", c.ev.id, c.ev.topic,
+                        c.attempts + 1, e.what());
+          if (c.error.empty()) c.error = e.what()[0] != 0 ? e.what() : "exception";
         }
       }
     }
     // Mark exactly the dispatched ids: on PostgreSQL a lower id can commit after a higher one,
     // so a range update could skip an event that was not yet visible.
+    int done = 0, retried = 0, failed = 0;
     db_.transact([&](store::Tx& tx) {
-      const Value at{clock_.now()};
-      for (const auto& ev : batch) {
-        tx.exec(
-            "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL"
-            " WHERE id = $2"
-            " AND dispatched_at IS NULL",
-            {at, Value{ev.id}});
+      done = retried = failed = 0;
+      const Micros at = clock_.now();
+      for (const auto& c : batch) {
+        const int64_t attempts = c.attempts + 1;
+        if (c.error.empty()) {
+          tx.exec(
+              "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL"
+              " WHERE id = $2 AND dispatched_at IS NULL",
+              {Value{at}, Value{c.ev.id}});
+          ++done;
+        } else if (attempts >= options_.max_attempts) {
+          tx.exec(
+              "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL,"
+              " attempts = $2, last_error = $3 WHERE id = $4 AND dispatched_at IS NULL",
+              {Value{at}, Value{attempts}, Value{c.error}, Value{c.ev.id}});
+          ++failed;
+        } else {
+          tx.exec(
+              "UPDATE outbox SET claimed_until = $1, attempts = $2, last_error = $3"
+              " WHERE id = $4 AND dispatched_at IS NULL",
+              {Value{at + backoff(attempts)}, Value{attempts}, Value{c.error}, Value{c.ev.id}});
+          ++retried;
+        }
       }
     });
-    if (dispatched_ != nullptr) dispatched_->inc(static_cast<int64_t>(batch.size()));
-    total += static_cast<int>(batch.size());
+    for (const auto& c : batch) {
+      if (!c.error.empty() && c.attempts + 1 >= options_.max_attempts) {
+        spdlog::error("event {} ({}) given up after {} failed dispatches: {}", c.ev.id, c.ev.topic,
+                      c.attempts + 1, c.error);
+      }
+    }
+    if (dispatched_ != nullptr) dispatched_->inc(done);
+    if (retried_ != nullptr) retried_->inc(retried);
+    if (failed_ != nullptr) failed_->inc(failed);
+    total += done;
   }
 }
 

@@ -32,7 +32,12 @@
 //     across nodes is not guaranteed. Everywhere-subscribers must be quick and must not write
 //     to the database: they run on the committing thread, the bus thread or the dispatcher
 //     thread, one event at a time.
-// A throwing subscriber is logged and does not stop the others.
+// A throwing subscriber is logged and does not stop the others. A once-subscriber that throws
+// leaves its event pending: the event is retried (all its once-subscribers run again, so they
+// must be idempotent) after a backoff that doubles from `retry_backoff` up to `retry_backoff_max`,
+// without holding up the events after it; the attempts and the last error are kept in the table.
+// After `max_attempts` the event is given up: marked dispatched with its error kept, logged as
+// an error and counted in lucas_outbox_failed_total. Everywhere-subscribers are not retried.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -80,8 +85,11 @@ struct OutboxOptions {
   Micros claim_ttl = 60'000'000;  // a dead node's claim is replayed after this
   Micros poll = 1'000'000;        // the dispatcher's period (claims and catch-up)
   int batch = 100;
-  int lookback = 200;         // ids catch-up re-reads behind the highest it has read
-  size_t remember = 100'000;  // ids remembered for deduplication (the latest)
+  int lookback = 200;                // ids catch-up re-reads behind the highest it has read
+  size_t remember = 100'000;         // ids remembered for deduplication (the latest)
+  int max_attempts = 10;             // a once-subscriber failing this often gives the event up
+  Micros retry_backoff = 1'000'000;  // the first retry's delay, doubled each time ...
+  Micros retry_backoff_max = 300'000'000;  // ... up to this
 };
 
 class Outbox {
@@ -122,6 +130,7 @@ class Outbox {
   std::vector<Subscriber> targets(std::map<std::string, std::vector<Subscriber>>& subs,
                                   const std::string& topic);
   void wake();
+  Micros backoff(int64_t attempts) const;  // the delay before retry number `attempts`
 
   store::Database& db_;
   const Clock& clock_;
@@ -144,6 +153,8 @@ class Outbox {
   telemetry::Counter* delivered_ = nullptr;
   telemetry::Counter* duplicates_ = nullptr;
   telemetry::Counter* caught_up_ = nullptr;
+  telemetry::Counter* retried_ = nullptr;
+  telemetry::Counter* failed_ = nullptr;
 
   std::mutex wake_mu_;
   std::condition_variable wake_;

@@ -249,6 +249,87 @@ TEST_P(OutboxCluster, PruneDeletesOnlyOldDispatchedEvents) {
   EXPECT_EQ(a.outbox.drain(), 2);
 }
 
+// A once-subscriber that throws leaves its event pending for a retry after a doubling backoff,
+// without holding up the events after it; when it succeeds the event is dispatched once. One
+// that always throws is given up after max_attempts, with its error kept and counted.
+TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
+  telemetry::Registry metrics;
+  OutboxOptions options{nullptr, "a", &metrics};
+  options.max_attempts = 4;
+  options.retry_backoff = 1'000'000;
+  options.retry_backoff_max = 3'000'000;
+  Outbox outbox(*t_.db, clock_, options);
+  Received everywhere;
+  outbox.subscribe_everywhere("*", everywhere.subscriber());
+  std::map<std::string, int> calls;  // per topic
+  int flaky_failures = 2;
+  outbox.subscribe("*", [&](const Event& ev) {
+    ++calls[ev.topic];
+    if (ev.topic == "flaky" && flaky_failures > 0) {
+      --flaky_failures;
+      throw std::runtime_error("flaky is down");
+    }
+    if (ev.topic == "broken") throw std::runtime_error("broken for good");
+  });
+  t_.db->transact([&](store::Tx& tx) {
+    outbox.publish(tx, "ok", {});
+    outbox.publish(tx, "flaky", {});
+    outbox.publish(tx, "broken", {});
+    outbox.publish(tx, "ok2", {});
+  });
+  const auto row = [&](const std::string& topic) {
+    return t_.db->read([&](store::Tx& tx) {
+      return tx
+          .exec(
+              "SELECT attempts, COALESCE(last_error, ''),"
+              " CASE WHEN dispatched_at IS NULL THEN 0 ELSE 1 END FROM outbox"
+              " WHERE topic = $1",
+              {store::Value{topic}})
+          .one();
+    });
+  };
+  const auto counter = [&](const std::string& name) {
+    const std::string text = metrics.render();
+    const size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoi(text.substr(at + name.size() + 2));
+  };
+
+  EXPECT_EQ(outbox.drain(), 2);  // ok and ok2: not held up by the failures between them
+  EXPECT_EQ(row("flaky").i64(0), 1);
+  EXPECT_EQ(row("flaky").str(1), "flaky is down");
+  EXPECT_EQ(row("flaky").i64(2), 0);
+  EXPECT_EQ(outbox.drain(), 0);  // backing off: nothing is due
+  clock_.advance(999'999);
+  EXPECT_EQ(outbox.drain(), 0);
+  clock_.advance(2);  // the first retry is due after 1 s; it fails again, next in 2 s
+  EXPECT_EQ(outbox.drain(), 0);
+  EXPECT_EQ(row("flaky").i64(0), 2);
+  clock_.advance(1'999'999);
+  EXPECT_EQ(outbox.drain(), 0);
+  EXPECT_EQ(calls["flaky"], 2);
+  clock_.advance(2);
+  EXPECT_EQ(outbox.drain(), 1);  // flaky succeeds on its third attempt; broken fails a 3rd time
+  EXPECT_EQ(calls["flaky"], 3);
+  EXPECT_EQ(row("flaky").i64(2), 1);
+  EXPECT_EQ(row("broken").i64(0), 3);
+  EXPECT_EQ(row("broken").i64(2), 0);
+  clock_.advance(3'000'001);     // the backoff is capped at 3 s (not 4)
+  EXPECT_EQ(outbox.drain(), 0);  // the 4th failure: given up
+  const auto broken = row("broken");
+  EXPECT_EQ(broken.i64(0), 4);
+  EXPECT_EQ(broken.str(1), "broken for good");
+  EXPECT_EQ(broken.i64(2), 1);
+  clock_.advance(3'600'000'000);
+  EXPECT_EQ(outbox.drain(), 0);
+  EXPECT_EQ(calls["broken"], 4);
+  EXPECT_EQ(calls["ok"], 1);
+  EXPECT_EQ(calls["ok2"], 1);
+  EXPECT_EQ(counter("lucas_outbox_dispatched_total"), 3);
+  EXPECT_EQ(counter("lucas_outbox_retries_total"), 5);  // flaky 2, broken 3
+  EXPECT_EQ(counter("lucas_outbox_failed_total"), 1);
+  EXPECT_EQ(everywhere.size(), 4u);  // republished on every retry, delivered once
+}
+
 // An in-process cluster bus whose links can be cut: a node always hears itself; the others hear
 // it only while its link is up (Redis pub/sub loses messages the same way).
 struct CutBus final : Bus {
