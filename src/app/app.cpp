@@ -326,10 +326,6 @@ bool App::retrain_parser() {
     return false;
   }
   auto request = parser::models::default_request();
-  request.synthetic = 8000;
-  request.heldout = 1600;
-  request.options.epoch = 10;
-  request.options.bucket = 100'000;
   request.extra = parser_review->training_samples();
   const auto report = parser::models::train_version(registry, request, clock);
   parser_review->mark_trained(report.manifest.version);

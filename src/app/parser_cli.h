@@ -12,11 +12,11 @@
 namespace lucas::app::parser_cli {
 
 struct TrainArgs {
-  uint64_t seed = 1;
-  int messages = 8000;
-  int epochs = 10;
-  int bucket = 100'000;
-  int dim = 16;
+  uint64_t seed = parser::models::default_request().seed;
+  int messages = parser::models::default_request().synthetic;
+  int epochs = parser::models::default_request().options.epoch;
+  int bucket = parser::models::default_request().options.bucket;
+  int dim = parser::models::default_request().options.dim;
   std::string extra;  // optional labelled JSONL (real data) to train on too
   bool corrections = true;
   bool activate = true;

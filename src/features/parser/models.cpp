@@ -212,10 +212,10 @@ std::shared_ptr<const model::Classifier> Registry::load_verified(const Manifest&
 
 TrainRequest default_request() {
   TrainRequest r;
-  r.synthetic = 4000;
-  r.heldout = 800;
-  r.options.epoch = 8;
-  r.options.bucket = 50'000;
+  r.synthetic = 8000;
+  r.heldout = 1600;
+  r.options.epoch = 10;
+  r.options.bucket = 100'000;
   return r;
 }
 

@@ -436,7 +436,7 @@ TEST(Calibration, TemperatureAndEce) {
 TEST(ModelRegistry, ManifestRoundTripAndBadInput) {
   const auto m = models::Registry(trained_models().dir).get(trained_models().first);
   ASSERT_TRUE(m.has_value());
-  EXPECT_EQ(m->options.bucket, 50'000);  // explicit, never fastText's 2M default
+  EXPECT_EQ(m->options.bucket, 100'000);  // explicit, never fastText's 2M default
   const auto back = models::manifest_from_json(models::to_json(*m));
   EXPECT_EQ(back.sha256, m->sha256);
   EXPECT_EQ(back.labels, m->labels);

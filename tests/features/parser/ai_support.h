@@ -1,4 +1,4 @@
-// A small model trained once per test binary (the default request: about two seconds), in a
+// The default model trained once per test binary (about three seconds under the sanitizers), in a
 // temporary model directory that lives until the process ends.
 #pragma once
 
