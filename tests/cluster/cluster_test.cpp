@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/support/cluster.h"
+#include "tests/support/eventually.h"
 
 namespace lucas::testing {
 namespace {
@@ -17,15 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // Waits for something the nodes do in the background (a bound, never a timing assertion).
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
+using lucas::testing::eventually;
 
 double value(const LucasProcess& n, const std::string& series) {
   return metric(n.metrics(), series).value_or(-1);

@@ -21,6 +21,7 @@
 
 #include "base/money.h"
 #include "tests/features/leaderboards/lb_fixture.h"
+#include "tests/support/eventually.h"
 
 namespace lucas::leaderboards {
 namespace {
@@ -240,15 +241,7 @@ struct Latencies {
 };
 
 // Waits (generously: a slow, shared machine is not a failure) until `done` holds.
-template <class F>
-bool eventually(F done, std::chrono::seconds limit = std::chrono::seconds(30)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+using lucas::testing::eventually;
 
 void property26(store::Engine engine, const std::string& index) {
   auto database = lucas::testing::fresh_database(engine);

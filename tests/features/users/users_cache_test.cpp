@@ -17,6 +17,7 @@
 #include "infra/telemetry/metrics.h"
 #include "ledger/ledger.h"
 #include "tests/support/databases.h"
+#include "tests/support/eventually.h"
 #include "tests/support/redis_harness.h"
 
 namespace lucas::users {
@@ -24,15 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return f();
-}
+using lucas::testing::eventually;
 
 struct Param {
   store::Engine engine;

@@ -11,6 +11,7 @@
 
 #include "infra/events/bus.h"
 #include "infra/events/redis_bus.h"
+#include "tests/support/eventually.h"
 #include "tests/support/redis_harness.h"
 
 namespace lucas::events {
@@ -18,15 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return f();
-}
+using lucas::testing::eventually;
 
 // Records what a subscriber received, from any thread.
 struct Inbox {

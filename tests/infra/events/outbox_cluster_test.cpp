@@ -18,6 +18,7 @@
 #include "infra/store/migrate.h"
 #include "infra/telemetry/metrics.h"
 #include "tests/support/databases.h"
+#include "tests/support/eventually.h"
 #include "tests/support/redis_harness.h"
 
 namespace lucas::events {
@@ -26,15 +27,7 @@ namespace {
 using namespace std::chrono_literals;
 constexpr Micros kTtl = 60'000'000;
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(2ms);
-  }
-  return f();
-}
+using lucas::testing::eventually;
 
 // Event ids a subscriber received, with repeats.
 struct Received {

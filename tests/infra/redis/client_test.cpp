@@ -12,6 +12,7 @@
 
 #include "infra/redis/redis.h"
 #include "infra/telemetry/metrics.h"
+#include "tests/support/eventually.h"
 #include "tests/support/redis_harness.h"
 
 namespace lucas::redis {
@@ -31,15 +32,7 @@ Options fast_options() {
 
 // Waits for a condition that another thread makes true (never a timing assertion: the bound
 // only keeps a broken build from hanging).
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return f();
-}
+using lucas::testing::eventually;
 
 TEST(RedisUrl, ParsesEveryForm) {
   auto u = parse_url("redis://127.0.0.1:6380/2");

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/databases.h"
+#include "tests/support/eventually.h"
 #include "tests/support/pg_harness.h"
 
 namespace lucas::store {
@@ -15,15 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-template <class F>
-bool eventually(F f, std::chrono::milliseconds bound = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (f()) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return f();
-}
+using lucas::testing::eventually;
 
 TEST(ReadReplica, WithoutOneEveryReadRunsOnThePrimary) {
   auto t = lucas::testing::fresh_database(Engine::kSqlite);
