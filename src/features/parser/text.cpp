@@ -1,5 +1,7 @@
 #include "features/parser/text.h"
 
+#include <string.h>  // memmem (GNU)
+
 namespace lucas::parser::text {
 
 std::vector<std::string_view> lines(std::string_view s) {
@@ -24,7 +26,10 @@ std::string_view trim(std::string_view s) {
 }
 
 bool contains(std::string_view s, std::string_view what) {
-  return s.find(what) != s.npos;
+  if (what.empty()) return true;
+  // glibc's memmem, not string_view::find: find stops at every occurrence of the first byte,
+  // and a Cyrillic marker's first byte (0xD0/0xD1) starts half of the bytes of Russian text.
+  return memmem(s.data(), s.size(), what.data(), what.size()) != nullptr;
 }
 
 bool is_decoration(std::string_view prefix) {
