@@ -3,7 +3,8 @@
 // user's balance ("balance"), as GET /api/v1/users/{id}/balance does; a share of the requests
 // are game credits through the ledger, which invalidate the balance at commit. Users are drawn
 // from a Zipf distribution (s = 1: a few players are very active, most rarely), as in a chat.
-// Runs without a cache, on the in-process cache and on Redis (a throwaway redis-server), on
+// Runs without a cache, on the in-process cache, on Redis alone (a throwaway redis-server) and on
+// the node's memory in front of Redis (the TieredCache lucas serve --redis uses), on
 // embedded SQLite or on PostgreSQL (the harness's server, fsync on); prints per-space hit rates
 // and requests/s. The TTLs are the production ones (tokens 300 s, users 60 s, balances 30 s), so
 // a longer run also counts expiries.
@@ -35,7 +36,7 @@ using namespace lucas;
 
 namespace {
 
-enum class Mode { kNone, kMemory, kRedis };
+enum class Mode { kNone, kMemory, kRedis, kTiered };
 
 int64_t counter(const std::string& text, const std::string& space, const std::string& result) {
   const std::string key =
@@ -73,13 +74,20 @@ void run(store::Engine engine, Mode mode, int n_users, int requests, int credit_
   users::UserService users(*t.db, ledger, clock);
   auth::AuthService auth(*t.db, users, clock, nullptr);
   std::unique_ptr<redis::Client> client;
-  std::unique_ptr<cache::Cache> cache;
-  if (mode == Mode::kRedis) {
+  std::unique_ptr<cache::MemoryCache> node;
+  std::unique_ptr<cache::Cache> shared, cache;  // cache may be a TieredCache over the two
+  if (mode == Mode::kRedis || mode == Mode::kTiered) {
     client =
         std::make_unique<redis::Client>(redis::parse_url(testing::RedisServer::shared().url(3)));
     client->wait_up(std::chrono::seconds(10));
     client->command({"FLUSHDB"});
-    cache = std::make_unique<cache::RedisCache>(*client);
+    if (mode == Mode::kRedis) {
+      cache = std::make_unique<cache::RedisCache>(*client);
+    } else {  // as lucas serve --redis runs it
+      shared = std::make_unique<cache::RedisCache>(*client);
+      node = std::make_unique<cache::MemoryCache>(clock);
+      cache = std::make_unique<cache::TieredCache>(*node, *shared, cache::TieredCache::kNearTtl);
+    }
   } else if (mode == Mode::kMemory) {
     cache = std::make_unique<cache::MemoryCache>(clock);
   }
@@ -132,7 +140,8 @@ void run(store::Engine engine, Mode mode, int n_users, int requests, int credit_
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const char* label = mode == Mode::kNone     ? "no cache"
                       : mode == Mode::kMemory ? "in-process"
-                                              : "Redis";
+                      : mode == Mode::kRedis  ? "Redis only"
+                                              : "node+Redis";
   std::printf("%-8s %-10s %d users, %d requests (%d credits) in %.2f s: %.0f requests/s",
               testing::engine_label(engine).c_str(), label, n_users, requests, credits, s,
               requests / s);
@@ -163,7 +172,7 @@ int main(int argc, char** argv) {
                  "[sqlite|postgres]\n");
     return 2;
   }
-  for (const Mode m : {Mode::kNone, Mode::kMemory, Mode::kRedis}) {
+  for (const Mode m : {Mode::kNone, Mode::kMemory, Mode::kRedis, Mode::kTiered}) {
     run(engine == "sqlite" ? store::Engine::kSqlite : store::Engine::kPostgres, m, n_users,
         requests, credit_permille);
   }

@@ -100,7 +100,12 @@ App::App(const Config& c) : config(c) {
     // Not required: without it everything falls back in-process until Redis answers.
     redis->wait_up(ro.connect_timeout);
     bus = std::make_unique<events::RedisBus>(*redis, node_id, &metrics);
-    cache = std::make_unique<cache::RedisCache>(*redis);
+    // Each node keeps what it reads in its own memory for a few seconds in front of Redis (a
+    // Redis round trip costs more than an embedded read); changes erase both on every node.
+    shared_cache = std::make_unique<cache::RedisCache>(*redis);
+    node_cache = std::make_unique<cache::MemoryCache>(clock);
+    cache = std::make_unique<cache::TieredCache>(*node_cache, *shared_cache,
+                                                 cache::TieredCache::kNearTtl);
   } else {
     bus = std::make_unique<events::LocalBus>();
     cache = std::make_unique<cache::MemoryCache>(clock);

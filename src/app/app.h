@@ -56,6 +56,9 @@ struct App {
   std::string node_id;
   std::unique_ptr<redis::Client> redis;
   // Hot data: in Redis when configured, in-process otherwise (declared before what uses it).
+  // With Redis: node_cache in front of shared_cache (a TieredCache); without: a MemoryCache.
+  std::unique_ptr<cache::Cache> shared_cache;
+  std::unique_ptr<cache::MemoryCache> node_cache;
   std::unique_ptr<cache::Cache> cache;
   // Between nodes: Redis pub/sub when Redis is configured, in-process otherwise.
   std::unique_ptr<events::Bus> bus;

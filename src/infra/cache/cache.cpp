@@ -55,9 +55,62 @@ void MemoryCache::erase(const std::string& key) {
   index_.erase(it);
 }
 
+void MemoryCache::clear() {
+  std::lock_guard lock(mu_);
+  index_.clear();
+  lru_.clear();
+}
+
 size_t MemoryCache::size() {
   std::lock_guard lock(mu_);
   return lru_.size();
+}
+
+// ---------------------------------------------------------------- TieredCache
+
+TieredCache::TieredCache(MemoryCache& near, Cache& far, Micros near_ttl)
+    : near_(near), far_(far), near_ttl_(near_ttl) {
+  if (near_ttl <= 0) throw std::invalid_argument("a cache TTL must be positive");
+}
+
+std::atomic<uint64_t>& TieredCache::erasures(const std::string& key) {
+  return erasures_[std::hash<std::string>{}(key) % erasures_.size()];
+}
+
+bool TieredCache::reachable() {
+  if (!far_.reachable()) {
+    if (!far_was_down_.exchange(true)) near_.clear();
+    return false;
+  }
+  if (far_was_down_.exchange(false)) near_.clear();  // and whatever was copied while it went down
+  return true;
+}
+
+std::optional<std::string> TieredCache::get(const std::string& key) {
+  if (!reachable()) return std::nullopt;
+  if (auto v = near_.get(key)) return v;
+  auto& erased = erasures(key);
+  const uint64_t before = erased.load();
+  auto v = far_.get(key);
+  if (!v) return v;
+  // erase() counts after the far erase and erases near after counting: either it runs after
+  // this copy (and removes it) or this check sees its count (and removes the copy itself).
+  near_.set(key, *v, near_ttl_);
+  if (erased.load() != before) near_.erase(key);
+  return v;
+}
+
+void TieredCache::set(const std::string& key, const std::string& value, Micros ttl) {
+  if (ttl <= 0) throw std::invalid_argument("a cache TTL must be positive");
+  if (!reachable()) return;
+  far_.set(key, value, ttl);
+  near_.set(key, value, std::min(ttl, near_ttl_));
+}
+
+void TieredCache::erase(const std::string& key) {
+  far_.erase(key);
+  ++erasures(key);
+  near_.erase(key);
 }
 
 // ---------------------------------------------------------------- RedisCache

@@ -1,6 +1,7 @@
 // A cache for hot data: get/set/erase of strings with a TTL, in-process (MemoryCache: bounded,
-// least recently used first out) or in Redis (RedisCache: shared by every node). Both pass one
-// contract suite (tests/infra/cache/cache_test.cpp).
+// least recently used first out), in Redis (RedisCache: shared by every node), or both
+// (TieredCache: the node's own in front of Redis). All pass one contract suite
+// (tests/infra/cache/cache_test.cpp).
 //
 // Callers use a CacheSpace per data type: its own key prefix, its own TTL, hit/miss counters on
 // /metrics (lucas_cache_requests_total{space, result}) and get_or_load (cache-aside). A cache is
@@ -46,6 +47,9 @@ class Cache {
   // After erase returns, get misses (a RedisCache that cannot reach Redis erases when it is back,
   // before it serves anything again).
   virtual void erase(const std::string& key) = 0;
+  // False while this cache cannot answer (Redis unreachable): a cache in front of it must not
+  // trust its own copies then, since the erases other nodes send may not reach it.
+  virtual bool reachable() { return true; }
 };
 
 // In-process, thread-safe, at most `capacity` entries (the least recently used go first). TTLs
@@ -56,6 +60,7 @@ class MemoryCache final : public Cache {
   std::optional<std::string> get(const std::string& key) override;
   void set(const std::string& key, const std::string& value, Micros ttl) override;
   void erase(const std::string& key) override;
+  void clear();
   size_t size();
 
  private:
@@ -81,6 +86,7 @@ class RedisCache final : public Cache {
   std::optional<std::string> get(const std::string& key) override;
   void set(const std::string& key, const std::string& value, Micros ttl) override;
   void erase(const std::string& key) override;
+  bool reachable() override { return ready(); }
 
  private:
   // True when Redis may be used now (pending erases applied).
@@ -94,6 +100,32 @@ class RedisCache final : public Cache {
   std::set<std::string> pending_;
   bool flush_all_ = false;
   std::atomic<bool> dirty_{false};
+};
+
+// Two levels: this node's own cache (a MemoryCache) in front of a shared one (Redis). A near hit
+// costs no round trip. set and erase go to both. A value found only far is copied near for at
+// most `near_ttl`, and only if no erase of its key ran meanwhile. So an entry that another node
+// changes stays stale here until the change's event erases it on this node (the outbox's
+// everywhere-delivery: milliseconds over the bus, at worst its catch-up poll) and never longer
+// than near_ttl. While the far cache is unreachable the events that carry other nodes' erases may
+// not arrive either, so the node's copies are dropped and not used again until it is back: every
+// read goes to the database then, as with Redis alone.
+class TieredCache final : public Cache {
+ public:
+  static constexpr Micros kNearTtl = 5'000'000;  // production's: how long a node trusts its copy
+  TieredCache(MemoryCache& near, Cache& far, Micros near_ttl);
+  std::optional<std::string> get(const std::string& key) override;
+  void set(const std::string& key, const std::string& value, Micros ttl) override;
+  void erase(const std::string& key) override;
+  bool reachable() override;
+
+ private:
+  std::atomic<uint64_t>& erasures(const std::string& key);
+  MemoryCache& near_;
+  Cache& far_;
+  const Micros near_ttl_;
+  std::array<std::atomic<uint64_t>, 64> erasures_{};
+  std::atomic<bool> far_was_down_{false};
 };
 
 // One data type in a cache.

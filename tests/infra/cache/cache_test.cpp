@@ -1,12 +1,15 @@
-// The cache contract on both implementations (in-process and Redis through a real redis-server):
+// The cache contract on every implementation (in-process, Redis through a real redis-server, and
+// the two tiered):
 // get/set/erase, TTLs, any sequence agreeing with a map, and CacheSpace (hit/miss counts,
 // cache-aside that never stores a value erased while it loaded). Then what is particular to each:
 // LRU eviction in memory; for Redis, erases missed during an outage applied before anything is
-// served again.
+// served again; for the tiered cache, how long a node's own copy lasts and an erase racing a read.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <functional>
 #include <thread>
+#include <utility>
 
 #include "infra/cache/cache.h"
 #include "infra/redis/redis.h"
@@ -29,18 +32,25 @@ class CacheContract : public ::testing::TestWithParam<std::string> {
   void SetUp() override { make(); }
   void make() {
     static int fresh = 0;
+    cache_.reset();
     if (GetParam() == "memory") {
       cache_ = std::make_unique<MemoryCache>(clock_);
-    } else {
+    } else if (GetParam() == "redis") {
       cache_ = std::make_unique<RedisCache>(shared_client(), "t" + std::to_string(++fresh) + ":");
+    } else {  // tiered: this node's memory in front of Redis
+      near_ = std::make_unique<MemoryCache>(clock_);
+      far_ = std::make_unique<RedisCache>(shared_client(), "t" + std::to_string(++fresh) + ":");
+      cache_ = std::make_unique<TieredCache>(*near_, *far_, 5'000'000);
     }
   }
   // Lets `d` pass for the cache's clock: the injected one in memory, Redis's own otherwise.
   void elapse(Micros d) {
     clock_.advance(d);
-    if (GetParam() == "redis") std::this_thread::sleep_for(std::chrono::microseconds(d));
+    if (GetParam() != "memory") std::this_thread::sleep_for(std::chrono::microseconds(d));
   }
   ManualClock clock_{1'767'225'600'000'000};
+  std::unique_ptr<MemoryCache> near_;
+  std::unique_ptr<Cache> far_;
   std::unique_ptr<Cache> cache_;
 };
 
@@ -149,7 +159,8 @@ TEST_P(CacheContract, CacheAsideNeverStoresWhatWasErasedWhileLoading) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Impl, CacheContract,
-                         ::testing::Values(std::string("memory"), std::string("redis")),
+                         ::testing::Values(std::string("memory"), std::string("redis"),
+                                           std::string("tiered")),
                          [](const auto& p) { return p.param; });
 
 TEST(MemoryCache, EvictsTheLeastRecentlyUsedBeyondItsCapacity) {
@@ -163,6 +174,91 @@ TEST(MemoryCache, EvictsTheLeastRecentlyUsedBeyondItsCapacity) {
   EXPECT_EQ(c.size(), 3u);
   EXPECT_FALSE(c.get("b").has_value());
   EXPECT_TRUE(c.get("a") && c.get("c") && c.get("d"));
+}
+
+// A cache whose get runs a hook after it has read (another thread's erase landing between the
+// far read and the near copy).
+struct HookedCache final : Cache {
+  explicit HookedCache(Cache& wrapped) : inner(wrapped) {}
+  std::optional<std::string> get(const std::string& key) override {
+    auto v = inner.get(key);
+    if (after_get) std::exchange(after_get, nullptr)();
+    return v;
+  }
+  void set(const std::string& key, const std::string& v, Micros ttl) override {
+    inner.set(key, v, ttl);
+  }
+  void erase(const std::string& key) override { inner.erase(key); }
+  bool reachable() override { return up; }
+  Cache& inner;
+  bool up = true;
+  std::function<void()> after_get;
+};
+
+// Two nodes, each with its own memory in front of one shared cache. A node serves its own copy
+// until the change's event erases it there, and never longer than the near TTL; its own changes
+// are seen at once.
+TEST(TieredCache, ANodesOwnCopyLastsUntilItsEraseOrTheNearTtl) {
+  ManualClock clock(0);
+  MemoryCache shared(clock);  // stands for Redis (the contract suite runs the real one)
+  MemoryCache near_a(clock), near_b(clock);
+  TieredCache a(near_a, shared, 5'000'000), b(near_b, shared, 5'000'000);
+  a.set("user:1", "v1", 60'000'000);
+  EXPECT_EQ(b.get("user:1"), "v1");  // from the shared cache, now copied to b
+  a.erase("user:1");                 // the change commits on node a
+  EXPECT_FALSE(a.get("user:1").has_value());
+  EXPECT_EQ(b.get("user:1"), "v1");  // b has not had the event yet
+  b.erase("user:1");                 // ... now it has
+  EXPECT_FALSE(b.get("user:1").has_value());
+
+  a.set("user:2", "old", 60'000'000);
+  EXPECT_EQ(b.get("user:2"), "old");
+  shared.set("user:2", "new", 60'000'000);  // changed where b's event never came
+  clock.advance(4'999'999);
+  EXPECT_EQ(b.get("user:2"), "old");
+  clock.advance(2);
+  EXPECT_EQ(b.get("user:2"), "new");  // the near copy lived 5 s at most
+  EXPECT_EQ(near_b.get("user:2"), "new");
+  EXPECT_EQ(a.get("user:2"), "new");  // a's own copy (a set it) lived no longer
+}
+
+// An erase that lands between the far read and the near copy: the copy is not kept, so the
+// erased value is not served again.
+TEST(TieredCache, AnEraseRacingAFarReadLeavesNoStaleCopy) {
+  ManualClock clock(0);
+  MemoryCache far(clock), near(clock);
+  HookedCache hooked(far);
+  TieredCache tiered(near, hooked, 5'000'000);
+  far.set("k", "old", 60'000'000);
+  hooked.after_get = [&] { tiered.erase("k"); };  // the change's erase, mid-read
+  EXPECT_EQ(tiered.get("k"), "old");  // the read started before the change: that is fine
+  EXPECT_FALSE(near.get("k").has_value());
+  EXPECT_FALSE(tiered.get("k").has_value());
+  // Without a racing erase the far value is copied near.
+  far.set("k", "new", 60'000'000);
+  EXPECT_EQ(tiered.get("k"), "new");
+  EXPECT_EQ(near.get("k"), "new");
+}
+
+// The shared cache stops answering: the erases other nodes send may not arrive either, so the
+// node's copies are not served (reads go to the database) and are gone when it answers again.
+TEST(TieredCache, ANodesCopiesAreNotTrustedWhileTheSharedCacheIsUnreachable) {
+  ManualClock clock(0);
+  MemoryCache far(clock), near(clock);
+  HookedCache hooked(far);
+  TieredCache tiered(near, hooked, 5'000'000);
+  tiered.set("k", "old", 60'000'000);
+  EXPECT_EQ(tiered.get("k"), "old");
+  hooked.up = false;
+  far.set("k", "new", 60'000'000);  // changed elsewhere; its erase never reached this node
+  EXPECT_FALSE(tiered.get("k").has_value());
+  EXPECT_FALSE(tiered.reachable());
+  EXPECT_EQ(near.size(), 0u);
+  tiered.set("k2", "v", 60'000'000);  // nothing is kept near while the far cache is away
+  EXPECT_EQ(near.size(), 0u);
+  hooked.up = true;
+  EXPECT_EQ(tiered.get("k"), "new");  // the stale near copy is gone
+  EXPECT_EQ(near.get("k"), "new");
 }
 
 redis::Options fast() {
