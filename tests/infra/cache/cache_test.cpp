@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "infra/cache/cache.h"
@@ -222,13 +223,20 @@ TEST(TieredCache, ANodesOwnCopyLastsUntilItsEraseOrTheNearTtl) {
   EXPECT_EQ(a.get("user:2"), "new");  // a's own copy (a set it) lived no longer
 }
 
+// One node's tiered cache over a hooked in-memory stand-in for Redis.
+struct OneTieredNode {
+  ManualClock clock{0};
+  MemoryCache far{clock}, near{clock};
+  HookedCache hooked{far};
+  TieredCache tiered{near, hooked, 5'000'000};
+  auto parts() { return std::tie(far, near, hooked, tiered); }
+};
+
 // An erase that lands between the far read and the near copy: the copy is not kept, so the
 // erased value is not served again.
 TEST(TieredCache, AnEraseRacingAFarReadLeavesNoStaleCopy) {
-  ManualClock clock(0);
-  MemoryCache far(clock), near(clock);
-  HookedCache hooked(far);
-  TieredCache tiered(near, hooked, 5'000'000);
+  OneTieredNode n;
+  auto [far, near, hooked, tiered] = n.parts();
   far.set("k", "old", 60'000'000);
   hooked.after_get = [&] { tiered.erase("k"); };  // the change's erase, mid-read
   EXPECT_EQ(tiered.get("k"), "old");  // the read started before the change: that is fine
@@ -243,10 +251,8 @@ TEST(TieredCache, AnEraseRacingAFarReadLeavesNoStaleCopy) {
 // The shared cache stops answering: the erases other nodes send may not arrive either, so the
 // node's copies are not served (reads go to the database) and are gone when it answers again.
 TEST(TieredCache, ANodesCopiesAreNotTrustedWhileTheSharedCacheIsUnreachable) {
-  ManualClock clock(0);
-  MemoryCache far(clock), near(clock);
-  HookedCache hooked(far);
-  TieredCache tiered(near, hooked, 5'000'000);
+  OneTieredNode n;
+  auto [far, near, hooked, tiered] = n.parts();
   tiered.set("k", "old", 60'000'000);
   EXPECT_EQ(tiered.get("k"), "old");
   hooked.up = false;
