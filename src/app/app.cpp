@@ -186,8 +186,15 @@ App::App(const Config& c) : config(c) {
   coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
   coin_board->follow(*outbox);
   leaderboards->register_jobs(*scheduler);
-  hub = std::make_unique<realtime::Hub>(clock, &metrics);
+  realtime::HubOptions hub_options;
+  hub_options.node_id = node_id;
+  hub = std::make_unique<realtime::Hub>(clock, &metrics, hub_options);
   hub->listen(*bus);  // every node delivers what any node pushes to its own connections
+  if (redis) {
+    // The per-user connection limit counts every node's connections.
+    ws_registry = std::make_unique<realtime::RedisConnectionRegistry>(*redis);
+    hub->use_registry(*ws_registry);
+  }
   notifier = std::make_unique<realtime::Notifier>(*db, *bus, clock);
   notifications = std::make_unique<notifications::NotificationService>(
       *db, *ledger, *notifier,

@@ -85,7 +85,9 @@ struct App {
   std::unique_ptr<cache::SortedSets> sorted_sets;
   std::unique_ptr<leaderboards::LeaderboardService> leaderboards;
   std::unique_ptr<leaderboards::CoinBoard> coin_board;
-  // Real time: this node's WebSocket hub (fed by the bus), the push API, notifications + tokens.
+  // Real time: this node's WebSocket hub (fed by the bus; with Redis, its connections counted in
+  // a registry shared by every node), the push API, notifications + tokens.
+  std::unique_ptr<realtime::ConnectionRegistry> ws_registry;
   std::unique_ptr<realtime::Hub> hub;
   std::unique_ptr<realtime::Notifier> notifier;
   std::unique_ptr<notifications::NotificationService> notifications;

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
+#include <random>
 
 namespace lucas::realtime {
 
@@ -18,8 +21,37 @@ void SendQueue::pop() {
   q_.pop_front();
 }
 
+namespace {
+
+// A suffix that tells this process's connection ids from those of an earlier run of the same node.
+std::string random_suffix() {
+  std::random_device rd;
+  const uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 0; i < 16; ++i) out[static_cast<size_t>(i)] = kHex[(v >> (4 * i)) & 0xf];
+  return out;
+}
+
+std::string replaced_reason(int max_per_user) {
+  return "replaced: at most " + std::to_string(max_per_user) +
+         " connections per user, the oldest is closed";
+}
+
+}  // namespace
+
+// Registry callbacks may arrive after the hub is gone; they reach it only through this.
+struct Hub::Life {
+  std::mutex mu;
+  Hub* hub = nullptr;
+};
+
 Hub::Hub(const Clock& clock, telemetry::Registry* metrics, HubOptions options)
-    : clock_(clock), options_(options) {
+    : clock_(clock),
+      options_(options),
+      instance_(options_.node_id + "/" + random_suffix()),
+      life_(std::make_shared<Life>()) {
+  life_->hub = this;
   static telemetry::Registry unused;  // counters nobody renders when no registry is given
   telemetry::Registry& m = metrics != nullptr ? *metrics : unused;
   replaced_ = &m.counter("lucas_ws_replaced_total",
@@ -35,14 +67,38 @@ Hub::Hub(const Clock& clock, telemetry::Registry* metrics, HubOptions options)
 }
 
 Hub::~Hub() {
+  {
+    std::lock_guard lock(life_->mu);
+    life_->hub = nullptr;
+  }
   unlisten();
+}
+
+std::shared_ptr<Peer> Hub::remove_locked(std::map<int64_t, Conn>::iterator it) {
+  for (const auto& t : it->second.topics) {
+    auto topic = by_topic_.find(t);
+    if (topic == by_topic_.end()) continue;
+    topic->second.erase(it->first);
+    if (topic->second.empty()) by_topic_.erase(topic);
+  }
+  auto user = by_user_.find(it->second.user_id);
+  if (user != by_user_.end()) {
+    std::erase(user->second, it->first);
+    if (user->second.empty()) by_user_.erase(user);
+  }
+  auto peer = std::move(it->second.peer);
+  conns_.erase(it);
+  return peer;
 }
 
 int64_t Hub::attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming, Frame greeting) {
   std::vector<std::shared_ptr<Peer>> evicted;
+  std::vector<int64_t> evicted_ids;
+  ConnectionRegistry* registry = nullptr;
   int64_t id = 0;
   {
     std::lock_guard lock(mu_);
+    registry = registry_;
     id = next_id_++;
     Conn c;
     c.id = id;
@@ -53,40 +109,96 @@ int64_t Hub::attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming, 
     conns_.emplace(id, std::move(c));
     auto& mine = by_user_[user_id];
     mine.push_back(id);
-    while (static_cast<int>(mine.size()) > options_.max_per_user) {
-      const int64_t oldest = mine.front();
-      mine.erase(mine.begin());
-      auto it = conns_.find(oldest);
-      if (it == conns_.end()) continue;
-      for (const auto& t : it->second.topics) by_topic_[t].erase(oldest);
-      evicted.push_back(std::move(it->second.peer));
-      conns_.erase(it);
-    }
+    const size_t over = mine.size() > static_cast<size_t>(options_.max_per_user)
+                            ? mine.size() - static_cast<size_t>(options_.max_per_user)
+                            : 0;
+    evicted_ids.assign(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(over));
+    for (int64_t oldest : evicted_ids) evicted.push_back(remove_locked(conns_.find(oldest)));
   }
   for (auto& p : evicted) {
     replaced_->inc();
-    p->close(kCloseReplaced, "replaced: at most " + std::to_string(options_.max_per_user) +
-                                 " connections per user, the oldest is closed");
+    p->close(kCloseReplaced, replaced_reason(options_.max_per_user));
+  }
+  if (registry != nullptr) {
+    // In this order on one pipelined connection: what this node closed is forgotten before the
+    // newcomer is counted, so no other node's connection is closed for it.
+    for (int64_t old : evicted_ids) registry->closed(user_id, registry_name(old));
+    registry->opened(user_id, registry_name(id), options_.max_per_user,
+                     [life = life_](std::vector<std::string> names) {
+                       std::lock_guard lock(life->mu);
+                       if (life->hub != nullptr) life->hub->evicted_by_registry(names);
+                     });
   }
   return id;
 }
 
 void Hub::detach(int64_t connection) {
+  ConnectionRegistry* registry = nullptr;
+  int64_t user_id = 0;
+  {
+    std::lock_guard lock(mu_);
+    auto it = conns_.find(connection);
+    if (it == conns_.end()) return;  // already evicted
+    registry = registry_;
+    user_id = it->second.user_id;
+    remove_locked(it);
+  }
+  if (registry != nullptr) registry->closed(user_id, registry_name(connection));
+}
+
+void Hub::use_registry(ConnectionRegistry& registry) {
   std::lock_guard lock(mu_);
-  auto it = conns_.find(connection);
-  if (it == conns_.end()) return;  // already evicted
-  for (const auto& t : it->second.topics) {
-    auto topic = by_topic_.find(t);
-    if (topic == by_topic_.end()) continue;
-    topic->second.erase(connection);
-    if (topic->second.empty()) by_topic_.erase(topic);
+  registry_ = &registry;
+}
+
+std::string Hub::registry_name(int64_t connection) const {
+  return instance_ + "/" + std::to_string(connection);
+}
+
+bool Hub::evict(int64_t connection) {
+  std::shared_ptr<Peer> peer;
+  {
+    std::lock_guard lock(mu_);
+    auto it = conns_.find(connection);
+    if (it == conns_.end()) return false;
+    peer = remove_locked(it);
   }
-  auto user = by_user_.find(it->second.user_id);
-  if (user != by_user_.end()) {
-    std::erase(user->second, connection);
-    if (user->second.empty()) by_user_.erase(user);
+  replaced_->inc();
+  peer->close(kCloseReplaced, replaced_reason(options_.max_per_user));
+  return true;
+}
+
+namespace {
+
+// The connection id in `name` when this instance named it.
+std::optional<int64_t> own_connection(const std::string& instance, const std::string& name) {
+  if (name.size() <= instance.size() + 1 || name.compare(0, instance.size(), instance) != 0 ||
+      name[instance.size()] != '/') {
+    return std::nullopt;
   }
-  conns_.erase(it);
+  int64_t id = 0;
+  const char* first = name.data() + instance.size() + 1;
+  const char* last = name.data() + name.size();
+  const auto [end, ec] = std::from_chars(first, last, id);
+  if (ec != std::errc() || end != last) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+void Hub::evicted_by_registry(const std::vector<std::string>& names) {
+  events::Bus* bus = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    bus = bus_;
+  }
+  for (const auto& name : names) {
+    if (auto mine = own_connection(instance_, name)) {
+      evict(*mine);
+    } else if (bus != nullptr) {
+      bus->publish(std::string(kEvictChannel), nlohmann::json{{"connection", name}}.dump());
+    }
+  }
 }
 
 void Hub::finish_resume(int64_t connection, const std::vector<Notification>& missed,
@@ -204,6 +316,12 @@ void Hub::on_bus_message(const std::string& channel, const std::string& message)
       deliver_to_user(n);
       return;
     }
+    if (j.is_object() && channel == kEvictChannel) {
+      if (auto mine = own_connection(instance_, j.at("connection").get<std::string>())) {
+        evict(*mine);
+      }
+      return;
+    }
     if (j.is_object() && channel == kTopicChannel) {
       deliver_to_topic(j.at("topic").get<std::string>(), j.at("type").get<std::string>(),
                        j.value("data", nlohmann::json::object()), when());
@@ -219,7 +337,7 @@ void Hub::listen(events::Bus& bus) {
   std::lock_guard lock(mu_);
   if (bus_ != nullptr) return;
   bus_ = &bus;
-  for (auto ch : {kUserChannel, kTopicChannel}) {
+  for (auto ch : {kUserChannel, kTopicChannel, kEvictChannel}) {
     bus_subs_.push_back(bus.subscribe(
         std::string(ch),
         [this](const std::string& c, const std::string& m) { on_bus_message(c, m); }));

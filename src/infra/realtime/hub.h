@@ -1,7 +1,8 @@
 // The WebSocket hub of one node: which connections are open, for which user, subscribed to which
 // topics. It knows nothing of the network: a connection is a Peer (the Beast session in
 // infra/http implements it), so the rules below are tested without sockets.
-//   - at most `max_per_user` connections per user: a new one closes the oldest (code 4001);
+//   - at most `max_per_user` connections per user: a new one closes the oldest (code 4001); on
+//     this node by itself, across nodes with a ConnectionRegistry (registry.h);
 //   - a resuming connection first receives the notifications it missed (read from the database
 //     by the caller), then whatever arrived live meanwhile, each exactly once and in order;
 //   - the hub subscribes to the bus ("ws.user", "ws.topic", see wire.h) and delivers to its own
@@ -21,6 +22,7 @@
 
 #include "base/clock.h"
 #include "infra/events/bus.h"
+#include "infra/realtime/registry.h"
 #include "infra/realtime/wire.h"
 #include "infra/telemetry/metrics.h"
 
@@ -68,6 +70,7 @@ class SendQueue {
 struct HubOptions {
   int max_per_user = 3;
   size_t max_topics_per_connection = 32;
+  std::string node_id = "local";  // names this node's connections in the registry
 };
 
 class Hub {
@@ -100,8 +103,16 @@ class Hub {
   // A frame to one connection (protocol replies).
   void reply(int64_t connection, Frame frame);
 
-  // Subscribes to "ws.user" and "ws.topic" on the bus (once).
+  // Subscribes to "ws.user", "ws.topic" and "ws.evict" on the bus (once).
   void listen(events::Bus& bus);
+  // From now on the per-user limit also counts the user's connections on other nodes (call
+  // before serving; `registry` outlives the hub's connections).
+  void use_registry(ConnectionRegistry& registry);
+  // This node's name for one of its connections in the registry (unique across restarts).
+  std::string registry_name(int64_t connection) const;
+  // Closes one of this node's connections as replaced (the registry's verdict); false when it is
+  // not open here.
+  bool evict(int64_t connection);
   void unlisten();
   // Bus message handlers (public for tests and for a bus that delivers differently).
   void on_bus_message(const std::string& channel, const std::string& message);
@@ -124,8 +135,14 @@ class Hub {
     std::vector<Notification> held;     // live notifications while resuming
     std::vector<int64_t> replayed_ids;  // sorted; a late live copy of these is skipped
   };
+  struct Life;
+  std::shared_ptr<Peer> remove_locked(std::map<int64_t, Conn>::iterator it);
+  void evicted_by_registry(const std::vector<std::string>& names);
   const Clock& clock_;
   HubOptions options_;
+  const std::string instance_;  // node_id + a random suffix: registry names are node/instance:id
+  std::shared_ptr<Life> life_;
+  ConnectionRegistry* registry_ = nullptr;
   telemetry::Counter* replaced_ = nullptr;
   telemetry::Counter* delivered_ = nullptr;
   telemetry::Counter* bad_bus_messages_ = nullptr;

@@ -10,7 +10,10 @@
 //              id a client resumes from.
 //   "ws.topic" {"topic": "leaderboard.coins.daily", "type": "leaderboard.changed", "data": {...}}
 //              a broadcast to every connection subscribed to the topic; not stored, no id.
-// Every node's hub subscribes to both and delivers to its own connections only.
+//   "ws.evict" {"connection": "node-a/5f3a9c0e1b2d4f60/17"}
+//              a connection the registry found beyond its user's limit (registry.h); the node
+//              whose name it carries closes it (4001), the others ignore it.
+// Every node's hub subscribes to all three and acts on its own connections only.
 //
 // Server -> client (text frames, one JSON object each):
 //   {"id": 57, "type": "money.credited", "data": {...}, "time": "..."}          a notification
@@ -36,6 +39,7 @@ namespace lucas::realtime {
 
 inline constexpr std::string_view kUserChannel = "ws.user";
 inline constexpr std::string_view kTopicChannel = "ws.topic";
+inline constexpr std::string_view kEvictChannel = "ws.evict";
 
 // One encoded text frame, shared by every connection it goes to.
 using Frame = std::shared_ptr<const std::string>;

@@ -164,6 +164,38 @@ TEST(Hub, DeliversWhatTheBusCarriesInTheDocumentedShapes) {
   EXPECT_EQ(p->frames.size(), 2u);
 }
 
+// "ws.evict" closes a connection of this hub's (named by registry_name, unique to this run of
+// the node) and nothing else: not another node's, not another run's of the same node id.
+TEST(Hub, AnEvictionOnTheBusClosesOnlyTheConnectionItNames) {
+  ManualClock clock(kT);
+  telemetry::Registry metrics;
+  events::LocalBus bus;  // outlives the hub that listens to it
+  Hub hub(clock, &metrics, HubOptions{3, 32, "node-a"});
+  Hub restarted(clock, nullptr, HubOptions{3, 32, "node-a"});
+  hub.listen(bus);
+  auto p1 = std::make_shared<FakePeer>(), p2 = std::make_shared<FakePeer>();
+  const auto c1 = hub.attach(101, p1);
+  hub.attach(101, p2);
+  const std::string name = hub.registry_name(c1);
+  EXPECT_EQ(name.rfind("node-a/", 0), 0u);
+  EXPECT_NE(name, restarted.registry_name(c1));
+  const auto evict = [&](const std::string& n) {
+    bus.publish("ws.evict", nlohmann::json{{"connection", n}}.dump());
+  };
+  evict(restarted.registry_name(c1));
+  evict("node-b/" + name.substr(7));
+  evict(name + "0");
+  evict(name.substr(0, name.size() - 1));
+  EXPECT_EQ(hub.connections_of(101), 2u);
+  bus.publish("ws.evict", R"({"conn":"x"})");
+  EXPECT_NE(metrics.render().find("lucas_ws_bad_bus_messages_total 1"), std::string::npos);
+  evict(name);
+  EXPECT_EQ(p1->code, kCloseReplaced);
+  EXPECT_EQ(p2->code, 0);
+  EXPECT_EQ(hub.connections_of(101), 1u);
+  EXPECT_FALSE(hub.evict(c1));  // already closed
+}
+
 TEST(Hub, CloseAllSaysGoingAwayAndRefusesNewcomers) {
   ManualClock clock(kT);
   Hub hub(clock);
