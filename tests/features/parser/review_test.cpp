@@ -1,9 +1,13 @@
 // The review queue, corrections, canary records and drift on SQLite and PostgreSQL, through the
-// bank bot as players and admins use them.
+// bank bot as players and admins use them, and through the REST face (the router, no sockets).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "features/bank/bank_bot.h"
+#include "features/parser/parser_http.h"
 #include "features/parser/review.h"
 #include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
@@ -252,6 +256,149 @@ TEST_P(ReviewTest, DriftAlertsAboveThresholdOnly) {
   EXPECT_EQ(drift.history(1, 10).size(), 2u);
   EXPECT_THROW(drift.history(7, 10), Error);  // admins only
 }
+
+// The REST face: the same services behind the router, as API clients and the admin panel call it.
+class ReviewHttpTest : public ReviewTest {
+ protected:
+  ReviewHttpTest() { register_http(router, w.parser, w.review, w.drift); }
+  http::Response call(const std::string& method, const std::string& path, int64_t user,
+                      std::string body = "", std::map<std::string, std::string> query = {}) {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    req.target = path;
+    req.query = std::move(query);
+    req.body = std::move(body);
+    req.auth_user_id = user;
+    return router.dispatch(req, w.clock);
+  }
+  // The JSON of a response that must have `status`.
+  json ok(const http::Response& r, int status = 200) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.content_type, "application/json");
+    return json::parse(r.body);
+  }
+  // The error code of a refused request (and that it was refused with `status`).
+  std::string refused(const http::Response& r, int status) {
+    return ok(r, status).at("error_code").get<std::string>();
+  }
+  void queue(int64_t message_id, const char* text = kChest) {
+    w.say(w.person(7, "Ann"), "парсинг", w.game_message(message_id, text));
+  }
+  static constexpr int64_t kAdmin = 1, kPlayer = 7;
+  http::Router router;
+};
+
+TEST_P(ReviewHttpTest, ParseAnswersTheResultShapeForAnyAuthenticatedClient) {
+  EXPECT_EQ(refused(call("POST", "/api/v1/parser/parse", 0, R"({"text":"x"})"), 401),
+            "UNAUTHORIZED");
+  const json r = ok(
+      call("POST", "/api/v1/parser/parse", kPlayer, json{{"text", kChest}, {"key", "k1"}}.dump()));
+  EXPECT_EQ(r.at("game_type"), "gd_cards");
+  EXPECT_EQ(r.at("kind"), "chest");
+  EXPECT_GE(r.at("confidence").get<double>(), 0.0);
+  EXPECT_LE(r.at("confidence").get<double>(), 1.0);
+  EXPECT_TRUE(r.at("entities").is_array());
+  EXPECT_TRUE(r.contains("model_version"));
+  // A parse is not a credit.
+  EXPECT_EQ(w.balance(kPlayer), 0);
+  EXPECT_EQ(w.review.pending_count(), 0);
+  for (const std::string& bad :
+       {std::string("[1]"), std::string("not json"), std::string(R"({"text": 5})"),
+        std::string("{}"), json{{"text", std::string(16385, 'a')}}.dump()}) {
+    EXPECT_EQ(refused(call("POST", "/api/v1/parser/parse", kPlayer, bad), 400), "INVALID_ARGUMENT")
+        << bad.substr(0, 40);
+  }
+}
+
+TEST_P(ReviewHttpTest, AdminsPageThroughTheQueueOthersAreRefused) {
+  queue(601);
+  queue(602);
+  queue(603);
+  EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/reviews", kPlayer), 403), "FORBIDDEN");
+  EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/reviews", 0), 401), "UNAUTHORIZED");
+  const json first = ok(call("GET", "/api/v1/admin/parser/reviews", kAdmin, "", {{"limit", "2"}}));
+  ASSERT_EQ(first.at("items").size(), 2u);
+  ASSERT_TRUE(first.at("next_cursor").is_string());
+  const json second = ok(call("GET", "/api/v1/admin/parser/reviews", kAdmin, "",
+                              {{"limit", "2"}, {"cursor", first.at("next_cursor")}}));
+  ASSERT_EQ(second.at("items").size(), 1u);
+  EXPECT_TRUE(second.at("next_cursor").is_null());
+  std::set<int64_t> ids;
+  for (const auto* page : {&first, &second}) {
+    for (const auto& it : page->at("items")) ids.insert(it.at("id").get<int64_t>());
+  }
+  EXPECT_EQ(ids, (std::set<int64_t>{1, 2, 3}));  // each once, none skipped
+  const json one = ok(call("GET", "/api/v1/admin/parser/reviews/2", kAdmin));
+  EXPECT_EQ(one.at("id"), 2);
+  EXPECT_EQ(one.at("status"), "pending");
+  EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/reviews/99", kAdmin), 404), "NOT_FOUND");
+  for (const auto& [k, v] : std::map<std::string, std::string>{
+           {"limit", "0"}, {"limit", "201"}, {"limit", "x"}, {"cursor", "-1"}, {"cursor", "a"}}) {
+    EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/reviews", kAdmin, "", {{k, v}}), 400),
+              "INVALID_ARGUMENT")
+        << k << "=" << v;
+  }
+}
+
+TEST_P(ReviewHttpTest, AcceptAndCorrectCreditOnceAndBadBodiesChangeNothing) {
+  queue(611);
+  queue(612, kNewChest);
+  EXPECT_EQ(refused(call("POST", "/api/v1/admin/parser/reviews/1/accept", kPlayer), 403),
+            "FORBIDDEN");
+  EXPECT_EQ(w.balance(kPlayer), 0);
+  const json accepted = ok(call("POST", "/api/v1/admin/parser/reviews/1/accept", kAdmin));
+  EXPECT_EQ(accepted.at("item").at("status"), "accepted");
+  ASSERT_EQ(accepted.at("credits").size(), 1u);
+  EXPECT_EQ(accepted.at("credits").at(0).at("amount_minor"), 170);
+  EXPECT_EQ(w.balance(kPlayer), 170);
+  EXPECT_EQ(refused(call("POST", "/api/v1/admin/parser/reviews/1/accept", kAdmin), 409),
+            "CONFLICT");
+  EXPECT_EQ(w.balance(kPlayer), 170);
+
+  for (const std::string& bad :
+       {std::string("not json"), std::string(R"({"game":"gd_cards"})"),
+        std::string(R"({"game":"gd_cards","kind":"chest","events":[{"amount":"2.x",)"
+                    R"("currency":"orbs","type":"accrual"}]})")}) {
+    const std::string code =
+        refused(call("POST", "/api/v1/admin/parser/reviews/2/correct", kAdmin, bad), 400);
+    EXPECT_TRUE(code == "INVALID_ARGUMENT" || code == "INVALID_AMOUNT") << code << " " << bad;
+  }
+  EXPECT_EQ(w.balance(kPlayer), 170);
+  EXPECT_EQ(w.review.pending_count(), 1);
+  const json corrected =
+      ok(call("POST", "/api/v1/admin/parser/reviews/2/correct", kAdmin,
+              R"({"game":"gd_cards","kind":"chest","events":[{"player":)"
+              R"("Mirtol","amount":"2.5","currency":"orbs","type":"accrual"}]})"));
+  EXPECT_EQ(corrected.at("item").at("status"), "corrected");
+  EXPECT_EQ(w.balance(kPlayer), 420);
+  EXPECT_EQ(w.review.training_samples().size(), 2u);
+  EXPECT_EQ(w.audit_count("admin.parser_review.accept"), 1);
+  EXPECT_EQ(w.audit_count("admin.parser_review.correct"), 1);
+}
+
+TEST_P(ReviewHttpTest, DriftAndStatusAreForAdmins) {
+  queue(621);
+  EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/drift", kPlayer), 403), "FORBIDDEN");
+  EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/status", kPlayer), 403), "FORBIDDEN");
+  const json none = ok(call("GET", "/api/v1/admin/parser/drift", kAdmin));
+  EXPECT_TRUE(none.at("items").empty());
+  EXPECT_TRUE(none.at("latest").is_null());
+  w.drift.run(w.clock.now());
+  const json one = ok(call("GET", "/api/v1/admin/parser/drift", kAdmin, "", {{"limit", "5"}}));
+  ASSERT_EQ(one.at("items").size(), 1u);
+  EXPECT_EQ(one.at("latest"), one.at("items").at(0));
+  EXPECT_EQ(refused(call("GET", "/api/v1/admin/parser/drift", kAdmin, "", {{"limit", "366"}}), 400),
+            "INVALID_ARGUMENT");
+  const json status = ok(call("GET", "/api/v1/admin/parser/status", kAdmin));
+  EXPECT_EQ(status.at("review_pending"), 1);
+  EXPECT_EQ(status.at("breaker_open"), false);
+  EXPECT_TRUE(status.at("canary").is_object());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ReviewHttpTest,
+                         ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
+                         [](const auto& p) { return lucas::testing::engine_label(p.param); });
 
 INSTANTIATE_TEST_SUITE_P(Engines, ReviewTest,
                          ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
