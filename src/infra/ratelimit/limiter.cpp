@@ -16,17 +16,21 @@ constexpr Micros kMaxPenalty = 3'600'000'000;  // one hour at most
 
 Decision MemoryLimiter::check(const std::string& key, const Policy& policy) {
   const Micros now = clock_.now();
-  std::lock_guard lock(mu_);
+  std::string full = policy.name + "|" + key;
+  Shard& shard = shards_[std::hash<std::string>{}(full) % kShards];
+  std::lock_guard lock(shard.mu);
   // Forget idle keys now and then so memory stays bounded.
-  if (++checks_ % 10'000 == 0) {
-    for (auto it = states_.begin(); it != states_.end();) {
+  if (++shard.checks % 10'000 == 0) {
+    for (auto it = shard.states.begin(); it != shard.states.end();) {
+      const State& idle_state = it->second;
       const bool idle =
-          (it->second.allowed.empty() || it->second.allowed.back() + policy.window < now) &&
-          it->second.penalty_until < now && it->second.last_refusal + kForgiveAfter < now;
-      it = idle ? states_.erase(it) : std::next(it);
+          (idle_state.allowed.empty() || idle_state.allowed.back() + idle_state.window < now) &&
+          idle_state.penalty_until < now && idle_state.last_refusal + kForgiveAfter < now;
+      it = idle ? shard.states.erase(it) : std::next(it);
     }
   }
-  State& s = states_[policy.name + "|" + key];
+  State& s = shard.states[std::move(full)];
+  s.window = std::max(s.window, policy.window);
   while (!s.allowed.empty() && s.allowed.front() + policy.window <= now) s.allowed.pop_front();
   if (s.strikes > 0 && s.last_refusal + kForgiveAfter <= now) s.strikes = 0;
 

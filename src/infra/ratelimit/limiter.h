@@ -8,6 +8,7 @@
 // each decision is one atomic Lua script). Time always comes from the caller's Clock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -71,15 +72,22 @@ class MemoryLimiter final : public Limiter {
  private:
   struct State {
     std::deque<Micros> allowed;  // times of allowed requests still inside the window
+    Micros window = 0;           // the policy's, for forgetting the key when idle
     int strikes = 0;             // refusals since the key was last well-behaved
     Micros last_refusal = 0;
     Micros penalty_until = 0;
     bool refused_since_allowed = false;
   };
+  // Keys are spread over shards, each with its own lock, so that threads deciding for different
+  // keys rarely wait for each other.
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, State> states;
+    int64_t checks = 0;
+  };
+  static constexpr size_t kShards = 32;
   const Clock& clock_;
-  std::mutex mu_;
-  std::unordered_map<std::string, State> states_;
-  int64_t checks_ = 0;
+  std::array<Shard, kShards> shards_;
 };
 
 // On Redis, shared by all nodes: a sorted set of the allowed requests' times and a hash of the

@@ -7,6 +7,12 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <vector>
+
+#include <thread>
+
+#include <atomic>
+
 #include "infra/http/http.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/redis/redis.h"
@@ -161,9 +167,39 @@ TEST_P(LimiterContract, RouterGuardAnswers429WithHeaders) {
   EXPECT_NE(r.body.find("RATE_LIMITED"), std::string::npos);
 }
 
+// Threads deciding at once for one key never let more than the limit through, nor fewer.
+TEST_P(LimiterContract, ConcurrentChecksOnOneKeyAllowExactlyTheLimit) {
+  ManualClock clock(1'790'000'000'000'000);
+  auto limiter = make(GetParam(), clock);
+  std::atomic<int> allowed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 250; ++i) allowed += limiter->check("shared", kApi).allowed ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(allowed.load(), 100);
+}
+
 INSTANTIATE_TEST_SUITE_P(Impl, LimiterContract,
                          ::testing::Values(std::string("memory"), std::string("redis")),
                          [](const auto& p) { return p.param; });
+
+// Idle keys are forgotten (memory stays bounded), each by its own policy's window: a key of an
+// hourly policy is not forgotten because a per-minute one's window has passed.
+TEST(MemoryLimiter, ForgetsIdleKeysByTheirOwnWindow) {
+  ManualClock clock(1'790'000'000'000'000);
+  MemoryLimiter limiter(clock);
+  const Policy hourly{"hourly", 1, 3'600'000'000};
+  ASSERT_TRUE(limiter.check("u1", hourly).allowed);
+  clock.advance(120'000'000);
+  // Enough checks on other keys that every shard sweeps its idle keys more than once.
+  for (int i = 0; i < 700'000; ++i) limiter.check("k" + std::to_string(i % 5000), kApi);
+  EXPECT_FALSE(limiter.check("u1", hourly).allowed);
+  clock.advance(3'600'000'000);
+  EXPECT_TRUE(limiter.check("u1", hourly).allowed);
+}
 
 // For any request pattern (bursts, penalties, long pauses), the Redis limiter decides exactly as
 // the in-process one, field by field.
