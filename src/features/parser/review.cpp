@@ -418,7 +418,11 @@ DriftReport DriftMonitor::run(Micros now) {
       r.alert = r.psi_class > alert_above_ || r.psi_confidence > alert_above_;
     }
   }
-  db_.transact([&](store::Tx& tx) { sql::insert_drift(tx, r); });
+  const int64_t pruned = db_.transact([&](store::Tx& tx) {
+    sql::insert_drift(tx, r);
+    return sql::prune_log(tx, now - kLogRetention);
+  });
+  if (pruned > 0) spdlog::info("parser log: {} parses older than 90 days forgotten", pruned);
   last_class_ = r.psi_class;
   last_confidence_ = r.psi_confidence;
   if (r.alert) {

@@ -127,8 +127,10 @@ class DriftMonitor {
   // Every served parse (the bank bot logs its parses here).
   void log(const AiResult& r);
   // Computes, stores and exposes the PSI for parses since the previous run; alerts above the
-  // threshold.
+  // threshold. Then forgets parses logged more than kLogRetention ago (the log only serves the
+  // drift check; the parses themselves stay in the bank's history and the review queue).
   DriftReport run(Micros now);
+  static constexpr Micros kLogRetention = 90LL * 24 * 3600 * 1'000'000;
   std::optional<DriftReport> latest();
   // Reads the last stored values into the gauges (after migrations, at start).
   void refresh();

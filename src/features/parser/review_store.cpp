@@ -223,6 +223,10 @@ LogCounts log_counts(store::Tx& tx, Micros since, Micros until) {
   return c;
 }
 
+int64_t prune_log(store::Tx& tx, Micros before) {
+  return tx.exec("DELETE FROM parser_log WHERE at < $1", {Value{before}}).affected;
+}
+
 void insert_drift(store::Tx& tx, const DriftReport& r) {
   tx.exec(
       "INSERT INTO parser_drift (at, model_version, messages, psi_class, psi_confidence, alert,"

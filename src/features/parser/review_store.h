@@ -38,6 +38,8 @@ struct LogCounts {
   int64_t total = 0;
 };
 LogCounts log_counts(store::Tx& tx, Micros since, Micros until);
+// Deletes log rows older than `before`; returns how many.
+int64_t prune_log(store::Tx& tx, Micros before);
 void insert_drift(store::Tx& tx, const DriftReport& r);
 std::vector<DriftReport> drift_history(store::Tx& tx, int limit);
 

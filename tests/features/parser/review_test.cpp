@@ -257,6 +257,23 @@ TEST_P(ReviewTest, DriftAlertsAboveThresholdOnly) {
   EXPECT_THROW(drift.history(7, 10), Error);  // admins only
 }
 
+// The parse log serves only the drift check: the daily run forgets what is older than 90 days.
+TEST_P(ReviewTest, TheDriftRunForgetsParsesOlderThanTheRetention) {
+  const auto logged = [&] {
+    return w.t.db->read(
+        [](store::Tx& tx) { return tx.exec("SELECT COUNT(*) FROM parser_log").rows[0].i64(0); });
+  };
+  for (int i = 0; i < 3; ++i) w.drift.log(w.parser.parse(kChest));
+  w.clock.advance(DriftMonitor::kLogRetention - 1'000'000);
+  w.drift.log(w.parser.parse(kNewChest));
+  w.drift.run(w.clock.now());
+  EXPECT_EQ(logged(), 4);  // the first three are 1 s short of the retention
+  w.clock.advance(2'000'000);
+  w.drift.run(w.clock.now());
+  EXPECT_EQ(logged(), 1);
+  EXPECT_EQ(w.drift.history(1, 10).size(), 2u);  // the drift history itself is kept
+}
+
 // The REST face: the same services behind the router, as API clients and the admin panel call it.
 class ReviewHttpTest : public ReviewTest {
  protected:
