@@ -143,7 +143,7 @@ App::App(const Config& c) : config(c) {
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
-  admin = std::make_unique<admin::AdminService>(*db, *users, *audit);
+  admin = std::make_unique<admin::AdminService>(*db, *users, *audit, *outbox);
   auth->enable_cache(*cache, *outbox, &metrics);
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });

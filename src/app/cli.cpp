@@ -334,6 +334,20 @@ int run_cli(int argc, char** argv) {
   std::string job_name;
   jobs_run->add_option("name", job_name, "job name (see list)")->required();
 
+  auto* outbox_cmd = cli.add_subcommand("outbox", "events whose subscribers kept failing");
+  outbox_cmd->require_subcommand(1);
+  auto* outbox_given_up =
+      outbox_cmd->add_subcommand("given-up", "given-up events with their last error (JSON lines)");
+  auto* outbox_retry = outbox_cmd->add_subcommand(
+      "retry", "dispatch given-up events again once the cause is fixed (audited)");
+  int64_t outbox_after = 0, outbox_limit = 100, outbox_id = 0;
+  bool outbox_all = false;
+  outbox_given_up->add_option("--after", outbox_after, "only ids above this (paging)");
+  outbox_given_up->add_option("--limit", outbox_limit, "at most this many (1-1000)")
+      ->capture_default_str();
+  auto* outbox_id_opt = outbox_retry->add_option("id", outbox_id, "the event's id");
+  outbox_retry->add_flag("--all", outbox_all, "every given-up event")->excludes(outbox_id_opt);
+
   auto* ws_cmd = cli.add_subcommand("ws", "WebSocket tools");
   ws_cmd->require_subcommand(1);
   auto* ws_token = ws_cmd->add_subcommand(
@@ -711,6 +725,29 @@ int run_cli(int argc, char** argv) {
         std::cout << t.token << "\n";
       }
       app.outbox->drain();
+      return 0;
+    }
+    if (outbox_cmd->parsed()) {
+      App app(config);
+      app.migrate();
+      if (outbox_given_up->parsed()) {
+        for (const auto& g :
+             app.admin->given_up_events(0, "", outbox_after, static_cast<int>(outbox_limit))) {
+          std::cout << events::to_json(g).dump() << "\n";
+        }
+        return 0;
+      }
+      if (!outbox_all && outbox_id_opt->count() == 0) {
+        std::cerr << "lucas: outbox retry needs an event id or --all\n";
+        return 2;
+      }
+      const int64_t n = app.admin->retry_events(
+          0, "", outbox_all ? std::nullopt : std::optional<int64_t>(outbox_id));
+      const int dispatched = app.outbox->drain();
+      std::cout << "retried " << n << ", dispatched now " << dispatched;
+      if (dispatched < n)
+        std::cout << " (the rest failed again: retried with backoff, see the log)";
+      std::cout << "\n";
       return 0;
     }
     if (jobs_cmd->parsed()) {

@@ -59,4 +59,52 @@ audit::VerifyReport AdminService::verify_audit(int64_t actor, const std::string&
   });
 }
 
+std::vector<events::GivenUp> AdminService::given_up_events(int64_t actor, const std::string& ip,
+                                                           int64_t after_id, int limit) {
+  if (limit < 1 || limit > 1000) {
+    throw Error(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000",
+                {{"limit", limit}});
+  }
+  return db_.transact([&](store::Tx& tx) {
+    users_.require_admin(tx, actor, "read given-up events");
+    auto found = outbox_.given_up(tx, after_id, limit);
+    audit_.append(tx, audit::Entry{0,
+                                   0,
+                                   actor,
+                                   "admin.outbox_list",
+                                   "outbox",
+                                   ip,
+                                   "ok",
+                                   {{"after_id", after_id}, {"returned", found.size()}},
+                                   "",
+                                   "",
+                                   ""});
+    return found;
+  });
+}
+
+int64_t AdminService::retry_events(int64_t actor, const std::string& ip,
+                                   std::optional<int64_t> id) {
+  return db_.transact([&](store::Tx& tx) {
+    users_.require_admin(tx, actor, "retry given-up events");
+    const int64_t n = outbox_.retry(tx, id);
+    if (id && n == 0) {
+      throw Error(ErrorCode::kNotFound, "event " + std::to_string(*id) + " is not given up",
+                  {{"id", *id}});
+    }
+    audit_.append(tx, audit::Entry{0,
+                                   0,
+                                   actor,
+                                   "admin.outbox_retry",
+                                   id ? "event:" + std::to_string(*id) : "outbox",
+                                   ip,
+                                   "ok",
+                                   {{"retried", n}},
+                                   "",
+                                   "",
+                                   ""});
+    return n;
+  });
+}
+
 }  // namespace lucas::admin

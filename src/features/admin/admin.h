@@ -2,19 +2,22 @@
 // here (admins and the owner only), and every use is itself recorded in the audit log.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
+#include "infra/events/outbox.h"
 #include "infra/store/db.h"
 
 namespace lucas::admin {
 
 class AdminService {
  public:
-  AdminService(store::Database& db, users::UserService& users, audit::AuditLog& audit)
-      : db_(db), users_(users), audit_(audit) {}
+  AdminService(store::Database& db, users::UserService& users, audit::AuditLog& audit,
+               events::Outbox& outbox)
+      : db_(db), users_(users), audit_(audit), outbox_(outbox) {}
 
   // Audit entries by actor, action prefix and time range, paged by `after_seq`. FORBIDDEN unless
   // `actor` is an admin; the search itself is audited ("admin.audit_search").
@@ -23,10 +26,21 @@ class AdminService {
   // Walks the hash chain (and signed checkpoints). Admins only; audited.
   audit::VerifyReport verify_audit(int64_t actor, const std::string& ip);
 
+  // Outbox events given up after their once-subscribers kept failing (the audit entry, score or
+  // notification they should have produced has not happened), paged by `after_id`. Admins only;
+  // audited ("admin.outbox_list").
+  std::vector<events::GivenUp> given_up_events(int64_t actor, const std::string& ip,
+                                               int64_t after_id, int limit);
+  // Puts the given-up event `id` (every one when empty) back to be dispatched, once the cause is
+  // fixed; NOT_FOUND for an id that is not given up. Admins only; audited in the same
+  // transaction ("admin.outbox_retry"). Returns how many.
+  int64_t retry_events(int64_t actor, const std::string& ip, std::optional<int64_t> id);
+
  private:
   store::Database& db_;
   users::UserService& users_;
   audit::AuditLog& audit_;
+  events::Outbox& outbox_;
 };
 
 }  // namespace lucas::admin

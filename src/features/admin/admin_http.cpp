@@ -64,6 +64,30 @@ void register_http(http::Router& router, AdminService& service) {
     return r;
   });
 
+  // Given-up outbox events: ?cursor=&limit=
+  router.add("GET", "/api/v1/admin/outbox/given-up", [&service](const http::Request& req) {
+    const int limit = static_cast<int>(int_query(req, "limit", 100));
+    const auto found = service.given_up_events(req.require_user(), req.remote_addr,
+                                               int_query(req, "cursor", 0), limit);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& g : found) items.push_back(events::to_json(g));
+    const bool more = static_cast<int>(found.size()) == limit;
+    return http::Response::json(
+        200, {{"items", items},
+              {"next_cursor",
+               more ? nlohmann::json(std::to_string(found.back().event.id)) : nlohmann::json()}});
+  });
+  router.add("POST", "/api/v1/admin/outbox/given-up/retry", [&service](const http::Request& req) {
+    return http::Response::json(
+        200, {{"retried", service.retry_events(req.require_user(), req.remote_addr, {})}});
+  });
+  router.add(
+      "POST", "/api/v1/admin/outbox/given-up/{id}/retry", [&service](const http::Request& req) {
+        const int64_t actor = req.require_user();
+        return http::Response::json(
+            200, {{"retried", service.retry_events(actor, req.remote_addr, req.int_param("id"))}});
+      });
+
   router.add("GET", "/api/v1/admin/audit/verify", [&service](const http::Request& req) {
     const auto r = service.verify_audit(req.require_user(), req.remote_addr);
     return http::Response::json(

@@ -21,6 +21,16 @@ Event event_of(const store::Row& row) {
 
 }  // namespace
 
+nlohmann::json to_json(const GivenUp& g) {
+  return {{"id", g.event.id},
+          {"topic", g.event.topic},
+          {"payload", g.event.payload},
+          {"created_at", format_rfc3339(g.event.created_at)},
+          {"attempts", g.attempts},
+          {"last_error", g.last_error},
+          {"given_up_at", format_rfc3339(g.given_up_at)}};
+}
+
 store::MigrationSet migrations() {
   return {"events",
           {{1, "outbox",
@@ -35,7 +45,13 @@ store::MigrationSet migrations() {
            // Retries of an event whose once-subscriber failed.
            {3, "outbox_attempts",
             "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
-            "ALTER TABLE outbox ADD COLUMN last_error TEXT;"}}};
+            "ALTER TABLE outbox ADD COLUMN last_error TEXT;"},
+           // Given-up events are set aside instead of marked dispatched (so never pruned).
+           {4, "outbox_given_up",
+            "ALTER TABLE outbox ADD COLUMN given_up_at BIGINT;"
+            "UPDATE outbox SET given_up_at = dispatched_at, dispatched_at = NULL"
+            " WHERE last_error IS NOT NULL AND dispatched_at IS NOT NULL AND attempts >= 10;"
+            "CREATE INDEX outbox_given_up ON outbox (id) WHERE given_up_at IS NOT NULL;"}}};
 }
 
 Outbox::Outbox(store::Database& db, const Clock& clock, OutboxOptions options)
@@ -56,6 +72,8 @@ Outbox::Outbox(store::Database& db, const Clock& clock, OutboxOptions options)
                            "Outbox events left pending for a retry: a once-subscriber threw.");
     failed_ = &m->counter("lucas_outbox_failed_total",
                           "Outbox events given up after max_attempts failed dispatches.");
+    m->gauge("lucas_outbox_given_up", "Given-up outbox events waiting for an admin's retry.",
+             [this] { return static_cast<double>(given_up_count_.load()); });
   }
   bus_subscriptions_.push_back(bus_->subscribe(
       kOutboxChannel, [this](const std::string&, const std::string& m) { on_bus_message(m); }));
@@ -161,7 +179,8 @@ int Outbox::drain() {
           tx.engine() == store::Engine::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
       const auto rows = tx.exec(
           "SELECT id, topic, payload, created_at, attempts FROM outbox WHERE dispatched_at IS NULL"
-          " AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY id LIMIT $2" +
+          " AND given_up_at IS NULL AND (claimed_until IS NULL OR claimed_until < $1)"
+          " ORDER BY id LIMIT $2" +
               skip_locked,
           {Value{now}, Value{int64_t{options_.batch}}});
       std::vector<Claimed> claimed;
@@ -203,7 +222,7 @@ int Outbox::drain() {
           ++done;
         } else if (attempts >= options_.max_attempts) {
           tx.exec(
-              "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL,"
+              "UPDATE outbox SET given_up_at = $1, claimed_by = NULL, claimed_until = NULL,"
               " attempts = $2, last_error = $3 WHERE id = $4 AND dispatched_at IS NULL",
               {Value{at}, Value{attempts}, Value{c.error}, Value{c.ev.id}});
           ++failed;
@@ -225,6 +244,7 @@ int Outbox::drain() {
     if (dispatched_ != nullptr) dispatched_->inc(done);
     if (retried_ != nullptr) retried_->inc(retried);
     if (failed_ != nullptr) failed_->inc(failed);
+    if (failed > 0) count_given_up();
     total += done;
   }
 }
@@ -278,10 +298,48 @@ int64_t Outbox::prune(Micros before) {
   });
 }
 
+std::vector<GivenUp> Outbox::given_up(store::Tx& tx, int64_t after_id, int limit) {
+  const auto rows = tx.exec(
+      "SELECT id, topic, payload, created_at, attempts, COALESCE(last_error, ''), given_up_at"
+      " FROM outbox WHERE given_up_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
+      {Value{after_id}, Value{int64_t{limit}}});
+  std::vector<GivenUp> out;
+  for (const auto& row : rows.rows) {
+    out.push_back(GivenUp{event_of(row), row.i64(4), row.str(5), row.i64(6)});
+  }
+  return out;
+}
+
+int64_t Outbox::retry(store::Tx& tx, std::optional<int64_t> id) {
+  const std::string sql =
+      "UPDATE outbox SET given_up_at = NULL, attempts = 0, claimed_by = NULL,"
+      " claimed_until = NULL WHERE given_up_at IS NOT NULL";
+  const int64_t n =
+      id ? tx.exec(sql + " AND id = $1", {Value{*id}}).affected : tx.exec(sql).affected;
+  if (n > 0) {
+    tx.after_commit([this] {
+      count_given_up();
+      wake();
+    });
+  }
+  return n;
+}
+
+void Outbox::count_given_up() {
+  try {
+    given_up_count_ = db_.read([](store::Tx& tx) {
+      return tx.exec("SELECT COUNT(*) FROM outbox WHERE given_up_at IS NOT NULL").one().i64(0);
+    });
+  } catch (const std::exception& e) {
+    spdlog::warn("outbox: counting given-up events failed: {}", e.what());
+  }
+}
+
 void Outbox::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   pending_ = true;  // replay whatever a previous run (or a dead node) left behind
+  count_given_up();
   try {
     catch_up();  // sets the starting point
   } catch (const std::exception& e) {

@@ -36,17 +36,22 @@
 // leaves its event pending: the event is retried (all its once-subscribers run again, so they
 // must be idempotent) after a backoff that doubles from `retry_backoff` up to `retry_backoff_max`,
 // without holding up the events after it; the attempts and the last error are kept in the table.
-// After `max_attempts` the event is given up: marked dispatched with its error kept, logged as
-// an error and counted in lucas_outbox_failed_total. Everywhere-subscribers are not retried.
+// After `max_attempts` the event is given up: set aside with its error kept (never pruned, as the
+// audit entry or score it should have produced never happened), logged as an error, counted in
+// lucas_outbox_failed_total and shown by the gauge lucas_outbox_given_up. An admin lists such
+// events and, once the cause is fixed, puts them back with retry(). Everywhere-subscribers are
+// not retried.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -72,6 +77,15 @@ struct Event {
 };
 
 using Subscriber = std::function<void(const Event&)>;
+
+// An event whose once-subscribers kept failing.
+struct GivenUp {
+  Event event;
+  int64_t attempts = 0;
+  std::string last_error;
+  Micros given_up_at = 0;
+};
+nlohmann::json to_json(const GivenUp& g);
 
 store::MigrationSet migrations();
 
@@ -114,8 +128,18 @@ class Outbox {
   // that they have not received yet; returns how many. The first call only sets the starting
   // point (a node does not replay history from before it started).
   int catch_up();
-  // Deletes events dispatched before `before` (a job on the leader); returns how many.
+  // Deletes events dispatched before `before` (a job on the leader); returns how many. Given-up
+  // events are kept.
   int64_t prune(Micros before);
+
+  // Given-up events with an id above `after_id`, oldest first, at most `limit`.
+  std::vector<GivenUp> given_up(store::Tx& tx, int64_t after_id, int limit);
+  // Puts given-up events back to pending with a fresh count of attempts, in the caller's
+  // transaction (the dispatcher runs them after commit): the event `id`, or every one when
+  // `id` is empty. Returns how many.
+  int64_t retry(store::Tx& tx, std::optional<int64_t> id);
+  // Given-up events in the table (read at start, after a give-up and after a retry).
+  int64_t given_up_count() const { return given_up_count_.load(); }
 
   const std::string& node_id() const { return node_id_; }
 
@@ -131,6 +155,7 @@ class Outbox {
                                   const std::string& topic);
   void wake();
   Micros backoff(int64_t attempts) const;  // the delay before retry number `attempts`
+  void count_given_up();
 
   store::Database& db_;
   const Clock& clock_;
@@ -155,6 +180,7 @@ class Outbox {
   telemetry::Counter* caught_up_ = nullptr;
   telemetry::Counter* retried_ = nullptr;
   telemetry::Counter* failed_ = nullptr;
+  std::atomic<int64_t> given_up_count_{0};
 
   std::mutex wake_mu_;
   std::condition_variable wake_;

@@ -18,7 +18,7 @@ struct World {
         outbox(*t.db, clock),
         ledger(clock, &outbox),
         users(*t.db, ledger, clock, parser::normalize_name, &log),
-        service(*t.db, users, log) {
+        service(*t.db, users, log, outbox) {
     store::migrate(
         *t.db,
         {events::migrations(), audit::migrations(), ledger::migrations(), users::migrations()},
@@ -48,6 +48,14 @@ struct World {
     req.query = std::move(query);
     if (user) req.headers["x-test-user"] = std::to_string(user);
     req.remote_addr = "10.1.1.1";
+    return router.dispatch(req, clock);
+  }
+  http::Response post(const std::string& path, int64_t user) {
+    http::Request req;
+    req.method = "POST";
+    req.path = path;
+    if (user) req.headers["x-test-user"] = std::to_string(user);
+    req.remote_addr = "10.1.1.2";
     return router.dispatch(req, clock);
   }
   lucas::testing::TestDatabase t;
@@ -133,6 +141,68 @@ TEST_P(AdminAuditTest, VerifyNamesATamperedEntry) {
   const auto body = nlohmann::json::parse(r.body);
   EXPECT_FALSE(body["ok"].get<bool>());
   EXPECT_EQ(body["first_bad_seq"], 3);
+}
+
+// An event whose subscriber kept failing is given up; admins (only) see it with its error and,
+// once the cause is fixed, retry it — it is then dispatched once; both uses are audited.
+TEST_P(AdminAuditTest, AdminsListAndRetryGivenUpEvents) {
+  World w(GetParam());
+  bool broken = true;
+  int calls = 0;
+  w.outbox.subscribe("test.flaky", [&](const events::Event&) {
+    ++calls;
+    if (broken) throw std::runtime_error("the scores table is locked");
+  });
+  w.t.db->transact([&](store::Tx& tx) { w.outbox.publish(tx, "test.flaky", {{"n", 1}}); });
+  for (int i = 0; i < 12; ++i) {
+    w.outbox.drain();
+    w.clock.advance(301'000'000);  // beyond the longest backoff
+  }
+  EXPECT_EQ(calls, 10);  // the default max_attempts, then given up
+
+  EXPECT_EQ(w.get("/api/v1/admin/outbox/given-up", {}, 0).status, 401);
+  EXPECT_EQ(w.get("/api/v1/admin/outbox/given-up", {}, 2).status, 403);
+  EXPECT_EQ(w.get("/api/v1/admin/outbox/given-up", {{"limit", "0"}}, 1).status, 400);
+  auto r = w.get("/api/v1/admin/outbox/given-up", {}, 1);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = nlohmann::json::parse(r.body);
+  ASSERT_EQ(body["items"].size(), 1u);
+  const auto item = body["items"][0];
+  EXPECT_EQ(item["topic"], "test.flaky");
+  EXPECT_EQ(item["payload"]["n"], 1);
+  EXPECT_EQ(item["attempts"], 10);
+  EXPECT_EQ(item["last_error"], "the scores table is locked");
+  EXPECT_TRUE(body["next_cursor"].is_null());
+  const std::string id = std::to_string(item["id"].get<int64_t>());
+
+  EXPECT_EQ(w.post("/api/v1/admin/outbox/given-up/" + id + "/retry", 2).status, 403);
+  EXPECT_EQ(w.post("/api/v1/admin/outbox/given-up/999999/retry", 1).status, 404);
+  EXPECT_EQ(w.outbox.given_up_count(), 1);
+  broken = false;
+  r = w.post("/api/v1/admin/outbox/given-up/" + id + "/retry", 1);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(nlohmann::json::parse(r.body)["retried"], 1);
+  EXPECT_EQ(w.outbox.drain(), 1);
+  EXPECT_EQ(calls, 11);
+  body = nlohmann::json::parse(w.get("/api/v1/admin/outbox/given-up", {}, 1).body);
+  EXPECT_TRUE(body["items"].empty());
+  r = w.post("/api/v1/admin/outbox/given-up/retry", 1);  // nothing left: retries none
+  EXPECT_EQ(nlohmann::json::parse(r.body)["retried"], 0);
+
+  const auto entries = w.t.db->read([&](store::Tx& tx) {
+    audit::Query q;
+    q.action = "admin.outbox_";
+    return w.log.search(tx, q);
+  });
+  ASSERT_EQ(entries.size(), 4u);  // list, retry, list, retry all (refused uses change nothing)
+  EXPECT_EQ(entries[0].action, "admin.outbox_list");
+  EXPECT_EQ(entries[1].action, "admin.outbox_retry");
+  EXPECT_EQ(entries[1].target, "event:" + id);
+  EXPECT_EQ(entries[1].actor, 1);
+  EXPECT_EQ(entries[1].ip, "10.1.1.2");
+  EXPECT_EQ(entries[2].action, "admin.outbox_list");
+  EXPECT_EQ(entries[3].target, "outbox");
+  EXPECT_EQ(entries[3].details["retried"], 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, AdminAuditTest,

@@ -244,7 +244,8 @@ TEST_P(OutboxCluster, PruneDeletesOnlyOldDispatchedEvents) {
 
 // A once-subscriber that throws leaves its event pending for a retry after a doubling backoff,
 // without holding up the events after it; when it succeeds the event is dispatched once. One
-// that always throws is given up after max_attempts, with its error kept and counted.
+// that always throws is given up after max_attempts, with its error kept and counted; it is
+// never pruned, and an admin's retry dispatches it once the cause is fixed.
 TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   telemetry::Registry metrics;
   OutboxOptions options{nullptr, "a", &metrics};
@@ -256,13 +257,14 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   outbox.subscribe_everywhere("*", everywhere.subscriber());
   std::map<std::string, int> calls;  // per topic
   int flaky_failures = 2;
+  bool broken_fixed = false;
   outbox.subscribe("*", [&](const Event& ev) {
     ++calls[ev.topic];
     if (ev.topic == "flaky" && flaky_failures > 0) {
       --flaky_failures;
       throw std::runtime_error("flaky is down");
     }
-    if (ev.topic == "broken") throw std::runtime_error("broken for good");
+    if (ev.topic == "broken" && !broken_fixed) throw std::runtime_error("broken for good");
   });
   t_.db->transact([&](store::Tx& tx) {
     outbox.publish(tx, "ok", {});
@@ -275,7 +277,8 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
       return tx
           .exec(
               "SELECT attempts, COALESCE(last_error, ''),"
-              " CASE WHEN dispatched_at IS NULL THEN 0 ELSE 1 END FROM outbox"
+              " CASE WHEN dispatched_at IS NULL THEN 0 ELSE 1 END,"
+              " CASE WHEN given_up_at IS NULL THEN 0 ELSE 1 END FROM outbox"
               " WHERE topic = $1",
               {store::Value{topic}})
           .one();
@@ -311,7 +314,8 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   const auto broken = row("broken");
   EXPECT_EQ(broken.i64(0), 4);
   EXPECT_EQ(broken.str(1), "broken for good");
-  EXPECT_EQ(broken.i64(2), 1);
+  EXPECT_EQ(broken.i64(2), 0);  // not dispatched: set aside
+  EXPECT_EQ(broken.i64(3), 1);
   clock_.advance(3'600'000'000);
   EXPECT_EQ(outbox.drain(), 0);
   EXPECT_EQ(calls["broken"], 4);
@@ -320,7 +324,40 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   EXPECT_EQ(counter("lucas_outbox_dispatched_total"), 3);
   EXPECT_EQ(counter("lucas_outbox_retries_total"), 5);  // flaky 2, broken 3
   EXPECT_EQ(counter("lucas_outbox_failed_total"), 1);
+  EXPECT_EQ(counter("lucas_outbox_given_up"), 1);
   EXPECT_EQ(everywhere.size(), 4u);  // republished on every retry, delivered once
+
+  // Pruning keeps it (the other three go); the admin's list shows it with its error.
+  EXPECT_EQ(outbox.prune(clock_.now() + 1), 3);
+  const auto listed = t_.db->read([&](store::Tx& tx) { return outbox.given_up(tx, 0, 10); });
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].event.topic, "broken");
+  EXPECT_EQ(listed[0].attempts, 4);
+  EXPECT_EQ(listed[0].last_error, "broken for good");
+  EXPECT_EQ(listed[0].given_up_at, clock_.now() - 3'600'000'000);
+  EXPECT_TRUE(
+      t_.db->read([&](store::Tx& tx) { return outbox.given_up(tx, listed[0].event.id, 10); })
+          .empty());
+
+  // A retry of an id that was not given up changes nothing; a rolled-back retry neither.
+  EXPECT_EQ(t_.db->transact([&](store::Tx& tx) { return outbox.retry(tx, 999'999); }), 0);
+  EXPECT_THROW(t_.db->transact([&](store::Tx& tx) {
+    EXPECT_EQ(outbox.retry(tx, listed[0].event.id), 1);
+    throw std::runtime_error("the admin's transaction fails");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(row("broken").i64(3), 1);
+
+  // Fixed and retried: dispatched once, with a fresh count of attempts.
+  broken_fixed = true;
+  EXPECT_EQ(t_.db->transact([&](store::Tx& tx) { return outbox.retry(tx, std::nullopt); }), 1);
+  EXPECT_EQ(counter("lucas_outbox_given_up"), 0);
+  EXPECT_EQ(outbox.drain(), 1);
+  EXPECT_EQ(calls["broken"], 5);
+  EXPECT_EQ(row("broken").i64(2), 1);
+  EXPECT_EQ(row("broken").i64(3), 0);
+  EXPECT_EQ(outbox.drain(), 0);
+  EXPECT_EQ(t_.db->transact([&](store::Tx& tx) { return outbox.retry(tx, std::nullopt); }), 0);
 }
 
 // An in-process cluster bus whose links can be cut: a node always hears itself; the others hear
