@@ -162,6 +162,7 @@ App::App(const Config& c) : config(c) {
   scheduler->add("parser.drift", jobs::Schedule::daily(5, 0),
                  [this](const jobs::Run&) { parser_drift->run(clock.now()); });
   parser_drift->on_alert([this](const parser::DriftReport& r) { alert_admins(r); });
+  outbox->on_given_up([this](const std::vector<events::GivenUp>& g) { alert_given_up(g); });
   // With Redis the index is shared by every node; while Redis is down the leaderboards answer
   // from the database and rebuild the index when it is back (no per-node fallback set).
   if (redis) {
@@ -374,6 +375,40 @@ void App::alert_admins(const parser::DriftReport& r) {
                                        {"messages", std::to_string(r.messages)}}),
                            0, 0});
   }
+}
+
+bool App::alert_given_up(const std::vector<events::GivenUp>& given_up) {
+  if (!telegram_enabled() || given_up.empty()) return false;
+  {
+    std::lock_guard lock(given_up_alert_mu_);
+    const Micros now = clock.now();
+    if (given_up_alerted_at_ && now - *given_up_alerted_at_ < 600'000'000) return false;
+    given_up_alerted_at_ = now;
+  }
+  for (const auto& who : users->admins()) {
+    sender->enqueue(telegram::Outgoing{
+        who.telegram_id, given_up_alert_text(who.language, given_up, outbox->given_up_count()), 0,
+        0});
+  }
+  return true;
+}
+
+std::string given_up_alert_text(const std::string& language,
+                                const std::vector<events::GivenUp>& given_up, int64_t total) {
+  const auto& first = given_up.front();
+  std::string error = first.last_error;
+  if (error.size() > 200) {  // cut on a UTF-8 character boundary
+    size_t cut = 200;
+    while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;
+    error = error.substr(0, cut) + "…";
+  }
+  return i18n::text(language, "outbox_given_up_alert",
+                    {{"count", std::to_string(given_up.size())},
+                     {"attempts", std::to_string(first.attempts)},
+                     {"id", std::to_string(first.event.id)},
+                     {"topic", first.event.topic},
+                     {"error", error},
+                     {"total", std::to_string(total)}});
 }
 
 void App::start_background() {

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -119,6 +121,9 @@ struct App {
   bool retrain_parser();
   // Sends the drift alert to every admin over Telegram (when the bot is on).
   void alert_admins(const parser::DriftReport& r);
+  // Tells every admin over Telegram that outbox events were given up: at most one message per
+  // 10 minutes of clock time (`lucas outbox given-up` lists them all). Returns whether it sent.
+  bool alert_given_up(const std::vector<events::GivenUp>& given_up);
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
   // The WebSocket endpoint /api/v1/ws on the server (before it starts).
@@ -127,8 +132,14 @@ struct App {
  private:
   void setup_backups();
   std::atomic<bool> stopping_{false};
+  std::mutex given_up_alert_mu_;
+  std::optional<Micros> given_up_alerted_at_;
   std::thread parser_watcher_;
   std::thread parser_trainer_;
 };
+
+// The given-up alert in the admin's language; the first event's error is cut to 200 bytes.
+std::string given_up_alert_text(const std::string& language,
+                                const std::vector<events::GivenUp>& given_up, int64_t total);
 
 }  // namespace lucas::app

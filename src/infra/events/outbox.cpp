@@ -209,9 +209,10 @@ int Outbox::drain() {
     // Mark exactly the dispatched ids: on PostgreSQL a lower id can commit after a higher one,
     // so a range update could skip an event that was not yet visible.
     int done = 0, retried = 0, failed = 0;
+    Micros at = 0;
     db_.transact([&](store::Tx& tx) {
       done = retried = failed = 0;
-      const Micros at = clock_.now();
+      at = clock_.now();
       for (const auto& c : batch) {
         const int64_t attempts = c.attempts + 1;
         if (c.error.empty()) {
@@ -235,16 +236,27 @@ int Outbox::drain() {
         }
       }
     });
+    std::vector<GivenUp> given_up;
     for (const auto& c : batch) {
       if (!c.error.empty() && c.attempts + 1 >= options_.max_attempts) {
         spdlog::error("event {} ({}) given up after {} failed dispatches: {}", c.ev.id, c.ev.topic,
                       c.attempts + 1, c.error);
+        given_up.push_back(GivenUp{c.ev, c.attempts + 1, c.error, at});
       }
     }
     if (dispatched_ != nullptr) dispatched_->inc(done);
     if (retried_ != nullptr) retried_->inc(retried);
     if (failed_ != nullptr) failed_->inc(failed);
-    if (failed > 0) count_given_up();
+    if (failed > 0) {
+      count_given_up();
+      if (on_given_up_) {
+        try {
+          on_given_up_(given_up);
+        } catch (const std::exception& e) {
+          spdlog::error("outbox: the given-up handler failed: {}", e.what());
+        }
+      }
+    }
     total += done;
   }
 }

@@ -140,6 +140,10 @@ class Outbox {
   int64_t retry(store::Tx& tx, std::optional<int64_t> id);
   // Given-up events in the table (read at start, after a give-up and after a retry).
   int64_t given_up_count() const { return given_up_count_.load(); }
+  // Called on the node that gave them up, after the commit, with the events one dispatch gave up
+  // (the app alerts the admins). Set before start().
+  using GivenUpHandler = std::function<void(const std::vector<GivenUp>&)>;
+  void on_given_up(GivenUpHandler h) { on_given_up_ = std::move(h); }
 
   const std::string& node_id() const { return node_id_; }
 
@@ -181,6 +185,7 @@ class Outbox {
   telemetry::Counter* retried_ = nullptr;
   telemetry::Counter* failed_ = nullptr;
   std::atomic<int64_t> given_up_count_{0};
+  GivenUpHandler on_given_up_;
 
   std::mutex wake_mu_;
   std::condition_variable wake_;

@@ -255,6 +255,9 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   Outbox outbox(*t_.db, clock_, options);
   Received everywhere;
   outbox.subscribe_everywhere("*", everywhere.subscriber());
+  std::vector<GivenUp> reported;  // what the app would alert the admins of
+  outbox.on_given_up(
+      [&](const std::vector<GivenUp>& g) { reported.insert(reported.end(), g.begin(), g.end()); });
   std::map<std::string, int> calls;  // per topic
   int flaky_failures = 2;
   bool broken_fixed = false;
@@ -316,6 +319,10 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   EXPECT_EQ(broken.str(1), "broken for good");
   EXPECT_EQ(broken.i64(2), 0);  // not dispatched: set aside
   EXPECT_EQ(broken.i64(3), 1);
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0].event.topic, "broken");
+  EXPECT_EQ(reported[0].attempts, 4);
+  EXPECT_EQ(reported[0].last_error, "broken for good");
   clock_.advance(3'600'000'000);
   EXPECT_EQ(outbox.drain(), 0);
   EXPECT_EQ(calls["broken"], 4);
@@ -358,6 +365,7 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   EXPECT_EQ(row("broken").i64(3), 0);
   EXPECT_EQ(outbox.drain(), 0);
   EXPECT_EQ(t_.db->transact([&](store::Tx& tx) { return outbox.retry(tx, std::nullopt); }), 0);
+  EXPECT_EQ(reported.size(), 1u);
 }
 
 // An in-process cluster bus whose links can be cut: a node always hears itself; the others hear
