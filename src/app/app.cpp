@@ -480,6 +480,7 @@ void App::register_websocket(http::Server& server) {
   http::WebSocketOptions ws;
   ws.hub = hub.get();
   ws.heartbeat_s = config.ws_heartbeat_s;
+  ws.client_messages_per_minute = config.ws_client_messages_per_minute;
   ws.admit = [this, proxies = trusted_proxies(config)](const http::Request& req) {
     // Behind nginx the client is the X-Forwarded-For address, as for the REST API.
     const std::string ip = proxies.empty() ? req.remote_addr : http::client_address(req, proxies);

@@ -275,6 +275,12 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(int_setting(
       "ws.heartbeat_s", "WebSocket heartbeat: ping after half of it idle, close after all of it", 2,
       3600, [](Config& c, int64_t v) { c.ws_heartbeat_s = static_cast<int>(v); }));
+  s.push_back(int_setting(
+      "ws.client_messages_per_minute",
+      "client messages per WebSocket connection per minute (over it ignored, at twice closed; 0: "
+      "unlimited)",
+      0, 100'000,
+      [](Config& c, int64_t v) { c.ws_client_messages_per_minute = static_cast<int>(v); }));
   s.push_back(int_setting("ws.retention_days", "days stored notifications are kept for resume", 1,
                           365,
                           [](Config& c, int64_t v) { c.ws_retention_days = static_cast<int>(v); }));

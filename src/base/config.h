@@ -52,7 +52,8 @@ struct Config {
   std::string ws_token_secret;  // secret, >= 32 bytes; empty: a key kept in the database
   int ws_token_ttl_s = 300;
   int ws_heartbeat_s = 30;
-  int ws_retention_days = 7;  // stored notifications kept for resume
+  int ws_client_messages_per_minute = 120;  // per connection; 0: unlimited
+  int ws_retention_days = 7;                // stored notifications kept for resume
 
   // The AI message parser.
   std::string parser_model_dir;          // empty: <data_dir>/models/parser

@@ -34,7 +34,8 @@ using testing::WsClient;
 
 // One node: hub, notifier, notifications and a server, on a shared database and bus.
 struct Node {
-  Node(LedgerWorld& w, events::Bus& bus, audit::AuditLog& audit, size_t queue_bytes = 1 << 20)
+  Node(LedgerWorld& w, events::Bus& bus, audit::AuditLog& audit, size_t queue_bytes = 1 << 20,
+       int messages_per_minute = 120)
       : hub(w.clock, &metrics),
         notifier(w.db(), bus, w.clock),
         service(w.db(), w.ledger, notifier,
@@ -45,6 +46,7 @@ struct Node {
     http::WebSocketOptions ws;
     ws.hub = &hub;
     ws.queue_bytes = queue_bytes;
+    ws.client_messages_per_minute = messages_per_minute;
     ws.admit = [this](const http::Request& req) {
       return service.authenticate(req.query_param("token").value_or(""), req.remote_addr);
     };
@@ -177,6 +179,40 @@ TEST_F(WsServerTest, ResumeAfterReconnectReplaysWhatWasMissed) {
   const auto done = again.next().value();
   EXPECT_EQ(done["type"], "resumed");
   EXPECT_EQ(done["data"]["replayed"], 2);
+}
+
+// A client that sends too much: past the per-minute budget its messages are ignored (it is told
+// once, with when to go on), a new minute restores it, and at twice the budget it is closed.
+TEST_F(WsServerTest, AClientSendingTooManyMessagesIsIgnoredThenClosed) {
+  Node node(w, bus, audit, 1 << 20, 5);
+  WsClient c(node.port);
+  ASSERT_EQ(c.connect(node.target(9)), 101);
+  ASSERT_EQ(c.next().value()["type"], "welcome");
+  const auto ping = [&] { c.send(R"({"op":"ping"})"); };
+  for (int i = 0; i < 5; ++i) {
+    ping();
+    ASSERT_EQ(c.next().value()["type"], "pong") << i;
+  }
+  w.clock.advance(20'000'000);
+  ping();  // the 6th within the minute
+  auto refused = c.next().value();
+  EXPECT_EQ(refused["type"], "error");
+  EXPECT_EQ(refused["data"]["error_code"], "RATE_LIMITED");
+  EXPECT_EQ(refused["data"]["retry_after"], 40);
+  ping();  // ignored without an answer (an answer would be read below in place of a pong)
+
+  w.clock.advance(40'000'000);  // a new minute
+  for (int i = 0; i < 5; ++i) {
+    ping();
+    ASSERT_EQ(c.next().value()["type"], "pong") << i;
+  }
+  for (int i = 0; i < 5; ++i) ping();  // the 6th to the 10th: twice the budget
+  EXPECT_EQ(c.next().value()["data"]["error_code"], "RATE_LIMITED");
+  EXPECT_FALSE(c.next(std::chrono::seconds(5)).has_value());
+  EXPECT_EQ(c.last_error(), websocket::error::closed);
+  EXPECT_EQ(c.stream().reason().code, websocket::close_code::policy_error);
+  EXPECT_NE(node.metrics.render().find("lucas_ws_client_messages_limited_total 7"),
+            std::string::npos);
 }
 
 TEST_F(WsServerTest, StopClosesConnectionsWithGoingAway) {

@@ -42,6 +42,10 @@ struct WebSocketOptions {
   size_t queue_messages = 256;    // per connection; beyond either bound the client is dropped
   size_t queue_bytes = 1024 * 1024;
   int replay_limit = 1000;  // notifications replayed on resume, at most
+  // Client messages per connection per minute (clock time). Beyond it they are ignored, with one
+  // RATE_LIMITED error frame saying when to go on; at twice it the connection is closed (1008).
+  // 0: unlimited.
+  int client_messages_per_minute = 120;
 };
 
 class Server {

@@ -31,6 +31,7 @@ struct Counters {
   telemetry::Counter* sent;
   telemetry::Counter* dropped_slow;
   telemetry::Counter* bad_frames;
+  telemetry::Counter* rate_limited;
 };
 
 Counters counters(telemetry::Registry& m) {
@@ -40,7 +41,9 @@ Counters counters(telemetry::Registry& m) {
           &m.counter("lucas_ws_slow_clients_dropped_total",
                      "WebSocket clients dropped because their send queue overflowed"),
           &m.counter("lucas_ws_bad_client_messages_total",
-                     "Client WebSocket messages refused (not JSON, unknown op, binary)")};
+                     "Client WebSocket messages refused (not JSON, unknown op, binary)"),
+          &m.counter("lucas_ws_client_messages_limited_total",
+                     "Client WebSocket messages ignored over the per-connection rate limit")};
 }
 
 std::optional<int64_t> parse_id(const std::string& s) {
@@ -80,6 +83,8 @@ class Session final : public realtime::Peer, public std::enable_shared_from_this
   net::awaitable<bool> handshake();
   net::awaitable<void> read_loop();
   void handle(const std::string& text);
+  // Counts a client message against the per-minute budget; false when it must be ignored.
+  bool admit_message();
   void enqueue(Frame f);
   void write_next();
   void begin_close(uint16_t code, const std::string& reason);
@@ -102,7 +107,35 @@ class Session final : public realtime::Peer, public std::enable_shared_from_this
   bool closing_ = false;  // a close was asked for: nothing more is queued
   bool dead_ = false;     // the socket is gone
   std::optional<websocket::close_reason> pending_close_;
+  Micros window_start_ = 0;  // the client-message budget's current minute
+  int window_messages_ = 0;
 };
+
+bool Session::admit_message() {
+  const int limit = ctx_.options.client_messages_per_minute;
+  if (limit <= 0) return true;
+  const Micros now = ctx_.clock.now();
+  if (window_messages_ == 0 || now - window_start_ >= 60'000'000) {
+    window_start_ = now;
+    window_messages_ = 0;
+  }
+  if (++window_messages_ <= limit) return true;
+  c_.rate_limited->inc();
+  if (window_messages_ == limit + 1) {
+    const int64_t retry = (window_start_ + 60'000'000 - now + 999'999) / 1'000'000;
+    enqueue(realtime::system_frame("error",
+                                   {{"error_code", "RATE_LIMITED"},
+                                    {"message", "more than " + std::to_string(limit) +
+                                                    " messages a minute; the next are ignored"},
+                                    {"retry_after", retry}},
+                                   now));
+  } else if (window_messages_ == 2 * limit) {
+    spdlog::info("websocket: user {} connection {} sent {} messages within a minute: closed",
+                 user_id_, conn_, window_messages_);
+    begin_close(static_cast<uint16_t>(websocket::close_code::policy_error), "too many messages");
+  }
+  return false;
+}
 
 void Session::enqueue(Frame f) {
   if (dead_ || closing_) return;
@@ -332,7 +365,9 @@ net::awaitable<void> Session::read_loop() {
   for (;;) {
     co_await ws_.async_read(buffer, net::redirect_error(net::use_awaitable, ec));
     if (ec) break;
-    if (!ws_.got_text()) {
+    if (!admit_message()) {
+      // ignored: over the budget (the first one was told why)
+    } else if (!ws_.got_text()) {
       c_.bad_frames->inc();
       enqueue(error_frame("only text frames with JSON are accepted"));
     } else {
