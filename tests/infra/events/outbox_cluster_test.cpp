@@ -368,6 +368,36 @@ TEST_P(OutboxCluster, AFailingSubscriberIsRetriedWithBackoffThenGivenUp) {
   EXPECT_EQ(reported.size(), 1u);
 }
 
+// Migration events/4 on a database written before it: an event the old code gave up (marked
+// dispatched after max_attempts, its error kept) is set aside, so pruning no longer deletes it;
+// one that succeeded after retries stays dispatched.
+TEST_P(OutboxCluster, TheGivenUpMigrationSetsAsideWhatTheOldCodeGaveUp) {
+  auto t = lucas::testing::fresh_database(GetParam());
+  auto before = migrations();
+  before.migrations.resize(3);
+  store::migrate(*t.db, {before}, clock_);
+  t.db->transact([](store::Tx& tx) {
+    const char* insert =
+        "INSERT INTO outbox (topic, payload, created_at, dispatched_at, attempts, last_error)"
+        " VALUES ($1, '{}', 1, $2, $3, $4)";
+    using store::Value;
+    tx.exec(insert, {Value{std::string("gave.up")}, Value{int64_t{5}}, Value{int64_t{10}},
+                     Value{std::string("boom")}});
+    tx.exec(insert, {Value{std::string("recovered")}, Value{int64_t{6}}, Value{int64_t{2}},
+                     Value{std::string("once")}});
+    tx.exec(insert, {Value{std::string("fine")}, Value{int64_t{7}}, Value{int64_t{0}}, Value{}});
+  });
+  store::migrate(*t.db, {migrations()}, clock_);
+  Outbox outbox(*t.db, clock_);
+  const auto given_up = t.db->read([&](store::Tx& tx) { return outbox.given_up(tx, 0, 10); });
+  ASSERT_EQ(given_up.size(), 1u);
+  EXPECT_EQ(given_up[0].event.topic, "gave.up");
+  EXPECT_EQ(given_up[0].given_up_at, 5);
+  EXPECT_EQ(given_up[0].last_error, "boom");
+  EXPECT_EQ(outbox.prune(100), 2);  // recovered and fine
+  EXPECT_EQ(outbox.drain(), 0);     // set aside: not dispatched again until an admin retries it
+}
+
 // An in-process cluster bus whose links can be cut: a node always hears itself; the others hear
 // it only while its link is up (Redis pub/sub loses messages the same way).
 struct CutBus final : Bus {
