@@ -358,6 +358,7 @@ void Outbox::start() {
     spdlog::error("outbox catch-up failed: {}", e.what());
   }
   thread_ = std::thread([this] {
+    Micros counted_at = clock_.now();
     for (;;) {
       {
         std::unique_lock lock(wake_mu_);
@@ -375,6 +376,11 @@ void Outbox::start() {
         catch_up();
       } catch (const std::exception& e) {
         spdlog::error("outbox catch-up failed: {}", e.what());
+      }
+      // Another node may have given events up or retried them: recount now and then.
+      if (clock_.now() - counted_at >= 30'000'000) {
+        count_given_up();
+        counted_at = clock_.now();
       }
     }
   });

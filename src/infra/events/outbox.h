@@ -138,7 +138,8 @@ class Outbox {
   // transaction (the dispatcher runs them after commit): the event `id`, or every one when
   // `id` is empty. Returns how many.
   int64_t retry(store::Tx& tx, std::optional<int64_t> id);
-  // Given-up events in the table (read at start, after a give-up and after a retry).
+  // Given-up events in the table (read at start, after this node gives up or retries, and every
+  // 30 s by the dispatcher thread, for what other nodes did).
   int64_t given_up_count() const { return given_up_count_.load(); }
   // Called on the node that gave them up, after the commit, with the events one dispatch gave up
   // (the app alerts the admins). Set before start().

@@ -398,6 +398,30 @@ TEST_P(OutboxCluster, TheGivenUpMigrationSetsAsideWhatTheOldCodeGaveUp) {
   EXPECT_EQ(outbox.drain(), 0);     // set aside: not dispatched again until an admin retries it
 }
 
+// Every node's gauge follows the table: node B counts at start what node A gave up, and learns
+// within 30 s (clock time) that A retried it.
+TEST_P(OutboxCluster, EveryNodeCountsTheGivenUpEvents) {
+  OutboxOptions options{nullptr, "a"};
+  options.max_attempts = 1;
+  Outbox a(*t_.db, clock_, options);
+  a.subscribe("*", [](const Event&) { throw std::runtime_error("down"); });
+  t_.db->transact([&](store::Tx& tx) { a.publish(tx, "x", {}); });
+  EXPECT_EQ(a.drain(), 0);
+  EXPECT_EQ(a.given_up_count(), 1);
+
+  auto db_b = store::Database::open(t_.url);
+  Outbox b(*db_b, clock_, OutboxOptions{nullptr, "b", nullptr, kTtl, 20'000});
+  b.start();
+  EXPECT_EQ(b.given_up_count(), 1);
+  EXPECT_EQ(t_.db->transact([&](store::Tx& tx) { return a.retry(tx, std::nullopt); }), 1);
+  EXPECT_EQ(a.given_up_count(), 0);
+  std::this_thread::sleep_for(200ms);  // ten of B's dispatcher rounds
+  EXPECT_EQ(b.given_up_count(), 1);    // not recounted yet
+  clock_.advance(30'000'000);
+  EXPECT_TRUE(eventually([&] { return b.given_up_count() == 0; }));
+  b.stop();
+}
+
 // An in-process cluster bus whose links can be cut: a node always hears itself; the others hear
 // it only while its link is up (Redis pub/sub loses messages the same way).
 struct CutBus final : Bus {
