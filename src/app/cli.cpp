@@ -529,17 +529,18 @@ int run_cli(int argc, char** argv) {
       app.migrate();
       app.outbox->drain();
       backup::BackupService& svc = *app.backups;
+      const auto show = [](const std::string& line) {
+        std::cerr << "\r\033[K" << line << std::flush;
+      };
       if (backup_create->parsed()) {
-        const auto show = [](const std::string& line) {
-          std::cerr << "\r\033[K" << line << std::flush;
-        };
         const auto m = backup_incremental ? svc.create_incremental(show) : svc.create(show);
         std::cerr << "\r\033[K";
         int64_t rows = 0;
         for (const auto& t : m.tables) rows += t.rows;
         std::cout << m.kind << " backup " << m.id << ": " << rows << " rows, " << m.bytes
                   << " bytes, written to " << svc.locations() << " location(s)\n";
-        const auto v = svc.verify(m.id);
+        const auto v = svc.verify(m.id, show);
+        std::cerr << "\r\033[K";
         std::cout << (v.ok ? "verified" : "VERIFY FAILED: " + v.problem) << "\n";
         return v.ok ? 0 : 1;
       }
@@ -554,13 +555,15 @@ int run_cli(int argc, char** argv) {
         return 0;
       }
       if (backup_verify->parsed()) {
-        const auto v = svc.verify(backup_id);
+        const auto v = svc.verify(backup_id, show);
+        std::cerr << "\r\033[K";
         std::cout << backup_id << ": " << (v.ok ? "verified" : "DAMAGED: " + v.problem) << " ("
                   << fmt::format("{:.2f}", v.seconds) << " s)\n";
         return v.ok ? 0 : 1;
       }
       if (backup_restore->parsed()) {
-        const auto r = svc.restore(backup_id, *app.db, backup_replace);
+        const auto r = svc.restore(backup_id, *app.db, backup_replace, show);
+        std::cerr << "\r\033[K";
         app.db->transact([&](store::Tx& tx) {
           app.audit->append(tx, audit::Entry{0,
                                              0,

@@ -323,17 +323,15 @@ std::string BackupService::path(const std::string& dir, const std::string& id) c
   return (fs::path(dir) / (id + ".lucasbk")).string();
 }
 
-Manifest BackupService::create(const std::function<void(const std::string&)>& progress) {
+Manifest BackupService::create(const Progress& progress) {
   return write(false, progress);
 }
 
-Manifest BackupService::create_incremental(
-    const std::function<void(const std::string&)>& progress) {
+Manifest BackupService::create_incremental(const Progress& progress) {
   return write(true, progress);
 }
 
-Manifest BackupService::write(bool incremental,
-                              const std::function<void(const std::string&)>& progress) {
+Manifest BackupService::write(bool incremental, const Progress& progress) {
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
@@ -478,12 +476,20 @@ void BackupService::read_backup(const std::string& file,
 }
 
 int64_t BackupService::load(const std::string& full, const std::string* incremental,
-                            store::Database& target, bool replace, const Manifest& expect) {
+                            store::Database& target, bool replace, const Manifest& expect,
+                            const Progress& progress) {
+  const auto say = [&](const std::string& s) {
+    if (progress) progress(s);
+  };
   // Pass 1: authenticate every file before touching the target.
   for (const std::string* f : {&full, incremental}) {
     if (f == nullptr) continue;
     bool ended = false;
-    read_backup(*f, [&](const std::string& line) { ended = ended || line == R"({"end":true})"; });
+    int64_t lines = 0;
+    read_backup(*f, [&](const std::string& line) {
+      ended = ended || line == R"({"end":true})";
+      if (++lines % 100'000 == 0) say("authenticating: " + std::to_string(lines) + " lines");
+    });
     if (!ended) damaged(*f, "no end marker");
   }
   store::migrate(target, sets_, clock_);
@@ -537,6 +543,7 @@ int64_t BackupService::load(const std::string& full, const std::string* incremen
           tx.copy_in(table, cols, batch);
           rows += static_cast<int64_t>(batch.size());
           batch.clear();
+          say("loading " + table + ": " + std::to_string(rows) + " rows in all");
         }
       }
     };
@@ -544,6 +551,7 @@ int64_t BackupService::load(const std::string& full, const std::string* incremen
       if (!batch.empty()) tx.copy_in(table, cols, batch);
       rows += static_cast<int64_t>(batch.size());
       batch.clear();
+      say("loaded " + table + ": " + std::to_string(rows) + " rows in all");
     };
     auto section = base.next_json();
     auto top_section = top ? top->next_json() : nlohmann::json();
@@ -579,6 +587,7 @@ int64_t BackupService::load(const std::string& full, const std::string* incremen
     }
     // The restored database must be the backup moment, table by table, before it commits.
     for (const auto& want : expect.tables) {
+      say("comparing " + want.table + " with the manifest");
       const auto got = store::summarize(tx, want.table);
       if (got.rows != want.rows || got.checksum != want.checksum) {
         throw Error(ErrorCode::kInternal, "restored table " + want.table +
@@ -603,7 +612,7 @@ std::string BackupService::intact_copy(const Manifest& m) const {
   damaged(m.id, "no copy matches its manifest");
 }
 
-VerifyResult BackupService::verify(const std::string& id) {
+VerifyResult BackupService::verify(const std::string& id, const Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
   VerifyResult r;
   const auto manifests = list();
@@ -636,7 +645,7 @@ VerifyResult BackupService::verify(const std::string& id) {
     auto db = store::Database::open("sqlite:" + (scratch / "verify.db").string());
     const std::string full = path(options_.dirs.front(), chain.front()->id);
     const std::string top = path(options_.dirs.front(), m.id);
-    load(full, chain.size() > 1 ? &top : nullptr, *db, false, m);
+    load(full, chain.size() > 1 ? &top : nullptr, *db, false, m, progress);
     db.reset();
   } catch (const Error& e) {
     r.problem = e.what();
@@ -648,7 +657,8 @@ VerifyResult BackupService::verify(const std::string& id) {
   return r;
 }
 
-RestoreResult BackupService::restore(const std::string& id, store::Database& target, bool replace) {
+RestoreResult BackupService::restore(const std::string& id, store::Database& target, bool replace,
+                                     const Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
   const auto manifests = list();
   const Manifest& m = find(manifests, id);
@@ -656,9 +666,9 @@ RestoreResult BackupService::restore(const std::string& id, store::Database& tar
   if (m.kind == "incremental") {
     const std::string full = intact_copy(find(manifests, m.base));
     const std::string top = intact_copy(m);
-    r.rows = load(full, &top, target, replace, m);
+    r.rows = load(full, &top, target, replace, m, progress);
   } else {
-    r.rows = load(intact_copy(m), nullptr, target, replace, m);
+    r.rows = load(intact_copy(m), nullptr, target, replace, m, progress);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;

@@ -58,28 +58,32 @@ struct RestoreResult {
 
 class BackupService {
  public:
+  // Called with a one-line status as the work goes on (table and rows so far).
+  using Progress = std::function<void(const std::string&)>;
+
   BackupService(store::Database& db, std::vector<store::MigrationSet> sets, const Clock& clock,
                 Options options);
 
   // A full backup: every table, written to every directory.
-  Manifest create(const std::function<void(const std::string&)>& progress = {});
+  Manifest create(const Progress& progress = {});
   // An incremental backup on top of the newest full one: the append-only tables' rows added
   // since it, every other table whole. Restoring it (full + this) gives this moment exactly.
   // CONFLICT when there is no full backup yet.
-  Manifest create_incremental(const std::function<void(const std::string&)>& progress = {});
+  Manifest create_incremental(const Progress& progress = {});
   std::vector<Manifest> list();  // newest first, from the first directory
   // Checks every copy: file hash, authenticated decryption into a scratch database, checksums.
-  VerifyResult verify(const std::string& id);
+  VerifyResult verify(const std::string& id, const Progress& progress = {});
   // Restores into `target` in one transaction after the whole file authenticated; refuses a
   // target with data unless `replace`. The result is compared with the manifest.
-  RestoreResult restore(const std::string& id, store::Database& target, bool replace);
+  RestoreResult restore(const std::string& id, store::Database& target, bool replace,
+                        const Progress& progress = {});
   // Keeps every full backup of the last 30 days and the newest of each ISO week for a year;
   // incrementals for 30 days while their full backup is kept. Returns the ids removed.
   std::vector<std::string> prune();
   size_t locations() const { return options_.dirs.size(); }
 
  private:
-  Manifest write(bool incremental, const std::function<void(const std::string&)>& progress);
+  Manifest write(bool incremental, const Progress& progress);
   const Manifest& find(const std::vector<Manifest>& all, const std::string& id) const;
   // The first copy whose SHA-256 matches the manifest.
   std::string intact_copy(const Manifest& m) const;
@@ -90,7 +94,7 @@ class BackupService {
   // Loads a full backup, or a full one and an incremental on top of it, into `target` in one
   // transaction, and compares every table with `expect` before committing.
   int64_t load(const std::string& full, const std::string* incremental, store::Database& target,
-               bool replace, const Manifest& expect);
+               bool replace, const Manifest& expect, const Progress& progress);
 
   store::Database& db_;
   std::vector<store::MigrationSet> sets_;

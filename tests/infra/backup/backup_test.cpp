@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -131,6 +132,32 @@ TEST_P(BackupTest, Property31_IncrementalRestoreGivesItsMomentExactly) {
   std::ostringstream msg;
   rc::detail::printResultMessage(result, msg);
   EXPECT_TRUE(result.is<rc::detail::SuccessResult>()) << msg.str();
+}
+
+// Long work shows progress: create, verify and restore report table by table as they go.
+TEST_P(BackupTest, CreateVerifyAndRestoreReportProgress) {
+  World w(GetParam());
+  w.random_activity(5);
+  auto svc = w.service({w.dir1.path()});
+  std::vector<std::string> lines;
+  const auto collect = [&](const std::string& line) { lines.push_back(line); };
+  const auto said = [&](const std::string& what) {
+    return std::count_if(lines.begin(), lines.end(),
+                         [&](const std::string& l) { return l.find(what) != std::string::npos; });
+  };
+  const auto m = svc.create(collect);
+  EXPECT_GT(said("entries: "), 0);
+  lines.clear();
+  ASSERT_TRUE(svc.verify(m.id, collect).ok);
+  EXPECT_GT(said("loaded entries: "), 0);
+  EXPECT_GT(said("comparing entries with the manifest"), 0);
+  lines.clear();
+  const auto r = svc.restore(m.id, *w.t.db, true, collect);
+  EXPECT_GT(said("loaded audit_log: "), 0);
+  EXPECT_EQ(said("comparing "), static_cast<long>(m.tables.size()));
+  EXPECT_NE(lines.back().find("comparing"), std::string::npos);
+  EXPECT_NE(lines[lines.size() - m.tables.size() - 1].find(std::to_string(r.rows) + " rows in all"),
+            std::string::npos);
 }
 
 TEST_P(BackupTest, AnIncrementalCarriesOnlyTheNewJournalRows) {
