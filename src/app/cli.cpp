@@ -661,7 +661,12 @@ int run_cli(int argc, char** argv) {
       app.migrate();
       app.outbox->drain();  // transfers committed by earlier commands join the chain first
       if (audit_verify->parsed()) {
-        const auto r = app.db->read([&](store::Tx& tx) { return app.audit->verify(tx); });
+        const auto r = app.db->read([&](store::Tx& tx) {
+          return app.audit->verify(tx, [](int64_t n) {
+            std::cerr << "\r\033[Kchecked " << n << " entries" << std::flush;
+          });
+        });
+        std::cerr << "\r\033[K";
         std::cout << r.entries << " entries and " << r.checkpoints
                   << " signed checkpoints checked: "
                   << (r.ok() ? "chain intact"

@@ -228,8 +228,8 @@ Entry AuditLog::append(store::Tx& tx, Entry e) {
   return e;
 }
 
-VerifyReport AuditLog::verify(store::Tx& tx) {
-  VerifyReport report = verify_chain(tx);
+VerifyReport AuditLog::verify(store::Tx& tx, const std::function<void(int64_t)>& progress) {
+  VerifyReport report = verify_chain(tx, progress);
   if (!report.ok()) return report;
   // Signed checkpoints catch what a consistent rewrite of the chain, or a cut-off tail, hides.
   init_sodium();
@@ -269,7 +269,7 @@ VerifyReport AuditLog::verify(store::Tx& tx) {
   return report;
 }
 
-VerifyReport AuditLog::verify_chain(store::Tx& tx) {
+VerifyReport AuditLog::verify_chain(store::Tx& tx, const std::function<void(int64_t)>& progress) {
   VerifyReport report;
   std::string prev = kGenesis;
   int64_t expected = 1;
@@ -308,6 +308,7 @@ VerifyReport AuditLog::verify_chain(store::Tx& tx) {
       prev = e.hash;
       ++expected;
       after = e.seq;
+      if (progress && report.entries % 10'000 == 0) progress(report.entries);
     }
   }
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,7 +79,9 @@ class AuditLog {
   // appended again; the earlier one is returned.
   Entry append(store::Tx& tx, Entry e);
 
-  VerifyReport verify(store::Tx& tx);
+  // Walks the chain, then the signed checkpoints; `progress` gets the entries checked so far,
+  // every 10,000.
+  VerifyReport verify(store::Tx& tx, const std::function<void(int64_t)>& progress = {});
   std::vector<Entry> search(store::Tx& tx, const Query& q);
 
   // Records every ledger transfer published on the outbox.
@@ -86,7 +89,7 @@ class AuditLog {
 
  private:
   void sign(store::Tx& tx, int64_t seq, const std::string& hash);
-  VerifyReport verify_chain(store::Tx& tx);
+  VerifyReport verify_chain(store::Tx& tx, const std::function<void(int64_t)>& progress);
 
   const Clock& clock_;
   std::optional<SigningKey> key_;

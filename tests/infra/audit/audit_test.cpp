@@ -75,6 +75,21 @@ TEST_P(AuditTest, AnUntouchedChainVerifies) {
   EXPECT_EQ(r.entries, 10);
 }
 
+// A long chain's verification reports how far it got, every 10,000 entries.
+TEST_P(AuditTest, VerifyReportsProgress) {
+  w.t.db->transact([&](store::Tx& tx) {
+    for (int i = 0; i < 20'005; ++i) {
+      w.log.append(tx, Entry{0, 0, 1, "auth.login", "user:9", "", "ok", {}, "", "", ""});
+    }
+  });
+  std::vector<int64_t> seen;
+  const auto r = w.t.db->read(
+      [&](store::Tx& tx) { return w.log.verify(tx, [&](int64_t n) { seen.push_back(n); }); });
+  EXPECT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.entries, 20'015);
+  EXPECT_EQ(seen, (std::vector<int64_t>{10'000, 20'000}));
+}
+
 TEST_P(AuditTest, AModifiedEntryIsNamed) {
   w.exec("UPDATE audit_log SET details = $1 WHERE seq = 4", {Value{R"({"n":2,"text":"Привет"})"}});
   const auto r = w.verify();
