@@ -213,8 +213,13 @@ int run_cli(int argc, char** argv) {
   auto* parser_promote =
       parser_cmd->add_subcommand("promote", "make the canary candidate the active model");
   auto* parser_rollback = parser_cmd->add_subcommand("rollback", "withdraw the canary candidate");
-  auto* parser_drift =
-      parser_cmd->add_subcommand("drift", "compute the PSI drift check now (as the daily job)");
+  auto* parser_drift = parser_cmd->add_subcommand(
+      "drift", "compute the PSI drift check now (as the daily job), or chart the past ones");
+  int drift_history = 0;
+  parser_drift
+      ->add_option("--history", drift_history,
+                   "chart the last N daily checks instead of running one (1-365)")
+      ->check(CLI::Range(1, 365));
   auto* parser_generate =
       parser_cmd->add_subcommand("generate", "write synthetic labelled messages as JSONL");
   uint64_t generate_seed = 1;
@@ -431,7 +436,7 @@ int run_cli(int argc, char** argv) {
     if (parser_canary->parsed()) return parser_cli::canary(config, canary_version, canary_share);
     if (parser_promote->parsed()) return parser_cli::promote(config);
     if (parser_rollback->parsed()) return parser_cli::rollback(config);
-    if (parser_drift->parsed()) return parser_cli::drift(config);
+    if (parser_drift->parsed()) return parser_cli::drift(config, drift_history);
     if (serve->parsed()) return cmd_serve(config);
     if (migrate->parsed()) return cmd_migrate(config, status_only);
     if (check->parsed()) return cmd_ledger_check(config);

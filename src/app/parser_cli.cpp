@@ -249,9 +249,14 @@ int rollback(const Config& config) {
   return 0;
 }
 
-int drift(const Config& config) {
+int drift(const Config& config, int history) {
   App app(config);
   app.migrate();
+  if (history > 0) {
+    std::cout << parser::drift_chart(app.parser_drift->history(history),
+                                     app.parser_drift->alert_above());
+    return 0;
+  }
   const auto r = app.parser_drift->run(app.clock.now());
   std::cout << parser::to_json(r).dump(2) << "\n";
   return 0;

@@ -29,7 +29,7 @@ int status(const Config& config);
 int canary(const Config& config, int version, double share);
 int promote(const Config& config);
 int rollback(const Config& config);
-int drift(const Config& config);
+int drift(const Config& config, int history = 0);
 int generate(uint64_t seed, int count, const std::string& output);
 int parse(const Config& config, const std::string& input);
 

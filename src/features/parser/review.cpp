@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "base/decimal.h"
@@ -437,6 +439,42 @@ std::optional<DriftReport> DriftMonitor::latest() {
   auto h = history(1);
   if (h.empty()) return std::nullopt;
   return h.front();
+}
+
+std::string drift_chart(std::vector<DriftReport> history, double alert_above, int width) {
+  if (history.empty()) return "no drift checks yet\n";
+  std::sort(history.begin(), history.end(),
+            [](const DriftReport& a, const DriftReport& b) { return a.at < b.at; });
+  double top = alert_above * 2;
+  for (const auto& r : history) top = std::max({top, r.psi_class, r.psi_confidence});
+  const int mark = static_cast<int>(std::lround(alert_above / top * width));
+  static const char* const kEighths[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+  const auto bar = [&](double v) {
+    const double cells = std::max(0.0, v) / top * width;
+    const int full = static_cast<int>(cells);
+    const int eighths = static_cast<int>((cells - full) * 8);
+    std::string s;
+    for (int i = 0; i < width; ++i) {
+      if (i < full) {
+        s += "█";
+      } else if (i == full && eighths > 0) {
+        s += kEighths[eighths];
+      } else {
+        s += i == mark ? "|" : " ";
+      }
+    }
+    return s;
+  };
+  std::string out = fmt::format("{:<10}  {:>8}  {:<{}}  {}\n", "date", "messages", "PSI of classes",
+                                width + 6, "PSI of confidence");
+  for (const auto& r : history) {
+    out += fmt::format("{:<10}  {:>8}  {} {:.3f}  {} {:.3f}{}{}\n",
+                       format_rfc3339(r.at).substr(0, 10), r.messages, bar(r.psi_class),
+                       r.psi_class, bar(r.psi_confidence), r.psi_confidence,
+                       r.alert ? "  ALERT" : "", r.note.empty() ? "" : "  (" + r.note + ")");
+  }
+  out += fmt::format("| = alert threshold {:.2f}; bars from 0 to {:.2f}\n", alert_above, top);
+  return out;
 }
 
 std::vector<DriftReport> DriftMonitor::history(int64_t actor_id, int limit) {

@@ -114,6 +114,10 @@ struct DriftReport {
   std::string note;  // why nothing was measured, if so
 };
 nlohmann::json to_json(const DriftReport& r);
+// A terminal chart of drift checks, oldest first: a line per check with both PSIs as bars of
+// `width` cells against the alert threshold (a "|" where the bar would cross it), for
+// `lucas parser drift --history`.
+std::string drift_chart(std::vector<DriftReport> history, double alert_above, int width = 30);
 
 // Daily population-stability index of predicted label shares and of the confidence histogram
 // against the active model's training baseline, over the parses logged since the last run.
@@ -135,6 +139,7 @@ class DriftMonitor {
   // Reads the last stored values into the gauges (after migrations, at start).
   void refresh();
   std::vector<DriftReport> history(int limit = 30);
+  double alert_above() const { return alert_above_; }
   // The same for the admin API (FORBIDDEN for others).
   std::vector<DriftReport> history(int64_t actor_id, int limit);
   void on_alert(Alert alert) { alert_ = std::move(alert); }

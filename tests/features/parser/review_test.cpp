@@ -1,7 +1,9 @@
 // The review queue, corrections, canary records and drift on SQLite and PostgreSQL, through the
 // bank bot as players and admins use them, and through the REST face (the router, no sockets).
 #include <gtest/gtest.h>
+
 #include <rapidcheck/gtest.h>
+#include <sstream>
 
 #include <map>
 #include <set>
@@ -272,6 +274,43 @@ TEST_P(ReviewTest, TheDriftRunForgetsParsesOlderThanTheRetention) {
   w.drift.run(w.clock.now());
   EXPECT_EQ(logged(), 1);
   EXPECT_EQ(w.drift.history(1, 10).size(), 2u);  // the drift history itself is kept
+}
+
+// Admins get a chart, not only numbers: one line per check, oldest first, bars scaled to twice
+// the threshold (or the largest PSI), the threshold marked, alerts and notes named.
+TEST(DriftChart, DrawsEachCheckAgainstTheThreshold) {
+  const Micros day = 86'400'000'000;
+  const Micros d1 = 1'767'225'600'000'000;  // 2026-01-01
+  std::vector<DriftReport> history{
+      {d1 + 2 * day, "v3", 900, 0.5, 0.125, true, ""},
+      {d1, "v3", 1000, 0.0625, 0.0, false, ""},
+      {d1 + day, "v3", 0, 0, 0, false, "no parses since the last check"},
+  };
+  const std::string chart = drift_chart(history, 0.25, 8);
+  std::vector<std::string> lines;
+  std::istringstream in(chart);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 5u) << chart;  // header, three checks, legend
+  const auto count = [](const std::string& s, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + what.size()))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(lines[1].rfind("2026-01-01", 0), 0u) << chart;  // oldest first
+  EXPECT_EQ(lines[2].rfind("2026-01-02", 0), 0u);
+  EXPECT_EQ(lines[3].rfind("2026-01-03", 0), 0u);
+  // Scale 0..0.5 over 8 cells: 0.0625 is one full cell, 0.5 all eight, 0.125 two.
+  EXPECT_EQ(count(lines[1], "█"), 1u);
+  EXPECT_EQ(count(lines[3], "█"), 8u + 2u);
+  EXPECT_EQ(count(lines[1], "|"), 2u);  // the threshold at cell 4 of both empty-ish bars
+  EXPECT_EQ(count(lines[3], "|"), 1u);  // the class bar covers it
+  EXPECT_NE(lines[3].find("0.500"), std::string::npos);
+  EXPECT_NE(lines[3].find("ALERT"), std::string::npos);
+  EXPECT_EQ(lines[1].find("ALERT"), std::string::npos);
+  EXPECT_NE(lines[2].find("(no parses since the last check)"), std::string::npos);
+  EXPECT_NE(lines[4].find("alert threshold 0.25"), std::string::npos);
+  EXPECT_EQ(drift_chart({}, 0.25), "no drift checks yet\n");
 }
 
 // The REST face: the same services behind the router, as API clients and the admin panel call it.
