@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 
@@ -362,38 +363,14 @@ int run_cli(int argc, char** argv) {
 
   auto* version = cli.add_subcommand("version", "print the version");
 
-  for (auto* sub : {serve,
-                    migrate,
-                    ledger,
-                    check,
-                    grant,
-                    user,
-                    user_add,
-                    parse,
-                    parser_cmd,
-                    parser_train,
-                    parser_retrain,
-                    parser_eval,
-                    parser_status,
-                    parser_canary,
-                    parser_promote,
-                    parser_rollback,
-                    parser_drift,
-                    parser_generate,
-                    bot,
-                    set_webhook,
-                    delete_webhook,
-                    audit_cmd,
-                    audit_verify,
-                    audit_search,
-                    audit_export,
-                    audit_keygen,
-                    audit_checkpoint,
-                    ws_cmd,
-                    ws_token,
-                    version}) {
-    sub->fallthrough();
-  }
+  // Settings (--data-dir, --db, ...) belong to the top level but may follow any subcommand.
+  const std::function<void(CLI::App*)> let_settings_through = [&](CLI::App* app) {
+    for (auto* sub : app->get_subcommands({})) {
+      sub->fallthrough();
+      let_settings_through(sub);
+    }
+  };
+  let_settings_through(&cli);
 
   try {
     cli.parse(argc, argv);

@@ -75,6 +75,14 @@ out=$(LUCAS_AUDIT_SIGNING_KEY_FILE="$TMP/audit.key" "$LUCAS" audit verify); expe
 "$LUCAS" audit search --since yesterday >/dev/null 2>&1; expect_eq "bad --since exits 2" "$?" "2"
 "$LUCAS" audit export --format jsonl --output "$TMP/audit.jsonl" 2>/dev/null
 expect_eq "audit export writes every entry" "$(wc -l < "$TMP/audit.jsonl" | tr -d ' ')" "3"
+out=$("$LUCAS" jobs list --data-dir "$LUCAS_DATA_DIR"); expect_eq "settings may follow any subcommand (jobs list)" "$?" "0"
+out=$("$LUCAS" outbox given-up --data-dir "$LUCAS_DATA_DIR"); expect_eq "outbox given-up runs, settings after it" "$?" "0"
+expect_eq "nothing is given up" "$out" ""
+"$LUCAS" outbox retry >/dev/null 2>&1; expect_eq "outbox retry needs an id or --all" "$?" "2"
+err=$("$LUCAS" outbox retry 424242 2>&1); rc=$?
+expect_eq "outbox retry of an event that is not given up exits 1" "$rc" "1"
+expect_contains "and says so" "$err" "NOT_FOUND"
+out=$("$LUCAS" audit search --action admin.outbox_); expect_contains "the console's outbox list is audited" "$out" '"action":"admin.outbox_list"'
 out=$("$LUCAS" db copy --from "sqlite:$TMP/data/lucas.db" --to "sqlite:$TMP/copy.db"); rc=$?
 expect_eq "db copy exits 0" "$rc" "0"
 expect_contains "db copy verifies" "$out" "verified"
