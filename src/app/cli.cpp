@@ -734,10 +734,9 @@ int run_cli(int argc, char** argv) {
       const int64_t n = app.admin->retry_events(
           0, "", outbox_all ? std::nullopt : std::optional<int64_t>(outbox_id));
       const int dispatched = app.outbox->drain();
-      std::cout << "retried " << n << ", dispatched now " << dispatched;
-      if (dispatched < n)
-        std::cout << " (the rest failed again: retried with backoff, see the log)";
-      std::cout << "\n";
+      std::cout << "retried " << n << "; " << dispatched
+                << " pending event(s) dispatched now (one that fails again is retried with backoff"
+                   " and given up after 10 more attempts: see the log)\n";
       return 0;
     }
     if (jobs_cmd->parsed()) {

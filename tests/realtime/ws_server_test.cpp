@@ -215,6 +215,21 @@ TEST_F(WsServerTest, AClientSendingTooManyMessagesIsIgnoredThenClosed) {
             std::string::npos);
 }
 
+// With a budget of one, the second message is told off and the third closes the connection.
+TEST_F(WsServerTest, ABudgetOfOneStillWarnsBeforeClosing) {
+  Node node(w, bus, audit, 1 << 20, 1);
+  WsClient c(node.port);
+  ASSERT_EQ(c.connect(node.target(9)), 101);
+  ASSERT_EQ(c.next().value()["type"], "welcome");
+  c.send(R"({"op":"ping"})");
+  ASSERT_EQ(c.next().value()["type"], "pong");
+  c.send(R"({"op":"ping"})");
+  EXPECT_EQ(c.next().value()["data"]["error_code"], "RATE_LIMITED");
+  c.send(R"({"op":"ping"})");
+  EXPECT_FALSE(c.next(std::chrono::seconds(5)).has_value());
+  EXPECT_EQ(c.stream().reason().code, websocket::close_code::policy_error);
+}
+
 TEST_F(WsServerTest, StopClosesConnectionsWithGoingAway) {
   auto node = std::make_unique<Node>(w, bus, audit);
   WsClient c(node->port);

@@ -424,7 +424,10 @@ DriftReport DriftMonitor::run(Micros now) {
     sql::insert_drift(tx, r);
     return sql::prune_log(tx, now - kLogRetention);
   });
-  if (pruned > 0) spdlog::info("parser log: {} parses older than 90 days forgotten", pruned);
+  if (pruned > 0) {
+    spdlog::info("parser log: {} parses older than {} days forgotten", pruned,
+                 kLogRetention / 86'400'000'000);
+  }
   last_class_ = r.psi_class;
   last_confidence_ = r.psi_confidence;
   if (r.alert) {

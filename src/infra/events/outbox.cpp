@@ -46,7 +46,9 @@ store::MigrationSet migrations() {
            {3, "outbox_attempts",
             "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
             "ALTER TABLE outbox ADD COLUMN last_error TEXT;"},
-           // Given-up events are set aside instead of marked dispatched (so never pruned).
+           // Given-up events are set aside instead of marked dispatched (so never pruned). The
+           // rows the old code gave up are those that failed 10 times (max_attempts is not a
+           // setting: always the default) and were still marked dispatched.
            {4, "outbox_given_up",
             "ALTER TABLE outbox ADD COLUMN given_up_at BIGINT;"
             "UPDATE outbox SET given_up_at = dispatched_at, dispatched_at = NULL"
@@ -208,11 +210,12 @@ int Outbox::drain() {
     }
     // Mark exactly the dispatched ids: on PostgreSQL a lower id can commit after a higher one,
     // so a range update could skip an event that was not yet visible.
-    int done = 0, retried = 0, failed = 0;
-    Micros at = 0;
+    int done = 0, retried = 0;
+    std::vector<GivenUp> given_up;
     db_.transact([&](store::Tx& tx) {
-      done = retried = failed = 0;
-      at = clock_.now();
+      done = retried = 0;
+      given_up.clear();
+      const Micros at = clock_.now();
       for (const auto& c : batch) {
         const int64_t attempts = c.attempts + 1;
         if (c.error.empty()) {
@@ -226,7 +229,7 @@ int Outbox::drain() {
               "UPDATE outbox SET given_up_at = $1, claimed_by = NULL, claimed_until = NULL,"
               " attempts = $2, last_error = $3 WHERE id = $4 AND dispatched_at IS NULL",
               {Value{at}, Value{attempts}, Value{c.error}, Value{c.ev.id}});
-          ++failed;
+          given_up.push_back(GivenUp{c.ev, attempts, c.error, at});
         } else {
           tx.exec(
               "UPDATE outbox SET claimed_until = $1, attempts = $2, last_error = $3"
@@ -236,18 +239,14 @@ int Outbox::drain() {
         }
       }
     });
-    std::vector<GivenUp> given_up;
-    for (const auto& c : batch) {
-      if (!c.error.empty() && c.attempts + 1 >= options_.max_attempts) {
-        spdlog::error("event {} ({}) given up after {} failed dispatches: {}", c.ev.id, c.ev.topic,
-                      c.attempts + 1, c.error);
-        given_up.push_back(GivenUp{c.ev, c.attempts + 1, c.error, at});
-      }
+    for (const auto& g : given_up) {
+      spdlog::error("event {} ({}) given up after {} failed dispatches: {}", g.event.id,
+                    g.event.topic, g.attempts, g.last_error);
     }
     if (dispatched_ != nullptr) dispatched_->inc(done);
     if (retried_ != nullptr) retried_->inc(retried);
-    if (failed_ != nullptr) failed_->inc(failed);
-    if (failed > 0) {
+    if (failed_ != nullptr) failed_->inc(static_cast<int64_t>(given_up.size()));
+    if (!given_up.empty()) {
       count_given_up();
       if (on_given_up_) {
         try {

@@ -89,9 +89,11 @@ class Session final : public realtime::Peer, public std::enable_shared_from_this
   void write_next();
   void begin_close(uint16_t code, const std::string& reason);
   void drop();
-  Frame error_frame(const std::string& message) const {
-    return realtime::system_frame(
-        "error", {{"error_code", "INVALID_ARGUMENT"}, {"message", message}}, ctx_.clock.now());
+  Frame error_frame(const std::string& message, const std::string& code = "INVALID_ARGUMENT",
+                    nlohmann::json extra = nlohmann::json::object()) const {
+    extra["error_code"] = code;
+    extra["message"] = message;
+    return realtime::system_frame("error", std::move(extra), ctx_.clock.now());
   }
 
   WsContext& ctx_;
@@ -123,13 +125,10 @@ bool Session::admit_message() {
   c_.rate_limited->inc();
   if (window_messages_ == limit + 1) {
     const int64_t retry = (window_start_ + 60'000'000 - now + 999'999) / 1'000'000;
-    enqueue(realtime::system_frame("error",
-                                   {{"error_code", "RATE_LIMITED"},
-                                    {"message", "more than " + std::to_string(limit) +
-                                                    " messages a minute; the next are ignored"},
-                                    {"retry_after", retry}},
-                                   now));
-  } else if (window_messages_ == 2 * limit) {
+    enqueue(error_frame(
+        "more than " + std::to_string(limit) + " messages a minute; the next are ignored",
+        "RATE_LIMITED", {{"retry_after", retry}}));
+  } else if (window_messages_ >= std::max(2 * limit, limit + 2)) {  // begin_close runs once
     spdlog::info("websocket: user {} connection {} sent {} messages within a minute: closed",
                  user_id_, conn_, window_messages_);
     begin_close(static_cast<uint16_t>(websocket::close_code::policy_error), "too many messages");
