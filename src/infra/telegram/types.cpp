@@ -27,6 +27,7 @@ Message parse_message(const json& j, int depth) {
   Message m;
   m.message_id = num(j, "message_id");
   m.date = num(j, "date");
+  m.edit_date = num(j, "edit_date");
   if (auto c = j.find("chat"); c != j.end() && c->is_object()) {
     m.chat = Chat{num(*c, "id"), str(*c, "type")};
   }
@@ -44,10 +45,20 @@ Message parse_message(const json& j, int depth) {
     }
   }
   if (auto o = j.find("forward_origin"); o != j.end() && o->is_object()) {
-    ForwardOrigin origin{str(*o, "type"), std::nullopt};
+    ForwardOrigin origin;
+    origin.type = str(*o, "type");
+    origin.date = num(*o, "date");
     if (auto u = o->find("sender_user"); u != o->end() && u->is_object()) {
       origin.sender_user = parse_user(*u);
     }
+    origin.sender_user_name = str(*o, "sender_user_name");
+    for (const char* key : {"sender_chat", "chat"}) {
+      if (auto c = o->find(key); c != o->end() && c->is_object()) {
+        origin.chat = Chat{num(*c, "id"), str(*c, "type")};
+        break;
+      }
+    }
+    origin.message_id = num(*o, "message_id");
     m.forward_origin = origin;
   }
   if (auto v = j.find("via_bot"); v != j.end() && v->is_object()) {
@@ -76,6 +87,7 @@ Update parse_update(const json& j) {
   for (const char* key : {"message", "edited_message"}) {
     if (auto m = j.find(key); m != j.end() && m->is_object()) {
       u.message = parse_message(*m, 0);
+      u.edited = std::string_view(key) == "edited_message";
       break;
     }
   }

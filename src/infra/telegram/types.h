@@ -32,15 +32,21 @@ struct Entity {
   std::optional<User> user;  // text_mention
 };
 
-// Where a forwarded message came from (Bot API 7: forward_origin).
+// Where a forwarded message came from (Bot API 7: forward_origin). Telegram sets it; a person
+// cannot forge it. `date` is the original message's date, not the forward's.
 struct ForwardOrigin {
   std::string type;                 // user, hidden_user, chat, channel
+  int64_t date = 0;                 // when the original was sent (Unix seconds)
   std::optional<User> sender_user;  // type == user
+  std::string sender_user_name;     // type == hidden_user
+  std::optional<Chat> chat;         // type == chat (sender_chat) or channel (chat)
+  int64_t message_id = 0;           // type == channel: the original's id in the channel
 };
 
 struct Message {
   int64_t message_id = 0;
-  int64_t date = 0;
+  int64_t date = 0;       // of this message (a forwarded copy: the time of the forward)
+  int64_t edit_date = 0;  // set on an edited message
   Chat chat;
   std::optional<User> from;
   std::string text;              // text, or the caption of a photo
@@ -52,7 +58,8 @@ struct Message {
 
 struct Update {
   int64_t update_id = 0;
-  std::optional<Message> message;  // message or edited_message are not distinguished here
+  std::optional<Message> message;  // message or edited_message
+  bool edited = false;             // it came as edited_message
 };
 
 // INVALID_ARGUMENT when the JSON is not an update.

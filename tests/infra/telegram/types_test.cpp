@@ -39,6 +39,29 @@ TEST(Types, ForwardOriginIsKept) {
   const Update u = parse_update(j);
   ASSERT_TRUE(u.message->forward_origin);
   EXPECT_EQ(u.message->forward_origin->sender_user->username, "TrueMafiaBot");
+  // The original's time, not the forward's: the bank keys a game result by it.
+  EXPECT_EQ(u.message->forward_origin->date, 9);
+  EXPECT_FALSE(u.edited);
+}
+
+TEST(Types, ForwardOriginOfChatsAndHiddenUsersAndEdits) {
+  const auto j = nlohmann::json::parse(R"({"update_id": 1, "edited_message": {"message_id": 2,
+    "date": 50, "edit_date": 60, "chat": {"id": 3, "type": "private"}, "text": "x",
+    "forward_origin": {"type": "channel", "date": 7, "message_id": 77,
+                       "chat": {"id": -1009, "type": "channel"}}}})");
+  const Update u = parse_update(j);
+  EXPECT_TRUE(u.edited);
+  EXPECT_EQ(u.message->edit_date, 60);
+  ASSERT_TRUE(u.message->forward_origin);
+  EXPECT_EQ(u.message->forward_origin->date, 7);
+  EXPECT_EQ(u.message->forward_origin->message_id, 77);
+  ASSERT_TRUE(u.message->forward_origin->chat);
+  EXPECT_EQ(u.message->forward_origin->chat->id, -1009);
+  const auto hidden = parse_update(nlohmann::json::parse(R"({"update_id": 2, "message": {
+    "message_id": 3, "chat": {"id": 3}, "text": "y",
+    "forward_origin": {"type": "hidden_user", "date": 8, "sender_user_name": "Someone"}}})"));
+  EXPECT_EQ(hidden.message->forward_origin->sender_user_name, "Someone");
+  EXPECT_FALSE(hidden.message->forward_origin->sender_user);
 }
 
 TEST(Types, RejectsWhatIsNotAnUpdate) {
