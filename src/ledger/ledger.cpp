@@ -318,7 +318,8 @@ Transfer replay_or_refuse(store::Tx& tx, const Hold& h, const std::string& key) 
 }  // namespace
 
 Transfer Ledger::post(store::Tx& tx, std::string key, int64_t hold_id,
-                      const std::vector<Leg>& destinations, std::string reason) {
+                      const std::vector<Leg>& destinations, std::string reason,
+                      nlohmann::json metadata) {
   auto h = sql::load_hold(tx, hold_id, true);
   require(h.has_value(), ErrorCode::kNotFound, "hold " + std::to_string(hold_id) + " not found",
           {{"hold", hold_id}});
@@ -335,11 +336,13 @@ Transfer Ledger::post(store::Tx& tx, std::string key, int64_t hold_id,
   require(total <= h->amount, ErrorCode::kInvalidAmount, "posted total exceeds the hold",
           {{"hold", h->amount}, {"posted", total}});
   if (total < h->amount) credit[h->source] = checked_add(credit[h->source], h->amount - total);
+  if (!metadata.is_object()) metadata = nlohmann::json::object();
+  metadata["hold"] = hold_id;
   TransferRequest req{std::move(key),
                       h->currency,
                       {{h->escrow, checked_neg(h->amount)}},
                       std::move(reason),
-                      {{"hold", hold_id}}};
+                      std::move(metadata)};
   for (const auto& [account, amount] : credit) req.legs.push_back({account, amount});
   Transfer t = apply(tx, req, "post");
   require(!t.replayed, ErrorCode::kIdempotencyConflict,
@@ -348,16 +351,19 @@ Transfer Ledger::post(store::Tx& tx, std::string key, int64_t hold_id,
   return t;
 }
 
-Transfer Ledger::void_hold(store::Tx& tx, std::string key, int64_t hold_id, std::string reason) {
+Transfer Ledger::void_hold(store::Tx& tx, std::string key, int64_t hold_id, std::string reason,
+                           nlohmann::json metadata) {
   auto h = sql::load_hold(tx, hold_id, true);
   require(h.has_value(), ErrorCode::kNotFound, "hold " + std::to_string(hold_id) + " not found",
           {{"hold", hold_id}});
   if (h->status != "pending") return replay_or_refuse(tx, *h, key);
+  if (!metadata.is_object()) metadata = nlohmann::json::object();
+  metadata["hold"] = hold_id;
   TransferRequest req{std::move(key),
                       h->currency,
                       {{h->escrow, checked_neg(h->amount)}, {h->source, h->amount}},
                       std::move(reason),
-                      {{"hold", hold_id}}};
+                      std::move(metadata)};
   Transfer t = apply(tx, req, "void");
   require(!t.replayed, ErrorCode::kIdempotencyConflict,
           "idempotency key '" + t.idempotency_key + "' was used for another transfer");
@@ -398,7 +404,20 @@ HistoryPage Ledger::history(store::Tx& tx, AccountId account,
 CheckReport Ledger::check(store::Tx& tx) {
   CheckReport report;
   sql::check(tx, report);
+  std::vector<std::pair<std::string, Invariant>> invariants;
+  {
+    std::lock_guard lock(mu_);
+    invariants = invariants_;
+  }
+  for (const auto& [name, invariant] : invariants) {
+    for (auto& problem : invariant(tx)) report.problems.push_back(name + ": " + problem);
+  }
   return report;
+}
+
+void Ledger::add_check(std::string name, Invariant invariant) {
+  std::lock_guard lock(mu_);
+  invariants_.emplace_back(std::move(name), std::move(invariant));
 }
 
 }  // namespace lucas::ledger

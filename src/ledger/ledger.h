@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -151,10 +152,13 @@ class Ledger {
   // Pays a pending hold out to `destinations` (positive amounts, total <= the hold); any
   // remainder returns to the source. HOLD_NOT_PENDING when already posted or voided (unless this
   // key resolved it: then the first result is returned).
+  // `metadata` is recorded on the transfer beside {"hold": id}.
   Transfer post(store::Tx& tx, std::string key, int64_t hold_id,
-                const std::vector<Leg>& destinations, std::string reason);
+                const std::vector<Leg>& destinations, std::string reason,
+                nlohmann::json metadata = nlohmann::json::object());
   // Returns a pending hold to its source.
-  Transfer void_hold(store::Tx& tx, std::string key, int64_t hold_id, std::string reason);
+  Transfer void_hold(store::Tx& tx, std::string key, int64_t hold_id, std::string reason,
+                     nlohmann::json metadata = nlohmann::json::object());
   Hold get_hold(store::Tx& tx, int64_t hold_id);
 
   // Newest first; `cursor` comes from a previous page. 1 <= limit <= 200.
@@ -163,8 +167,13 @@ class Ledger {
 
   // Verifies every invariant: each currency sums to zero over all accounts, each balance equals
   // its journal sum and its last balance_after, every transfer balances, no account that may not
-  // be negative is negative, escrow equals the pending holds.
+  // be negative is negative, escrow equals the pending holds; then every invariant a feature
+  // added with add_check (e.g. the bank's unclaimed credits against their holds).
   CheckReport check(store::Tx& tx);
+  // A further invariant for check(): returns the problems it finds (none: it holds). Features
+  // that keep money in system accounts or holds register theirs at construction.
+  using Invariant = std::function<std::vector<std::string>(store::Tx& tx)>;
+  void add_check(std::string name, Invariant invariant);
 
  private:
   Transfer apply(store::Tx& tx, const TransferRequest& req, std::string_view kind);
@@ -174,7 +183,8 @@ class Ledger {
   events::Outbox* outbox_;
   telemetry::Registry* metrics_;
   std::mutex mu_;
-  std::map<std::string, Currency, std::less<>> currencies_;  // cache: currencies never change
+  std::map<std::string, Currency, std::less<>> currencies_;    // cache: currencies never change
+  std::vector<std::pair<std::string, Invariant>> invariants_;  // guarded by mu_
 };
 
 }  // namespace lucas::ledger

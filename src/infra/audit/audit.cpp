@@ -179,6 +179,17 @@ std::optional<int64_t> AuditLog::checkpoint(store::Tx& tx) {
   return tail.one().i64(0);
 }
 
+Entry entry(int64_t actor, std::string action, std::string target, nlohmann::json details,
+            std::string result) {
+  Entry e;
+  e.actor = actor;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.result = std::move(result);
+  e.details = std::move(details);
+  return e;
+}
+
 std::string canonical(const Entry& e) {
   return canonical_with(e, details_text(e.details));
 }

@@ -34,6 +34,11 @@ struct Entry {
   std::string hash;
 };
 
+// An entry as a service writes it: who did what to what, how it ended and the details; the log
+// fills in the sequence, time and hashes when it is appended.
+Entry entry(int64_t actor, std::string action, std::string target,
+            nlohmann::json details = nlohmann::json::object(), std::string result = "ok");
+
 // The bytes that are hashed: every field, length-prefixed, in a fixed order.
 std::string canonical(const Entry& e);
 nlohmann::json to_json(const Entry& e);

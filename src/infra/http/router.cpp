@@ -50,6 +50,29 @@ int64_t Request::int_param(std::string_view name) const {
   return out;
 }
 
+int64_t Request::int_query(std::string_view name, int64_t fallback, int64_t min,
+                           int64_t max) const {
+  auto v = query_param(name);
+  if (!v) return fallback;
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
+                    std::to_string(max),
+                {{std::string(name), v->substr(0, 64)}});
+  }
+  return out;
+}
+
+nlohmann::json Request::json_body() const {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    throw Error(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+  }
+  return j;
+}
+
 Response Response::json(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;

@@ -97,21 +97,33 @@ TableSummary summarize_in(Tx& tx, const std::string& table) {
 }  // namespace
 
 std::vector<std::string> tables_of(const std::vector<MigrationSet>& sets) {
+  // Every CREATE TABLE in migration order, less the tables a later DROP TABLE removed.
   std::vector<std::string> out;
-  const std::string create = "CREATE TABLE ";
-  const std::string if_not = "IF NOT EXISTS ";
+  const auto name_at = [](const std::string& sql, size_t i) {
+    const std::string if_exists = "IF EXISTS ";
+    const std::string if_not = "IF NOT EXISTS ";
+    if (sql.compare(i, if_not.size(), if_not) == 0) i += if_not.size();
+    if (sql.compare(i, if_exists.size(), if_exists) == 0) i += if_exists.size();
+    std::string name;
+    while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_')) {
+      name += sql[i++];
+    }
+    return name;
+  };
   for (const auto& set : sets) {
     for (const auto& m : set.migrations) {
-      for (size_t at = m.sql.find(create); at != std::string::npos;
-           at = m.sql.find(create, at + 1)) {
-        size_t i = at + create.size();
-        if (m.sql.compare(i, if_not.size(), if_not) == 0) i += if_not.size();
-        std::string name;
-        while (i < m.sql.size() &&
-               (std::isalnum(static_cast<unsigned char>(m.sql[i])) || m.sql[i] == '_')) {
-          name += m.sql[i++];
+      for (size_t at = m.sql.find(" TABLE "); at != std::string::npos;
+           at = m.sql.find(" TABLE ", at + 1)) {
+        const bool create = at >= 6 && m.sql.compare(at - 6, 6, "CREATE") == 0;
+        const bool drop = at >= 4 && m.sql.compare(at - 4, 4, "DROP") == 0;
+        if (!create && !drop) continue;
+        const std::string name = name_at(m.sql, at + 7);
+        if (name.empty()) continue;
+        if (create) {
+          out.push_back(name);
+        } else {
+          out.erase(std::remove(out.begin(), out.end(), name), out.end());
         }
-        if (!name.empty()) out.push_back(name);
       }
     }
   }
