@@ -41,6 +41,9 @@ void BM_Pipeline(benchmark::State& state) {
     }
   });
   users.upsert({7, "", "Mirtol", "ru"});
+  bank.import_link(7, "gd_cards", "Mirtol");
+  // Each message is another game result: a second older each (all within the 48 h rule).
+  const int64_t start_s = clock.now() / 1'000'000;
   int64_t n = 0;
   for (auto _ : state) {
     ++n;
@@ -54,7 +57,7 @@ void BM_Pipeline(benchmark::State& state) {
           {"text", "парсинг"},
           {"reply_to_message",
            {{"message_id", n},
-            {"date", 1},
+            {"date", start_s - n % 170'000},
             {"chat", {{"id", -100}, {"type", "supergroup"}}},
             {"from",
              {{"id", 900},

@@ -20,6 +20,7 @@
 #include <thread>
 #include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
+#include "features/bank/bank_http.h"
 #include "features/parser/parser_http.h"
 #include "features/users/users_http.h"
 #include "infra/cache/redis_sorted_sets.h"
@@ -148,8 +149,16 @@ App::App(const Config& c) : config(c) {
   scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
                  [this](const jobs::Run&) { auth->prune_expired(); });
   if (!config.backup_key_file.empty()) setup_backups();
+  bank::Options bank_options;
+  bank_options.max_message_age = int64_t{config.bank_max_message_age_h} * 3'600'000'000LL;
+  bank_options.unclaimed_ttl = int64_t{config.bank_unclaimed_days} * 86'400'000'000LL;
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
-                                             audit.get());
+                                             audit.get(), bank_options);
+  // Unclaimed credits past their time go back to the game's mint.
+  scheduler->add("bank.expire_unclaimed", jobs::Schedule::daily(4, 20), [this](const jobs::Run&) {
+    const int64_t n = bank->expire_unclaimed();
+    if (n > 0) spdlog::info("bank: {} unclaimed credits expired", n);
+  });
   ai_parser =
       std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);
   parser_review = std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
@@ -563,6 +572,7 @@ void App::register_routes(http::Router& router) {
   auth::register_http(router, *auth, *users);
   parser::register_http(router, *ai_parser, *parser_review, *parser_drift);
   admin::register_http(router, *admin);
+  bank::register_http(router, *bank);
   leaderboards::register_http(router, *leaderboards, clock);
   notifications::register_http(router, *notifications, config.public_url);
   if (telegram_enabled() && config.telegram_mode == "webhook") {

@@ -188,6 +188,12 @@ std::vector<SettingSpec> make_specs() {
         }
         c.telegram_game_bots = v;
       }));
+  s.push_back(int_setting(
+      "bank.max_message_age_h", "game messages older than this (hours, by origin) credit nothing",
+      1, 24 * 365, [](Config& c, int64_t v) { c.bank_max_message_age_h = static_cast<int>(v); }));
+  s.push_back(int_setting(
+      "bank.unclaimed_days", "days an unclaimed credit waits for its nickname's link", 1, 3650,
+      [](Config& c, int64_t v) { c.bank_unclaimed_days = static_cast<int>(v); }));
   s.push_back(text_setting("audit.signing_key_file",
                            "file with the hex Ed25519 seed that signs audit checkpoints",
                            "a readable file path (create one with lucas audit keygen)",

@@ -39,6 +39,10 @@ struct Config {
   std::string telegram_bot_username = "lucas_bank_bot";
   std::string telegram_mode = "webhook";  // webhook, poll or off
   std::string telegram_game_bots;
+  // The bank's trust rules: a game message older than this (by its origin date) credits nothing;
+  // a credit for a player nobody is known to be waits this long for the nickname's link.
+  int bank_max_message_age_h = 48;
+  int bank_unclaimed_days = 30;
   std::string audit_signing_key_file;  // hex Ed25519 seed; enables signed checkpoints
   int audit_checkpoint_interval = 1000;
   std::string backup_dirs;      // comma-separated; empty: <data_dir>/backups

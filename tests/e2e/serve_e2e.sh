@@ -235,9 +235,11 @@ done
 [ -n "$PORT" ] && ok "server with telegram started" || bad "server with telegram started"
 BASE="http://127.0.0.1:$PORT"
 HOOK="$BASE/telegram/webhook/$(printf '%s' "lucas-webhook:$LUCAS_TELEGRAM_TOKEN" | sha256sum | cut -c1-32)"
+# The game message was sent half a minute ago (older than 48 h credits nothing) and names Алиса
+# with a text_mention, the evidence of who the player is.
 update() {  # update_id replied_from_json reply_text
-  printf '{"update_id":%s,"message":{"message_id":%s,"date":1,"chat":{"id":-100,"type":"supergroup"},"from":{"id":101,"is_bot":false,"first_name":"Алиса","language_code":"ru"},"text":"парсинг","reply_to_message":{"message_id":%s,"date":1,"chat":{"id":-100,"type":"supergroup"},"from":%s,"text":"%s"}}}' \
-    "$1" "$((1000 + $1))" "$2" "$3" "$4"
+  printf '{"update_id":%s,"message":{"message_id":%s,"date":%s,"chat":{"id":-100,"type":"supergroup"},"from":{"id":101,"is_bot":false,"first_name":"Алиса","language_code":"ru"},"text":"парсинг","reply_to_message":{"message_id":%s,"date":%s,"chat":{"id":-100,"type":"supergroup"},"from":%s,"text":"%s","entities":[{"type":"text_mention","offset":0,"length":5,"user":{"id":101,"is_bot":false,"first_name":"Алиса"}}]}}}' \
+    "$1" "$((1000 + $1))" "$(date +%s)" "$2" "$(( $(date +%s) - 30 ))" "$3" "$4"
 }
 GAME_BOT='{"id":900,"is_bot":true,"first_name":"GDcards","username":"gdcardsBot"}'
 PERSON='{"id":102,"is_bot":false,"first_name":"Bob"}'

@@ -1,9 +1,12 @@
 // End to end against the telegram-test-api emulator: the real `lucas serve` receives updates
 // through its webhook and answers through the emulated Bot API.
 //   node tests/e2e/telegram_emulator.mjs PATH/TO/lucas
-// A player replies "парсинг" to a game bot's card: credited, with the credit reply; the repeat
-// is refused as already processed; a forged copy typed by a person is refused; /balance shows
-// the right amount. /web in a private chat gives a WebSocket token (refused in the group), and
+// A player replies "парсинг" to a game bot's card (the bot names her with a text_mention):
+// credited, with the credit reply; the repeat is refused as already processed, and so is a
+// forward of the same card by someone else in private (one result, one credit); a forged copy
+// typed by a person is refused; a game message older than 48 h is refused; a hostile player who
+// replies to a stranger's fishing result gets nothing (the credit waits for the stranger's
+// nickname); /balance shows the right amounts. /web in a private chat gives a WebSocket token (refused in the group), and
 // the credit reaches the player's open WebSocket as it happens (Property 27 through the binary);
 // the coin board (REST and /top) shows the credit.
 import { createHash } from 'node:crypto';
@@ -60,13 +63,20 @@ const card = [
   '⭐️ Очки: +2',
   '🤩 Орбы: +5',
 ].join('\n');
-const replyTo = (from, messageId) => ({
+// GD Cards names the player with a text_mention on the nickname (offsets in UTF-16 units, as JS
+// strings count).
+const alice = { id: 101, is_bot: false, first_name: 'Алиса', username: 'alice' };
+const mention = [{ type: 'text_mention', offset: card.indexOf('Алиса'), length: 'Алиса'.length, user: alice }];
+const cardDate = Math.floor(Date.now() / 1000) - 30;
+const replyTo = (from, messageId, extra = {}) => ({
   reply_to_message: {
     message_id: messageId,
-    date: Math.floor(Date.now() / 1000),
+    date: cardDate,
     chat: { id: chatId, type: 'supergroup' },
     from,
     caption: card,
+    caption_entities: mention,
+    ...extra,
   },
 });
 const ask = async (text, options = {}) => {
@@ -89,6 +99,23 @@ const askPrivately = async (text) => {
   return updates.result.map((u) => u.message.text).join('\n');
 };
 
+// Mallory, a hostile player in the same group.
+const mallory = emulator.getClient(token, {
+  userId: 103,
+  firstName: 'Mallory',
+  userName: 'mallory',
+  chatId,
+  type: 'supergroup',
+  timeout: 8000,
+});
+const malloryAsks = async (text, options = {}) => {
+  await mallory.sendMessage(mallory.makeMessage(text, options));
+  const updates = await mallory.getUpdates();
+  return updates.result.map((u) => u.message.text).join('\n');
+};
+const shmalala = { id: 901, is_bot: true, first_name: 'Shmalala', username: 'shmalala_bot' };
+const fishing = '🎣 [Рыбалка] 🎣\n\nРыбак: Боб\nОпыт: +4 (405 / 782)🔋\n\nМонеты: +30 (3947)💰\nЭнергии осталось: 6 ⚡️';
+
 let live = null;
 try {
   const inGroup = await ask('/web');
@@ -109,6 +136,29 @@ try {
   check('both credits reach the open WebSocket', pushed.every((m) => m?.data.reason.startsWith('bank.')) && pushed[1]?.data.balance.amount === '9.00', JSON.stringify(pushed));
   const again = await ask('парсинг', replyTo(gameBot, 5001));
   check('a repeat is refused', again.includes('уже было обработано'), again);
+  // The same card forwarded later by Mallory into the group: Telegram keeps the original's date
+  // in forward_origin, so it is the same game result.
+  const malloryUser = { id: 103, is_bot: false, first_name: 'Mallory' };
+  const forwarded = await malloryAsks('парсинг', replyTo(malloryUser, 5003, {
+    date: Math.floor(Date.now() / 1000),
+    forward_origin: { type: 'user', date: cardDate, sender_user: gameBot },
+  }));
+  check('a forward of the same card is refused as already processed', forwarded.includes('уже было обработано'), forwarded);
+  const stale = await ask('парсинг', replyTo(gameBot, 5004, { date: Math.floor(Date.now() / 1000) - 49 * 3600 }));
+  check('a card older than 48 h is refused', stale.includes('больше 48 ч'), stale);
+  // Mallory replies to a stranger's fishing result: the coins wait for Боб, Mallory gets none.
+  const stolen = await malloryAsks('парсинг', {
+    reply_to_message: {
+      message_id: 5005,
+      date: Math.floor(Date.now() / 1000) - 10,
+      chat: { id: chatId, type: 'supergroup' },
+      from: shmalala,
+      text: fishing,
+    },
+  });
+  check('a stranger\'s result waits for its player', stolen.includes('ждут') && stolen.includes('Боб'), stolen);
+  const malloryBalance = await malloryAsks('/balance');
+  check('the hostile replier got nothing', malloryBalance === 'Баланс: 0.00 монет', malloryBalance);
   const person = { id: 102, is_bot: false, first_name: 'Bob' };
   const forged = await ask('парсинг', replyTo(person, 5002));
   check('a forged copy is refused', forged.includes('не игровой бот'), forged);

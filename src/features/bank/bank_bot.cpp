@@ -19,13 +19,6 @@ std::string coins(int64_t minor) {
   return format_amount(minor, 2);
 }
 
-// 63-bit key for a forwarded copy: forwards of one original share it, whoever forwards it.
-int64_t forward_key(int64_t bot_id, int64_t date, const std::string& text) {
-  const std::string h =
-      sha256_hex(std::to_string(bot_id) + "|" + std::to_string(date) + "|" + text);
-  return static_cast<int64_t>(std::stoull(h.substr(0, 15), nullptr, 16));
-}
-
 }  // namespace
 
 std::map<std::string, std::string> default_game_bots() {
@@ -103,16 +96,18 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
   };
   if (!m.reply_to_message) return say("not_a_reply");
   const telegram::Message& game_msg = *m.reply_to_message;
-  // Trust: sent by an allow-listed game bot, or forwarded from one (Telegram sets the origin).
+  // Trust: sent by an allow-listed game bot, or forwarded from one (Telegram sets the origin and
+  // its date; a person can forge neither).
   const telegram::User* author = nullptr;
-  bool forwarded = false;
+  int64_t origin_date = 0;
   if (game_msg.forward_origin) {
     if (game_msg.forward_origin->type == "user" && game_msg.forward_origin->sender_user) {
       author = &*game_msg.forward_origin->sender_user;
-      forwarded = true;
+      origin_date = game_msg.forward_origin->date;
     }
   } else if (game_msg.from) {
     author = &*game_msg.from;
+    origin_date = game_msg.date;
   }
   if (author == nullptr || !author->is_bot) return say("untrusted");
   auto bot = options_.game_bots.find(lower_ascii(author->username));
@@ -121,14 +116,20 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
   if (!bank_.verify_game_bot(lower_ascii(author->username), author->id, game)) {
     return say("untrusted");  // the username now belongs to another bot
   }
+  if (!bank_.fresh(origin_date)) {
+    return say("too_old",
+               {{"hours", std::to_string(bank_.options().max_message_age / 3'600'000'000LL)}});
+  }
 
   GameMessage gm;
-  gm.chat_id = forwarded ? 0 : m.chat.id;
-  gm.message_id =
-      forwarded ? forward_key(author->id, game_msg.date, game_msg.text) : game_msg.message_id;
+  gm.chat_id = m.chat.id;
+  gm.message_id = game_msg.message_id;
   gm.bot_id = author->id;
+  gm.origin_date = origin_date;
+  gm.text = game_msg.text;
   gm.replier_id = u.telegram_id;
   gm.legacy_key = legacy_message_key(game_msg.text, game_msg.date);
+  gm.content_key = result_key(author->id, origin_date, game_msg.text);
   for (const auto& e : game_msg.entities) {
     if (e.type == "text_mention" && e.user) {
       gm.mentions.push_back(Mention{telegram::entity_text(game_msg.text, e), e.user->id,
@@ -137,10 +138,9 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
   }
   const auto& ai = options_.ai;
   if (ai.parser != nullptr) {
-    const std::string key = parser::message_key(gm.chat_id, gm.message_id);
-    parser::AiResult r = ai.parser->parse(game_msg.text, key);
+    parser::AiResult r = ai.parser->parse(game_msg.text, gm.content_key);
     if (ai.drift != nullptr) ai.drift->log(r);
-    if (r.canary && ai.review != nullptr) ai.review->record_canary(key, *r.canary);
+    if (r.canary && ai.review != nullptr) ai.review->record_canary(gm.content_key, *r.canary);
     // The sender is a trusted game bot: if its own format holds currency the model did not
     // see, an admin decides.
     if (!r.needs_review && r.game_type != game) {
@@ -164,41 +164,61 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
     return say("no_events_" + std::string(parser::no_event_reason(gm.parsed)));
   }
   const CreditReport report = bank_.credit(gm);
-  if (report.already_processed) return say("already_processed");
+  return {Reply{m.chat.id, credit_text(report, lang, game, u.display_name), m.message_id}};
+}
+
+std::string BankBot::credit_text(const CreditReport& report, const std::string& lang,
+                                 const std::string& game, const std::string& replier_name) const {
+  const auto& options = bank_.options();
+  if (report.too_old) {
+    return i18n::text(lang, "too_old",
+                      {{"hours", std::to_string(options.max_message_age / 3'600'000'000LL)}});
+  }
+  if (report.already_processed) return i18n::text(lang, "already_processed");
   std::string out;
+  const auto add = [&out](const std::string& line) { out += (out.empty() ? "" : "\n") + line; };
+  for (const auto& p : report.payouts) {
+    add(i18n::text(lang, "payout",
+                   {{"player", p.nickname},
+                    {"game", p.game},
+                    {"amount", coins(p.minor)},
+                    {"count", std::to_string(p.credits)}}));
+  }
   for (const auto& c : report.credits) {
-    const std::string player = c.player.value_or(u.display_name);
+    const std::string player = c.player.value_or(replier_name);
     i18n::Args a{{"player", player},
                  {"game", game},
                  {"currency", c.game_currency},
                  {"game_amount", c.game_amount},
                  {"k", c.coefficient},
                  {"amount", coins(c.minor < 0 ? -c.minor : c.minor)},
-                 {"balance", coins(c.balance_after)}};
-    std::string line;
+                 {"balance", coins(c.balance_after)},
+                 {"days", std::to_string(options.unclaimed_ttl / 86'400'000'000LL)}};
     switch (c.how) {
       case How::kAccrual:
       case How::kProfileDelta:
       case How::kWin:
-        line = i18n::text(lang, c.minor < 0 ? "debited" : "credited", a);
+        if (c.unclaimed) {
+          add(i18n::text(lang, c.minor < 0 ? "debited_unclaimed" : "credited_unclaimed", a));
+        } else {
+          add(i18n::text(lang, c.minor < 0 ? "debited" : "credited", a));
+        }
         break;
       case How::kProfileFirstSeen:
-        line = i18n::text(lang, "first_profile", a);
+        add(i18n::text(lang, "first_profile", a));
         break;
       case How::kProfileUnchanged:
-        line = i18n::text(lang, "unchanged", a);
+        add(i18n::text(lang, "unchanged", a));
         break;
       case How::kNotConverted:
-        line = i18n::text(lang, "not_converted", a);
+        add(i18n::text(lang, "not_converted", a));
         break;
       case How::kRefused:
-        line = i18n::text(lang, "refused", a);
+        add(i18n::text(lang, "refused", a));
         break;
     }
-    if (c.via_replier) line += "\n" + i18n::text(lang, "via_replier", a);
-    out += (out.empty() ? "" : "\n") + line;
   }
-  return {Reply{m.chat.id, out, m.message_id}};
+  return out;
 }
 
 std::vector<Reply> BankBot::command(const telegram::Message& m, const users::User& u,
@@ -254,21 +274,15 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
       text += "\n" + i18n::text(lang, "history_more", {{"next", std::to_string(page + 1)}});
     return say(text);
   }
-  if (cmd == "/link") {
-    std::string game, nick;
-    in >> game;
-    std::getline(in, nick);
-    while (!nick.empty() && nick.front() == ' ') nick.erase(0, 1);
-    if (game.empty() || nick.empty()) return say(i18n::text(lang, "usage_link"));
-    bank_.link(u.telegram_id, game, nick);
-    return say(i18n::text(lang, "link_ok", {{"nick", nick}, {"game", game}}));
-  }
+  if (auto text = link_command(bank_, users_, u, cmd, args)) return say(*text);
   if (cmd == "/stats") {
     const auto s = bank_.stats(u.telegram_id);
     return say(i18n::text(lang, "stats",
                           {{"users", std::to_string(users_.count())},
                            {"parsed", std::to_string(s.parsed_messages)},
-                           {"credited", coins(s.credited_minor)}}));
+                           {"credited", coins(s.credited_minor)},
+                           {"unclaimed", coins(s.unclaimed_minor)},
+                           {"claims", std::to_string(s.pending_claims)}}));
   }
   if (cmd == "/rate") {
     std::string game, currency, k;

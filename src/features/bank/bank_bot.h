@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,13 @@ struct BotOptions {
   std::map<std::string, CommandFn> commands = {};  // "/top" -> handler (lower case, with "/")
 };
 
+// The nickname commands (bank_links_bot.cpp): /link [game nickname] for players; /claims,
+// /approve, /reject, /unlink and /unclaimed for admins. The reply text, or nullopt when `cmd` is
+// none of them. Errors propagate (the bot turns them into localized replies).
+std::optional<std::string> link_command(BankService& bank, users::UserService& users,
+                                        const users::User& u, const std::string& cmd,
+                                        const std::string& args);
+
 // The game bots of LEGACY.md section 3 (Bunker RP's username was never seen: add it in config).
 std::map<std::string, std::string> default_game_bots();
 
@@ -58,6 +66,8 @@ class BankBot {
   std::vector<Reply> parse_reply(const telegram::Message& m, const users::User& u);
   std::vector<Reply> command(const telegram::Message& m, const users::User& u,
                              const std::string& cmd, const std::string& args);
+  std::string credit_text(const CreditReport& report, const std::string& lang,
+                          const std::string& game, const std::string& replier_name) const;
 
   BankService& bank_;
   users::UserService& users_;

@@ -463,22 +463,25 @@ void Importer::import_last_balances(LegacyReader& legacy, ImportReport& report,
           report.skipped.push_back({"bot_balances", row, "unreadable balance"});
           return;
         }
-        std::optional<int64_t> user;
-        if (sqlite3_column_type(s, 1) == SQLITE_INTEGER) {
-          auto it = telegram_of.find(sqlite3_column_int64(s, 1));
-          if (it != telegram_of.end()) user = it->second;
-        } else if (auto name = name_of.find(LegacyDb::text(s, 1)); name != name_of.end()) {
-          user = bank_.resolve_player(game, name->second);
-        }
-        if (!user) {
-          report.skipped.push_back(
-              {"bot_balances", row, "the player is not linked to exactly one Telegram user"});
-          return;
-        }
+        // A row names a Telegram user (its state waits under the user until a credit names
+        // their nickname) or a path-A player by name (the state is that nickname's).
         try {
-          if (bank_.import_last_balance(*user, game, currency->second, *balance)) {
-            ++report.imported["bot_balances"];
+          bool recorded = false;
+          if (sqlite3_column_type(s, 1) == SQLITE_INTEGER) {
+            auto it = telegram_of.find(sqlite3_column_int64(s, 1));
+            if (it == telegram_of.end()) {
+              report.skipped.push_back({"bot_balances", row, "the legacy user is unknown"});
+              return;
+            }
+            recorded = bank_.import_last_balance(it->second, game, currency->second, *balance);
+          } else if (auto name = name_of.find(LegacyDb::text(s, 1)); name != name_of.end()) {
+            recorded =
+                bank_.import_nickname_balance(game, name->second, currency->second, *balance);
+          } else {
+            report.skipped.push_back({"bot_balances", row, "the player is unknown"});
+            return;
           }
+          if (recorded) ++report.imported["bot_balances"];
         } catch (const Error& e) {
           report.skipped.push_back({"bot_balances", row, e.what()});
         }

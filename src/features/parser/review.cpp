@@ -80,6 +80,13 @@ CREATE TABLE parser_drift (
   alert INTEGER NOT NULL,
   note TEXT NOT NULL
 );
+)"},
+           {2, "review items keyed by the game result's origin",
+            R"(
+ALTER TABLE parser_reviews ADD COLUMN content_key TEXT;
+ALTER TABLE parser_reviews ADD COLUMN origin_date BIGINT;
+UPDATE parser_reviews SET origin_date = created_at / 1000000;
+CREATE UNIQUE INDEX parser_reviews_by_content ON parser_reviews (content_key);
 )"}}};
 }
 
@@ -201,7 +208,7 @@ std::pair<ReviewItem, bool> ReviewService::enqueue(const bank::GameMessage& mess
       item.id = *id;
       return {item, true};
     }
-    return {*sql::find_review_by_message(tx, message.chat_id, message.message_id), false};
+    return {*sql::find_review_by_message(tx, message), false};
   });
 }
 
@@ -259,6 +266,7 @@ Decision ReviewService::decide(int64_t actor_id, int64_t id, const std::string& 
   // between these two transactions, or two admins at once, never credits twice.
   bank::GameMessage gm = item.message;
   gm.parsed = final;
+  gm.asked_at = item.created_at;  // the age rule is measured to when the player asked
   if (final.game == item.sender_game && !final.events.empty()) d.credit = bank_.credit(gm);
   const Micros now = clock_.now();
   const nlohmann::json final_json = to_json(final);
@@ -268,7 +276,10 @@ Decision ReviewService::decide(int64_t actor_id, int64_t id, const std::string& 
                   "review item " + std::to_string(id) + " was reviewed by someone else meanwhile");
     }
     sql::insert_training(tx, id, verdict, item.text, final, actor_id, now);
-    sql::set_canary_truth(tx, message_key(item.message.chat_id, item.message.message_id),
+    sql::set_canary_truth(tx,
+                          item.message.content_key.empty()
+                              ? message_key(item.message.chat_id, item.message.message_id)
+                              : item.message.content_key,
                           final.game + "/" + final.kind);
     if (audit_ != nullptr) {
       audit_->append(

@@ -8,7 +8,8 @@ namespace {
 
 constexpr const char* kReviewColumns =
     "id, chat_id, message_id, bot_id, sender_game, replier_id, text, result, mentions, "
-    "confidence, reason, model_version, status, reviewed_by, reviewed_at, final, created_at";
+    "confidence, reason, model_version, status, reviewed_by, reviewed_at, final, created_at, "
+    "content_key, origin_date";
 
 nlohmann::json parse_json(const std::string& s) {
   auto j = nlohmann::json::parse(s, nullptr, false);
@@ -49,6 +50,9 @@ ReviewItem review_from(const store::Row& row) {
   it.reviewed_at = row.opt_i64(14);
   if (auto f = row.opt_str(15)) it.final = parse_json(*f);
   it.created_at = row.i64(16);
+  it.message.content_key = row.opt_str(17).value_or("");
+  it.message.origin_date = row.opt_i64(18).value_or(it.created_at / 1'000'000);
+  it.message.text = it.text;
   return it;
 }
 
@@ -78,13 +82,15 @@ std::optional<int64_t> insert_review(store::Tx& tx, const ReviewItem& it) {
   }
   auto r = tx.exec(
       "INSERT INTO parser_reviews (chat_id, message_id, bot_id, sender_game, replier_id, text,"
-      " result, mentions, confidence, reason, model_version, status, created_at)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12)"
-      " ON CONFLICT (chat_id, message_id) DO NOTHING RETURNING id",
+      " result, mentions, confidence, reason, model_version, status, created_at, content_key,"
+      " origin_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $13,"
+      " $14) ON CONFLICT DO NOTHING RETURNING id",
       {Value{it.message.chat_id}, Value{it.message.message_id}, Value{it.message.bot_id},
        Value{it.sender_game}, Value{it.message.replier_id}, Value{it.text}, Value{dump(it.result)},
        Value{dump(mentions)}, Value{fmt::format("{:.6f}", it.confidence)}, Value{it.reason},
-       Value{it.model_version}, Value{it.created_at}});
+       Value{it.model_version}, Value{it.created_at},
+       it.message.content_key.empty() ? Value{} : Value{it.message.content_key},
+       Value{it.message.origin_date}});
   if (r.empty()) return std::nullopt;
   return r.one().i64(0);
 }
@@ -96,11 +102,12 @@ std::optional<ReviewItem> find_review(store::Tx& tx, int64_t id) {
   return review_from(r.one());
 }
 
-std::optional<ReviewItem> find_review_by_message(store::Tx& tx, int64_t chat_id,
-                                                 int64_t message_id) {
+std::optional<ReviewItem> find_review_by_message(store::Tx& tx, const bank::GameMessage& m) {
+  // The item of the same game result (any copy of it), or of the same copy.
   auto r = tx.exec(std::string("SELECT ") + kReviewColumns +
-                       " FROM parser_reviews WHERE chat_id = $1 AND message_id = $2",
-                   {Value{chat_id}, Value{message_id}});
+                       " FROM parser_reviews WHERE content_key = $1 OR (chat_id = $2 AND"
+                       " message_id = $3) ORDER BY id LIMIT 1",
+                   {Value{m.content_key}, Value{m.chat_id}, Value{m.message_id}});
   if (r.empty()) return std::nullopt;
   return review_from(r.one());
 }

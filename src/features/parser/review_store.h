@@ -12,8 +12,7 @@ namespace lucas::parser::sql {
 // Inserts a pending item; nullopt when the message is already queued.
 std::optional<int64_t> insert_review(store::Tx& tx, const ReviewItem& item);
 std::optional<ReviewItem> find_review(store::Tx& tx, int64_t id);
-std::optional<ReviewItem> find_review_by_message(store::Tx& tx, int64_t chat_id,
-                                                 int64_t message_id);
+std::optional<ReviewItem> find_review_by_message(store::Tx& tx, const bank::GameMessage& m);
 std::vector<ReviewItem> list_reviews(store::Tx& tx, const std::string& status, int limit,
                                      int64_t after_id);
 // pending -> verdict; false when the item was no longer pending.

@@ -7,73 +7,15 @@
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/updates.h"
+#include "tests/features/bank/bank_fixture.h"
 #include "tests/support/databases.h"
 
 namespace lucas::bank {
 namespace {
 
+using fixture::BotWorld;
+using fixture::kCard;
 using nlohmann::json;
-
-const char* kCard =
-    "🃏 НОВАЯ КАРТА 🃏\n───────────────\nИгрок: Mirtol\nКарта: AeonAir\n───────────────\n"
-    "🔵 Редкость: Редкая (1/75) • 30.0%\n⭐️ Очки: +2\n🤩 Орбы: +5\n🃏 Коллекция: 1/249 карт";
-
-struct BotWorld {
-  explicit BotWorld(store::Engine engine)
-      : t(lucas::testing::fresh_database(engine)),
-        clock(1'767'225'600'000'000),
-        ledger(clock),
-        users(*t.db, ledger, clock, parser::normalize_name),
-        bank(*t.db, ledger, users, clock, parser::normalize_name),
-        bot(bank, users, BotOptions{"lucas_bank_bot", default_game_bots()}) {
-    store::migrate(*t.db,
-                   {events::migrations(), telegram::migrations(), ledger::migrations(),
-                    users::migrations(), bank::migrations()},
-                   clock);
-  }
-
-  json person(int64_t id, const std::string& name, const std::string& lang = "ru") {
-    return {{"id", id}, {"is_bot", false}, {"first_name", name}, {"language_code", lang}};
-  }
-  json game_bot(const std::string& username = "gdcardsBot", int64_t id = 900) {
-    return {{"id", id}, {"is_bot", true}, {"first_name", "GDcards"}, {"username", username}};
-  }
-  // A reply by `from` with `text` to `replied` in chat -100.
-  json update(const json& from, const std::string& text, const json& replied = nullptr) {
-    json m{{"message_id", ++message_id},
-           {"date", 1},
-           {"chat", {{"id", -100}, {"type", "supergroup"}}},
-           {"from", from},
-           {"text", text}};
-    if (!replied.is_null()) m["reply_to_message"] = replied;
-    return {{"update_id", ++update_id}, {"message", m}};
-  }
-  json game_message(int64_t id, const std::string& caption, const json& from,
-                    json extra = json::object()) {
-    json m{{"message_id", id},
-           {"date", 1},
-           {"chat", {{"id", -100}, {"type", "supergroup"}}},
-           {"from", from},
-           {"caption", caption}};
-    m.update(extra);
-    return m;
-  }
-  std::string say(const json& u) {
-    std::string out;
-    for (const auto& r : bot.handle(telegram::parse_update(u))) out += r.text;
-    return out;
-  }
-  int64_t balance(int64_t id) { return users.balance(id).amount; }
-
-  lucas::testing::TestDatabase t;
-  ManualClock clock;
-  ledger::Ledger ledger;
-  users::UserService users;
-  BankService bank;
-  BankBot bot;
-  int64_t message_id = 1000;
-  int64_t update_id = 0;
-};
 
 class BankBotTest : public ::testing::TestWithParam<store::Engine> {
  protected:
@@ -84,7 +26,7 @@ class BankBotTest : public ::testing::TestWithParam<store::Engine> {
 TEST_P(BankBotTest, CreditsAGameBotMessageOnceAndRefusesForgeries) {
   const auto ann = w.person(7, "Ann");
   w.users.upsert({7, "", "Ann", "ru"});
-  w.bank.link(7, "gd_cards", "Mirtol");
+  w.bank.import_link(7, "gd_cards", "Mirtol");
   const auto card = w.game_message(500, kCard, w.game_bot());
   const std::string first = w.say(w.update(ann, "парсинг", card));
   EXPECT_NE(first.find("✅ Зачислено 4.00 монет игроку Mirtol"), std::string::npos) << first;
@@ -105,9 +47,11 @@ TEST_P(BankBotTest, CreditsAGameBotMessageOnceAndRefusesForgeries) {
 
 TEST_P(BankBotTest, ForwardsFromAGameBotCountOnceWhoeverForwards) {
   w.users.upsert({7, "", "Ann", "ru"});
-  const json origin{
-      {"forward_origin",
-       {{"type", "user"}, {"date", 77}, {"sender_user", w.game_bot("TrueMafiaBot", 902)}}}};
+  w.bank.import_link(7, "true_mafia", "Ann");
+  const json origin{{"forward_origin",
+                     {{"type", "user"},
+                      {"date", w.now_s() - 3600},
+                      {"sender_user", w.game_bot("TrueMafiaBot", 902)}}}};
   const std::string reward =
       "Игра завершена\nЗа победу в роли \"Доктор\" тебе начислили 💵 20!\n\n👤 Ann\n\n💵 Деньги: 630\n💎 Камни: 0";
   auto fwd1 = w.game_message(600, reward, w.person(7, "Ann"), origin);
@@ -119,7 +63,8 @@ TEST_P(BankBotTest, ForwardsFromAGameBotCountOnceWhoeverForwards) {
             std::string::npos);
   // A forward of a person's message is not trusted.
   const json from_person{
-      {"forward_origin", {{"type", "user"}, {"date", 78}, {"sender_user", w.person(9, "Eve")}}}};
+      {"forward_origin",
+       {{"type", "user"}, {"date", w.now_s() - 3000}, {"sender_user", w.person(9, "Eve")}}}};
   EXPECT_NE(w.say(w.update(w.person(7, "Ann"), "парсинг",
                            w.game_message(602, reward, w.person(7, "Ann"), from_person)))
                 .find("не игровой бот"),
@@ -149,7 +94,13 @@ TEST_P(BankBotTest, TextMentionNamesThePlayer) {
       w.say(w.update(w.person(7, "Ann"), "парсинг", w.game_message(700, caption, w.game_bot(), e)));
   EXPECT_NE(out.find("😀Nick"), std::string::npos) << out;
   EXPECT_EQ(w.balance(55), 600);
+  EXPECT_EQ(w.balance(7), 0) << "the replier is not the player";
   EXPECT_EQ(w.users.get(55).display_name, "Real Player");
+  // The mention verified the nickname: later messages naming it without a mention pay 55 too.
+  const auto links = w.bank.links_of(55, 55).links;
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].nickname, "😀Nick");
+  EXPECT_EQ(links[0].evidence, "mention");
 }
 
 TEST_P(BankBotTest, ExplainsMessagesWithoutCredits) {
@@ -206,6 +157,7 @@ TEST_P(BankBotTest, AdminCommandsAreCheckedInTheService) {
 
 TEST_P(BankBotTest, AGameBotUsernameIsBoundToItsFirstId) {
   w.users.upsert({7, "", "Mirtol", "ru"});
+  w.bank.import_link(7, "gd_cards", "Mirtol");
   const auto ann = w.person(7, "Mirtol");
   EXPECT_NE(
       w.say(w.update(ann, "парсинг", w.game_message(900, kCard, w.game_bot("gdcardsBot", 900))))
@@ -223,6 +175,7 @@ TEST_P(BankBotTest, StatsAndWinRewardsForAdmins) {
   w.say(w.update(w.person(1, "Boss"), "/start"));
   w.users.set_role(0, 1, users::Role::kAdmin);
   w.users.upsert({7, "", "Licic", "ru"});
+  w.bank.import_link(7, "true_mafia", "Licic");
   const auto boss = w.person(1, "Boss");
   EXPECT_NE(w.say(w.update(w.person(7, "Licic"), "/stats")).find("Недостаточно прав"),
             std::string::npos);

@@ -7,50 +7,14 @@
 #include "features/users/users.h"
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
+#include "tests/features/bank/bank_fixture.h"
 #include "tests/support/databases.h"
 
 namespace lucas::bank {
 namespace {
 
-struct World {
-  explicit World(store::Engine engine)
-      : t(lucas::testing::fresh_database(engine)),
-        clock(1'767'225'600'000'000),
-        ledger(clock),
-        users(*t.db, ledger, clock, parser::normalize_name),
-        bank(*t.db, ledger, users, clock, parser::normalize_name) {
-    store::migrate(
-        *t.db,
-        {events::migrations(), ledger::migrations(), users::migrations(), bank::migrations()},
-        clock);
-  }
-  users::User user(int64_t id, const std::string& name, users::Role role = users::Role::kUser) {
-    users.upsert({id, "", name, "ru"});
-    if (role != users::Role::kUser) users.set_role(0, id, role);
-    return *users.find(id);
-  }
-  int64_t balance(int64_t id) { return users.balance(id).amount; }
-  CreditReport credit(int64_t chat, int64_t msg, const std::string& game, const std::string& kind,
-                      std::vector<parser::Event> events, int64_t replier,
-                      std::vector<Mention> mentions = {}) {
-    return bank.credit(GameMessage{chat, msg, 0, parser::ParseResult{game, kind, std::move(events)},
-                                   std::move(mentions), replier});
-  }
-  bool ledger_ok() {
-    return t.db->read([&](store::Tx& tx) { return ledger.check(tx).ok(); });
-  }
-
-  lucas::testing::TestDatabase t;
-  ManualClock clock;
-  ledger::Ledger ledger;
-  users::UserService users;
-  BankService bank;
-};
-
-parser::Event ev(std::optional<std::string> player, std::optional<std::string> amount,
-                 std::string currency, std::string type) {
-  return parser::Event{std::move(player), std::move(amount), std::move(currency), std::move(type)};
-}
+using fixture::ev;
+using fixture::World;
 
 class BankTest : public ::testing::TestWithParam<store::Engine> {
  protected:
@@ -129,36 +93,30 @@ TEST_P(BankTest, EachMessageIsCreditedOnceWhoeverAsks) {
   EXPECT_EQ(w.balance(1), 4000);
 }
 
-TEST_P(BankTest, ResolvesPlayersByMentionLinkNameOrReplier) {
+TEST_P(BankTest, PaysANamedPlayerOnlyOnEvidence) {
   w.user(1, "Replier");
-  w.user(2, "Glinda\u200b");  // invisible character in the stored display name
-  // 1. text_mention: a new user is created for the mentioned id.
+  w.users.upsert({2, "", "Glinda\u200b", "ru"});  // a unique display name, but no link
+  // 1. text_mention: a new user is created for the mentioned id, and the nickname is verified.
   auto r = w.credit(-1, 1, "gd_cards", "card_drop", {ev("NickX", "5", "points", "accrual")}, 1,
                     {Mention{"NickX", 555, "Real Name", "realname"}});
   EXPECT_EQ(r.credits[0].user_id, 555);
-  EXPECT_FALSE(r.credits[0].via_replier);
+  EXPECT_EQ(r.credits[0].evidence, "mention");
   EXPECT_EQ(w.users.get(555).display_name, "Real Name");
-  // 2. display name match, ignoring invisible characters.
-  r = w.credit(-1, 2, "shmalala", "fishing", {ev("Glinda", "3", "coins", "accrual")}, 1);
-  EXPECT_EQ(r.credits[0].user_id, 2);
-  // 3. unknown name: the replier gets it, flagged.
-  r = w.credit(-1, 3, "shmalala", "fishing", {ev("Nobody", "3", "coins", "accrual")}, 1);
-  EXPECT_EQ(r.credits[0].user_id, 1);
-  EXPECT_TRUE(r.credits[0].via_replier);
-  // 4. a linked nickname counts once the owner's own parse confirms it.
-  w.bank.link(2, "gd_cards", "DarkLord");
-  r = w.credit(-1, 4, "gd_cards", "chest", {ev("DarkLord", "1.5", "orbs", "accrual")}, 1);
-  EXPECT_EQ(r.credits[0].user_id, 1)
-      << "an unconfirmed link does not redirect someone else's parse";
-  r = w.credit(-1, 5, "gd_cards", "chest", {ev("DarkLord", "1.5", "orbs", "accrual")}, 2);
-  EXPECT_EQ(r.credits[0].user_id, 2);
-  r = w.credit(-1, 6, "gd_cards", "chest", {ev("darklord", "1.5", "orbs", "accrual")}, 1);
-  EXPECT_EQ(r.credits[0].user_id, 2) << "confirmed: anyone's parse credits the owner";
-  EXPECT_THROW(w.bank.link(1, "gd_cards", "DarkLord"), Error);
-  // 5. a message that names nobody belongs to the replier, unflagged.
+  r = w.credit(-1, 2, "gd_cards", "card_drop", {ev("nickx", "5", "points", "accrual")}, 1);
+  EXPECT_EQ(r.credits[0].user_id, 555) << "the mention verified the link";
+  EXPECT_EQ(r.credits[0].evidence, "link");
+  EXPECT_EQ(w.balance(555), 2000);
+  // 2. a unique display name is not evidence: the credit waits, the replier gets nothing.
+  r = w.credit(-1, 3, "shmalala", "fishing", {ev("Glinda", "3", "coins", "accrual")}, 1);
+  EXPECT_EQ(r.credits[0].user_id, 0);
+  EXPECT_TRUE(r.credits[0].unclaimed);
+  EXPECT_EQ(w.balance(2), 0);
+  EXPECT_EQ(w.balance(1), 0);
+  // 3. a message that names nobody belongs to the replier.
   r = w.credit(-1, 7, "gd_cards", "orb_sale", {ev(std::nullopt, "25", "orbs", "accrual")}, 1);
   EXPECT_EQ(r.credits[0].user_id, 1);
-  EXPECT_FALSE(r.credits[0].via_replier);
+  EXPECT_EQ(r.credits[0].evidence, "replier");
+  EXPECT_EQ(w.balance(1), 2500);
   EXPECT_TRUE(w.ledger_ok());
 }
 

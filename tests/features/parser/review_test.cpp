@@ -47,7 +47,7 @@ struct World {
     users.upsert({7, "", "Ann", "ru"});
     users.upsert({1, "", "Admin", "en"});
     users.set_role(0, 1, users::Role::kAdmin);
-    bank.link(7, "gd_cards", "Mirtol");
+    bank.import_link(7, "gd_cards", "Mirtol");
   }
   static ServiceOptions options(double threshold) {
     ServiceOptions o;
@@ -65,7 +65,7 @@ struct World {
   json game_message(int64_t id, const std::string& text) {
     return {
         {"message_id", id},
-        {"date", 1},
+        {"date", clock.now() / 1'000'000 - 60},
         {"chat", {{"id", -100}, {"type", "supergroup"}}},
         {"from", {{"id", 900}, {"is_bot", true}, {"first_name", "GD"}, {"username", "gdcardsBot"}}},
         {"text", text}};
@@ -220,7 +220,8 @@ TEST_P(ReviewTest, ConfidentParsesCreditAsBefore) {
 TEST_P(ReviewTest, CanaryRecordsAgreementAndAccuracyOnReviewedItems) {
   w.review.record_canary(message_key(-100, 1),
                          {"v1", "gd_cards/chest", "v2", "gd_cards/chest", true});
-  w.review.record_canary(message_key(-100, 504),
+  // Records are keyed by the game result (bot, origin date, text), as the bank bot keys them.
+  w.review.record_canary(bank::result_key(900, w.clock.now() / 1'000'000 - 60, kChest),
                          {"v1", "other/none", "v2", "gd_cards/chest", true});
   w.say(w.person(7, "Ann"), "парсинг", w.game_message(504, kChest));
   w.review.accept(1, 1);  // the truth for message 504: gd_cards/chest
@@ -338,7 +339,10 @@ class ReviewHttpTest : public ReviewTest {
   std::string refused(const http::Response& r, int status) {
     return ok(r, status).at("error_code").get<std::string>();
   }
+  // Each queued message is another game result: a second later than the one before (one text
+  // sent by one bot at one time is one result, whatever its copies).
   void queue(int64_t message_id, const char* text = kChest) {
+    w.clock.advance(1'000'000);
     w.say(w.person(7, "Ann"), "парсинг", w.game_message(message_id, text));
   }
   static constexpr int64_t kAdmin = 1, kPlayer = 7;

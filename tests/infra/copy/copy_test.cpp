@@ -80,15 +80,18 @@ void fill(Platform& p) {
         } catch (const Error&) {
         }
         break;
-      case 2:
-        p.bank.credit(bank::GameMessage{
-            -1,
-            k,
-            900,
-            parser::parse_text("U открыл сундук и получил " + std::to_string(amount) + ".5 орб"),
-            {},
-            a});
+      case 2: {
+        bank::GameMessage m;
+        m.chat_id = -1;
+        m.message_id = k;
+        m.bot_id = 900;
+        m.origin_date = p.clock.now() / 1'000'000;
+        m.text = "U открыл сундук и получил " + std::to_string(amount) + ".5 орб";
+        m.parsed = parser::parse_text(m.text);
+        m.replier_id = a;
+        p.bank.credit(m);  // "U" is nobody's verified nickname: it waits as an unclaimed credit
         break;
+      }
       default:
         p.bank.set_rate(0, "gd_cards", "points", std::to_string(amount % 7));
     }
