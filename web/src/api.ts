@@ -2,7 +2,7 @@
 // client generated from GET /api/v1/openapi.json (issue 16) once that exists; until then every
 // hand-written API type lives in this one file.
 export interface User {
-  telegram_id: number;
+  id: number; // the Telegram user id
   username: string;
   display_name: string;
   language: string;

@@ -9,7 +9,7 @@ export function HomePage({ user }: { user: User }) {
   const [error, setError] = useState<string | null>(null);
   const load = () => {
     setError(null);
-    api.balance(user.telegram_id).then(
+    api.balance(user.id).then(
       (b) => setBalance(b.balance),
       (e) =>
         setError(
@@ -21,7 +21,7 @@ export function HomePage({ user }: { user: User }) {
         ),
     );
   };
-  useEffect(load, [user.telegram_id]);
+  useEffect(load, [user.id]);
   return (
     <section class="card" aria-labelledby="home-title">
       <h1 id="home-title">{t('home_hello', { name: user.display_name || user.username })}</h1>
