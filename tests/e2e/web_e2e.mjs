@@ -133,7 +133,13 @@ try {
   check('/api/ never falls back', api404.status === 404 && (await api404.json()).error_code === 'NOT_FOUND');
   check('a missing asset is 404', (await fetch(`${base}/assets/missing-abc.js`)).status === 404);
 
-  // --- sign in with a login link from the bot
+  // --- sign in with a login link from the bot (never shown in a group)
+  const group = emulator.getClient(token, {
+    userId: 101, firstName: 'Алиса', userName: 'alice', chatId: -1002, type: 'supergroup', timeout: 8000,
+  });
+  await group.sendMessage(group.makeMessage('/login'));
+  const inGroup = (await group.getUpdates()).result.map((u) => u.message.text).join('\n');
+  check('/login in a group shows no link', inGroup.includes('личные сообщения') && !inGroup.includes('token='), inGroup);
   const reply = await askPrivately('/login');
   const link = reply.match(/http:\/\/lucas\.test\/login#token=([0-9a-f]{64})/);
   check('/login in private answers a one-time link', !!link, reply);
