@@ -13,6 +13,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql redis-server curl jq wrk
   nginx-light openssl
+  # the web app's browser tests and its icons (headless Debian chromium, driven by playwright-core)
+  chromium fonts-dejavu-core
   clang libclang-rt-14-dev
 )
 
@@ -23,17 +25,21 @@ for p in "${packages[@]}"; do
   fi
 done
 
-# Node runs the Telegram emulator test; any Node >= 18 will do (Debian's nodejs/npm otherwise).
+# Node builds the web app and runs the Telegram emulator and browser tests; any Node >= 18.19
+# will do (Debian 12's nodejs/npm otherwise).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   missing+=(nodejs npm)
 fi
 
 npm_deps() {
-  # The e2e test's npm packages, exactly as locked.
-  if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
-    echo "bootstrap: installing npm packages for tests/e2e (npm ci)"
-    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  # The web app's and the e2e tests' npm packages, exactly as locked.
+  for dir in web tests/e2e; do
+    if [ ! -d $dir/node_modules ] || [ $dir/package-lock.json -nt $dir/node_modules ]; then
+      echo "bootstrap: installing npm packages for $dir (npm ci)"
+      (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+      touch $dir/node_modules
+    fi
+  done
 }
 cd "$(dirname "$0")/.."
 

@@ -8,4 +8,5 @@ scripts/bootstrap.sh
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake --preset ci >/dev/null
 cmake --build --preset ci
+scripts/build-web.sh build/ci/web  # served by the binary in the end-to-end and browser tests
 ctest --preset ci -j2 "$@"

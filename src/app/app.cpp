@@ -8,6 +8,8 @@
 #include "features/notifications/notifications_bot.h"
 #include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
+#include "features/sessions/sessions_bot.h"
+#include "features/sessions/sessions_http.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -52,7 +54,8 @@ std::vector<store::MigrationSet> all_migrations() {
   return {events::migrations(),   jobs::migrations(),         audit::migrations(),
           telegram::migrations(), ledger::migrations(),       users::migrations(),
           auth::migrations(),     bank::migrations(),         legacy::migrations(),
-          realtime::migrations(), leaderboards::migrations(), parser::migrations()};
+          realtime::migrations(), leaderboards::migrations(), parser::migrations(),
+          sessions::migrations()};
 }
 
 parser::ServiceOptions parser_service_options(const Config& config) {
@@ -215,6 +218,7 @@ App::App(const Config& c) : config(c) {
   scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
     notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
   });
+  setup_web();  // web sessions and the built app (web.cpp)
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -230,6 +234,7 @@ App::App(const Config& c) : config(c) {
       return leaderboards::top_reply(*leaderboards, u, args);
     };
     bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
+    bot_options.commands["/login"] = sessions::login_command(*web_sessions);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
@@ -458,7 +463,7 @@ void App::start_background() {
     const auto commands = [](const std::string& lang) {
       nlohmann::json list = nlohmann::json::array();
       for (const char* c : {"start", "help", "balance", "history", "profile", "top", "link",
-                            "parse", "ping", "web"}) {
+                            "parse", "ping", "web", "login"}) {
         list.push_back(
             {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
       }
@@ -518,6 +523,7 @@ void App::register_routes(http::Router& router) {
   router.set_authenticator([this, proxies = trusted_proxies(config)](http::Request& req) {
     if (!proxies.empty()) req.remote_addr = http::client_address(req, proxies);
     auth::authenticate_request(*auth, req);
+    sessions::authenticate_request(*web_sessions, req);  // the web app's cookie, with CSRF
   });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
@@ -526,8 +532,10 @@ void App::register_routes(http::Router& router) {
     const ratelimit::Policy policy = ratelimit::api_policy(config.http_rate_limit_per_minute);
     router.set_guard([this, policy](const http::Request& req,
                                     auto& headers) -> std::optional<http::Response> {
+      // The web app's files are served from memory: not counted against the API budget.
       if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics" ||
-          req.path.rfind("/telegram/webhook/", 0) == 0) {
+          req.path.rfind("/telegram/webhook/", 0) == 0 ||
+          (req.method == "GET" && !http::reserved_path(req.path))) {
         return std::nullopt;
       }
       // Authenticated clients are limited per user, anonymous ones per IP address.
@@ -575,6 +583,9 @@ void App::register_routes(http::Router& router) {
   bank::register_http(router, *bank);
   leaderboards::register_http(router, *leaderboards, clock);
   notifications::register_http(router, *notifications, config.public_url);
+  sessions::register_http(router, *web_sessions,
+                          {config.telegram_bot_username, config.web_login_domain});
+  router.set_fallback([this](const http::Request& req) { return web_site->serve(req); });
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {
       // Constant-time comparison of the secret header.

@@ -18,6 +18,7 @@
 #include "features/notifications/notifications.h"
 #include "features/parser/ai_parser.h"
 #include "features/parser/review.h"
+#include "features/sessions/sessions.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/backup/backup.h"
@@ -27,6 +28,7 @@
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
 #include "infra/http/server.h"
+#include "infra/http/static_site.h"
 #include "infra/jobs/jobs.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/realtime/hub.h"
@@ -93,6 +95,10 @@ struct App {
   std::unique_ptr<realtime::Hub> hub;
   std::unique_ptr<realtime::Notifier> notifier;
   std::unique_ptr<notifications::NotificationService> notifications;
+  // Web sessions (Mini App, Login Widget, login links; the cookie the web app signs in with).
+  std::unique_ptr<sessions::SessionService> web_sessions;
+  // The built web app served at / (read from web_dir() at start).
+  std::unique_ptr<http::StaticSite> web_site;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;
@@ -131,12 +137,21 @@ struct App {
 
  private:
   void setup_backups();
+  void setup_web();
   std::atomic<bool> stopping_{false};
   std::mutex given_up_alert_mu_;
   std::optional<Micros> given_up_alerted_at_;
   std::thread parser_watcher_;
   std::thread parser_trainer_;
 };
+
+// Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside
+// it (the installed layout); the first that holds an index.html, or the first candidate.
+std::string web_dir(const Config& config);
+// The web app's Content-Security-Policy: our own scripts and styles only (no inline script), API
+// and WebSocket on our origin, framed only by Telegram's web clients; the Login Widget's frame when
+// web.login_domain is set.
+std::string web_csp(const Config& config);
 
 // The given-up alert in the admin's language; the first event's error is cut to 200 bytes.
 std::string given_up_alert_text(const std::string& language,

@@ -290,6 +290,24 @@ std::vector<SettingSpec> make_specs() {
   s.push_back(int_setting("ws.retention_days", "days stored notifications are kept for resume", 1,
                           365,
                           [](Config& c, int64_t v) { c.ws_retention_days = static_cast<int>(v); }));
+  s.push_back(text_setting("web.dir",
+                           "directory of the built web app (default: web/ beside the binary, then "
+                           "../share/lucas/web)",
+                           "a directory path",
+                           [](Config& c, const std::string& v) { c.web_dir = v; }));
+  s.push_back(text_setting(
+      "web.login_domain", "domain of the Telegram Login Widget (set with @BotFather /setdomain)",
+      "empty, or a host name such as bank.example.org", [](Config& c, const std::string& v) {
+        if (v.find_first_of("/:@ ") != std::string::npos) throw std::invalid_argument(v);
+        c.web_login_domain = v;
+      }));
+  s.push_back(
+      int_setting("web.session_idle_days", "days an unused web session stays signed in", 1, 365,
+                  [](Config& c, int64_t v) { c.web_session_idle_days = static_cast<int>(v); }));
+  s.push_back(
+      int_setting("web.init_data_max_age_s",
+                  "oldest Telegram sign-in data (auth_date) accepted, in seconds", 60, 7 * 86400,
+                  [](Config& c, int64_t v) { c.web_init_data_max_age_s = static_cast<int>(v); }));
   return s;
 }
 

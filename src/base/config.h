@@ -68,6 +68,12 @@ struct Config {
   bool parser_auto_train = true;    // the first serve with no model trains a default one
   int parser_drift_alert_pct = 25;  // PSI above 0.25 alerts the admins
 
+  // The web app and its sessions.
+  std::string web_dir;             // built app; empty: <binary dir>/web, then ../share/lucas/web
+  std::string web_login_domain;    // the Login Widget's domain (set at @BotFather); empty: off
+  int web_session_idle_days = 30;  // a web session unused this long ends
+  int web_init_data_max_age_s = 86400;  // oldest Mini App / widget auth_date accepted
+
   std::string effective_database_url() const;
   std::string effective_parser_model_dir() const;
 };

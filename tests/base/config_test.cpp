@@ -60,6 +60,27 @@ TEST(Config, RateLimitsAreSettings) {
   EXPECT_NE(error_of(s).find("http.rate_limit_per_minute"), std::string::npos);
 }
 
+// The web app's settings: defaults, and a login domain is a host name, not a URL.
+TEST(Config, WebSettings) {
+  const Config d = load_config({});
+  EXPECT_EQ(d.web_dir, "");
+  EXPECT_EQ(d.web_login_domain, "");
+  EXPECT_EQ(d.web_session_idle_days, 30);
+  EXPECT_EQ(d.web_init_data_max_age_s, 86400);
+  ConfigSources s;
+  s.env = env_of({{"LUCAS_WEB_LOGIN_DOMAIN", "bank.example.org"}, {"LUCAS_WEB_DIR", "/srv/web"}});
+  s.flags = {{"web.session_idle_days", "7"}};
+  const Config c = load_config(s);
+  EXPECT_EQ(c.web_login_domain, "bank.example.org");
+  EXPECT_EQ(c.web_dir, "/srv/web");
+  EXPECT_EQ(c.web_session_idle_days, 7);
+  s.env = env_of({{"LUCAS_WEB_LOGIN_DOMAIN", "https://bank.example.org"}});
+  EXPECT_NE(error_of(s).find("web.login_domain"), std::string::npos);
+  s.env = env_of({});
+  s.flags = {{"web.session_idle_days", "0"}};
+  EXPECT_NE(error_of(s).find("web.session_idle_days"), std::string::npos);
+}
+
 TEST(Config, FileThenEnvironmentThenFlagsInRisingPrecedence) {
   TempFile f(
       "data_dir = \"/srv/lucas\"\n[http]\nport = 9000\nio_threads = 3\n[log]\nlevel = \"debug\"\n");

@@ -128,13 +128,17 @@ try {
 
   // --- an admin's topic broadcast reaches the subscribers; others may not broadcast
   cli('user', 'add', '--id', '1', '--name', 'Admin', '--role', 'admin');
-  const listener = await connectWs(`${base}?token=${tokenFor(101).token}`);
+  // Tokens first: a synchronous CLI call blocks this process, and a listener that cannot answer
+  // pings for 2 s (the heartbeat here) is rightly closed by the server.
+  const bearerOf = { 1: cli('token', 'create', '--user', '1').trim(), 102: cli('token', 'create', '--user', '102').trim() };
+  const listenerToken = tokenFor(101).token;
+  const listener = await connectWs(`${base}?token=${listenerToken}`);
   await listener.next();
   listener.send({ op: 'subscribe', topic: 'news.all' });
   await listener.next();
   const post = (who, body) => fetch(`http://127.0.0.1:${port}/api/v1/ws/broadcast`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${cli('token', 'create', '--user', String(who)).trim()}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${bearerOf[who]}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
   check('a user may not broadcast', (await post(102, { topic: 'news.all', type: 'news' })).status === 403);

@@ -102,10 +102,16 @@ class Router {
   using Authenticator = std::function<void(Request&)>;
   void set_authenticator(Authenticator a) { authenticator_ = std::move(a); }
 
+  // Answers requests that no route matches (the web app's files and client-side routes); without
+  // one they get NOT_FOUND. A path some route has under another method still gets
+  // METHOD_NOT_ALLOWED.
+  void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
+
  private:
   Response route_request(Request& req, const Clock& clock, std::string* route) const;
   Authenticator authenticator_;
   Guard guard_;
+  Handler fallback_;
   struct Route {
     std::string method;
     std::vector<std::string> segments;

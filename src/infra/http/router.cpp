@@ -241,6 +241,10 @@ Response Router::route_request(Request& req, const Clock& clock, std::string* ro
         r.headers.emplace_back("Allow", allow);
         return r;
       }
+      if (fallback_) {
+        if (route != nullptr) *route = "fallback";  // one metrics label for every file
+        return fallback_(req);
+      }
       throw Error(ErrorCode::kNotFound, "no such endpoint", {{"path", req.path.substr(0, 200)}});
     }
     req.params = std::move(m.params);
