@@ -63,6 +63,8 @@ struct Config {
   int parser_breaker_cooldown_s = 60;
   bool parser_auto_train = true;    // the first serve with no model trains a default one
   int parser_drift_alert_pct = 25;  // PSI above 0.25 alerts the admins
+  // Labelled real messages the weekly retrain must not do worse on (when the file exists).
+  std::string parser_gate_data = "../shared/data/game_messages/labeled.jsonl";
 
   std::string effective_database_url() const;
   std::string effective_parser_model_dir() const;
