@@ -2,6 +2,7 @@
 
 #include "base/i18n.h"
 #include "base/ids.h"
+#include "base/secret_file.h"
 #include "features/leaderboards/leaderboards_bot.h"
 #include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
@@ -18,7 +19,6 @@
 #include <chrono>
 #include <cstdio>
 
-#include <fstream>
 #include <thread>
 #include "features/admin/admin_http.h"
 #include "features/auth/auth_http.h"
@@ -28,6 +28,7 @@
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
+#include "infra/ratelimit/address_key.h"
 
 namespace lucas::app {
 namespace {
@@ -131,13 +132,8 @@ App::App(const Config& c) : config(c) {
   }
   audit = std::make_unique<audit::AuditLog>(clock);
   if (!config.audit_signing_key_file.empty()) {
-    std::ifstream key_file(config.audit_signing_key_file);
-    std::string seed;
-    if (!key_file || !std::getline(key_file, seed)) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "cannot read audit.signing_key_file " + config.audit_signing_key_file);
-    }
-    audit->set_signing_key(audit::signing_key_from_seed_hex(seed),
+    audit->set_signing_key(audit::signing_key_from_seed_hex(read_secret_file(
+                               config.audit_signing_key_file, "audit.signing_key_file")),
                            config.audit_checkpoint_interval);
   }
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
@@ -215,6 +211,7 @@ App::App(const Config& c) : config(c) {
                                   int64_t{config.ws_token_ttl_s} * 1'000'000},
       audit.get(), clock);
   notifications->follow_ledger(*outbox);
+  wire_access_guards();
   scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
     notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
   });
@@ -251,14 +248,8 @@ App::App(const Config& c) : config(c) {
 }
 
 void App::setup_backups() {
-  std::ifstream key_in(config.backup_key_file);
-  std::string key_hex;
-  if (!key_in || !std::getline(key_in, key_hex)) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "cannot read backup.key_file " + config.backup_key_file);
-  }
   backup::Options options;
-  options.key_hex = key_hex;
+  options.key_hex = read_secret_file(config.backup_key_file, "backup.key_file");
   const std::string dirs =
       config.backup_dirs.empty() ? config.data_dir + "/backups" : config.backup_dirs;
   for (size_t start = 0;;) {
@@ -345,39 +336,6 @@ bool App::train_default_model() {
   return true;
 }
 
-bool App::retrain_parser() {
-  const parser::models::Registry registry(config.effective_parser_model_dir());
-  const int64_t fresh = parser_review->untrained_count();
-  if (registry.state().active && fresh == 0) {
-    spdlog::info("parser: no new corrections since the last model; retraining skipped");
-    return false;
-  }
-  auto request = parser::models::default_request();
-  request.extra = parser_review->training_samples();
-  const auto report = parser::models::train_version(registry, request, clock);
-  parser_review->mark_trained(report.manifest.version);
-  auto state = registry.state();
-  state.active = report.manifest.version;
-  registry.save_state(state);
-  db->transact([&](store::Tx& tx) {
-    audit->append(tx, audit::Entry{0,
-                                   0,
-                                   0,
-                                   "parser.retrain",
-                                   "parser_model:v" + std::to_string(report.manifest.version),
-                                   "",
-                                   "ok",
-                                   {{"corrections", request.extra.size()}},
-                                   "",
-                                   "",
-                                   ""});
-  });
-  ai_parser->maintain();  // swap now on this node; the others pick it up on their next tick
-  spdlog::info("parser: retrained v{} with {} verified labels", report.manifest.version,
-               request.extra.size());
-  return true;
-}
-
 void App::alert_admins(const parser::DriftReport& r) {
   if (!telegram_enabled()) return;
   for (const auto& who : users->admins()) {
@@ -426,6 +384,15 @@ std::string given_up_alert_text(const std::string& language,
 }
 
 void App::start_background() {
+  // Telegram sends the secret back with every webhook update: without it anyone who learns the
+  // path could post updates.
+  if (telegram_enabled() && config.telegram_mode == "webhook" &&
+      config.telegram_webhook_secret.empty()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "telegram.webhook_secret is not set (LUCAS_TELEGRAM_WEBHOOK_SECRET, "
+                "--telegram-webhook-secret): webhook mode (telegram.mode) needs it — 1-256 "
+                "characters of A-Z, a-z, 0-9, _ and -; or use telegram.mode = poll");
+  }
   outbox->start();
   scheduler->start();
   parser_drift->refresh();
@@ -447,10 +414,6 @@ void App::start_background() {
   });
   leaderboards->start();
   if (!telegram_enabled()) return;
-  if (config.telegram_mode == "webhook" && config.telegram_webhook_secret.empty()) {
-    spdlog::warn(
-        "telegram.webhook_secret is not set: webhooks are checked by their secret path only");
-  }
   sender->start();
   updates->start();
   if (poller) {
@@ -500,8 +463,8 @@ void App::register_websocket(http::Server& server) {
     const std::string ip = proxies.empty() ? req.remote_addr : http::client_address(req, proxies);
     if (config.http_rate_limit_per_minute > 0) {
       // The same per-client budget as the REST API: an upgrade is a request.
-      const auto d =
-          limiter->check("ip:" + ip, {"api", config.http_rate_limit_per_minute, 60'000'000});
+      const auto d = limiter->check(ratelimit::address_key(ip),
+                                    {"api", config.http_rate_limit_per_minute, 60'000'000});
       if (!d.allowed) {
         const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
         throw Error(ErrorCode::kRateLimited,
@@ -509,7 +472,12 @@ void App::register_websocket(http::Server& server) {
                     {{"limit", d.limit}, {"window_s", 60}}, retry);
       }
     }
-    return notifications->authenticate(req.query_param("token").value_or(""), ip);
+    // Banned users and revoked clients are refused (notifications' admission check); one closed
+    // while this handshake goes on is closed as soon as it attaches.
+    const uint64_t closures = hub->closures();
+    auto who = notifications->admit(req.query_param("token").value_or(""), ip);
+    who.closures_seen = closures;
+    return who;
   };
   ws.missed = [this](int64_t user, int64_t after, int limit) {
     return notifier->missed(user, after, limit);
@@ -524,6 +492,7 @@ void App::register_routes(http::Router& router) {
     if (!proxies.empty()) req.remote_addr = http::client_address(req, proxies);
     auth::authenticate_request(*auth, req);
     sessions::authenticate_request(*web_sessions, req);  // the web app's cookie, with CSRF
+    if (req.authenticated()) users->require_not_banned(req.auth_user_id);  // USER_BANNED, 403
   });
   if (config.http_rate_limit_per_minute > 0) {
     // Clients are told their budget on every answer (X-RateLimit-* and the IETF RateLimit
@@ -538,9 +507,9 @@ void App::register_routes(http::Router& router) {
           (req.method == "GET" && !http::reserved_path(req.path))) {
         return std::nullopt;
       }
-      // Authenticated clients are limited per user, anonymous ones per IP address.
+      // Authenticated clients are limited per user, anonymous ones per address (IPv6 by /64).
       const auto d = limiter->check(req.authenticated() ? "user:" + std::to_string(req.auth_user_id)
-                                                        : "ip:" + req.remote_addr,
+                                                        : ratelimit::address_key(req.remote_addr),
                                     policy);
       const auto reset_s = std::to_string((d.reset_in + 999'999) / 1'000'000);
       headers.emplace_back("X-RateLimit-Limit", std::to_string(d.limit));
@@ -565,9 +534,10 @@ void App::register_routes(http::Router& router) {
     if (!db->ping()) {
       throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
     }
-    // Redis being down does not make a node unready: every feature falls back without it.
+    // Redis being down does not make a node unready: every feature falls back without it. The
+    // database is named by its engine only (no host, user or path for whoever probes).
     return http::Response::json(200, {{"status", "ready"},
-                                      {"database", db->describe()},
+                                      {"database", std::string(store::engine_name(db->engine()))},
                                       {"node", node_id},
                                       {"redis", !redis        ? "off"
                                                 : redis->up() ? "up"
@@ -595,8 +565,8 @@ void App::register_routes(http::Router& router) {
       for (size_t i = 0; i < got.size() && i < want.size(); ++i) {
         diff |= static_cast<unsigned>(got[i] ^ want[i]);
       }
-      // Without a configured secret the unguessable path is the only check (warned at start).
-      if (!want.empty() && diff != 0) throw Error(ErrorCode::kUnauthorized, "bad webhook secret");
+      // Serving refuses to start without a secret; should one be missing anyway, nothing passes.
+      if (want.empty() || diff != 0) throw Error(ErrorCode::kUnauthorized, "bad webhook secret");
       const auto body = nlohmann::json::parse(req.body, nullptr, false);
       if (body.is_discarded()) throw Error(ErrorCode::kInvalidArgument, "the body is not JSON");
       updates->accept(body);  // queued; handled on the update worker

@@ -46,6 +46,15 @@ namespace lucas::app {
 // The parser service's settings from the configuration.
 parser::ServiceOptions parser_service_options(const Config& config);
 
+// What a retrain did: the new version, and whether it became active (else it stays a candidate
+// because it did worse than the active one: `shortfall` says where).
+struct RetrainOutcome {
+  int version = 0;
+  bool activated = true;
+  std::string shortfall;
+  nlohmann::json comparison = nlohmann::json::object();  // gate set -> {active, candidate}
+};
+
 // Every module's migrations, in dependency order. Adding a feature adds one line here.
 std::vector<store::MigrationSet> all_migrations();
 
@@ -122,9 +131,15 @@ struct App {
   // Trains the default model if there is none and parser.auto_train is on; the rules serve
   // until it is ready. Returns false when nothing was trained.
   bool train_default_model();
-  // The weekly job: a new version from synthetic data and every verified label, activated.
+  // The weekly job: a new version from synthetic data and every verified label (retrain_with).
   // Skipped (false) when no correction arrived since the last model.
   bool retrain_parser();
+  // Trains `request` into a new version. With an active model it is activated only if it is at
+  // least as good on the gate sets (app/model_gate.h: synthetic messages no training saw, and
+  // parser.gate_data's labelled real messages when the file exists); otherwise it stays a
+  // candidate serving nothing, and every admin is told over Telegram. Audited ("parser.retrain",
+  // ok or rejected, with both models' figures).
+  RetrainOutcome retrain_with(const parser::models::TrainRequest& request);
   // Sends the drift alert to every admin over Telegram (when the bot is on).
   void alert_admins(const parser::DriftReport& r);
   // Tells every admin over Telegram that outbox events were given up: at most one message per
@@ -138,6 +153,9 @@ struct App {
  private:
   void setup_backups();
   void setup_web();
+  // Bans and revocations at every face: the WebSocket admission check, and the hub closing
+  // connections on "users.banned", a demotion ("users.changed") and "auth.client_revoked".
+  void wire_access_guards();
   std::atomic<bool> stopping_{false};
   std::mutex given_up_alert_mu_;
   std::optional<Micros> given_up_alerted_at_;

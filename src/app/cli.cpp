@@ -11,6 +11,7 @@
 #include <iostream>
 #include <set>
 
+#include "app/admin_cli.h"
 #include "app/app.h"
 #include "app/parser_cli.h"
 #include "base/log.h"
@@ -163,6 +164,15 @@ int run_cli(int argc, char** argv) {
   user_add->add_option("--language", add.language, "Telegram language code (ru, en, ...)");
   user_add->add_option("--role", add_role, "user, moderator, admin or owner")
       ->check(CLI::IsMember({"user", "moderator", "admin", "owner"}));
+  auto* user_ban =
+      user->add_subcommand("ban", "ban a user: the bot, API and WebSocket refuse them");
+  auto* user_unban = user->add_subcommand("unban", "lift a user's ban");
+  int64_t ban_id = 0;
+  std::string ban_reason, ban_until;
+  user_ban->add_option("id", ban_id, "Telegram user id")->required();
+  user_ban->add_option("--reason", ban_reason, "why (the user is told)")->required();
+  user_ban->add_option("--until", ban_until, "end: 2026-12-31 or RFC 3339 UTC (default: none)");
+  user_unban->add_option("id", ban_id, "Telegram user id")->required();
 
   auto* parse = cli.add_subcommand(
       "parse",
@@ -476,32 +486,8 @@ int run_cli(int argc, char** argv) {
       std::cout << "ok\n";
       return 0;
     }
-    if (backup_keygen->parsed() || audit_keygen->parsed()) {
-      const std::string& out_file = backup_keygen->parsed() ? backup_key_output : keygen_output;
-      if (std::filesystem::exists(out_file)) {
-        std::cerr << "lucas: " << out_file << " exists; refusing to overwrite a key\n";
-        return 2;
-      }
-      const std::string secret =
-          backup_keygen->parsed() ? backup::new_key_hex() : audit::new_seed_hex();
-      {
-        std::ofstream f(out_file);
-        if (!f) {
-          std::cerr << "lucas: cannot write " << out_file << "\n";
-          return 2;
-        }
-        f << secret << "\n";
-      }
-      std::filesystem::permissions(
-          out_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-      if (audit_keygen->parsed()) {
-        std::cout << "public key " << audit::signing_key_from_seed_hex(secret).public_key_hex
-                  << "\n";
-      } else {
-        std::cout << "backup key written to " << out_file << " (keep a copy off this machine)\n";
-      }
-      return 0;
-    }
+    if (backup_keygen->parsed()) return admin_cli::keygen("backup", backup_key_output);
+    if (audit_keygen->parsed()) return admin_cli::keygen("audit", keygen_output);
     if (backup_cmd->parsed()) {
       if (config.backup_key_file.empty()) {
         std::cerr << "lucas: backup.key_file is not set (create one with lucas backup keygen)\n";
@@ -763,6 +749,8 @@ int run_cli(int argc, char** argv) {
       }
       return 0;
     }
+    if (user_ban->parsed()) return admin_cli::ban(config, ban_id, ban_reason, ban_until);
+    if (user_unban->parsed()) return admin_cli::unban(config, ban_id);
     if (user_add->parsed()) {
       App app(config);
       app.migrate();

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/model_gate.h"
 #include "base/ids.h"
 #include "features/parser/ai_parser.h"
 #include "features/parser/review.h"
@@ -107,36 +108,24 @@ int eval(const Config& config, const std::string& data, const std::string& model
   auto opts = parser_service_options(config);
   opts.cache_entries = 0;
   const Registry registry(opts.model_dir);
-  std::optional<parser::ParserService> service;
+  std::unique_ptr<parser::ParserService> service;
   if (model == "rules") {
     opts.model_dir.clear();
   } else if (!model.empty()) {
-    // Evaluate a given version without touching what is active: a scratch registry view.
+    // Evaluate a given version without touching what is active.
     const int v = parse_version(model);
     if (!registry.get(v)) {
       std::cerr << "lucas: no model v" << v << " in " << opts.model_dir << "\n";
       return 2;
     }
-    const std::string scratch =
-        (std::filesystem::temp_directory_path() / ("lucas-eval-" + random_hex(6))).string();
-    std::filesystem::create_directories(scratch);
-    std::filesystem::create_symlink(
-        std::filesystem::absolute(opts.model_dir + "/v" + std::to_string(v)),
-        scratch + "/v" + std::to_string(v));
-    Registry(scratch).save_state(State{v, std::nullopt, 0});
-    opts.model_dir = scratch;
-    service.emplace(clock, opts);
-    std::filesystem::remove_all(scratch);
+    service = pinned_parser(clock, opts, v);
   }
-  if (!service) service.emplace(clock, opts);
+  if (!service) service = std::make_unique<parser::ParserService>(clock, opts);
   const auto st = service->status();
   std::cerr << "evaluating " << records.size() << " messages with "
             << (st.active ? "model v" + std::to_string(*st.active) : std::string("the rules"))
             << "\n";
-  const auto report = parser::models::evaluate(records, [&](const std::string& text) {
-    const auto r = service->parse(text);
-    return parser::models::Predicted{r.game_type, r.kind, r.confidence, r.events};
-  });
+  const auto report = evaluate_parser(*service, records);
   if (json) {
     std::cout << parser::models::to_json(report).dump() << "\n";
   } else {
@@ -151,9 +140,12 @@ int status(const Config& config) {
   std::cout << "model directory " << registry.dir() << "\n";
   std::cout << "active: "
             << (s.active ? "v" + std::to_string(*s.active) : std::string("none (rules)")) << "\n";
-  if (s.candidate) {
+  if (s.candidate && s.canary_share > 0) {
     std::cout << fmt::format("canary: v{} for {:.1f}% of messages\n", *s.candidate,
                              s.canary_share * 100);
+  } else if (s.candidate) {
+    std::cout << fmt::format("candidate: v{} (serves nothing; lucas parser promote activates it)\n",
+                             *s.candidate);
   }
   for (const auto& m : registry.list()) {
     std::cout << fmt::format(

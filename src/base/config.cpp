@@ -243,6 +243,10 @@ std::vector<SettingSpec> make_specs() {
       "parser.drift_alert_pct", "PSI (in hundredths) above which admins are alerted", 1, 1000,
       [](Config& c, int64_t v) { c.parser_drift_alert_pct = static_cast<int>(v); }));
   s.push_back(text_setting(
+      "parser.gate_data", "labelled JSONL a retrained model must do as well on as the active one",
+      "a file path (used when it exists), or empty for the synthetic gate set alone",
+      [](Config& c, const std::string& v) { c.parser_gate_data = v; }));
+  s.push_back(text_setting(
       "redis.url", "Redis for cache, rate limits, leaderboards and the bus between nodes",
       "empty, or redis://[:password@]host[:port][/db]", [](Config& c, const std::string& v) {
         if (!v.empty() && (v.rfind("redis://", 0) != 0 || v.size() == 8)) {

@@ -67,6 +67,8 @@ struct Config {
   int parser_breaker_cooldown_s = 60;
   bool parser_auto_train = true;    // the first serve with no model trains a default one
   int parser_drift_alert_pct = 25;  // PSI above 0.25 alerts the admins
+  // Labelled real messages the weekly retrain must not do worse on (when the file exists).
+  std::string parser_gate_data = "../shared/data/game_messages/labeled.jsonl";
 
   // The web app and its sessions.
   std::string web_dir;             // built app; empty: <binary dir>/web, then ../share/lucas/web

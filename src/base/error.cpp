@@ -30,6 +30,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "UNAUTHORIZED";
     case ErrorCode::kForbidden:
       return "FORBIDDEN";
+    case ErrorCode::kUserBanned:
+      return "USER_BANNED";
     case ErrorCode::kRateLimited:
       return "RATE_LIMITED";
     case ErrorCode::kUnavailable:
@@ -51,6 +53,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kUnauthorized:
       return 401;
     case ErrorCode::kForbidden:
+    case ErrorCode::kUserBanned:
       return 403;
     case ErrorCode::kNotFound:
       return 404;

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kRequestTimeout,       // REQUEST_TIMEOUT        408
   kUnauthorized,         // UNAUTHORIZED           401
   kForbidden,            // FORBIDDEN              403
+  kUserBanned,           // USER_BANNED            403
   kRateLimited,          // RATE_LIMITED           429
   kUnavailable,          // SERVICE_UNAVAILABLE    503
   kStorage,              // STORAGE_ERROR          500

@@ -1,17 +1,65 @@
 #include "base/log.h"
 
+#include <fmt/format.h>
+#include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+
 namespace lucas {
+namespace {
+
+std::string escaped(std::string_view s) {
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// spdlog's pattern formatter pastes the message into the line as it is; this one escapes it.
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
+    const auto level = spdlog::level::to_string_view(msg.level);
+    const std::string line =
+        json_log_line(micros, std::string_view(level.data(), level.size()),
+                      std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(line.data(), line.data() + line.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+}  // namespace
+
+std::string json_log_line(Micros time, std::string_view level, std::string_view message) {
+  int64_t micros = time % 1'000'000;
+  Micros whole = time / 1'000'000;
+  if (micros < 0) {
+    micros += 1'000'000;
+    --whole;
+  }
+  const auto seconds = static_cast<std::time_t>(whole);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{{\"time\":\"{}.{:06d}Z\",\"level\":{},\"msg\":{}}}\n", stamp, micros,
+                     escaped(level), escaped(message));
+}
 
 void setup_logging(const std::string& level, const std::string& format) {
+  spdlog::drop("lucas");
   auto logger = spdlog::stderr_color_mt("lucas");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
   if (format == "json") {
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","msg":"%v"})",
-                        spdlog::pattern_time_type::utc);
+    logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
   }

@@ -80,5 +80,19 @@ TEST(AppRateLimit, UsersShareOneBudgetAcrossTokensAndAddressesAnonymousOnesArePe
   for (int i = 0; i < 2 * kLimit; ++i) EXPECT_EQ(api.get("10.0.0.1", "", "/healthz").status, 200);
 }
 
+// One IPv6 host holds a whole /64: its addresses share one anonymous budget (however written),
+// another /64 has its own, and an IPv4-mapped address is its IPv4 address.
+TEST(AppRateLimit, AnonymousIpv6ClientsAreLimitedByTheirSlash64) {
+  testing::TempDir dir;
+  Api api(dir.path());
+  for (const char* ip : {"2001:db8:7:1::1", "2001:db8:7:1::2", "2001:db8:7:1:ffff::abcd"}) {
+    EXPECT_NE(api.get(ip).status, 429) << ip;
+  }
+  EXPECT_EQ(api.get("2001:0db8:0007:0001:1234:5678:9abc:def0").status, 429);
+  EXPECT_NE(api.get("2001:db8:7:2::1").status, 429);
+  for (int i = 0; i < kLimit; ++i) EXPECT_NE(api.get("::ffff:10.9.9.9").status, 429);
+  EXPECT_EQ(api.get("10.9.9.9").status, 429);
+}
+
 }  // namespace
 }  // namespace lucas

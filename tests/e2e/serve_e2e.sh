@@ -220,10 +220,22 @@ wait "$SERVER_PID"; rc=$?
 SERVER_PID=""
 expect_eq "SIGTERM stops cleanly" "$rc" "0"
 
+# --- bans from the console
+out=$("$LUCAS" user ban 101 --reason "e2e spam" --until 2099-01-01)
+expect_contains "user ban shows the ban in the record" "$out" '"reason":"e2e spam"'
+"$LUCAS" user ban 101 >/dev/null 2>&1; expect_eq "a ban without --reason is bad usage" "$?" "2"
+"$LUCAS" user ban 101 --reason x --until soon >/dev/null 2>&1
+expect_eq "a ban with a bad --until is bad usage" "$?" "2"
+out=$("$LUCAS" user unban 101); expect_contains "user unban lifts it" "$out" '"ban":null'
+
 # --- Telegram webhook: the real binary, updates in, credits out (replies go to a Bot API
 # address where nothing listens: the sender retries them; here we check the money).
 export LUCAS_TELEGRAM_TOKEN="123456:e2e-token" LUCAS_TELEGRAM_WEBHOOK_SECRET="e2e-secret"
 export LUCAS_TELEGRAM_API_URL="http://127.0.0.1:9"
+env -u LUCAS_TELEGRAM_WEBHOOK_SECRET "$LUCAS" serve --port 0 --http-host 127.0.0.1 \
+  > "$TMP/nosecret.out" 2> "$TMP/nosecret.err"; rc=$?
+expect_eq "webhook mode without a secret refuses to start (exit 2)" "$rc" "2"
+expect_contains "... naming the setting" "$(cat "$TMP/nosecret.err")" "telegram.webhook_secret"
 "$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve2.out" 2> "$TMP/serve2.err" &
 SERVER_PID=$!
 PORT=""

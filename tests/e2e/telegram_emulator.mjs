@@ -26,6 +26,18 @@ if (!lucasPath) {
 }
 
 const token = '424242:emulator-token';
+// Webhook mode refuses to start without a secret; Telegram sends it back in a header with every
+// update. The emulator keeps setWebhook's secret_token but does not send it, so the header is
+// added to its webhook calls here (it posts them with axios, the copy in our node_modules).
+const webhookSecret = 'e2e-webhook-secret_0123';
+const axios = require('axios');
+let webhookUrl = null;
+axios.interceptors.request.use((request) => {
+  if (webhookUrl && request.url === webhookUrl) {
+    request.headers = { ...request.headers, 'X-Telegram-Bot-Api-Secret-Token': webhookSecret };
+  }
+  return request;
+});
 const emulatorPort = await freePort();
 const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
 await emulator.start();
@@ -34,6 +46,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lucas-tg-e2e-'));
 const { process: lucas, port: lucasPort } = await startLucas(lucasPath, {
   LUCAS_DATA_DIR: dataDir,
   LUCAS_TELEGRAM_TOKEN: token,
+  LUCAS_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
   LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
   LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
   LUCAS_PUBLIC_URL: 'https://lucas.example',
@@ -41,7 +54,8 @@ const { process: lucas, port: lucasPort } = await startLucas(lucasPath, {
 check('lucas started', lucasPort > 0);
 
 const path = createHash('sha256').update(`lucas-webhook:${token}`).digest('hex').slice(0, 32);
-emulator.setWebhook({ url: `http://127.0.0.1:${lucasPort}/telegram/webhook/${path}` }, token);
+webhookUrl = `http://127.0.0.1:${lucasPort}/telegram/webhook/${path}`;
+emulator.setWebhook({ url: webhookUrl, secret_token: webhookSecret }, token);
 
 const chatId = -1001;
 const client = emulator.getClient(token, {

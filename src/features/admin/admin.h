@@ -2,6 +2,7 @@
 // here (admins and the owner only), and every use is itself recorded in the audit log.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,11 +21,15 @@ class AdminService {
       : db_(db), users_(users), audit_(audit), outbox_(outbox) {}
 
   // Audit entries by actor, action prefix and time range, paged by `after_seq`. FORBIDDEN unless
-  // `actor` is an admin; the search itself is audited ("admin.audit_search").
+  // `actor` is an admin; the search itself is audited ("admin.audit_search"). It reads in a
+  // read-only unit of work (on the replica when there is one), never under the write lock.
   std::vector<audit::Entry> search_audit(int64_t actor, const std::string& ip,
                                          const audit::Query& q);
-  // Walks the hash chain (and signed checkpoints). Admins only; audited.
-  audit::VerifyReport verify_audit(int64_t actor, const std::string& ip);
+  // Walks the hash chain (and signed checkpoints) in a read-only unit of work: writers are not
+  // held up however long it takes. Admins only; audited afterwards. `progress` as
+  // audit::AuditLog::verify.
+  audit::VerifyReport verify_audit(int64_t actor, const std::string& ip,
+                                   const std::function<void(int64_t)>& progress = {});
 
   // Outbox events given up after their once-subscribers kept failing (the audit entry, score or
   // notification they should have produced has not happened), paged by `after_id`. Admins only;
@@ -36,7 +41,13 @@ class AdminService {
   // transaction ("admin.outbox_retry"). Returns how many.
   int64_t retry_events(int64_t actor, const std::string& ip, std::optional<int64_t> id);
 
+  // Bans and unbans are the users service's (authorized and audited there).
+  users::UserService& users() { return users_; }
+
  private:
+  // Appends one audit entry (target "audit") in a short transaction of its own.
+  void record(int64_t actor, const std::string& ip, const std::string& action,
+              const std::string& result, nlohmann::json details);
   store::Database& db_;
   users::UserService& users_;
   audit::AuditLog& audit_;

@@ -88,6 +88,34 @@ void register_http(http::Router& router, AdminService& service) {
             200, {{"retried", service.retry_events(actor, req.remote_addr, req.int_param("id"))}});
       });
 
+  // Bans: {"reason": "...", "until": "2026-12-31" | RFC 3339 UTC | null}; the user record back.
+  router.add("POST", "/api/v1/admin/users/{id}/ban", [&service](const http::Request& req) {
+    const int64_t actor = req.require_user();
+    const auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("reason") || !body["reason"].is_string()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "expected {\"reason\": \"...\", \"until\": \"2026-12-31\" (optional)}");
+    }
+    std::optional<Micros> until;
+    if (body.contains("until") && !body["until"].is_null()) {
+      if (body["until"].is_string()) until = parse_rfc3339(body["until"].get<std::string>());
+      if (!until) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    "until must be a date (2026-12-31) or an RFC 3339 UTC time",
+                    {{"until", body["until"]}});
+      }
+    }
+    return http::Response::json(
+        200, users::to_json(service.users().ban(actor, req.int_param("id"),
+                                                body["reason"].get<std::string>(), until,
+                                                req.remote_addr)));
+  });
+  router.add("POST", "/api/v1/admin/users/{id}/unban", [&service](const http::Request& req) {
+    const int64_t actor = req.require_user();
+    return http::Response::json(
+        200, users::to_json(service.users().unban(actor, req.int_param("id"), req.remote_addr)));
+  });
+
   router.add("GET", "/api/v1/admin/audit/verify", [&service](const http::Request& req) {
     const auto r = service.verify_audit(req.require_user(), req.remote_addr);
     return http::Response::json(

@@ -6,6 +6,7 @@
 #include "base/ids.h"
 #include "base/money.h"
 #include "features/parser/parser.h"
+#include "features/users/users_bot.h"
 
 namespace lucas::bank {
 namespace {
@@ -74,6 +75,7 @@ std::vector<Reply> BankBot::handle(const telegram::Update& update) {
                 m.message_id}};
     }
   }
+  if (user.ban) return {Reply{m.chat.id, users::ban_refusal(user), m.message_id}};  // one refusal
   if (is_parse) return parse_reply(m, user);
   if (!first.empty() && first.front() == '/') {
     try {

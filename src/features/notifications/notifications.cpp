@@ -87,10 +87,12 @@ void NotificationService::audit_entry(int64_t actor, const std::string& action,
 }
 
 realtime::IssuedToken NotificationService::issue_token(int64_t user_id, const std::string& via,
-                                                       const std::string& ip) {
-  auto t = signer().issue(user_id);
-  audit_entry(user_id, "ws.token.issue", ip, "ok",
-              {{"via", via}, {"expires_at", format_rfc3339(t.expires_at)}});
+                                                       const std::string& ip,
+                                                       const std::string& client_id) {
+  auto t = signer().issue(user_id, client_id);
+  nlohmann::json details{{"via", via}, {"expires_at", format_rfc3339(t.expires_at)}};
+  if (!client_id.empty()) details["client_id"] = client_id;
+  audit_entry(user_id, "ws.token.issue", ip, "ok", std::move(details));
   return t;
 }
 
@@ -106,12 +108,25 @@ void NotificationService::broadcast(int64_t actor, const std::string& topic,
 }
 
 int64_t NotificationService::authenticate(std::string_view token, const std::string& ip) {
+  return admit(token, ip).user_id;
+}
+
+realtime::Admission NotificationService::admit(std::string_view token, const std::string& ip) {
   const auto v = token.empty() ? realtime::VerifiedToken{} : signer().verify(token);
   const std::string reason =
       token.empty() ? "missing" : std::string(realtime::token_check_name(v.result));
   if (v.ok()) {
+    if (admission_check_) {
+      try {
+        admission_check_(v.user_id, v.client_id);
+      } catch (const Error& e) {
+        audit_entry(v.user_id, "ws.auth", ip, "denied",
+                    {{"reason", std::string(error_code_name(e.code()))}, {"message", e.what()}});
+        throw;
+      }
+    }
     audit_entry(v.user_id, "ws.auth", ip, "ok", nlohmann::json::object());
-    return v.user_id;
+    return realtime::Admission(v.user_id, v.client_id);
   }
   audit_entry(v.user_id, "ws.auth", ip, "denied", {{"reason", reason}});
   throw Error(ErrorCode::kUnauthorized,

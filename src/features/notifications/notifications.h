@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include "base/clock.h"
 #include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
+#include "infra/realtime/hub.h"
 #include "infra/realtime/notifier.h"
 #include "infra/realtime/token.h"
 #include "infra/store/db.h"
@@ -46,11 +48,22 @@ class NotificationService {
   // The same for one event (what the subscriber runs); returns how many notifications it stored.
   int notify_transfer(const events::Event& ev);
 
-  // `via`: "bot" or "api". Audited as ws.token.issue (the token itself is never recorded).
-  realtime::IssuedToken issue_token(int64_t user_id, const std::string& via, const std::string& ip);
-  // The user a token belongs to; UNAUTHORIZED otherwise. Audited as ws.auth, ok or denied, with
-  // the IP and the reason.
+  // `via`: "bot" or "api". `client_id`: the API client asking ("" for the bot and the console);
+  // its revocation closes the connections the token opens. Audited as ws.token.issue (the token
+  // itself is never recorded).
+  realtime::IssuedToken issue_token(int64_t user_id, const std::string& via, const std::string& ip,
+                                    const std::string& client_id = "");
+  // Who a token belongs to (user and API client), once the admission check passed; UNAUTHORIZED
+  // for a missing, malformed, forged or expired token, and whatever the check throws (a banned
+  // user: USER_BANNED; a revoked client: UNAUTHORIZED). Audited as ws.auth, ok or denied, with the
+  // IP and the reason.
+  realtime::Admission admit(std::string_view token, const std::string& ip);
+  // The user of admit().
   int64_t authenticate(std::string_view token, const std::string& ip);
+  // Run by admit() for a well-signed token: throws lucas::Error to refuse the user or the client
+  // (the app checks bans and revoked API clients). Set before serving.
+  using AdmissionCheck = std::function<void(int64_t user_id, const std::string& client_id)>;
+  void set_admission_check(AdmissionCheck check) { admission_check_ = std::move(check); }
 
   // An admin's broadcast to every connection subscribed to `topic` (announcements; the load
   // benchmark). Audited as admin.ws.broadcast; INVALID_ARGUMENT for a malformed topic or type.
@@ -72,6 +85,7 @@ class NotificationService {
   audit::AuditLog* audit_;
   const Clock& clock_;
   TokenOptions token_options_;
+  AdmissionCheck admission_check_;
   std::mutex signer_mu_;
   std::unique_ptr<realtime::TokenSigner> signer_;
 };

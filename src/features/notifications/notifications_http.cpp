@@ -6,7 +6,7 @@ void register_http(http::Router& router, NotificationService& service, std::stri
   router.add("POST", "/api/v1/ws/token",
              [&service, url = websocket_url(public_url)](const http::Request& req) {
                const int64_t user = req.require_user();  // 401 without a bearer token
-               const auto t = service.issue_token(user, "api", req.remote_addr);
+               const auto t = service.issue_token(user, "api", req.remote_addr, req.auth_client_id);
                return http::Response::json(200, {{"token", t.token},
                                                  {"expires_at", format_rfc3339(t.expires_at)},
                                                  {"url", url},

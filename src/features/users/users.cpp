@@ -26,6 +26,13 @@ CREATE TABLE users (
 );
 CREATE INDEX users_by_username ON users (username);
 CREATE INDEX users_by_name_key ON users (name_key);
+)"},
+           {2, "bans",
+            R"(
+ALTER TABLE users ADD COLUMN ban_reason TEXT;
+ALTER TABLE users ADD COLUMN banned_by BIGINT;
+ALTER TABLE users ADD COLUMN banned_at BIGINT;
+ALTER TABLE users ADD COLUMN banned_until BIGINT;
 )"}}};
 }
 
@@ -55,6 +62,16 @@ nlohmann::json money_json(const std::string& currency, int scale, int64_t amount
   return {{"currency", currency}, {"amount", format_amount(amount, scale)}};
 }
 
+namespace {
+nlohmann::json ban_json(const std::optional<Ban>& ban) {
+  if (!ban) return nullptr;
+  return {{"reason", ban->reason},
+          {"banned_by", ban->banned_by},
+          {"banned_at", format_rfc3339(ban->banned_at)},
+          {"until", ban->until ? nlohmann::json(format_rfc3339(*ban->until)) : nullptr}};
+}
+}  // namespace
+
 nlohmann::json to_json(const User& u) {
   return {{"id", u.telegram_id},
           {"username", u.username},
@@ -62,7 +79,8 @@ nlohmann::json to_json(const User& u) {
           {"language", u.language},
           {"role", role_name(u.role)},
           {"created_at", format_rfc3339(u.created_at)},
-          {"last_active_at", format_rfc3339(u.last_active_at)}};
+          {"last_active_at", format_rfc3339(u.last_active_at)},
+          {"ban", ban_json(u.ban)}};
 }
 
 namespace {
@@ -104,15 +122,26 @@ struct UserService::Caches {
 namespace {
 
 std::string encode_user(const User& u) {
-  return nlohmann::json{
-      u.telegram_id, u.username,      u.display_name, u.language, static_cast<int>(u.role),
-      u.created_at,  u.last_active_at}
+  nlohmann::json ban = nullptr;
+  if (u.ban) {
+    ban = {u.ban->reason, u.ban->banned_by, u.ban->banned_at,
+           u.ban->until ? nlohmann::json(*u.ban->until) : nullptr};
+  }
+  return nlohmann::json{u.telegram_id,
+                        u.username,
+                        u.display_name,
+                        u.language,
+                        static_cast<int>(u.role),
+                        u.created_at,
+                        u.last_active_at,
+                        ban}
       .dump();
 }
 
+// An entry without the ban (8th field) is another version's: read through.
 std::optional<User> decode_user(const std::string& s) {
   const auto j = nlohmann::json::parse(s, nullptr, false);
-  if (!j.is_array() || j.size() != 7) return std::nullopt;
+  if (!j.is_array() || j.size() != 8) return std::nullopt;
   try {
     User u;
     u.telegram_id = j[0].get<int64_t>();
@@ -122,6 +151,11 @@ std::optional<User> decode_user(const std::string& s) {
     u.role = static_cast<Role>(j[4].get<int>());
     u.created_at = j[5].get<int64_t>();
     u.last_active_at = j[6].get<int64_t>();
+    if (!j[7].is_null()) {
+      const auto& b = j[7];
+      u.ban = Ban{b.at(0).get<std::string>(), b.at(1).get<int64_t>(), b.at(2).get<int64_t>(),
+                  b.at(3).is_null() ? std::nullopt : std::optional<Micros>(b.at(3).get<int64_t>())};
+    }
     return u;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
@@ -180,7 +214,7 @@ User UserService::upsert(store::Tx& tx, const UserUpdate& update) {
       tx.after_commit([c = caches_, id = u.telegram_id] { c->users.erase(std::to_string(id)); });
     }
   }
-  return u;
+  return *current(std::move(u));
 }
 
 std::vector<User> UserService::find_by_name_key(store::Tx& tx, const std::string& key) {
@@ -189,7 +223,7 @@ std::vector<User> UserService::find_by_name_key(store::Tx& tx, const std::string
 
 std::optional<User> UserService::find(int64_t telegram_id) {
   const auto read = [&] {
-    return db_.read([&](store::Tx& tx) { return sql::find(tx, telegram_id); });
+    return current(db_.read([&](store::Tx& tx) { return sql::find(tx, telegram_id); }));
   };
   if (!caches_) return read();
   const auto cached =
@@ -199,13 +233,13 @@ std::optional<User> UserService::find(int64_t telegram_id) {
         return encode_user(*u);
       });
   if (!cached) return std::nullopt;
-  if (auto u = decode_user(*cached)) return u;
+  if (auto u = decode_user(*cached)) return current(std::move(u));
   caches_->users.erase(std::to_string(telegram_id));  // not ours: read through
   return read();
 }
 
 std::optional<User> UserService::find(store::Tx& tx, int64_t telegram_id) {
-  return sql::find(tx, telegram_id);
+  return current(sql::find(tx, telegram_id));
 }
 
 User UserService::get(int64_t telegram_id) {
@@ -234,7 +268,13 @@ User UserService::set_role(int64_t actor_id, int64_t telegram_id, Role role) {
       }
     }
     sql::set_role(tx, telegram_id, role);
-    if (outbox_ != nullptr) outbox_->publish(tx, "users.changed", {{"telegram_id", telegram_id}});
+    if (outbox_ != nullptr) {
+      // With the roles: a demoted user's WebSocket connections are closed on every node.
+      outbox_->publish(tx, "users.changed",
+                       {{"telegram_id", telegram_id},
+                        {"role", role_name(role)},
+                        {"previous_role", role_name(target->role)}});
+    }
     if (audit_ != nullptr) {
       audit_->append(tx, audit::Entry{0,
                                       0,

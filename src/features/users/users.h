@@ -33,6 +33,14 @@ enum class Role { kUser = 0, kModerator = 1, kAdmin = 2, kOwner = 3 };
 std::string_view role_name(Role r);
 std::optional<Role> parse_role(std::string_view s);
 
+// A ban: the user is refused by every face (bot, REST, WebSocket) until it ends or is lifted.
+struct Ban {
+  std::string reason;
+  int64_t banned_by = 0;  // 0: the console operator
+  Micros banned_at = 0;
+  std::optional<Micros> until;  // none: until unbanned
+};
+
 struct User {
   int64_t telegram_id = 0;
   std::string username;  // without '@'; may be empty
@@ -41,6 +49,8 @@ struct User {
   Role role = Role::kUser;
   Micros created_at = 0;
   Micros last_active_at = 0;
+  // Set while the user is banned; UserService drops a timed ban that has ended (by its clock).
+  std::optional<Ban> ban = std::nullopt;
 };
 
 struct UserUpdate {
@@ -56,6 +66,7 @@ struct Balance {
   int64_t amount = 0;  // minor units
 };
 
+// The user record; "ban" is null or {"reason", "banned_by", "banned_at", "until"} (admins see it).
 nlohmann::json to_json(const User& u);
 nlohmann::json money_json(const std::string& currency, int scale, int64_t amount);
 
@@ -101,6 +112,22 @@ class UserService {
   ledger::Transfer adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
                           int64_t amount, std::string_view currency, const std::string& note);
   std::optional<User> find_by_username(const std::string& username);
+  // Bans a user: every face refuses them (USER_BANNED) until `until` (by the clock; none: until
+  // unbanned), and their open WebSocket connections are closed ("users.banned" on the outbox).
+  // The actor is an admin or the owner and outranks the user (admins ban users and moderators;
+  // 0 is the operator at the console): FORBIDDEN otherwise. A reason is required (1-500 bytes);
+  // `until` must be in the future (INVALID_ARGUMENT); NOT_FOUND for an unknown user. Banning a
+  // banned user replaces the ban. Audited ("admin.ban") in the same transaction.
+  User ban(int64_t actor_id, int64_t telegram_id, const std::string& reason,
+           std::optional<Micros> until, const std::string& ip = "");
+  // Lifts a ban (the same authorization; CONFLICT when the user is not banned). Audited
+  // ("admin.unban").
+  User unban(int64_t actor_id, int64_t telegram_id, const std::string& ip = "");
+  // USER_BANNED (403) while `user` is banned: the message says until when, and why.
+  static void require_not_banned(const User& user);
+  // The same for a user id (an unknown user is not banned).
+  void require_not_banned(int64_t telegram_id);
+
   // FORBIDDEN unless `actor_id` is an admin or owner (0 is the operator at the console).
   void require_admin(store::Tx& tx, int64_t actor_id, std::string_view what);
   void require_admin(int64_t actor_id, std::string_view what);
@@ -117,6 +144,9 @@ class UserService {
   // The uncached balance; `account` (when given) receives the user's account id, 0 for none.
   Balance balance_from_db(int64_t telegram_id, std::string_view currency,
                           ledger::AccountId* account);
+  // Drops a timed ban that has ended by the clock.
+  std::optional<User> current(std::optional<User> u) const;
+  void require_ban_rights(store::Tx& tx, int64_t actor_id, const User& target);
   struct Caches;
   std::shared_ptr<Caches> caches_;  // null: no cache (shared with the outbox's subscribers)
   events::Outbox* outbox_ = nullptr;

@@ -5,13 +5,18 @@ using store::Value;
 
 namespace {
 constexpr const char* kColumns =
-    "SELECT telegram_id, username, display_name, language, role, created_at, last_active_at"
-    " FROM users";
+    "SELECT telegram_id, username, display_name, language, role, created_at, last_active_at,"
+    " ban_reason, banned_by, banned_at, banned_until FROM users";
 
 User from_row(const store::Row& row) {
-  return User{
+  User u{
       row.i64(0), row.str(1), row.str(2), row.str(3), parse_role(row.str(4)).value_or(Role::kUser),
       row.i64(5), row.i64(6)};
+  if (!row.is_null(7)) {
+    u.ban =
+        Ban{row.str(7), row.opt_i64(8).value_or(0), row.opt_i64(9).value_or(0), row.opt_i64(10)};
+  }
+  return u;
 }
 }  // namespace
 
@@ -65,6 +70,21 @@ void upsert(store::Tx& tx, const User& u, const std::string& name_key) {
 void set_role(store::Tx& tx, int64_t telegram_id, Role role) {
   tx.exec("UPDATE users SET role = $1 WHERE telegram_id = $2",
           {Value{std::string(role_name(role))}, Value{telegram_id}});
+}
+
+void set_ban(store::Tx& tx, int64_t telegram_id, const std::optional<Ban>& ban) {
+  if (!ban) {
+    tx.exec(
+        "UPDATE users SET ban_reason = NULL, banned_by = NULL, banned_at = NULL,"
+        " banned_until = NULL WHERE telegram_id = $1",
+        {Value{telegram_id}});
+    return;
+  }
+  tx.exec(
+      "UPDATE users SET ban_reason = $1, banned_by = $2, banned_at = $3, banned_until = $4"
+      " WHERE telegram_id = $5",
+      {Value{ban->reason}, Value{ban->banned_by}, Value{ban->banned_at},
+       ban->until ? Value{*ban->until} : Value{}, Value{telegram_id}});
 }
 
 }  // namespace lucas::users::sql

@@ -14,5 +14,7 @@ std::vector<User> find_by_name_key(store::Tx& tx, const std::string& key);
 std::vector<User> admins(store::Tx& tx);
 std::optional<User> find_by_username(store::Tx& tx, const std::string& username);
 void set_role(store::Tx& tx, int64_t telegram_id, Role role);
+// Records a ban, or lifts it (nullopt).
+void set_ban(store::Tx& tx, int64_t telegram_id, const std::optional<Ban>& ban);
 
 }  // namespace lucas::users::sql

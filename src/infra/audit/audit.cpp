@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <set>
+
 #include "base/ids.h"
 
 namespace lucas::audit {
@@ -175,6 +177,19 @@ std::optional<int64_t> AuditLog::checkpoint(store::Tx& tx) {
   }
   auto tail = tx.exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
   if (tail.empty()) return std::nullopt;
+  // Every interval-th entry after the first checkpoint that has none (the interval was lowered):
+  // verify asks for them.
+  auto first = tx.exec("SELECT MIN(seq) FROM audit_checkpoints");
+  if (!first.empty() && !first.one().is_null(0)) {
+    for (const auto& r :
+         tx.exec("SELECT a.seq, a.hash FROM audit_log a WHERE a.seq > $1 AND a.seq % $2 = 0"
+                 " AND NOT EXISTS (SELECT 1 FROM audit_checkpoints c WHERE c.seq = a.seq)"
+                 " ORDER BY a.seq",
+                 {Value{first.one().i64(0)}, Value{int64_t{interval_}}})
+             .rows) {
+      sign(tx, r.i64(0), r.str(1));
+    }
+  }
   sign(tx, tail.one().i64(0), tail.one().str(1));
   return tail.one().i64(0);
 }
@@ -244,6 +259,13 @@ VerifyReport AuditLog::verify(store::Tx& tx, const std::function<void(int64_t)>&
   if (!report.ok()) return report;
   // Signed checkpoints catch what a consistent rewrite of the chain, or a cut-off tail, hides.
   init_sodium();
+  const auto fail = [&](int64_t seq, std::string what) {
+    report.first_bad_seq = seq;
+    report.problem = std::move(what);
+    return report;
+  };
+  std::optional<int64_t> first;  // the first checkpoint: signing began there
+  std::set<int64_t> signed_at;
   for (const auto& r :
        tx.exec("SELECT seq, hash, public_key, signature FROM audit_checkpoints ORDER BY seq")
            .rows) {
@@ -253,28 +275,56 @@ VerifyReport AuditLog::verify(store::Tx& tx, const std::function<void(int64_t)>&
     const auto sig = from_hex(r.str(3), crypto_sign_BYTES);
     const std::string msg = checkpoint_message(seq, hash);
     ++report.checkpoints;
-    if (!pk || !sig || (key_ && r.str(2) != key_->public_key_hex) ||
+    if (!pk || !sig ||
         crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
                                     reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
                                     reinterpret_cast<const unsigned char*>(pk->data())) != 0) {
-      report.first_bad_seq = seq;
-      report.problem = "the checkpoint at entry " + std::to_string(seq) + " has a bad signature";
-      return report;
+      return fail(seq, "the checkpoint at entry " + std::to_string(seq) + " has a bad signature");
+    }
+    // A valid signature by someone else proves nothing: whoever rewrote the chain could sign it.
+    if (key_ && r.str(2) != key_->public_key_hex) {
+      return fail(seq, "the checkpoint at entry " + std::to_string(seq) +
+                           " is signed by another key (" + r.str(2).substr(0, 16) +
+                           "…), not by audit.signing_key_file");
     }
     if (seq > report.entries) {
-      report.first_bad_seq = report.entries + 1;
-      report.problem = "entries after " + std::to_string(report.entries) +
-                       " were deleted (a signed checkpoint covers entry " + std::to_string(seq) +
-                       ")";
-      return report;
+      // Appended while the chain was walked (committed with its checkpoint), or deleted.
+      auto entry = tx.exec("SELECT hash FROM audit_log WHERE seq = $1", {Value{seq}});
+      if (entry.empty()) {
+        return fail(report.entries + 1, "entries after " + std::to_string(report.entries) +
+                                            " were deleted (a signed checkpoint covers entry " +
+                                            std::to_string(seq) + ")");
+      }
+      if (entry.one().str(0) != hash) {
+        return fail(seq, "the chain up to entry " + std::to_string(seq) +
+                             " was rewritten after it was signed");
+      }
+      continue;
     }
     auto entry = tx.exec("SELECT hash FROM audit_log WHERE seq = $1", {Value{seq}});
     if (entry.empty() || entry.one().str(0) != hash) {
       // The chain is consistent but differs from what was signed: find where it was rewritten.
-      report.first_bad_seq = seq;
-      report.problem =
-          "the chain up to entry " + std::to_string(seq) + " was rewritten after it was signed";
-      return report;
+      return fail(seq, "the chain up to entry " + std::to_string(seq) +
+                           " was rewritten after it was signed");
+    }
+    if (!first) first = seq;
+    signed_at.insert(seq);
+  }
+  if (!key_) return report;
+  // With a key, a checkpoint is signed with every interval-th entry from the first one on: one
+  // that should exist and does not was deleted (with it goes the proof for what follows).
+  if (!first) {
+    if (report.entries >= interval_) {
+      return fail(interval_, "the signed checkpoint at entry " + std::to_string(interval_) +
+                                 " is missing: there is no signed checkpoint at all");
+    }
+    return report;
+  }
+  for (int64_t seq = (*first / interval_ + 1) * interval_; seq <= report.entries;
+       seq += interval_) {
+    if (signed_at.count(seq) == 0) {
+      return fail(
+          seq, "the signed checkpoint at entry " + std::to_string(seq) + " is missing (deleted?)");
     }
   }
   return report;

@@ -76,7 +76,9 @@ class AuditLog {
 
   // Signs a checkpoint (seq, hash) every `interval` entries. Without a key, no checkpoints.
   void set_signing_key(SigningKey key, int interval = 1000);
-  // Signs the current tail now (no-op on an empty log or without a key); returns its seq.
+  // Signs the current tail now (no-op on an empty log or without a key), and every interval-th
+  // entry after the first checkpoint that has none (after the interval was lowered); returns the
+  // tail's seq. It vouches for the chain as it is: verify it first.
   std::optional<int64_t> checkpoint(store::Tx& tx);
 
   // Appends in the caller's transaction; appends are serialised (PostgreSQL advisory lock,
@@ -85,7 +87,11 @@ class AuditLog {
   Entry append(store::Tx& tx, Entry e);
 
   // Walks the chain, then the signed checkpoints; `progress` gets the entries checked so far,
-  // every 10,000.
+  // every 10,000. With a signing key, every checkpoint must be signed by that key (one signed by
+  // another key is named: whoever rewrote the chain could have signed it), and from the first
+  // checkpoint on one must exist at every interval-th entry (a missing one is named); a chain of
+  // `interval` entries or more without any checkpoint fails. Safe in a read-only unit of work
+  // while entries are appended (they are checked next time).
   VerifyReport verify(store::Tx& tx, const std::function<void(int64_t)>& progress = {});
   std::vector<Entry> search(store::Tx& tx, const Query& q);
 

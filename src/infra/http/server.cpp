@@ -243,8 +243,10 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
     stream.expires_after(std::chrono::seconds(options.read_timeout_s));
     co_await bhttp::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
     if (options.access_log) {
-      spdlog::info("{} {} {} {} {} {:.2f}ms {}B", req.request_id, remote, req.method,
-                   req.target.substr(0, 200), res.status, seconds * 1000, bytes);
+      // The path only: a query string may carry a token (?token= on the WebSocket endpoint).
+      const std::string_view logged = target.substr(0, std::min(q, size_t{200}));
+      spdlog::info("{} {} {} {}{} {} {:.2f}ms {}B", req.request_id, remote, req.method, logged,
+                   q == std::string_view::npos ? "" : "?…", res.status, seconds * 1000, bytes);
     }
     if (ec || !keep_alive) break;
   }

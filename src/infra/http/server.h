@@ -31,9 +31,10 @@ struct ServerOptions {
 struct WebSocketOptions {
   std::string path = "/api/v1/ws";
   realtime::Hub* hub = nullptr;
-  // Returns the user id the connection belongs to; throws lucas::Error to refuse the upgrade
-  // with that error's HTTP answer (UNAUTHORIZED, RATE_LIMITED, ...).
-  std::function<int64_t(const Request&)> admit;
+  // Returns who the connection belongs to (the user, and the API client that obtained the token;
+  // a bare user id converts); throws lucas::Error to refuse the upgrade with that error's HTTP
+  // answer (UNAUTHORIZED, USER_BANNED, RATE_LIMITED, ...).
+  std::function<realtime::Admission(const Request&)> admit;
   // The user's notifications after `after_id`, oldest first, at most `limit` (resume).
   std::function<std::vector<realtime::Notification>(int64_t user_id, int64_t after_id, int limit)>
       missed;

@@ -216,11 +216,12 @@ net::awaitable<bool> Session::handshake() {
     refusal.emplace(ErrorCode::kUnavailable, std::string("the server is shutting down"), nullptr,
                     5);
   }
+  realtime::Admission admitted;
   if (!refusal) {
     Request& req = *request_;
-    user_id_ = co_await net::co_spawn(
+    admitted = co_await net::co_spawn(
         ctx_.pool,
-        [&]() -> net::awaitable<int64_t> {
+        [&]() -> net::awaitable<realtime::Admission> {
           try {
             co_return options.admit(req);
           } catch (const Error& e) {
@@ -229,9 +230,10 @@ net::awaitable<bool> Session::handshake() {
             spdlog::error("websocket admission failed: {}", e.what());
             refusal.emplace(ErrorCode::kInternal, std::string("internal error"));
           }
-          co_return 0;
+          co_return realtime::Admission{};
         },
         net::use_awaitable);
+    user_id_ = admitted.user_id;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -285,7 +287,7 @@ net::awaitable<bool> Session::handshake() {
   c_.opened->inc();
   // The welcome goes out from inside attach(): before anything the hub delivers, and only once
   // the connection is registered (a client may push as soon as it is welcomed).
-  conn_ = options.hub->attach(user_id_, shared_from_this(), resume_from.has_value(),
+  conn_ = options.hub->attach(admitted, shared_from_this(), resume_from.has_value(),
                               realtime::system_frame("welcome",
                                                      {{"user_id", user_id_},
                                                       {"heartbeat_s", options.heartbeat_s},

@@ -92,17 +92,34 @@ std::shared_ptr<Peer> Hub::remove_locked(std::map<int64_t, Conn>::iterator it) {
 }
 
 int64_t Hub::attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming, Frame greeting) {
+  return attach(Admission(user_id), std::move(peer), resuming, std::move(greeting));
+}
+
+int64_t Hub::attach(const Admission& who, std::shared_ptr<Peer> peer, bool resuming,
+                    Frame greeting) {
+  const int64_t user_id = who.user_id;
   std::vector<std::shared_ptr<Peer>> evicted;
   std::vector<int64_t> evicted_ids;
   ConnectionRegistry* registry = nullptr;
   int64_t id = 0;
   {
     std::lock_guard lock(mu_);
-    registry = registry_;
     id = next_id_++;
+    if (who.closures_seen) {
+      // Closed for its user or client while it was being admitted: it never joins.
+      for (auto it = recent_closures_.rbegin(); it != recent_closures_.rend(); ++it) {
+        if (it->generation <= *who.closures_seen) break;
+        if (it->matches(user_id, who.client_id)) {
+          peer->close(it->code, it->reason);
+          return id;
+        }
+      }
+    }
+    registry = registry_;
     Conn c;
     c.id = id;
     c.user_id = user_id;
+    c.client_id = who.client_id;
     c.peer = std::move(peer);
     c.resuming = resuming;
     if (greeting) c.peer->send(std::move(greeting));
@@ -166,6 +183,47 @@ bool Hub::evict(int64_t connection) {
   replaced_->inc();
   peer->close(kCloseReplaced, replaced_reason(options_.max_per_user));
   return true;
+}
+
+size_t Hub::close_user(int64_t user_id, uint16_t code, const std::string& reason) {
+  if (user_id == 0) return 0;
+  return close_matching(Closure{0, user_id, "", code, reason});
+}
+
+size_t Hub::close_client(const std::string& client_id, uint16_t code, const std::string& reason) {
+  if (client_id.empty()) return 0;
+  return close_matching(Closure{0, 0, client_id, code, reason});
+}
+
+uint64_t Hub::closures() const {
+  std::lock_guard lock(mu_);
+  return closures_;
+}
+
+size_t Hub::close_matching(Closure closure) {
+  std::vector<std::shared_ptr<Peer>> peers;
+  std::vector<std::pair<int64_t, std::string>> names;  // (user, registry name)
+  ConnectionRegistry* registry = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    registry = registry_;
+    closure.generation = ++closures_;
+    for (auto it = conns_.begin(); it != conns_.end();) {
+      const auto next = std::next(it);
+      if (closure.matches(it->second.user_id, it->second.client_id)) {
+        names.emplace_back(it->second.user_id, registry_name(it->first));
+        peers.push_back(remove_locked(it));
+      }
+      it = next;
+    }
+    recent_closures_.push_back(closure);
+    if (recent_closures_.size() > kRememberedClosures) recent_closures_.pop_front();
+  }
+  for (auto& p : peers) p->close(closure.code, closure.reason);
+  if (registry != nullptr) {
+    for (const auto& [user, name] : names) registry->closed(user, name);
+  }
+  return peers.size();
 }
 
 namespace {

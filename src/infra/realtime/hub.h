@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,9 +30,24 @@
 namespace lucas::realtime {
 
 // WebSocket close codes the hub uses (4000-4999 are the application's).
-inline constexpr uint16_t kCloseGoingAway = 1001;  // server shutting down
-inline constexpr uint16_t kCloseReplaced = 4001;   // the user opened a newer connection
-inline constexpr uint16_t kCloseTooSlow = 4002;    // the send queue overflowed
+inline constexpr uint16_t kCloseGoingAway = 1001;    // server shutting down
+inline constexpr uint16_t kCloseReplaced = 4001;     // the user opened a newer connection
+inline constexpr uint16_t kCloseTooSlow = 4002;      // the send queue overflowed
+inline constexpr uint16_t kCloseBanned = 4003;       // the user was banned
+inline constexpr uint16_t kCloseRoleChanged = 4004;  // the user was demoted: reconnect
+inline constexpr uint16_t kCloseRevoked = 4005;      // the API client behind the token was revoked
+
+// Who a connection belongs to, as the admission found it: the user, and the API client that
+// obtained the WebSocket token ("" for the bot's /web and the console).
+struct Admission {
+  Admission(int64_t user = 0, std::string client = {})  // NOLINT: a bare user id converts
+      : user_id(user), client_id(std::move(client)) {}
+  int64_t user_id = 0;
+  std::string client_id;
+  // Hub::closures() read before the admission's checks: a connection closed for its user or
+  // client since then (a ban racing the handshake) is closed as soon as it attaches.
+  std::optional<uint64_t> closures_seen;
+};
 
 // One open connection, as the hub sees it. Both calls may come from any thread, must not block
 // and must not call back into the hub.
@@ -85,7 +101,19 @@ class Hub {
   // `greeting`, when given, is the connection's first frame (sent before any delivery).
   int64_t attach(int64_t user_id, std::shared_ptr<Peer> peer, bool resuming = false,
                  Frame greeting = nullptr);
+  // The same for an admission (user and API client; see Admission::closures_seen).
+  int64_t attach(const Admission& who, std::shared_ptr<Peer> peer, bool resuming = false,
+                 Frame greeting = nullptr);
   void detach(int64_t connection);
+
+  // Closes this node's connections of a user (banned: kCloseBanned; demoted: kCloseRoleChanged),
+  // or those opened with a token an API client obtained (revoked: kCloseRevoked), with `reason`;
+  // returns how many. Remembered for a while, so a connection admitted before and attached after
+  // is closed too.
+  size_t close_user(int64_t user_id, uint16_t code, const std::string& reason);
+  size_t close_client(const std::string& client_id, uint16_t code, const std::string& reason);
+  // How many close_user/close_client calls this hub has seen (see Admission::closures_seen).
+  uint64_t closures() const;
 
   // Sends the missed notifications (ascending ids, read from the database after attach()), then
   // the live ones held meanwhile that were not among them, then a "resumed" message; from then
@@ -129,6 +157,7 @@ class Hub {
   struct Conn {
     int64_t id = 0;
     int64_t user_id = 0;
+    std::string client_id;
     std::shared_ptr<Peer> peer;
     std::set<std::string> topics;
     bool resuming = false;
@@ -136,6 +165,18 @@ class Hub {
     std::vector<int64_t> replayed_ids;  // sorted; a late live copy of these is skipped
   };
   struct Life;
+  struct Closure {
+    uint64_t generation = 0;
+    int64_t user_id = 0;    // 0: by client
+    std::string client_id;  // "": by user
+    uint16_t code = 0;
+    std::string reason;
+    bool matches(int64_t user, const std::string& client) const {
+      return user_id != 0 ? user == user_id : !client.empty() && client == client_id;
+    }
+  };
+  static constexpr size_t kRememberedClosures = 1024;
+  size_t close_matching(Closure closure);
   std::shared_ptr<Peer> remove_locked(std::map<int64_t, Conn>::iterator it);
   void evicted_by_registry(const std::vector<std::string>& names);
   const Clock& clock_;
@@ -149,6 +190,8 @@ class Hub {
   mutable std::mutex mu_;
   int64_t next_id_ = 1;
   bool closing_ = false;
+  uint64_t closures_ = 0;
+  std::deque<Closure> recent_closures_;  // the latest kRememberedClosures
   std::map<int64_t, Conn> conns_;
   std::map<int64_t, std::vector<int64_t>> by_user_;  // oldest first
   std::map<std::string, std::set<int64_t>> by_topic_;

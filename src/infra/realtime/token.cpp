@@ -51,11 +51,18 @@ std::string TokenSigner::mac(std::string_view payload) const {
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
-IssuedToken TokenSigner::issue(int64_t user_id) const {
+IssuedToken TokenSigner::issue(int64_t user_id, const std::string& client_id) const {
+  if (client_id.size() > 64 ||
+      client_id.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+          std::string::npos) {
+    throw std::invalid_argument("a client id is at most 64 of [A-Za-z0-9_-]");
+  }
   // Whole seconds, rounded down: the token never outlives its ttl.
   const Micros expires = (clock_.now() + ttl_) / 1'000'000 * 1'000'000;
-  const std::string payload =
+  std::string payload =
       std::to_string(user_id) + ":" + std::to_string(expires / 1'000'000) + ":" + random_hex(12);
+  if (!client_id.empty()) payload += ":" + client_id;
   return {base64url_encode(payload) + "." + base64url_encode(mac(payload)), expires};
 }
 
@@ -86,6 +93,10 @@ VerifiedToken TokenSigner::verify(std::string_view token) const {
     return v;
   }
   v.user_id = user;
+  // After the nonce, the API client (tokens from before it existed have none).
+  if (const size_t c = p.find(':', b + 1); c != std::string_view::npos) {
+    v.client_id = std::string(p.substr(c + 1));
+  }
   v.expires_at = expires_s * 1'000'000;
   v.result = clock_.now() < v.expires_at ? TokenCheck::kOk : TokenCheck::kExpired;
   return v;

@@ -1,7 +1,9 @@
-// Short-lived signed WebSocket tokens: HMAC-SHA256 over (user id, expiry, random nonce) with a key
-// every node shares (ws.token_secret, or one generated once and kept in the database). A token
-// is "<base64url(user_id:expires_s:nonce)>.<base64url(mac)>"; it proves who may connect until it
-// expires and carries nothing secret. Expiry is read from the injected Clock.
+// Short-lived signed WebSocket tokens: HMAC-SHA256 over (user id, expiry, random nonce, API client)
+// with a key every node shares (ws.token_secret, or one generated once and kept in the database).
+// A token is "<base64url(user_id:expires_s:nonce[:client_id])>.<base64url(mac)>"; it proves who
+// may connect until it expires and carries nothing secret. The API client that obtained it (none
+// for the bot and the console) lets its connections be closed when that client is revoked.
+// Expiry is read from the injected Clock.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,8 @@ std::string_view token_check_name(TokenCheck c);  // "ok", "malformed", "bad_sig
 
 struct VerifiedToken {
   TokenCheck result = TokenCheck::kMalformed;
-  int64_t user_id = 0;  // set when the signature is good (also for an expired token)
+  int64_t user_id = 0;    // set when the signature is good (also for an expired token)
+  std::string client_id;  // the API client that obtained it ("" for none)
   Micros expires_at = 0;
   bool ok() const { return result == TokenCheck::kOk; }
 };
@@ -32,7 +35,8 @@ class TokenSigner {
   // `key`: at least 32 bytes. `ttl`: how long an issued token is good for.
   TokenSigner(std::string key, const Clock& clock, Micros ttl);
 
-  IssuedToken issue(int64_t user_id) const;
+  // `client_id`: the API client asking for it ([A-Za-z0-9_-], at most 64 bytes; "" for none).
+  IssuedToken issue(int64_t user_id, const std::string& client_id = "") const;
   VerifiedToken verify(std::string_view token) const;
   Micros ttl() const { return ttl_; }
 

@@ -232,6 +232,69 @@ TEST_P(AuditTest, AConsistentRewriteIsCaughtByTheSignature) {
   EXPECT_THROW(signing_key_from_seed_hex("not hex"), Error);
 }
 
+// With a signing key, a checkpoint is due at every interval-th entry from the first one on: one
+// deleted is named, and so is a chain that has none at all.
+TEST_P(AuditTest, AMissingCheckpointFailsVerificationNamingIt) {
+  w.log.set_signing_key(signing_key_from_seed_hex(std::string(64, 'c')), 5);
+  w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });  // signing begins at 10
+  for (int i = 0; i < 12; ++i) w.add("auth.login", 1);  // entries 11..22: checkpoints 15, 20
+  auto r = w.verify();
+  ASSERT_TRUE(r.ok()) << r.problem;
+  EXPECT_EQ(r.checkpoints, 3);
+  w.exec("DELETE FROM audit_checkpoints WHERE seq = 15");
+  r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 15);
+  EXPECT_NE(r.problem.find("checkpoint at entry 15 is missing"), std::string::npos) << r.problem;
+  // Every checkpoint gone: the first that should exist is named.
+  w.exec("DELETE FROM audit_checkpoints");
+  r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 5);
+  EXPECT_NE(r.problem.find("checkpoint at entry 5 is missing"), std::string::npos) << r.problem;
+}
+
+// An attacker with write access to the database rewrites an entry, recomputes its hash, and
+// replaces the checkpoints with ones signed by their own key: valid signatures, wrong key.
+TEST_P(AuditTest, ACheckpointSignedByAnotherKeyIsRefused) {
+  w.log.set_signing_key(signing_key_from_seed_hex(std::string(64, 'd')), 5);  // checkpoints 5, 10
+  w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });
+  ASSERT_TRUE(w.verify().ok());
+  auto e = w.t.db->read([&](store::Tx& tx) {
+    return w.log.search(tx, Query{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 9, 1});
+  });
+  ASSERT_EQ(e.size(), 1u);
+  Entry forged = e[0];
+  forged.actor = 666;
+  forged.hash = sha256_hex(canonical(forged));
+  w.exec("UPDATE audit_log SET actor = 666, hash = $1 WHERE seq = 10", {Value{forged.hash}});
+  w.exec("DELETE FROM audit_checkpoints");
+  AuditLog attacker(w.clock);
+  attacker.set_signing_key(signing_key_from_seed_hex(std::string(64, 'e')), 5);
+  w.t.db->transact([&](store::Tx& tx) { attacker.checkpoint(tx); });  // signs the forged 10
+  // Verified with the attacker's key, the forged chain passes: only the key tells it apart.
+  EXPECT_TRUE(w.t.db->read([&](store::Tx& tx) { return attacker.verify(tx); }).ok());
+  const auto r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 10);
+  EXPECT_NE(r.problem.find("signed by another key"), std::string::npos) << r.problem;
+}
+
+// Lowering the interval asks for checkpoints that were never signed; `checkpoint` signs them.
+TEST_P(AuditTest, ACheckpointAfterTheIntervalWasLoweredSignsWhatIsDue) {
+  const auto key = signing_key_from_seed_hex(std::string(64, 'f'));
+  w.log.set_signing_key(key, 10);
+  w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });  // 10
+  for (int i = 0; i < 10; ++i) w.add("auth.login", 1);             // 20
+  ASSERT_TRUE(w.verify().ok());
+  w.log.set_signing_key(key, 4);
+  const auto r = w.verify();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(*r.first_bad_seq, 12);
+  w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });  // 12, 16 (20 exists)
+  EXPECT_TRUE(w.verify().ok()) << w.verify().problem;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AuditTest,
                          ::testing::Values(store::Engine::kSqlite, store::Engine::kPostgres),
                          [](const auto& p) { return lucas::testing::engine_label(p.param); });

@@ -207,6 +207,65 @@ TEST(Hub, CloseAllSaysGoingAwayAndRefusesNewcomers) {
   EXPECT_TRUE(hub.closing());
 }
 
+// A banned (or demoted) user's connections, and those opened with a token a revoked API client
+// obtained, are closed with their own codes; nobody else's.
+TEST(Hub, ClosesAUsersOrAClientsConnectionsWithTheirCodes) {
+  ManualClock clock(kT);
+  Hub hub(clock);
+  auto alice_web = std::make_shared<FakePeer>();
+  auto alice_app = std::make_shared<FakePeer>();
+  auto alice_other_app = std::make_shared<FakePeer>();
+  auto bob = std::make_shared<FakePeer>();
+  hub.attach(Admission(101), alice_web);
+  hub.attach(Admission(101, "lc_app"), alice_app);
+  hub.attach(Admission(101, "lc_other"), alice_other_app);
+  hub.attach(Admission(202, "lc_bobs"), bob);
+
+  EXPECT_EQ(hub.close_client("lc_app", kCloseRevoked, "the API client was revoked"), 1u);
+  EXPECT_EQ(alice_app->code, kCloseRevoked);
+  EXPECT_EQ(alice_app->reason, "the API client was revoked");
+  EXPECT_EQ(alice_web->code, 0);
+  EXPECT_EQ(hub.connections_of(101), 2u);
+  EXPECT_EQ(hub.close_client("", kCloseRevoked, "x"), 0u);  // no client: nothing matches
+
+  EXPECT_EQ(hub.close_user(101, kCloseBanned, "banned"), 2u);
+  EXPECT_EQ(alice_web->code, kCloseBanned);
+  EXPECT_EQ(alice_other_app->code, kCloseBanned);
+  EXPECT_EQ(hub.connections_of(101), 0u);
+  EXPECT_EQ(bob->code, 0);
+  EXPECT_EQ(hub.connections(), 1u);
+  // Closed connections get nothing more.
+  EXPECT_EQ(hub.deliver_to_user(note(101, 1)), 0u);
+}
+
+// A ban committed while a connection was being admitted (after its checks, before it attached)
+// closes it as it attaches; one admitted after the ban is not affected by it.
+TEST(Hub, AConnectionAdmittedBeforeAClosureIsClosedWhenItAttaches) {
+  ManualClock clock(kT);
+  Hub hub(clock);
+  Admission racing(101, "lc_app");
+  racing.closures_seen = hub.closures();
+  Admission revoked_client(303, "lc_gone");
+  revoked_client.closures_seen = hub.closures();
+  hub.close_user(101, kCloseBanned, "banned");
+  hub.close_client("lc_gone", kCloseRevoked, "revoked");
+  auto late = std::make_shared<FakePeer>();
+  hub.attach(racing, late, false, system_frame("welcome", {}, kT));
+  EXPECT_EQ(late->code, kCloseBanned);
+  EXPECT_TRUE(late->frames.empty());
+  EXPECT_EQ(hub.connections_of(101), 0u);
+  auto late_client = std::make_shared<FakePeer>();
+  hub.attach(revoked_client, late_client);
+  EXPECT_EQ(late_client->code, kCloseRevoked);
+
+  Admission after(101);
+  after.closures_seen = hub.closures();  // e.g. unbanned since, and admitted again
+  auto fresh = std::make_shared<FakePeer>();
+  hub.attach(after, fresh);
+  EXPECT_EQ(fresh->code, 0);
+  EXPECT_EQ(hub.connections_of(101), 1u);
+}
+
 TEST(SendQueue, RefusesBeyondEitherBound) {
   SendQueue q(3, 10);
   auto f = [](size_t n) { return std::make_shared<const std::string>(n, 'x'); };

@@ -30,6 +30,21 @@ TEST(WsToken, NamesItsUserUntilItExpires) {
   EXPECT_EQ(token_check_name(v.result), "expired");
 }
 
+// The API client that obtained a token travels in it (signed), so that revoking the client can
+// close the connections it opened; tokens without one (the bot, the console) still verify.
+TEST(WsToken, CarriesTheApiClientThatObtainedIt) {
+  ManualClock clock(kStart);
+  TokenSigner signer(kKey, clock, kTtl);
+  auto v = signer.verify(signer.issue(101, "lc_0123456789abcdef01234567").token);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v.user_id, 101);
+  EXPECT_EQ(v.client_id, "lc_0123456789abcdef01234567");
+  v = signer.verify(signer.issue(101).token);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v.client_id, "");
+  EXPECT_THROW(signer.issue(101, "lc:bad"), std::invalid_argument);
+}
+
 TEST(WsToken, EveryTokenIsDifferent) {
   ManualClock clock(kStart);
   TokenSigner signer(kKey, clock, kTtl);
