@@ -1,6 +1,7 @@
 // Shared by the node end-to-end tests: a pass/fail tally, free ports, starting `lucas serve`, and
 // a WebSocket client that queues what it receives.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 
@@ -128,3 +129,20 @@ export const connectWs = (url, options = {}) =>
     });
     ws.on('error', () => {});
   });
+
+// Points the telegram-test-api emulator at lucas's webhook. Webhook mode refuses to start without a
+// secret, and Telegram sends it back in a header with every update; the emulator keeps
+// setWebhook's secret_token but does not send it, so the header is added to its webhook calls here
+// (it posts them with axios, the copy in our node_modules).
+export const webhookSecret = 'e2e-webhook-secret_0123';
+export const pointEmulatorAt = (emulator, botToken, lucasPort) => {
+  const path = createHash('sha256').update(`lucas-webhook:${botToken}`).digest('hex').slice(0, 32);
+  const url = `http://127.0.0.1:${lucasPort}/telegram/webhook/${path}`;
+  require('axios').interceptors.request.use((request) => {
+    if (request.url === url) {
+      request.headers = { ...request.headers, 'X-Telegram-Bot-Api-Secret-Token': webhookSecret };
+    }
+    return request;
+  });
+  emulator.setWebhook({ url, secret_token: webhookSecret }, botToken);
+};

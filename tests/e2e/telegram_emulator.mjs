@@ -9,12 +9,13 @@
 // nickname); /balance shows the right amounts. /web in a private chat gives a WebSocket token (refused in the group), and
 // the credit reaches the player's open WebSocket as it happens (Property 27 through the binary);
 // the coin board (REST and /top) shows the credit.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, connectWs, finish, freePort, startLucas, stopLucas } from './lib.mjs';
+import {
+  check, connectWs, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const TelegramServer = require('telegram-test-api');
@@ -26,18 +27,6 @@ if (!lucasPath) {
 }
 
 const token = '424242:emulator-token';
-// Webhook mode refuses to start without a secret; Telegram sends it back in a header with every
-// update. The emulator keeps setWebhook's secret_token but does not send it, so the header is
-// added to its webhook calls here (it posts them with axios, the copy in our node_modules).
-const webhookSecret = 'e2e-webhook-secret_0123';
-const axios = require('axios');
-let webhookUrl = null;
-axios.interceptors.request.use((request) => {
-  if (webhookUrl && request.url === webhookUrl) {
-    request.headers = { ...request.headers, 'X-Telegram-Bot-Api-Secret-Token': webhookSecret };
-  }
-  return request;
-});
 const emulatorPort = await freePort();
 const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
 await emulator.start();
@@ -53,9 +42,7 @@ const { process: lucas, port: lucasPort } = await startLucas(lucasPath, {
 });
 check('lucas started', lucasPort > 0);
 
-const path = createHash('sha256').update(`lucas-webhook:${token}`).digest('hex').slice(0, 32);
-webhookUrl = `http://127.0.0.1:${lucasPort}/telegram/webhook/${path}`;
-emulator.setWebhook({ url: webhookUrl, secret_token: webhookSecret }, token);
+pointEmulatorAt(emulator, token, lucasPort);
 
 const chatId = -1001;
 const client = emulator.getClient(token, {

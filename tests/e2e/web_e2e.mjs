@@ -6,13 +6,15 @@
 // theme; a state-changing request without the CSRF token is refused; my sessions; sign-out; the
 // static files (cache headers, compression, CSP, SPA fallback) through the binary; no horizontal
 // overflow at 320, 768, 1440 and 3840 px (screenshots in build/<preset>/web-screenshots/).
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { check, finish, freePort, startLucas, stopLucas } from './lib.mjs';
+import {
+  check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+} from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const TelegramServer = require('telegram-test-api');
@@ -41,6 +43,7 @@ const profiles = mkdtempSync(join(tmpdir(), 'lucas-web-e2e-chromium-'));
 const env = {
   LUCAS_DATA_DIR: dataDir,
   LUCAS_TELEGRAM_TOKEN: token,
+  LUCAS_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
   LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
   LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
   LUCAS_PUBLIC_URL: 'http://lucas.test',
@@ -55,8 +58,7 @@ cli('ledger', 'grant', '--user', '101', '--amount', '12.34', '--key', 'web-e2e-1
 
 const { process: lucas, port } = await startLucas(lucasPath, env);
 const base = `http://127.0.0.1:${port}`;
-const hookPath = createHash('sha256').update(`lucas-webhook:${token}`).digest('hex').slice(0, 32);
-emulator.setWebhook({ url: `${base}/telegram/webhook/${hookPath}` }, token);
+pointEmulatorAt(emulator, token, port);
 
 // Telegram's Mini App initData, signed as Telegram signs it (or with another token: forged).
 const initData = (user, botToken = token) => {
