@@ -119,6 +119,12 @@ App::App(const Config& c) : config(c) {
     const int64_t n = outbox->prune(clock.now() - 7 * 24 * 3'600'000'000LL);
     if (n > 0) spdlog::info("outbox: pruned {} dispatched events older than 7 days", n);
   });
+  // Handled Telegram updates are kept a week (Telegram's retries of them are refused as
+  // duplicates meanwhile), then pruned by the leader; failed ones stay for the admins.
+  scheduler->add("telegram.prune", jobs::Schedule::daily(3, 45), [this](const jobs::Run&) {
+    const int64_t n = telegram::prune_updates(*db, clock.now() - 7 * 86'400'000'000LL);
+    if (n > 0) spdlog::info("telegram: pruned {} handled updates older than 7 days", n);
+  });
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
   if (redis) {
     limiter = std::make_unique<ratelimit::RedisLimiter>(*redis, clock, &metrics);
@@ -222,12 +228,18 @@ App::App(const Config& c) : config(c) {
     };
     bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
-    updates =
-        std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
+    // Each stored update is handled in one transaction that the bot's units of work join; its
+    // replies are queued on the sender after the commit.
+    updates = std::make_unique<telegram::UpdateQueue>(
+        *db, clock,
+        [this](const telegram::Update& u) {
+          std::vector<telegram::Outgoing> out;
           for (auto& r : bank_bot->handle(u)) {
-            sender->enqueue(telegram::Outgoing{r.chat_id, r.text, r.reply_to_message_id, 0});
+            out.push_back(telegram::Outgoing{r.chat_id, r.text, r.reply_to_message_id, 0});
           }
-        });
+          return out;
+        },
+        [this](const telegram::Outgoing& o) { sender->enqueue(o); }, update_failure_reply);
     if (config.telegram_mode == "poll") {
       poll_api = std::make_unique<telegram::HttpBotApi>(config.telegram_api_url,
                                                         config.telegram_token, 40);
@@ -308,6 +320,48 @@ void App::restore_test() {
                                    ""});
   });
   if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
+}
+
+std::vector<telegram::FailedUpdate> App::failed_updates(int64_t after_id, int limit) {
+  return db->transact([&](store::Tx& tx) {
+    auto found = telegram::failed_updates(tx, after_id, limit);
+    audit->append(tx, audit::Entry{0,
+                                   0,
+                                   0,
+                                   "admin.telegram_failed_list",
+                                   "telegram_updates",
+                                   "",
+                                   "ok",
+                                   {{"after_id", after_id}, {"returned", found.size()}},
+                                   "",
+                                   "",
+                                   ""});
+    return found;
+  });
+}
+
+int64_t App::retry_updates(std::optional<int64_t> update_id) {
+  return db->transact([&](store::Tx& tx) {
+    const int64_t n = telegram::retry_failed_updates(tx, update_id, clock.now());
+    if (update_id && n == 0) {
+      throw Error(ErrorCode::kNotFound,
+                  "telegram update " + std::to_string(*update_id) + " is not failed",
+                  {{"update_id", *update_id}});
+    }
+    audit->append(
+        tx, audit::Entry{0,
+                         0,
+                         0,
+                         "admin.telegram_retry",
+                         update_id ? "update:" + std::to_string(*update_id) : "telegram_updates",
+                         "",
+                         "ok",
+                         {{"retried", n}},
+                         "",
+                         "",
+                         ""});
+    return n;
+  });
 }
 
 std::string App::webhook_path() const {
@@ -391,6 +445,13 @@ bool App::alert_given_up(const std::vector<events::GivenUp>& given_up) {
         0});
   }
   return true;
+}
+
+std::optional<telegram::Outgoing> update_failure_reply(const telegram::Update& update) {
+  if (!update.message || update.message->chat.id == 0) return std::nullopt;
+  const auto& m = *update.message;
+  const std::string_view lang = i18n::language_for(m.from ? m.from->language_code : "");
+  return telegram::Outgoing{m.chat.id, i18n::text(lang, "update_failed"), m.message_id, 0};
 }
 
 std::string given_up_alert_text(const std::string& language,

@@ -354,6 +354,20 @@ int run_cli(int argc, char** argv) {
   auto* outbox_id_opt = outbox_retry->add_option("id", outbox_id, "the event's id");
   outbox_retry->add_flag("--all", outbox_all, "every given-up event")->excludes(outbox_id_opt);
 
+  auto* telegram_cmd = cli.add_subcommand("telegram", "incoming updates that kept failing");
+  telegram_cmd->require_subcommand(1);
+  auto* telegram_failed = telegram_cmd->add_subcommand(
+      "failed", "failed updates with their last error (JSON lines; audited)");
+  auto* telegram_retry = telegram_cmd->add_subcommand(
+      "retry", "handle failed updates again once the cause is fixed (audited)");
+  int64_t telegram_after = 0, telegram_limit = 100, telegram_id = 0;
+  bool telegram_all = false;
+  telegram_failed->add_option("--after", telegram_after, "only update ids above this (paging)");
+  telegram_failed->add_option("--limit", telegram_limit, "at most this many (1-1000)")
+      ->capture_default_str();
+  auto* telegram_id_opt = telegram_retry->add_option("id", telegram_id, "the update_id");
+  telegram_retry->add_flag("--all", telegram_all, "every failed update")->excludes(telegram_id_opt);
+
   auto* ws_cmd = cli.add_subcommand("ws", "WebSocket tools");
   ws_cmd->require_subcommand(1);
   auto* ws_token = ws_cmd->add_subcommand(
@@ -737,6 +751,27 @@ int run_cli(int argc, char** argv) {
       std::cout << "retried " << n << "; " << dispatched
                 << " pending event(s) dispatched now (one that fails again is retried with backoff"
                    " and given up after 10 more attempts: see the log)\n";
+      return 0;
+    }
+    if (telegram_cmd->parsed()) {
+      App app(config);
+      app.migrate();
+      if (telegram_failed->parsed()) {
+        for (const auto& f : app.failed_updates(telegram_after, static_cast<int>(telegram_limit))) {
+          std::cout << telegram::to_json(f).dump() << "\n";
+        }
+        return 0;
+      }
+      if (!telegram_all && telegram_id_opt->count() == 0) {
+        std::cerr << "lucas: telegram retry needs an update id or --all\n";
+        return 2;
+      }
+      const int64_t n =
+          app.retry_updates(telegram_all ? std::nullopt : std::optional<int64_t>(telegram_id));
+      std::cout << "retried " << n
+                << "; the running bot handles them within a few seconds (one that fails again is"
+                   " retried with backoff and failed after 3 more attempts: lucas telegram"
+                   " failed)\n";
       return 0;
     }
     if (jobs_cmd->parsed()) {
