@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "app/parser_cli.h"
+#include "app/telegram_intake.h"
 #include "base/log.h"
 #include "base/money.h"
 #include "features/legacy/legacy_import.h"
@@ -754,25 +755,14 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (telegram_cmd->parsed()) {
-      App app(config);
-      app.migrate();
-      if (telegram_failed->parsed()) {
-        for (const auto& f : app.failed_updates(telegram_after, static_cast<int>(telegram_limit))) {
-          std::cout << telegram::to_json(f).dump() << "\n";
-        }
-        return 0;
-      }
+      if (telegram_failed->parsed())
+        return telegram_failed_command(config, telegram_after, telegram_limit);
       if (!telegram_all && telegram_id_opt->count() == 0) {
         std::cerr << "lucas: telegram retry needs an update id or --all\n";
         return 2;
       }
-      const int64_t n =
-          app.retry_updates(telegram_all ? std::nullopt : std::optional<int64_t>(telegram_id));
-      std::cout << "retried " << n
-                << "; the running bot handles them within a few seconds (one that fails again is"
-                   " retried with backoff and failed after 3 more attempts: lucas telegram"
-                   " failed)\n";
-      return 0;
+      return telegram_retry_command(
+          config, telegram_all ? std::nullopt : std::optional<int64_t>(telegram_id));
     }
     if (jobs_cmd->parsed()) {
       App app(config);
