@@ -124,6 +124,12 @@ App::App(const Config& c) : config(c) {
     const int64_t n = outbox->prune(clock.now() - 7 * 24 * 3'600'000'000LL);
     if (n > 0) spdlog::info("outbox: pruned {} dispatched events older than 7 days", n);
   });
+  // Handled Telegram updates are kept a week (Telegram's retries of them are refused as
+  // duplicates meanwhile), then pruned by the leader; failed ones stay for the admins.
+  scheduler->add("telegram.prune", jobs::Schedule::daily(3, 45), [this](const jobs::Run&) {
+    const int64_t n = telegram::prune_updates(*db, clock.now() - 7 * 86'400'000'000LL);
+    if (n > 0) spdlog::info("telegram: pruned {} handled updates older than 7 days", n);
+  });
   ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), &metrics);
   if (redis) {
     limiter = std::make_unique<ratelimit::RedisLimiter>(*redis, clock, &metrics);
@@ -233,12 +239,18 @@ App::App(const Config& c) : config(c) {
     bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bot_options.commands["/login"] = sessions::login_command(*web_sessions);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
-    updates =
-        std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
+    // Each stored update is handled in one transaction that the bot's units of work join; its
+    // replies are queued on the sender after the commit.
+    updates = std::make_unique<telegram::UpdateQueue>(
+        *db, clock,
+        [this](const telegram::Update& u) {
+          std::vector<telegram::Outgoing> out;
           for (auto& r : bank_bot->handle(u)) {
-            sender->enqueue(telegram::Outgoing{r.chat_id, r.text, r.reply_to_message_id, 0});
+            out.push_back(telegram::Outgoing{r.chat_id, r.text, r.reply_to_message_id, 0});
           }
-        });
+          return out;
+        },
+        [this](const telegram::Outgoing& o) { sender->enqueue(o); }, update_failure_reply);
     if (config.telegram_mode == "poll") {
       poll_api = std::make_unique<telegram::HttpBotApi>(config.telegram_api_url,
                                                         config.telegram_token, 40);

@@ -145,6 +145,11 @@ struct App {
   // Tells every admin over Telegram that outbox events were given up: at most one message per
   // 10 minutes of clock time (`lucas outbox given-up` lists them all). Returns whether it sent.
   bool alert_given_up(const std::vector<events::GivenUp>& given_up);
+  // Telegram updates that failed every attempt, oldest first after `after_id` (at most `limit`,
+  // 1-1000), and putting them back for the update workers (one, or all when `update_id` is
+  // empty; NOT_FOUND when that one is not failed). Both are console actions, audited.
+  std::vector<telegram::FailedUpdate> failed_updates(int64_t after_id, int limit);
+  int64_t retry_updates(std::optional<int64_t> update_id);
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
   // The WebSocket endpoint /api/v1/ws on the server (before it starts).
@@ -170,6 +175,9 @@ std::string web_dir(const Config& config);
 // and WebSocket on our origin, framed only by Telegram's web clients; the Login Widget's frame when
 // web.login_domain is set.
 std::string web_csp(const Config& config);
+// The reply to a Telegram update that failed every attempt: in the sender's language (Russian by
+// default), to the chat it came from; nullopt when there is no message to answer.
+std::optional<telegram::Outgoing> update_failure_reply(const telegram::Update& update);
 
 // The given-up alert in the admin's language; the first event's error is cut to 200 bytes.
 std::string given_up_alert_text(const std::string& language,

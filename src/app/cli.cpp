@@ -14,6 +14,7 @@
 #include "app/admin_cli.h"
 #include "app/app.h"
 #include "app/parser_cli.h"
+#include "app/telegram_intake.h"
 #include "base/log.h"
 #include "base/money.h"
 #include "features/legacy/legacy_import.h"
@@ -363,6 +364,20 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   auto* outbox_id_opt = outbox_retry->add_option("id", outbox_id, "the event's id");
   outbox_retry->add_flag("--all", outbox_all, "every given-up event")->excludes(outbox_id_opt);
+
+  auto* telegram_cmd = cli.add_subcommand("telegram", "incoming updates that kept failing");
+  telegram_cmd->require_subcommand(1);
+  auto* telegram_failed = telegram_cmd->add_subcommand(
+      "failed", "failed updates with their last error (JSON lines; audited)");
+  auto* telegram_retry = telegram_cmd->add_subcommand(
+      "retry", "handle failed updates again once the cause is fixed (audited)");
+  int64_t telegram_after = 0, telegram_limit = 100, telegram_id = 0;
+  bool telegram_all = false;
+  telegram_failed->add_option("--after", telegram_after, "only update ids above this (paging)");
+  telegram_failed->add_option("--limit", telegram_limit, "at most this many (1-1000)")
+      ->capture_default_str();
+  auto* telegram_id_opt = telegram_retry->add_option("id", telegram_id, "the update_id");
+  telegram_retry->add_flag("--all", telegram_all, "every failed update")->excludes(telegram_id_opt);
 
   auto* ws_cmd = cli.add_subcommand("ws", "WebSocket tools");
   ws_cmd->require_subcommand(1);
@@ -724,6 +739,16 @@ int run_cli(int argc, char** argv) {
                 << " pending event(s) dispatched now (one that fails again is retried with backoff"
                    " and given up after 10 more attempts: see the log)\n";
       return 0;
+    }
+    if (telegram_cmd->parsed()) {
+      if (telegram_failed->parsed())
+        return telegram_failed_command(config, telegram_after, telegram_limit);
+      if (!telegram_all && telegram_id_opt->count() == 0) {
+        std::cerr << "lucas: telegram retry needs an update id or --all\n";
+        return 2;
+      }
+      return telegram_retry_command(
+          config, telegram_all ? std::nullopt : std::optional<int64_t>(telegram_id));
     }
     if (jobs_cmd->parsed()) {
       App app(config);

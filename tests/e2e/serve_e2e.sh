@@ -83,6 +83,16 @@ err=$("$LUCAS" outbox retry 424242 2>&1); rc=$?
 expect_eq "outbox retry of an event that is not given up exits 1" "$rc" "1"
 expect_contains "and says so" "$err" "NOT_FOUND"
 out=$("$LUCAS" audit search --action admin.outbox_); expect_contains "the console's outbox list is audited" "$out" '"action":"admin.outbox_list"'
+out=$("$LUCAS" telegram failed --data-dir "$LUCAS_DATA_DIR"); expect_eq "telegram failed runs, settings after it" "$?" "0"
+expect_eq "no update failed" "$out" ""
+"$LUCAS" telegram retry >/dev/null 2>&1; expect_eq "telegram retry needs an id or --all" "$?" "2"
+err=$("$LUCAS" telegram retry 424242 2>&1); rc=$?
+expect_eq "telegram retry of an update that is not failed exits 1" "$rc" "1"
+expect_contains "and says so" "$err" "NOT_FOUND"
+out=$("$LUCAS" telegram retry --all); expect_contains "telegram retry --all" "$out" "retried 0"
+out=$("$LUCAS" audit search --action admin.telegram_)
+expect_contains "the console's failed-update list is audited" "$out" '"action":"admin.telegram_failed_list"'
+expect_contains "the console's update retry is audited" "$out" '"action":"admin.telegram_retry"'
 out=$("$LUCAS" db copy --from "sqlite:$TMP/data/lucas.db" --to "sqlite:$TMP/copy.db"); rc=$?
 expect_eq "db copy exits 0" "$rc" "0"
 expect_contains "db copy verifies" "$out" "verified"

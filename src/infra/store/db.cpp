@@ -177,6 +177,48 @@ bool Database::ping() {
   }
 }
 
+// ---------------------------------------------------------------- ambient units of work
+
+thread_local Database::Ambient* Database::ambient_top_ = nullptr;
+
+Database::Ambient* Database::find_ambient() const {
+  for (Ambient* a = ambient_top_; a != nullptr; a = a->below) {
+    if (a->db == this) return a;
+  }
+  return nullptr;
+}
+
+Database::AmbientScope::AmbientScope(Database& db, Tx& tx, bool write)
+    : a_{&db, &tx, write, false, ambient_top_} {
+  ambient_top_ = &a_;
+}
+
+void Database::AmbientScope::end() {
+  if (!active_) return;
+  active_ = false;
+  for (Ambient** p = &ambient_top_; *p != nullptr; p = &(*p)->below) {
+    if (*p == &a_) {
+      *p = a_.below;
+      return;
+    }
+  }
+}
+
+void Database::refuse_write_in_read() {
+  throw Error(ErrorCode::kInternal,
+              "a write unit of work (transact) was opened inside a read-only one (read) on the"
+              " same database and thread: open the outer unit with transact()");
+}
+
+void Database::mark_retry(Ambient& a, const DbError& e) {
+  if (e.transient()) a.retry = true;
+}
+
+DbError Database::nested_conflict() {
+  return DbError(DbError::Kind::kConflict,
+                 "a nested unit of work hit a transient conflict; the transaction is run again");
+}
+
 void Database::finish(Connection& c, Tx& tx) {
   if (tx.poisoned()) {
     throw DbError(DbError::Kind::kOther, "transaction left inconsistent by a failed savepoint");

@@ -194,6 +194,21 @@ class Database {
 
   // Runs f(Tx&) in one transaction: commit on return, rollback on any exception. Transient
   // conflicts are retried (f must be safe to run again). After-commit hooks run after commit.
+  //
+  // Ambient transaction: while a unit of work of this database runs f on a thread, every
+  // transact()/read()/read_replica() that f (or anything it calls) opens on the same database
+  // and the same thread joins it instead of starting another (which on SQLite would wait for
+  // the write lock its own thread holds). A nested unit
+  //   - sees the outer unit's uncommitted writes, and the outer sees the nested unit's;
+  //   - runs inside a SAVEPOINT: if it throws, only its own writes (and its after-commit hooks)
+  //     are undone, the exception propagates, and the outer unit may carry on;
+  //   - never retries on its own: a transient conflict in it marks the outermost unit, which
+  //     rolls back and runs its whole function again (even if f caught the error);
+  //   - has its after-commit hooks run once, after the outermost commit, in registration order;
+  //     they are dropped when the outermost unit rolls back;
+  //   - may not write inside a read-only outer unit: transact() within read() throws
+  //     Error(INTERNAL) before doing anything (open the outer unit with transact()).
+  // Other threads are not affected: each thread has its own units of work.
   template <class F>
   auto transact(F&& f) -> decltype(f(std::declval<Tx&>())) {
     return run_tx(true, std::forward<F>(f));
@@ -203,6 +218,8 @@ class Database {
   auto read(F&& f) -> decltype(f(std::declval<Tx&>())) {
     return run_tx(false, std::forward<F>(f));
   }
+  // True while a unit of work of this database runs on the calling thread.
+  bool in_transaction() const { return find_ambient() != nullptr; }
 
   // True when a trivial query succeeds.
   bool ping();
@@ -224,6 +241,8 @@ class Database {
   // (on the replica, then here after a connection failure), so it must be safe to run again.
   template <class F>
   auto read_replica(F&& f) -> decltype(f(std::declval<Tx&>())) {
+    // Inside a unit of work of this database: join it (read your own writes).
+    if (Ambient* a = find_ambient()) return run_nested(*a, false, std::forward<F>(f));
     if (Database* r = usable_replica()) {
       try {
         if constexpr (std::is_void_v<decltype(f(std::declval<Tx&>()))>) {
@@ -256,33 +275,88 @@ class Database {
   void release(std::unique_ptr<Connection> c);
   static void run_hooks(Tx& tx);
 
+  // The outermost unit of work running on this thread for one database (a thread-local stack,
+  // one entry per database with an open unit).
+  struct Ambient {
+    Database* db = nullptr;
+    Tx* tx = nullptr;
+    bool write = false;
+    bool retry = false;  // a nested unit hit a transient conflict: run the whole unit again
+    Ambient* below = nullptr;
+  };
+  Ambient* find_ambient() const;
+  // Registers `a` for this thread until end() or destruction.
+  class AmbientScope {
+   public:
+    AmbientScope(Database& db, Tx& tx, bool write);
+    ~AmbientScope() { end(); }
+    AmbientScope(const AmbientScope&) = delete;
+    AmbientScope& operator=(const AmbientScope&) = delete;
+    void end();
+    bool retry() const { return a_.retry; }
+
+   private:
+    Ambient a_;
+    bool active_ = true;
+  };
+  static void refuse_write_in_read();
+  static void mark_retry(Ambient& a, const DbError& e);
+  static DbError nested_conflict();
+
+  // A unit of work inside the thread's open one: a savepoint of its transaction.
+  template <class F>
+  auto run_nested(Ambient& a, bool write, F&& f) -> decltype(f(std::declval<Tx&>())) {
+    if (write && !a.write) refuse_write_in_read();
+    Tx& tx = *a.tx;
+    const size_t hooks = tx.hooks().size();
+    try {
+      return tx.savepoint([&]() -> decltype(f(tx)) { return f(tx); });
+    } catch (const DbError& e) {
+      tx.hooks().resize(hooks);
+      mark_retry(a, e);
+      throw;
+    } catch (...) {
+      tx.hooks().resize(hooks);
+      throw;
+    }
+  }
+
   template <class F>
   auto run_tx(bool write, F&& f) -> decltype(f(std::declval<Tx&>())) {
+    if (Ambient* a = find_ambient()) return run_nested(*a, write, std::forward<F>(f));
     for (int attempt = 0;; ++attempt) {
       Lease lease = acquire();
       Tx tx(*lease, *this);
+      AmbientScope scope(*this, tx, write);
       try {
         // Inside the try: a BEGIN that times out waiting for SQLite's write lock (busy) is a
         // transient conflict like any other, and is retried.
         lease->begin(write);
         if constexpr (std::is_void_v<decltype(f(tx))>) {
           f(tx);
+          if (scope.retry()) throw nested_conflict();
           finish(*lease, tx);
+          scope.end();  // hooks run outside the unit of work (their own units start afresh)
           run_hooks(tx);
           return;
         } else {
           auto r = f(tx);
+          if (scope.retry()) throw nested_conflict();
           finish(*lease, tx);
+          scope.end();
           run_hooks(tx);
           return r;
         }
       } catch (const DbError& e) {
         lease->rollback();
-        if (!e.transient() || attempt >= options_.max_retries) throw;
+        scope.end();
+        if (!(e.transient() || scope.retry()) || attempt >= options_.max_retries) throw;
         backoff(attempt);
       } catch (...) {
         lease->rollback();
-        throw;
+        scope.end();
+        if (!scope.retry() || attempt >= options_.max_retries) throw;
+        backoff(attempt);
       }
     }
   }
@@ -293,6 +367,7 @@ class Database {
   void replica_answered();
   void replica_failed(const std::string& why);
 
+  static thread_local Ambient* ambient_top_;
   Options options_;
   struct Replica;
   std::shared_ptr<Replica> replica_;

@@ -1,0 +1,80 @@
+// The composition root's side of the durable Telegram intake: the failure reply, and the
+// console's list and retry of failed updates (audited).
+#include "app/telegram_intake.h"
+
+#include <iostream>
+
+#include "app/app.h"
+#include "base/i18n.h"
+
+namespace lucas::app {
+
+std::optional<telegram::Outgoing> update_failure_reply(const telegram::Update& update) {
+  if (!update.message || update.message->chat.id == 0) return std::nullopt;
+  const auto& m = *update.message;
+  const std::string_view lang = i18n::language_for(m.from ? m.from->language_code : "");
+  return telegram::Outgoing{m.chat.id, i18n::text(lang, "update_failed"), m.message_id, 0};
+}
+
+std::vector<telegram::FailedUpdate> App::failed_updates(int64_t after_id, int limit) {
+  return db->transact([&](store::Tx& tx) {
+    auto found = telegram::failed_updates(tx, after_id, limit);
+    audit->append(tx, audit::Entry{0,
+                                   0,
+                                   0,
+                                   "admin.telegram_failed_list",
+                                   "telegram_updates",
+                                   "",
+                                   "ok",
+                                   {{"after_id", after_id}, {"returned", found.size()}},
+                                   "",
+                                   "",
+                                   ""});
+    return found;
+  });
+}
+
+int64_t App::retry_updates(std::optional<int64_t> update_id) {
+  return db->transact([&](store::Tx& tx) {
+    const int64_t n = telegram::retry_failed_updates(tx, update_id, clock.now());
+    if (update_id && n == 0) {
+      throw Error(ErrorCode::kNotFound,
+                  "telegram update " + std::to_string(*update_id) + " is not failed",
+                  {{"update_id", *update_id}});
+    }
+    audit->append(
+        tx, audit::Entry{0,
+                         0,
+                         0,
+                         "admin.telegram_retry",
+                         update_id ? "update:" + std::to_string(*update_id) : "telegram_updates",
+                         "",
+                         "ok",
+                         {{"retried", n}},
+                         "",
+                         "",
+                         ""});
+    return n;
+  });
+}
+
+int telegram_failed_command(const Config& config, int64_t after_id, int64_t limit) {
+  App app(config);
+  app.migrate();
+  for (const auto& f : app.failed_updates(after_id, static_cast<int>(limit))) {
+    std::cout << telegram::to_json(f).dump() << "\n";
+  }
+  return 0;
+}
+
+int telegram_retry_command(const Config& config, std::optional<int64_t> update_id) {
+  App app(config);
+  app.migrate();
+  const int64_t n = app.retry_updates(update_id);
+  std::cout << "retried " << n
+            << "; the running bot handles them within a few seconds (one that fails again is"
+               " retried with backoff and failed after 3 more attempts: lucas telegram failed)\n";
+  return 0;
+}
+
+}  // namespace lucas::app
