@@ -19,6 +19,7 @@
 #include <fstream>
 #include <thread>
 #include "features/admin/admin_http.h"
+#include "features/auth/auth_bot.h"
 #include "features/auth/auth_http.h"
 #include "features/parser/parser_http.h"
 #include "features/users/users_http.h"
@@ -221,6 +222,7 @@ App::App(const Config& c) : config(c) {
       return leaderboards::top_reply(*leaderboards, u, args);
     };
     bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
+    bot_options.commands["/confirm_client"] = auth::confirm_client_command(*auth);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     updates =
         std::make_unique<telegram::UpdateQueue>(*db, clock, [this](const telegram::Update& u) {
