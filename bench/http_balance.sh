@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# wrk against GET /api/v1/users/{id}/balance on a release build with embedded SQLite.
+# wrk against GET /api/v1/users/{id}/balance, authenticated, on a release build with embedded
+# SQLite.
 # Prints wrk's report (requests/s and the latency distribution including p99).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +23,9 @@ for _ in $(seq 1 100); do
   [ -n "${PORT:-}" ] && break
   sleep 0.1
 done
-curl -sf "http://127.0.0.1:$PORT/api/v1/users/101/balance" >/dev/null
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/api/v1/users/101/balance"
+# The balance is private: the requests carry the user's bearer token (balance:read only), so
+# every request also authenticates it (the token cache) and checks the read rights.
+TOKEN=$("$LUCAS" token create --user 101 --scope balance:read --ttl-s 3600)
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/users/101/balance" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+  "http://127.0.0.1:$PORT/api/v1/users/101/balance"

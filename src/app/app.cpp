@@ -21,6 +21,7 @@
 
 #include <thread>
 #include "features/admin/admin_http.h"
+#include "features/auth/auth_bot.h"
 #include "features/auth/auth_http.h"
 #include "features/bank/bank_http.h"
 #include "features/parser/parser_http.h"
@@ -238,6 +239,7 @@ App::App(const Config& c) : config(c) {
     };
     bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
     bot_options.commands["/login"] = sessions::login_command(*web_sessions);
+    bot_options.commands["/confirm_client"] = auth::confirm_client_command(*auth);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     // Each stored update is handled in one transaction that the bot's units of work join; its
     // replies are queued on the sender after the commit.

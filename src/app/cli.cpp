@@ -334,6 +334,10 @@ int run_cli(int argc, char** argv) {
   client_create->add_option("--user", client_user, "Telegram id of the user it acts as")
       ->required();
   client_create->add_option("--name", client_name, "what the client is")->required();
+  std::string client_scope, token_scope;
+  client_create->add_option("--scope", client_scope,
+                            "space-separated scopes (default: profile:read balance:read "
+                            "history:read; GET /api/v1/oauth/scopes lists them)");
   client_list->add_option("--user", client_user, "Telegram id")->required();
   client_revoke->add_option("client_id", client_id, "lc_...")->required();
   auto* token_cmd = cli.add_subcommand("token", "access tokens");
@@ -343,6 +347,7 @@ int run_cli(int argc, char** argv) {
   int64_t token_user = 0, token_ttl = 3600;
   token_create->add_option("--user", token_user, "Telegram id")->required();
   token_create->add_option("--ttl-s", token_ttl, "lifetime in seconds")->capture_default_str();
+  token_create->add_option("--scope", token_scope, "space-separated scopes (default: full access)");
 
   auto* jobs_cmd = cli.add_subcommand("jobs", "scheduled jobs (run on one node: the leader)");
   jobs_cmd->require_subcommand(1);
@@ -701,18 +706,24 @@ int run_cli(int argc, char** argv) {
       App app(config);
       app.migrate();
       if (client_create->parsed()) {
-        const auto c = app.auth->create_client(0, client_user, client_name);
+        const auto console = users::Actor::console_operator();
+        const auto scopes =
+            client_scope.empty() ? std::nullopt : std::optional(users::parse_scopes(client_scope));
+        const auto c = app.auth->create_client(console, client_user, client_name, scopes);
         std::cout << "client_id     " << c.client.client_id << "\nclient_secret " << c.secret
+                  << "\nscope         " << users::join_scopes(c.client.scopes)
                   << "\n(the secret is shown only now; trade both at POST /api/v1/oauth/token)\n";
       } else if (client_list->parsed()) {
-        for (const auto& c : app.auth->clients(0, client_user)) {
+        for (const auto& c : app.auth->clients(users::Actor::console_operator(), client_user)) {
           std::cout << auth::to_json(c).dump() << "\n";
         }
       } else if (client_revoke->parsed()) {
-        app.auth->revoke_client(0, client_id);
+        app.auth->revoke_client(users::Actor::console_operator(), client_id);
         std::cout << "revoked " << client_id << "\n";
       } else if (token_create->parsed()) {
-        const auto t = app.auth->issue_console_token(token_user, token_ttl);
+        const auto t = app.auth->issue_console_token(
+            token_user, token_ttl,
+            token_scope.empty() ? std::nullopt : std::optional(users::parse_scopes(token_scope)));
         std::cout << t.token << "\n";
       }
       app.outbox->drain();

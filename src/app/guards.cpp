@@ -5,16 +5,15 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "features/sessions/sessions_http.h"
 
 namespace lucas::app {
 
 void App::wire_access_guards() {
   notifications->set_admission_check([this](int64_t user_id, const std::string& client_id) {
     users->require_not_banned(user_id);
-    if (client_id.empty()) return;
-    for (const auto& c : auth->clients(0, user_id)) {
-      if (c.client_id == client_id && !c.revoked_at) return;
-    }
+    if (client_id.empty() || client_id == sessions::kWebClientId) return;
+    if (auth->client_active(client_id, user_id)) return;
     throw Error(ErrorCode::kUnauthorized,
                 "the API client that obtained this WebSocket token was revoked",
                 {{"reason", "client_revoked"}});

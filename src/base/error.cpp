@@ -32,6 +32,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "FORBIDDEN";
     case ErrorCode::kUserBanned:
       return "USER_BANNED";
+    case ErrorCode::kInsufficientScope:
+      return "INSUFFICIENT_SCOPE";
     case ErrorCode::kRateLimited:
       return "RATE_LIMITED";
     case ErrorCode::kUnavailable:
@@ -54,6 +56,7 @@ int http_status(ErrorCode code) {
       return 401;
     case ErrorCode::kForbidden:
     case ErrorCode::kUserBanned:
+    case ErrorCode::kInsufficientScope:
       return 403;
     case ErrorCode::kNotFound:
       return 404;
@@ -77,6 +80,12 @@ int http_status(ErrorCode code) {
       return 500;
   }
   return 500;
+}
+
+Error insufficient_scope(std::string_view scope) {
+  return Error(ErrorCode::kInsufficientScope,
+               "this access token lacks the scope \"" + std::string(scope) + "\"",
+               {{"error", "insufficient_scope"}, {"scope", std::string(scope)}});
 }
 
 }  // namespace lucas

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kUnauthorized,         // UNAUTHORIZED           401
   kForbidden,            // FORBIDDEN              403
   kUserBanned,           // USER_BANNED            403
+  kInsufficientScope,    // INSUFFICIENT_SCOPE     403 (the token lacks an OAuth scope)
   kRateLimited,          // RATE_LIMITED           429
   kUnavailable,          // SERVICE_UNAVAILABLE    503
   kStorage,              // STORAGE_ERROR          500
@@ -52,5 +53,8 @@ class Error : public std::runtime_error {
   nlohmann::json details_;
   std::optional<int> retry_after_s_;
 };
+
+// INSUFFICIENT_SCOPE naming the missing scope (details: error "insufficient_scope", scope).
+Error insufficient_scope(std::string_view scope);
 
 }  // namespace lucas

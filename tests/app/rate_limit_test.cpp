@@ -49,7 +49,8 @@ TEST(AppRateLimit, UsersShareOneBudgetAcrossTokensAndAddressesAnonymousOnesArePe
   testing::TempDir dir;
   Api api(dir.path());
   const std::string console = api.app.auth->issue_console_token(101, 3600).token;
-  const auto client = api.app.auth->create_client(0, 101, "alice's script");
+  const auto client =
+      api.app.auth->create_client(users::Actor::console_operator(), 101, "alice's script");
   const std::string oauth =
       api.app.auth->issue_token(client.client.client_id, client.secret, "10.0.0.9").token;
   const std::string bob = api.app.auth->issue_console_token(102, 3600).token;

@@ -28,8 +28,15 @@ Headers bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
 
-std::string balance_of(const LucasProcess& n, int64_t user) {
-  const auto r = n.get("/api/v1/users/" + std::to_string(user) + "/balance");
+// A balance is private: read with the user's own token (`lucas token create --scope ...`).
+std::string token_for(const Cluster& c, int64_t user) {
+  const auto made =
+      c.cli({"token", "create", "--user", std::to_string(user), "--scope", "balance:read"});
+  return made.out.substr(0, made.out.find('\n'));
+}
+
+std::string balance_of(const LucasProcess& n, int64_t user, const std::string& token) {
+  const auto r = n.get("/api/v1/users/" + std::to_string(user) + "/balance", bearer(token));
   if (r.status != 200) return "status " + std::to_string(r.status);
   return nlohmann::json::parse(r.body)["balance"]["amount"].get<std::string>();
 }
@@ -74,12 +81,15 @@ TEST_F(ClusterTest, AnEventCommittedOnANodeReachesTheOtherOnceAndInvalidatesItsC
   const auto console = c_.cli({"token", "create", "--user", "101"});
   ASSERT_EQ(console.code, 0) << console.err;
   const std::string admin_token = console.out.substr(0, console.out.find('\n'));
-  const auto created =
-      a.request("POST", "/api/v1/users/101/clients", R"({"name":"cluster"})",
-                {{"Authorization", "Bearer " + admin_token}, {"Content-Type", "application/json"}});
-  ASSERT_EQ(created.status, 201) << created.body;
-  const auto client = nlohmann::json::parse(created.body);
-  const std::string client_id = client["client_id"], secret = client["client_secret"];
+  // An active client comes from the console (through the API it would wait for the bot).
+  const auto created = c_.cli({"client", "create", "--user", "101", "--name", "cluster"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  const auto field = [&](const std::string& name) {
+    const size_t at = created.out.find(name);
+    const size_t from = created.out.find_first_not_of(' ', at + name.size());
+    return created.out.substr(from, created.out.find('\n', from) - from);
+  };
+  const std::string client_id = field("client_id"), secret = field("client_secret");
   const auto issued =
       a.request("POST", "/api/v1/oauth/token",
                 "grant_type=client_credentials&client_id=" + client_id + "&client_secret=" + secret,
@@ -119,13 +129,14 @@ TEST_F(ClusterTest, CachedBalancesAreFreshOnEveryNodeAfterAChange) {
   auto& b = c_.start_node("b");
   ASSERT_EQ(c_.cli({"user", "add", "--id", "7"}).code, 0);
   ASSERT_EQ(c_.cli({"ledger", "grant", "--user", "7", "--amount", "10", "--key", "g1"}).code, 0);
-  EXPECT_EQ(balance_of(a, 7), "10.00");
-  EXPECT_EQ(balance_of(b, 7), "10.00");
-  EXPECT_EQ(balance_of(b, 7), "10.00");
+  const std::string t = token_for(c_, 7);
+  EXPECT_EQ(balance_of(a, 7, t), "10.00");
+  EXPECT_EQ(balance_of(b, 7, t), "10.00");
+  EXPECT_EQ(balance_of(b, 7, t), "10.00");
   EXPECT_GE(value(b, "lucas_cache_requests_total{result=\"hit\",space=\"balance\"}"), 1);
   ASSERT_EQ(c_.cli({"ledger", "grant", "--user", "7", "--amount", "5.5", "--key", "g2"}).code, 0);
-  ASSERT_TRUE(eventually([&] { return balance_of(a, 7) == "15.50"; }));
-  ASSERT_TRUE(eventually([&] { return balance_of(b, 7) == "15.50"; }));
+  ASSERT_TRUE(eventually([&] { return balance_of(a, 7, t) == "15.50"; }));
+  ASSERT_TRUE(eventually([&] { return balance_of(b, 7, t) == "15.50"; }));
   // The audit chain holds each transfer once, whichever process dispatched it.
   const auto audit = c_.cli({"audit", "search", "--action", "ledger.transfer"});
   ASSERT_EQ(audit.code, 0) << audit.err;
@@ -184,10 +195,11 @@ TEST_F(ClusterTest, RedisStoppedAndStartedUnderTheNodes) {
   auto& b = c_.start_node("b");
   ASSERT_EQ(c_.cli({"user", "add", "--id", "9"}).code, 0);
   ASSERT_EQ(c_.cli({"ledger", "grant", "--user", "9", "--amount", "1", "--key", "g1"}).code, 0);
-  EXPECT_EQ(balance_of(a, 9), "1.00");
+  const std::string t = token_for(c_, 9);
+  EXPECT_EQ(balance_of(a, 9, t), "1.00");
   c_.redis().stop();
   for (auto* n : {&a, &b}) {
-    for (int i = 0; i < 5; ++i) EXPECT_EQ(balance_of(*n, 9), "1.00");
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(balance_of(*n, 9, t), "1.00");
     const auto ready = n->get("/readyz");
     EXPECT_EQ(ready.status, 200);
     EXPECT_TRUE(
@@ -195,14 +207,14 @@ TEST_F(ClusterTest, RedisStoppedAndStartedUnderTheNodes) {
   }
   EXPECT_GE(value(a, "lucas_ratelimit_decisions_total{backend=\"in_process\"}"), 5);
   ASSERT_EQ(c_.cli({"ledger", "grant", "--user", "9", "--amount", "2", "--key", "g2"}).code, 0);
-  EXPECT_EQ(balance_of(a, 9), "3.00");  // no stale cache: Redis is not answering at all
+  EXPECT_EQ(balance_of(a, 9, t), "3.00");  // no stale cache: Redis is not answering at all
 
   c_.redis().restart();
   for (auto* n : {&a, &b}) {
     ASSERT_TRUE(
         eventually([&] { return n->get("/readyz").body.find("\"up\"") != std::string::npos; }));
     const double before = value(*n, "lucas_ratelimit_decisions_total{backend=\"redis\"}");
-    EXPECT_EQ(balance_of(*n, 9), "3.00");
+    EXPECT_EQ(balance_of(*n, 9, t), "3.00");
     EXPECT_GT(value(*n, "lucas_ratelimit_decisions_total{backend=\"redis\"}"), before);
     EXPECT_GE(value(*n, "lucas_redis_breaker_transitions_total{to=\"closed\"}"), 1);
   }

@@ -145,6 +145,15 @@ CLIENT_ID=$(echo "$out" | awk '/^client_id/{print $2}')
 CLIENT_SECRET=$(echo "$out" | awk '/^client_secret/{print $2}')
 expect_contains "client id shape" "$CLIENT_ID" "lc_"
 "$LUCAS" client create --user 424242 --name x >/dev/null 2>&1; expect_eq "client for an unknown user fails" "$?" "1"
+"$LUCAS" client create --user 101 --name x --scope "balance:read root" >/dev/null 2>&1; expect_eq "an unknown scope exits 2" "$?" "2"
+# Bearer tokens from the console: Alice's narrowed to the read scopes, full-access ones for Alice,
+# Bob (an admin) and Carol (a user), and one of Alice's without balance:read.
+ALICE=$("$LUCAS" token create --user 101 --scope "balance:read history:read profile:read")
+ALICE_FULL=$("$LUCAS" token create --user 101)
+BOB=$("$LUCAS" token create --user 102)
+CAROL=$("$LUCAS" token create --user 103)
+ALICE_HISTORY=$("$LUCAS" token create --user 101 --scope history:read)
+expect_contains "token create prints a token" "$ALICE" "lat_"
 
 # --- the server
 "$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve.out" 2> "$TMP/serve.err" &
@@ -167,26 +176,49 @@ get() {  # path -> "STATUS BODY"
 
 expect_eq "healthz" "$(get "$BASE/healthz")" "200"
 expect_eq "readyz" "$(get "$BASE/readyz")" "200"
+# A profile's public fields are open; the rest needs the user's own token (or an admin's).
 expect_eq "get user" "$(get "$BASE/api/v1/users/101")" "200"
 expect_eq "user display name" "$(jq -r .display_name "$TMP/body")" "Алиса"
+expect_eq "anonymous sees only the public fields" "$(jq -c 'keys' "$TMP/body")" '["created_at","display_name","id","visibility"]'
+expect_eq "another user sees only the public fields" "$(get -H "Authorization: Bearer $CAROL" "$BASE/api/v1/users/101" >/dev/null; jq -r .visibility "$TMP/body")" "public"
+expect_eq "the user sees their full profile" "$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101")" "200"
 expect_eq "user role" "$(jq -r .role "$TMP/body")" "user"
-get "$BASE/api/v1/users/102" >/dev/null
+get -H "Authorization: Bearer $BOB" "$BASE/api/v1/users/102" >/dev/null
 expect_eq "english user keeps en" "$(jq -r .language "$TMP/body")" "en"
 expect_eq "admin role" "$(jq -r .role "$TMP/body")" "admin"
-expect_eq "balance" "$(get "$BASE/api/v1/users/101/balance")" "200"
+# Balance and transactions: 401 anonymous, 403 for another user, 200 for the user with the scope.
+expect_eq "anonymous balance is 401" "$(get "$BASE/api/v1/users/101/balance")" "401"
+expect_eq "anonymous balance says UNAUTHORIZED" "$(jq -r .error_code "$TMP/body")" "UNAUTHORIZED"
+expect_eq "anonymous balance shows no amount" "$(jq -r '.balance // "none"' "$TMP/body")" "none"
+expect_eq "anonymous transactions are 401" "$(get "$BASE/api/v1/users/101/transactions")" "401"
+expect_eq "another user's balance is 403" "$(get -H "Authorization: Bearer $CAROL" "$BASE/api/v1/users/101/balance")" "403"
+expect_eq "another user's balance says FORBIDDEN" "$(jq -r .error_code "$TMP/body")" "FORBIDDEN"
+expect_eq "another user's transactions are 403" "$(get -H "Authorization: Bearer $CAROL" "$BASE/api/v1/users/101/transactions")" "403"
+expect_eq "a token without balance:read is 403" "$(get -H "Authorization: Bearer $ALICE_HISTORY" "$BASE/api/v1/users/101/balance")" "403"
+expect_eq "and names the scope" "$(jq -r '.error_code + " " + .details.scope' "$TMP/body")" "INSUFFICIENT_SCOPE balance:read"
+expect_eq "balance" "$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance")" "200"
 expect_eq "balance is an exact decimal string" "$(jq -c .balance "$TMP/body")" '{"amount":"12.34","currency":"COIN"}'
-expect_eq "zero balance" "$(get "$BASE/api/v1/users/102/balance")" "200"
+expect_eq "an admin reads a user's balance" "$(get -H "Authorization: Bearer $BOB" "$BASE/api/v1/users/101/balance")" "200"
+expect_eq "zero balance" "$(get -H "Authorization: Bearer $BOB" "$BASE/api/v1/users/102/balance")" "200"
 expect_eq "zero balance amount" "$(jq -r .balance.amount "$TMP/body")" "0.00"
-expect_eq "transactions" "$(get "$BASE/api/v1/users/101/transactions")" "200"
+expect_eq "transactions" "$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/transactions")" "200"
 expect_eq "one transaction" "$(jq '.items | length' "$TMP/body")" "1"
 expect_eq "transaction amount" "$(jq -r '.items[0].amount.amount' "$TMP/body")" "12.34"
 expect_eq "transaction reason" "$(jq -r '.items[0].reason' "$TMP/body")" "admin.grant"
 expect_eq "no next page" "$(jq -r '.next_cursor' "$TMP/body")" "null"
+expect_eq "a scoped token does not see the admin's note" "$(jq -r '.items[0].metadata.note // "hidden"' "$TMP/body")" "hidden"
+get -H "Authorization: Bearer $ALICE_FULL" "$BASE/api/v1/users/101/transactions" >/dev/null
+expect_eq "the user's full access sees it" "$(jq -r '.items[0].metadata.note' "$TMP/body")" "welcome"
 
 # --- OAuth 2.0 client credentials
 expect_eq "token endpoint" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET" "$BASE/api/v1/oauth/token")" "200"
 TOKEN=$(jq -r .access_token "$TMP/body")
 expect_eq "token type" "$(jq -r .token_type "$TMP/body")" "Bearer"
+expect_eq "the answer names the granted scopes" "$(jq -r .scope "$TMP/body")" "balance:read history:read profile:read"
+expect_eq "a narrower scope" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET&scope=balance:read" "$BASE/api/v1/oauth/token")" "200"
+expect_eq "is what the token gets" "$(jq -r .scope "$TMP/body")" "balance:read"
+expect_eq "a scope beyond the client's is 400" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=$CLIENT_SECRET&scope=admin" "$BASE/api/v1/oauth/token")" "400"
+expect_eq "invalid_scope" "$(jq -r .details.error "$TMP/body")" "invalid_scope"
 expect_eq "token with HTTP Basic" "$(get -u "$CLIENT_ID:$CLIENT_SECRET" -X POST -d grant_type=client_credentials "$BASE/api/v1/oauth/token")" "200"
 expect_eq "wrong secret is 401" "$(get -X POST -d "grant_type=client_credentials&client_id=$CLIENT_ID&client_secret=lcs_wrong" "$BASE/api/v1/oauth/token")" "401"
 expect_eq "unsupported grant is 400" "$(get -X POST -d "grant_type=password" "$BASE/api/v1/oauth/token")" "400"
@@ -195,6 +227,18 @@ expect_eq "me is the client's user" "$(jq -r .id "$TMP/body")" "101"
 expect_eq "me without a token is 401" "$(get "$BASE/api/v1/me")" "401"
 expect_eq "a forged token is 401" "$(get -H "Authorization: Bearer lat_forged" "$BASE/api/v1/me")" "401"
 expect_eq "another user's clients are forbidden" "$(get -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/users/102/clients")" "403"
+expect_eq "the client reads its user's balance" "$(get -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/users/101/balance")" "200"
+expect_eq "a read-only client cannot make clients" "$(get -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"name":"mine"}' "$BASE/api/v1/users/101/clients")" "403"
+# Through the API a client waits for its user's confirmation in the bot.
+expect_eq "a client made through the API" "$(get -H "Authorization: Bearer $ALICE_FULL" -H 'Content-Type: application/json' -d '{"name":"via api","scopes":["balance:read"]}' "$BASE/api/v1/users/101/clients")" "201"
+expect_eq "is pending" "$(jq -r .status "$TMP/body")" "pending"
+expect_contains "with the bot command to confirm it" "$(jq -r .confirmation.command "$TMP/body")" "/confirm_client "
+PENDING_ID=$(jq -r .client_id "$TMP/body"); PENDING_SECRET=$(jq -r .client_secret "$TMP/body")
+expect_eq "a pending client gets no token" "$(get -u "$PENDING_ID:$PENDING_SECRET" -X POST -d grant_type=client_credentials "$BASE/api/v1/oauth/token")" "403"
+expect_eq "unauthorized_client" "$(jq -r .details.error "$TMP/body")" "unauthorized_client"
+expect_eq "a user cannot make a client for an admin" "$(get -H "Authorization: Bearer $CAROL" -H 'Content-Type: application/json' -d '{"name":"x"}' "$BASE/api/v1/users/102/clients")" "403"
+expect_eq "an admin makes one for a user, pending too" "$(get -H "Authorization: Bearer $BOB" -H 'Content-Type: application/json' -d '{"name":"x"}' "$BASE/api/v1/users/103/clients")" "201"
+expect_eq "for that user to confirm" "$(jq -r '.status + " " + (.confirmation.user_id | tostring)' "$TMP/body")" "pending 103"
 grep -q "$CLIENT_SECRET" "$TMP/serve.err" && bad "the client secret appears in the log" || ok "the client secret is not logged"
 
 # --- errors
@@ -206,8 +250,8 @@ expect_eq "non-numeric id code" "$(jq -r .error_code "$TMP/body")" "INVALID_ARGU
 expect_eq "negative id is 400" "$(get "$BASE/api/v1/users/-5/balance")" "400"
 expect_eq "huge id is 400" "$(get "$BASE/api/v1/users/99999999999999999999999")" "400"
 expect_eq "bad limit is 400" "$(get "$BASE/api/v1/users/101/transactions?limit=0")" "400"
-expect_eq "bad cursor is 400" "$(get "$BASE/api/v1/users/101/transactions?cursor=%21%21")" "400"
-expect_eq "unknown currency is 404" "$(get "$BASE/api/v1/users/101/balance?currency=NOPE")" "404"
+expect_eq "bad cursor is 400" "$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/transactions?cursor=%21%21")" "400"
+expect_eq "unknown currency is 404" "$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance?currency=NOPE")" "404"
 expect_eq "unknown route is 404" "$(get "$BASE/api/v1/nothing")" "404"
 expect_eq "wrong method is 405" "$(get -X DELETE "$BASE/api/v1/users/101")" "405"
 head -c 2000000 /dev/zero > "$TMP/big"
@@ -277,7 +321,7 @@ expect_eq "webhook refuses non-JSON" "$(post_hook e2e-secret 'not json')" "400"
 expect_eq "webhook accepts a game bot message" "$(post_hook e2e-secret "$(update 2 500 "$GAME_BOT" "$CHEST")")" "200"
 balance=""
 for _ in $(seq 1 50); do
-  balance=$(curl -s "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)
+  balance=$(curl -s -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)
   [ "$balance" == "14.84" ] && break
   sleep 0.1
 done
@@ -286,7 +330,7 @@ expect_eq "telegram retry of the same update" "$(post_hook e2e-secret "$(update 
 expect_eq "second parse of the same game message" "$(post_hook e2e-secret "$(update 3 500 "$GAME_BOT" "$CHEST")")" "200"
 expect_eq "a person's forged copy" "$(post_hook e2e-secret "$(update 4 501 "$PERSON" "$CHEST")")" "200"
 sleep 1
-expect_eq "retries and forgeries credit nothing" "$(curl -s "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)" "14.84"
+expect_eq "retries and forgeries credit nothing" "$(curl -s -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)" "14.84"
 codes=$(for _ in $(seq 1 110); do curl -s -o /dev/null -w '%{http_code}\n' "$BASE/api/v1/users/101"; done | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
 expect_contains "a burst past 100 requests a minute is limited" "$codes" " 429"
 headers=$(curl -s -D - -o /dev/null "$BASE/api/v1/users/101" | tr -d '\r')

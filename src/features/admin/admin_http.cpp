@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "features/users/access.h"
+
 namespace lucas::admin {
 namespace {
 
@@ -46,7 +48,8 @@ void register_http(http::Router& router, AdminService& service) {
       throw Error(ErrorCode::kInvalidArgument, "format is json, jsonl or csv",
                   {{"format", format}});
     }
-    const auto entries = service.search_audit(req.require_user(), req.remote_addr, q);
+    const auto entries =
+        service.search_audit(req.require_scope(users::scope::kAdmin), req.remote_addr, q);
     const bool more = static_cast<int>(entries.size()) == q.limit;
     const auto next = more ? nlohmann::json(std::to_string(entries.back().seq)) : nlohmann::json();
     if (format == "json") {
@@ -67,8 +70,8 @@ void register_http(http::Router& router, AdminService& service) {
   // Given-up outbox events: ?cursor=&limit=
   router.add("GET", "/api/v1/admin/outbox/given-up", [&service](const http::Request& req) {
     const int limit = static_cast<int>(int_query(req, "limit", 100));
-    const auto found = service.given_up_events(req.require_user(), req.remote_addr,
-                                               int_query(req, "cursor", 0), limit);
+    const auto found = service.given_up_events(req.require_scope(users::scope::kAdmin),
+                                               req.remote_addr, int_query(req, "cursor", 0), limit);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& g : found) items.push_back(events::to_json(g));
     const bool more = static_cast<int>(found.size()) == limit;
@@ -79,18 +82,19 @@ void register_http(http::Router& router, AdminService& service) {
   });
   router.add("POST", "/api/v1/admin/outbox/given-up/retry", [&service](const http::Request& req) {
     return http::Response::json(
-        200, {{"retried", service.retry_events(req.require_user(), req.remote_addr, {})}});
+        200, {{"retried", service.retry_events(req.require_scope(users::scope::kAdmin),
+                                               req.remote_addr, {})}});
   });
   router.add(
       "POST", "/api/v1/admin/outbox/given-up/{id}/retry", [&service](const http::Request& req) {
-        const int64_t actor = req.require_user();
+        const int64_t actor = req.require_scope(users::scope::kAdmin);
         return http::Response::json(
             200, {{"retried", service.retry_events(actor, req.remote_addr, req.int_param("id"))}});
       });
 
   // Bans: {"reason": "...", "until": "2026-12-31" | RFC 3339 UTC | null}; the user record back.
   router.add("POST", "/api/v1/admin/users/{id}/ban", [&service](const http::Request& req) {
-    const int64_t actor = req.require_user();
+    const int64_t actor = req.require_scope(users::scope::kAdmin);
     const auto body = nlohmann::json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("reason") || !body["reason"].is_string()) {
       throw Error(ErrorCode::kInvalidArgument,
@@ -111,13 +115,13 @@ void register_http(http::Router& router, AdminService& service) {
                                                 req.remote_addr)));
   });
   router.add("POST", "/api/v1/admin/users/{id}/unban", [&service](const http::Request& req) {
-    const int64_t actor = req.require_user();
+    const int64_t actor = req.require_scope(users::scope::kAdmin);
     return http::Response::json(
         200, users::to_json(service.users().unban(actor, req.int_param("id"), req.remote_addr)));
   });
 
   router.add("GET", "/api/v1/admin/audit/verify", [&service](const http::Request& req) {
-    const auto r = service.verify_audit(req.require_user(), req.remote_addr);
+    const auto r = service.verify_audit(req.require_scope(users::scope::kAdmin), req.remote_addr);
     return http::Response::json(
         200, {{"ok", r.ok()},
               {"entries", r.entries},

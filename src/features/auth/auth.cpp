@@ -1,13 +1,9 @@
 #include "features/auth/auth.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cctype>
 
 #include "base/ids.h"
 #include "features/auth/auth_store.h"
-#include "infra/cache/cache.h"
-#include "infra/events/outbox.h"
 
 namespace lucas::auth {
 
@@ -35,6 +31,30 @@ CREATE TABLE access_tokens (
 );
 CREATE INDEX access_tokens_by_client ON access_tokens (client_id);
 CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
+)"},
+           // Clients from before scopes could do whatever their user could: they get every scope
+           // of this version, and so do their live tokens (console tokens keep full access).
+           {2, "client scopes, pending clients, token scopes, the token cache key",
+            R"(
+ALTER TABLE api_clients ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
+UPDATE api_clients SET scopes =
+  'admin balance:read clients:read clients:write history:read parser:parse profile:read ws';
+ALTER TABLE api_clients ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE api_clients ADD COLUMN origin TEXT NOT NULL DEFAULT 'api';
+UPDATE api_clients SET origin = 'console' WHERE name = 'console';
+ALTER TABLE api_clients ADD COLUMN confirm_code_hash TEXT;
+ALTER TABLE api_clients ADD COLUMN confirm_expires_at BIGINT;
+ALTER TABLE api_clients ADD COLUMN confirmed_at BIGINT;
+CREATE INDEX api_clients_by_confirm_code ON api_clients (confirm_code_hash);
+ALTER TABLE access_tokens ADD COLUMN scopes TEXT;
+UPDATE access_tokens SET scopes =
+  'admin balance:read clients:read clients:write history:read parser:parse profile:read ws'
+  WHERE client_id IN (SELECT client_id FROM api_clients WHERE origin <> 'console');
+CREATE TABLE auth_keys (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
 )"}}};
 }
 
@@ -45,6 +65,9 @@ nlohmann::json to_json(const Client& c) {
   return {{"client_id", c.client_id},
           {"user_id", c.user_id},
           {"name", c.name},
+          {"scopes", c.scopes},
+          {"status", c.status},
+          {"confirm_before", opt_time(c.confirm_before)},
           {"created_at", format_rfc3339(c.created_at)},
           {"revoked_at", opt_time(c.revoked_at)},
           {"last_used_at", opt_time(c.last_used_at)}};
@@ -69,118 +92,139 @@ std::optional<std::string> bearer_token(std::string_view authorization) {
   return std::string(authorization.substr(i, end - i));
 }
 
-namespace {
-
-// Tokens and secrets have a fixed shape: anything else is refused before any database work.
-bool well_formed(std::string_view s, std::string_view prefix, size_t hex_len) {
-  if (s.size() != prefix.size() + hex_len || s.substr(0, prefix.size()) != prefix) return false;
-  for (char c : s.substr(prefix.size())) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
-        std::isupper(static_cast<unsigned char>(c)))
-      return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 AuthService::AuthService(store::Database& db, users::UserService& users, const Clock& clock,
                          audit::AuditLog* audit, Options options)
     : db_(db), users_(users), clock_(clock), audit_(audit), options_(options) {}
 
-void AuthService::require_self_or_admin(store::Tx& tx, int64_t actor, int64_t user_id,
-                                        std::string_view what) {
-  if (actor == user_id && actor != 0) return;
-  users_.require_admin(tx, actor, what);
+AuthService::~AuthService() = default;
+
+void AuthService::audit_ok(store::Tx& tx, int64_t actor, const std::string& action,
+                           const std::string& target, const std::string& ip,
+                           nlohmann::json details) {
+  if (audit_ == nullptr) return;
+  audit_->append(
+      tx, audit::Entry{0, 0, actor, action, target, ip, "ok", std::move(details), "", "", ""});
 }
 
-std::optional<Error> AuthService::throttled(const std::string& key, const std::string& action,
-                                            const std::string& ip, int64_t user_id) {
-  if (options_.limiter == nullptr) return std::nullopt;
-  const ratelimit::Policy policy{"auth", options_.attempts_per_minute, 60'000'000};
-  const auto d = options_.limiter->check(key + ip, policy);
-  if (d.allowed) return std::nullopt;
-  const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
-  if (d.first_refusal && audit_ != nullptr) {
-    db_.transact([&](store::Tx& tx) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      user_id,
-                                      action,
-                                      "ip:" + ip,
-                                      ip,
-                                      "throttled",
-                                      {{"retry_after_s", retry},
-                                       {"limit_per_minute", options_.attempts_per_minute}},
-                                      "",
-                                      "",
-                                      ""});
-    });
+void AuthService::require_manager(store::Tx& tx, const users::Actor& actor, int64_t user_id,
+                                  std::string_view scope, std::string_view what) {
+  actor.require_scope(scope);
+  if (actor.console || actor.user_id == user_id) return;
+  // Roles as they are now, not as they were when the token was checked.
+  const auto me = users_.find(tx, actor.user_id);
+  const auto target = users_.find(tx, user_id);
+  if (!users::may_administer(me ? me->role : users::Role::kUser,
+                             target ? target->role : users::Role::kUser)) {
+    throw Error(ErrorCode::kForbidden,
+                "only an admin may " + std::string(what) + ", and only of users ranked below them",
+                {{"user_id", user_id}});
   }
-  return Error(ErrorCode::kRateLimited, "too many authentication attempts; try again later",
-               {{"retry_after_s", retry}}, retry);
+  actor.require_scope(users::scope::kAdmin);
 }
 
-void AuthService::throttle_token_requests(const std::string& ip) {
-  if (auto e = throttled("authtoken:", "auth.token", ip, 0)) throw *e;
-}
-
-void AuthService::fail(const std::string& action, int64_t user_id, const std::string& target,
-                       const std::string& ip, nlohmann::json details, Error error) {
-  if (action == "auth.bearer") {
-    if (auto e = throttled("authbearer:", action, ip, user_id)) throw *e;
-  }
-  if (audit_ != nullptr) {
-    db_.transact([&](store::Tx& tx) {
-      audit_->append(
-          tx, audit::Entry{0, 0, user_id, action, target, ip, "failed", details, "", "", ""});
-    });
-  }
-  throw error;
-}
-
-NewClient AuthService::create_client(int64_t actor, int64_t user_id, const std::string& name) {
+NewClient AuthService::create_client(const users::Actor& actor, int64_t user_id,
+                                     const std::string& name,
+                                     const std::optional<std::vector<std::string>>& scopes) {
   if (name.empty() || name.size() > 100) {
     throw Error(ErrorCode::kInvalidArgument, "a client name is 1 to 100 bytes", {{"name", name}});
   }
   for (unsigned char c : name) {
     if (c < 0x20) throw Error(ErrorCode::kInvalidArgument, "client name has control characters");
   }
+  const auto granted = scopes ? users::normalize_scopes(*scopes) : users::default_scopes();
   return db_.transact([&](store::Tx& tx) {
-    require_self_or_admin(tx, actor, user_id, "create API clients for other users");
+    require_manager(tx, actor, user_id, users::scope::kClientsWrite,
+                    "create API clients for other users");
     if (!users_.find(tx, user_id)) {
       throw Error(ErrorCode::kNotFound, "user " + std::to_string(user_id) + " not found");
     }
-    if (sql::active_clients(tx, user_id) >= options_.max_clients_per_user) {
+    const Micros now = clock_.now();
+    if (sql::live_clients(tx, user_id, now) >= options_.max_clients_per_user) {
       throw Error(ErrorCode::kConflict, "this user already has the maximum number of API clients",
                   {{"max", options_.max_clients_per_user}});
     }
     NewClient out;
-    out.client = Client{"lc_" + random_hex(12), user_id, name, clock_.now(), {}, {}};
+    out.client.client_id = "lc_" + random_hex(12);
+    out.client.user_id = user_id;
+    out.client.name = name;
+    out.client.created_at = now;
+    out.client.scopes = granted;
     out.secret = "lcs_" + random_hex(32);
-    sql::insert_client(tx, out.client, sha256_hex(out.secret));
-    if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor,
-                                      "auth.client_create",
-                                      "user:" + std::to_string(user_id),
-                                      "",
-                                      "ok",
-                                      {{"client_id", out.client.client_id}, {"name", name}},
-                                      "",
-                                      "",
-                                      ""});
+    std::optional<std::string> code_hash;
+    if (!actor.console) {  // through the API: the user confirms it in the bot
+      out.client.status = "pending";
+      out.client.confirm_before = now + kConfirmWindow;
+      out.confirmation_code = random_hex(6);
+      code_hash = sha256_hex(*out.confirmation_code);
     }
+    sql::insert_client(tx, out.client, sha256_hex(out.secret), actor.console ? "console" : "api",
+                       code_hash);
+    audit_ok(tx, actor.user_id, "auth.client_create", "user:" + std::to_string(user_id), "",
+             {{"client_id", out.client.client_id},
+              {"name", name},
+              {"scopes", granted},
+              {"status", out.client.status},
+              {"via", actor.console ? "console" : actor.client_id}});
     return out;
   });
 }
 
-void AuthService::revoke_client(int64_t actor, const std::string& client_id) {
+Client AuthService::confirm_client(int64_t telegram_user_id, const std::string& code,
+                                   bool private_chat) {
+  const Micros now = clock_.now();
+  std::string reason;
+  std::optional<Client> found;
+  std::string code_text = code;
+  while (!code_text.empty() && code_text.back() == ' ') code_text.pop_back();
+  while (!code_text.empty() && code_text.front() == ' ') code_text.erase(0, 1);
+  if (!private_chat) {
+    reason = "group";
+  } else {
+    db_.transact([&](store::Tx& tx) {
+      reason.clear();  // a transaction may run again after a conflict
+      found = sql::find_client_by_code(tx, sha256_hex(code_text));
+      // Another user's code is answered like an unknown one: it says nothing about the client.
+      if (!found || found->user_id != telegram_user_id) {
+        reason = "unknown";
+      } else if (found->revoked_at) {
+        reason = "revoked";
+      } else if (found->status != "pending") {
+        reason = "used";
+      } else if (!found->confirm_before || now >= *found->confirm_before) {
+        reason = "expired";
+      } else if (!sql::activate_client(tx, found->client_id, now)) {
+        reason = "used";  // a concurrent confirmation won
+      } else {
+        audit_ok(tx, telegram_user_id, "auth.client_confirm", "client:" + found->client_id, "",
+                 {{"client_id", found->client_id}, {"via", "telegram"}});
+        found->status = "active";
+        found->confirm_before.reset();
+      }
+    });
+  }
+  if (reason.empty()) return *found;
+  if (audit_ != nullptr) {
+    const std::string target = found ? "client:" + found->client_id : "code";
+    nlohmann::json details{{"reason", reason}, {"private_chat", private_chat}};
+    if (found) details["client_user_id"] = found->user_id;
+    db_.transact([&](store::Tx& tx) {
+      audit_->append(tx, audit::Entry{0, 0, telegram_user_id, "auth.client_confirm", target, "",
+                                      "failed", details, "", "", ""});
+    });
+  }
+  const ErrorCode ec = reason == "group"     ? ErrorCode::kForbidden
+                       : reason == "unknown" ? ErrorCode::kNotFound
+                                             : ErrorCode::kConflict;
+  throw Error(ec, "the client cannot be confirmed: " + reason, {{"reason", reason}});
+}
+
+void AuthService::revoke_client(const users::Actor& actor, const std::string& client_id) {
   db_.transact([&](store::Tx& tx) {
+    actor.require_scope(users::scope::kClientsWrite);
     const auto c = sql::find_client(tx, client_id);
     if (!c) throw Error(ErrorCode::kNotFound, "no such API client");
-    require_self_or_admin(tx, actor, c->user_id, "revoke other users' API clients");
+    require_manager(tx, actor, c->user_id, users::scope::kClientsWrite,
+                    "revoke other users' API clients");
     if (outbox_ != nullptr) {
       // Every node drops these tokens from its cache (at once on this one, after commit).
       outbox_->publish(tx, "auth.client_revoked",
@@ -188,194 +232,22 @@ void AuthService::revoke_client(int64_t actor, const std::string& client_id) {
                         {"token_hashes", sql::live_token_hashes(tx, client_id, clock_.now())}});
     }
     sql::revoke_client(tx, client_id, clock_.now());
-    if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor,
-                                      "auth.client_revoke",
-                                      "user:" + std::to_string(c->user_id),
-                                      "",
-                                      "ok",
-                                      {{"client_id", client_id}},
-                                      "",
-                                      "",
-                                      ""});
-    }
+    audit_ok(tx, actor.user_id, "auth.client_revoke", "user:" + std::to_string(c->user_id), "",
+             {{"client_id", client_id}});
   });
 }
 
-std::vector<Client> AuthService::clients(int64_t actor, int64_t user_id) {
+std::vector<Client> AuthService::clients(const users::Actor& actor, int64_t user_id) {
   return db_.read([&](store::Tx& tx) {
-    require_self_or_admin(tx, actor, user_id, "see other users' API clients");
+    require_manager(tx, actor, user_id, users::scope::kClientsRead, "see other users' API clients");
     return sql::clients_of(tx, user_id);
   });
 }
 
-AccessToken AuthService::issue_token(const std::string& client_id, const std::string& secret,
-                                     const std::string& ip) {
-  throttle_token_requests(ip);
-  const Micros now = clock_.now();
-  std::string reason;
-  int64_t user_id = 0;
-  if (!well_formed(client_id, "lc_", 24)) {
-    reason = "malformed client_id";
-  } else {
-    const auto found = db_.read([&](store::Tx& tx) {
-      std::optional<std::pair<Client, std::string>> r;
-      if (auto c = sql::find_client(tx, client_id))
-        r.emplace(*c, *sql::client_secret_hash(tx, client_id));
-      return r;
-    });
-    if (!found) {
-      reason = "unknown client";
-    } else {
-      user_id = found->first.user_id;
-      const std::string got = sha256_hex(secret);
-      // Compare hashes in constant time (both are 64 hex characters).
-      unsigned diff = got.size() == found->second.size() ? 0 : 1;
-      for (size_t i = 0; i < got.size() && i < found->second.size(); ++i) {
-        diff |= static_cast<unsigned>(got[i] ^ found->second[i]);
-      }
-      if (found->first.revoked_at) {
-        reason = "client revoked";
-      } else if (diff != 0 || !well_formed(secret, "lcs_", 64)) {
-        reason = "wrong secret";
-      }
-    }
-  }
-  // A malformed client id might be a pasted secret: keep only its length.
-  const std::string shown = well_formed(client_id, "lc_", 24)
-                                ? client_id
-                                : "(malformed, " + std::to_string(client_id.size()) + " bytes)";
-  const nlohmann::json details{{"client_id", shown}, {"grant", "client_credentials"}};
-  if (!reason.empty()) {
-    nlohmann::json d = details;
-    d["reason"] = reason;
-    fail("auth.token", user_id, "client:" + shown, ip, d,
-         Error(ErrorCode::kUnauthorized, "invalid client credentials",
-               {{"error", "invalid_client"}}));
-  }
-  AccessToken t;
-  t.token = "lat_" + random_hex(32);
-  t.expires_in_s = options_.token_ttl_s;
-  t.expires_at = now + options_.token_ttl_s * 1'000'000;
-  t.user_id = user_id;
-  db_.transact([&](store::Tx& tx) {
-    sql::insert_token(tx, sha256_hex(t.token), client_id, user_id, now, t.expires_at);
-    sql::touch_client(tx, client_id, now);
-    if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0, 0, user_id, "auth.token", "client:" + client_id, ip, "ok",
-                                      details, "", "", ""});
-    }
-  });
-  return t;
-}
-
-AccessToken AuthService::issue_console_token(int64_t user_id, int64_t ttl_s) {
-  if (ttl_s <= 0 || ttl_s > 366 * 86'400) {
-    throw Error(ErrorCode::kInvalidArgument, "a token lives 1 s to 366 days", {{"ttl_s", ttl_s}});
-  }
-  std::string client_id;
-  const auto existing = clients(0, user_id);
-  for (const auto& c : existing) {
-    if (c.name == "console" && !c.revoked_at) client_id = c.client_id;
-  }
-  if (client_id.empty()) client_id = create_client(0, user_id, "console").client.client_id;
-  const Micros now = clock_.now();
-  AccessToken t{"lat_" + random_hex(32), ttl_s, now + ttl_s * 1'000'000, user_id};
-  db_.transact([&](store::Tx& tx) {
-    sql::insert_token(tx, sha256_hex(t.token), client_id, user_id, now, t.expires_at);
-    sql::touch_client(tx, client_id, now);
-    if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      0,
-                                      "auth.token",
-                                      "client:" + client_id,
-                                      "",
-                                      "ok",
-                                      {{"client_id", client_id},
-                                       {"grant", "console"},
-                                       {"user_id", user_id},
-                                       {"ttl_s", ttl_s}},
-                                      "",
-                                      "",
-                                      ""});
-    }
-  });
-  return t;
-}
-
-Principal AuthService::authenticate(const std::string& token, const std::string& ip) {
-  std::string reason;
-  Principal p;
-  if (!well_formed(token, "lat_", 64)) {
-    reason = "malformed token";
-  } else {
-    const auto row = find_token(sha256_hex(token));
-    if (!row) {
-      reason = "unknown token";
-    } else if (row->revoked) {
-      reason = "revoked token";
-      p.user_id = row->user_id;
-    } else if (row->expires_at <= clock_.now()) {
-      reason = "expired token";
-      p.user_id = row->user_id;
-    } else {
-      p.user_id = row->user_id;
-      p.client_id = row->client_id;
-      const auto u = users_.find(row->user_id);
-      if (!u) {
-        reason = "the token's user no longer exists";
-      } else {
-        p.role = u->role;
-      }
-    }
-  }
-  if (!reason.empty()) {
-    fail("auth.bearer", p.user_id, "bearer", ip, {{"reason", reason}},
-         Error(ErrorCode::kUnauthorized, "invalid or expired access token",
-               {{"error", "invalid_token"}}));
-  }
-  return p;
-}
-
-void AuthService::enable_cache(cache::Cache& cache, events::Outbox& outbox,
-                               telemetry::Registry* metrics) {
-  tokens_ = std::make_shared<cache::CacheSpace>(cache, "token", 300'000'000, metrics);
-  outbox_ = &outbox;
-  outbox.subscribe_everywhere("auth.client_revoked", [t = tokens_](const events::Event& ev) {
-    for (const auto& h : ev.payload.value("token_hashes", nlohmann::json::array())) {
-      if (h.is_string()) t->erase(h.get<std::string>());
-    }
-  });
-}
-
-std::optional<sql::TokenRow> AuthService::find_token(const std::string& hash) {
-  const auto read = [&] {
-    return db_.read([&](store::Tx& tx) { return sql::find_token(tx, hash); });
-  };
-  if (!tokens_) return read();
-  // Only live tokens are cached; unknown and revoked ones are read every time.
-  std::optional<sql::TokenRow> loaded;
-  const auto cached = tokens_->get_or_load(hash, [&]() -> std::optional<std::string> {
-    loaded = read();
-    if (!loaded || loaded->revoked) return std::nullopt;
-    return nlohmann::json{loaded->client_id, loaded->user_id, loaded->expires_at}.dump();
-  });
-  if (loaded || !cached) return loaded;
-  const auto j = nlohmann::json::parse(*cached, nullptr, false);
-  if (j.is_array() && j.size() == 3 && j[0].is_string() && j[1].is_number_integer() &&
-      j[2].is_number_integer()) {
-    return sql::TokenRow{j[0].get<std::string>(), j[1].get<int64_t>(), j[2].get<int64_t>(), false};
-  }
-  tokens_->erase(hash);  // not what we wrote: read through
-  return read();
-}
-
-int64_t AuthService::prune_expired() {
-  return db_.transact([&](store::Tx& tx) {
-    return sql::delete_tokens_expired_before(tx, clock_.now() - 86'400'000'000LL);
+bool AuthService::client_active(const std::string& client_id, int64_t user_id) {
+  return db_.read([&](store::Tx& tx) {
+    const auto c = sql::find_client(tx, client_id);
+    return c && c->user_id == user_id && !c->revoked_at && c->status == "active";
   });
 }
 

@@ -1,6 +1,7 @@
 #include "features/auth/auth_http.h"
 
 #include "base/ids.h"
+#include "features/users/users_http.h"
 
 namespace lucas::auth {
 namespace {
@@ -67,9 +68,28 @@ std::map<std::string, std::string> token_request_body(const http::Request& req) 
 nlohmann::json client_body(const nlohmann::json& body) {
   if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
       !body["name"].is_string()) {
-    throw Error(ErrorCode::kInvalidArgument, "send {\"name\": \"...\"}");
+    throw Error(ErrorCode::kInvalidArgument,
+                "send {\"name\": \"...\", \"scopes\": [\"balance:read\", ...]}");
   }
   return body;
+}
+
+// {"scopes": ["a", "b"]}: absent means the default set.
+std::optional<std::vector<std::string>> scopes_of(const nlohmann::json& body) {
+  if (!body.contains("scopes")) return std::nullopt;
+  const auto& v = body["scopes"];
+  std::vector<std::string> out;
+  if (v.is_array()) {
+    for (const auto& s : v) {
+      if (!s.is_string()) break;
+      out.push_back(s.get<std::string>());
+    }
+  }
+  if (!v.is_array() || out.size() != v.size()) {
+    throw Error(ErrorCode::kInvalidArgument, "scopes is an array of scope names",
+                {{"error", "invalid_scope"}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -81,6 +101,7 @@ void authenticate_request(AuthService& service, http::Request& req) {
   req.auth_user_id = p.user_id;
   req.auth_role = std::string(users::role_name(p.role));
   req.auth_client_id = p.client_id;
+  req.auth_scopes = p.scopes;
 }
 
 void register_http(http::Router& router, AuthService& service, users::UserService& users) {
@@ -97,41 +118,65 @@ void register_http(http::Router& router, AuthService& service, users::UserServic
                   {{"error", "unsupported_grant_type"}});
     }
     const auto [id, secret] = client_credentials(req, body);
-    const AccessToken t = service.issue_token(id, secret, req.remote_addr);
-    auto r = http::Response::json(
-        200, {{"access_token", t.token}, {"token_type", "Bearer"}, {"expires_in", t.expires_in_s}});
+    const auto scope = body.find("scope");
+    const AccessToken t =
+        service.issue_token(id, secret, req.remote_addr,
+                            scope == body.end() ? std::nullopt : std::optional(scope->second));
+    nlohmann::json answer{
+        {"access_token", t.token}, {"token_type", "Bearer"}, {"expires_in", t.expires_in_s}};
+    if (t.scopes) answer["scope"] = users::join_scopes(*t.scopes);  // RFC 6749 5.1
+    auto r = http::Response::json(200, answer);
     r.headers.emplace_back("Cache-Control", "no-store");
     r.headers.emplace_back("Pragma", "no-cache");
     return r;
   });
 
   router.add("GET", "/api/v1/me", [&users](const http::Request& req) {
-    auto j = users::to_json(users.get(req.require_user()));
+    const auto actor = users::actor_of(req);
+    auto j = users::to_json(users.me(actor));
     j["client_id"] = req.auth_client_id;
+    j["scopes"] = actor.scopes ? nlohmann::json(*actor.scopes) : nlohmann::json(nullptr);
     return http::Response::json(200, j);
+  });
+
+  // The scopes there are, for whoever writes a client.
+  router.add("GET", "/api/v1/oauth/scopes", [](const http::Request&) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& s : users::scope_catalog()) {
+      items.push_back({{"name", s.name}, {"description", s.description}});
+    }
+    return http::Response::json(200, {{"items", items}, {"default", users::default_scopes()}});
   });
 
   router.add("GET", "/api/v1/users/{id}/clients", [&service](const http::Request& req) {
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& c : service.clients(req.require_user(), req.int_param("id"))) {
+    for (const auto& c : service.clients(users::actor_of(req), req.int_param("id"))) {
       items.push_back(to_json(c));
     }
     return http::Response::json(200, {{"items", items}});
   });
 
+  // Through the API a client is pending until its user confirms it in the bot.
   router.add("POST", "/api/v1/users/{id}/clients", [&service](const http::Request& req) {
     const auto body = client_body(nlohmann::json::parse(req.body, nullptr, false));
-    const auto created = service.create_client(req.require_user(), req.int_param("id"),
-                                               body["name"].get<std::string>());
+    const auto created = service.create_client(users::actor_of(req), req.int_param("id"),
+                                               body["name"].get<std::string>(), scopes_of(body));
     auto j = to_json(created.client);
     j["client_secret"] = created.secret;  // shown once
+    if (created.confirmation_code) {
+      j["confirmation"] = {{"code", *created.confirmation_code},
+                           {"command", "/confirm_client " + *created.confirmation_code},
+                           {"user_id", created.client.user_id},
+                           {"expires_at", format_rfc3339(*created.client.confirm_before)},
+                           {"how", "the user sends the command to the bot in a private chat"}};
+    }
     auto r = http::Response::json(201, j);
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   });
 
   router.add("DELETE", "/api/v1/clients/{client_id}", [&service](const http::Request& req) {
-    service.revoke_client(req.require_user(), req.params.at("client_id"));
+    service.revoke_client(users::actor_of(req), req.params.at("client_id"));
     return http::Response::json(200, {{"revoked", req.params.at("client_id")}});
   });
 }

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "features/users/access.h"
+
 namespace lucas::bank {
 namespace {
 
@@ -81,7 +83,11 @@ nlohmann::json to_json(const Payout& p) {
 void register_http(http::Router& router, BankService& bank) {
   // A player's links, claims and the credits waiting for their claimed nicknames.
   router.add("GET", "/api/v1/users/{id}/links", [&bank](const http::Request& req) {
-    const auto mine = bank.links_of(req.require_user(), req.int_param("id"));
+    // Another player's links need the admin scope too (and a moderator's role: the service).
+    const int64_t target = req.int_param("id");
+    const int64_t actor = req.require_scope(users::scope::kProfileRead);
+    if (target != actor) req.require_scope(users::scope::kAdmin);
+    const auto mine = bank.links_of(actor, target);
     nlohmann::json links = nlohmann::json::array(), claims = nlohmann::json::array(),
                    waiting = nlohmann::json::array();
     for (const auto& l : mine.links) links.push_back(to_json(l));
@@ -92,8 +98,9 @@ void register_http(http::Router& router, BankService& bank) {
   // Claims a nickname: {"game", "nickname"} -> 201 with the claim (200 when it already was).
   router.add("POST", "/api/v1/users/{id}/links", [&bank](const http::Request& req) {
     const auto body = req.json_body();
-    const auto r = bank.claim_link(req.require_user(), req.int_param("id"),
-                                   string_field(body, "game"), string_field(body, "nickname"));
+    const auto r =
+        bank.claim_link(req.require_scope(users::scope::kLinksWrite), req.int_param("id"),
+                        string_field(body, "game"), string_field(body, "nickname"));
     auto j = to_json(r.claim);
     j["result"] = r.status == BankService::ClaimStatus::kPending          ? "claimed"
                   : r.status == BankService::ClaimStatus::kAlreadyClaimed ? "already_claimed"
@@ -103,13 +110,15 @@ void register_http(http::Router& router, BankService& bank) {
   router.add("GET", "/api/v1/admin/links/claims", [&bank](const http::Request& req) {
     const int limit = static_cast<int>(req.int_query("limit", 20, 1, 200));
     return http::Response::json(
-        200, page(bank.link_claims(
-                      req.require_user(), req.query_param("status").value_or("pending"), limit,
-                      req.int_query("cursor", 0, 0, std::numeric_limits<int64_t>::max())),
-                  limit));
+        200,
+        page(bank.link_claims(req.require_scope(users::scope::kAdmin),
+                              req.query_param("status").value_or("pending"), limit,
+                              req.int_query("cursor", 0, 0, std::numeric_limits<int64_t>::max())),
+             limit));
   });
   router.add("POST", "/api/v1/admin/links/claims/{id}/approve", [&bank](const http::Request& req) {
-    const auto paid = bank.approve_claim(req.require_user(), req.int_param("id"));
+    const auto paid =
+        bank.approve_claim(req.require_scope(users::scope::kAdmin), req.int_param("id"));
     nlohmann::json out = nlohmann::json::array();
     for (const auto& p : paid) out.push_back(to_json(p));
     return http::Response::json(
@@ -117,12 +126,13 @@ void register_http(http::Router& router, BankService& bank) {
   });
   router.add("POST", "/api/v1/admin/links/claims/{id}/reject", [&bank](const http::Request& req) {
     const auto body = req.json_body();
-    return http::Response::json(200,
-                                to_json(bank.reject_claim(req.require_user(), req.int_param("id"),
-                                                          string_field(body, "reason"))));
+    return http::Response::json(
+        200, to_json(bank.reject_claim(req.require_scope(users::scope::kAdmin), req.int_param("id"),
+                                       string_field(body, "reason"))));
   });
   router.add("DELETE", "/api/v1/admin/links/{game}/{nickname}", [&bank](const http::Request& req) {
-    bank.unlink(req.require_user(), req.params.at("game"), req.params.at("nickname"));
+    bank.unlink(req.require_scope(users::scope::kAdmin), req.params.at("game"),
+                req.params.at("nickname"));
     return http::Response::json(
         200,
         {{"unlinked", {{"game", req.params.at("game")}, {"nickname", req.params.at("nickname")}}}});
@@ -130,10 +140,11 @@ void register_http(http::Router& router, BankService& bank) {
   router.add("GET", "/api/v1/admin/unclaimed", [&bank](const http::Request& req) {
     const int limit = static_cast<int>(req.int_query("limit", 20, 1, 200));
     return http::Response::json(
-        200, page(bank.unclaimed(
-                      req.require_user(), req.query_param("status").value_or("pending"), limit,
-                      req.int_query("cursor", 0, 0, std::numeric_limits<int64_t>::max())),
-                  limit));
+        200,
+        page(bank.unclaimed(req.require_scope(users::scope::kAdmin),
+                            req.query_param("status").value_or("pending"), limit,
+                            req.int_query("cursor", 0, 0, std::numeric_limits<int64_t>::max())),
+             limit));
   });
 }
 

@@ -1,11 +1,14 @@
 #include "features/notifications/notifications_http.h"
 
+#include "features/users/access.h"
+
 namespace lucas::notifications {
 
 void register_http(http::Router& router, NotificationService& service, std::string public_url) {
   router.add("POST", "/api/v1/ws/token",
              [&service, url = websocket_url(public_url)](const http::Request& req) {
-               const int64_t user = req.require_user();  // 401 without a bearer token
+               const int64_t user =
+                   req.require_scope(users::scope::kWs);  // 401 without a bearer token
                const auto t = service.issue_token(user, "api", req.remote_addr, req.auth_client_id);
                return http::Response::json(200, {{"token", t.token},
                                                  {"expires_at", format_rfc3339(t.expires_at)},
@@ -13,7 +16,7 @@ void register_http(http::Router& router, NotificationService& service, std::stri
                                                  {"user_id", user}});
              });
   router.add("POST", "/api/v1/ws/broadcast", [&service](const http::Request& req) {
-    const int64_t user = req.require_user();
+    const int64_t user = req.require_scope(users::scope::kAdmin);
     if (req.auth_role != "admin" && req.auth_role != "owner") {
       throw Error(ErrorCode::kForbidden, "only an admin may broadcast");
     }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "features/users/access.h"
+
 namespace lucas::parser {
 namespace {
 
@@ -49,7 +51,7 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
                    DriftMonitor& drift) {
   // Parsing as a service (Requirement 1.1.4): any authenticated client.
   router.add("POST", "/api/v1/parser/parse", [&parser](const http::Request& req) {
-    req.require_user();
+    req.require_scope(users::scope::kParserParse);
     const auto body = body_json(req);
     if (!body.contains("text") || !body.at("text").is_string()) {
       throw Error(ErrorCode::kInvalidArgument, "the body needs a string field \"text\"");
@@ -73,7 +75,7 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
         throw Error(ErrorCode::kInvalidArgument, "cursor is not one we gave out");
       }
     }
-    const auto items = review.list(req.require_user(),
+    const auto items = review.list(req.require_scope(users::scope::kAdmin),
                                    req.query_param("status").value_or("pending"), limit, after);
     nlohmann::json out = nlohmann::json::array();
     for (const auto& it : items) out.push_back(to_json(it));
@@ -85,18 +87,20 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
   });
 
   router.add("GET", "/api/v1/admin/parser/reviews/{id}", [&review](const http::Request& req) {
-    return http::Response::json(200, to_json(review.get(req.require_user(), req.int_param("id"))));
+    return http::Response::json(
+        200, to_json(review.get(req.require_scope(users::scope::kAdmin), req.int_param("id"))));
   });
 
-  router.add("POST", "/api/v1/admin/parser/reviews/{id}/accept",
-             [&review](const http::Request& req) {
-               return http::Response::json(
-                   200, decision_json(review.accept(req.require_user(), req.int_param("id"))));
-             });
+  router.add(
+      "POST", "/api/v1/admin/parser/reviews/{id}/accept", [&review](const http::Request& req) {
+        return http::Response::json(
+            200, decision_json(
+                     review.accept(req.require_scope(users::scope::kAdmin), req.int_param("id"))));
+      });
 
   router.add("POST", "/api/v1/admin/parser/reviews/{id}/correct",
              [&review](const http::Request& req) {
-               const int64_t actor = req.require_user();
+               const int64_t actor = req.require_scope(users::scope::kAdmin);
                const Correction c = correction_from_json(body_json(req));
                return http::Response::json(
                    200, decision_json(review.correct(actor, req.int_param("id"), c)));
@@ -105,13 +109,15 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
   router.add("GET", "/api/v1/admin/parser/drift", [&drift](const http::Request& req) {
     const int limit = int_query(req, "limit", 30, 1, 365);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& r : drift.history(req.require_user(), limit)) items.push_back(to_json(r));
+    for (const auto& r : drift.history(req.require_scope(users::scope::kAdmin), limit))
+      items.push_back(to_json(r));
     return http::Response::json(
         200, {{"items", items}, {"latest", items.empty() ? nlohmann::json(nullptr) : items[0]}});
   });
 
   router.add("GET", "/api/v1/admin/parser/status", [&review, &parser](const http::Request& req) {
-    return http::Response::json(200, review.admin_status(req.require_user(), parser));
+    return http::Response::json(
+        200, review.admin_status(req.require_scope(users::scope::kAdmin), parser));
   });
 }
 

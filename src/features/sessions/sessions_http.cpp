@@ -97,7 +97,7 @@ void authenticate_request(SessionService& service, http::Request& req) {
   }
   req.auth_user_id = resolved->user.telegram_id;
   req.auth_role = std::string(users::role_name(resolved->user.role));
-  req.auth_client_id = "web";
+  req.auth_client_id = std::string(kWebClientId);
 }
 
 void register_http(http::Router& router, SessionService& service, PublicConfig config) {

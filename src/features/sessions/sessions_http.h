@@ -25,6 +25,8 @@ void register_http(http::Router& router, SessionService& service, PublicConfig c
 // paths look at the cookie, and the sign-in endpoints ignore it (they start a new session). An
 // unknown or expired cookie leaves the request anonymous.
 void authenticate_request(SessionService& service, http::Request& req);
+// The client id a web session's requests carry (full access, no OAuth scopes; not an API client).
+inline constexpr std::string_view kWebClientId = "web";
 
 // The session cookie's name: "__Host-lucas_session" behind HTTPS (the prefix pins it to our host,
 // Path=/ and Secure), "lucas_session" otherwise.

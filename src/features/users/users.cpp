@@ -83,6 +83,12 @@ nlohmann::json to_json(const User& u) {
           {"ban", ban_json(u.ban)}};
 }
 
+nlohmann::json public_json(const User& u) {
+  return {{"id", u.telegram_id},
+          {"display_name", u.display_name},
+          {"created_at", format_rfc3339(u.created_at)}};
+}
+
 namespace {
 void validate_id(int64_t id) {
   if (id <= 0) {
@@ -291,6 +297,43 @@ User UserService::set_role(int64_t actor_id, int64_t telegram_id, Role role) {
     target->role = role;
     return *target;
   });
+}
+
+Access UserService::authorize_read(const Actor& actor, int64_t telegram_id, Data what) {
+  validate_id(telegram_id);
+  // Without credentials nothing private is answered, not even whether the user exists.
+  if (actor.is_anonymous() && what != Data::kProfile) {
+    return read_access(actor, telegram_id, Role::kUser, what);
+  }
+  return read_access(actor, telegram_id, get(telegram_id).role, what);
+}
+
+Profile UserService::profile(const Actor& actor, int64_t telegram_id) {
+  validate_id(telegram_id);
+  User u = get(telegram_id);
+  return {u, read_access(actor, telegram_id, u.role, Data::kProfile) != Access::kPublic};
+}
+
+User UserService::me(const Actor& actor) {
+  actor.require_scope(scope::kProfileRead);
+  if (actor.console) throw Error(ErrorCode::kInvalidArgument, "the console is not a user");
+  return get(actor.user_id);
+}
+
+Balance UserService::balance(const Actor& actor, int64_t telegram_id, std::string_view currency) {
+  authorize_read(actor, telegram_id, Data::kBalance);
+  return balance(telegram_id, currency);
+}
+
+ledger::HistoryPage UserService::transactions(const Actor& actor, int64_t telegram_id,
+                                              const std::optional<std::string>& cursor, int limit,
+                                              std::string_view currency) {
+  const Access access = authorize_read(actor, telegram_id, Data::kHistory);
+  auto page = transactions(telegram_id, cursor, limit, currency);
+  if (access != Access::kFull) {
+    for (auto& item : page.items) item.metadata = safe_metadata(item.metadata);
+  }
+  return page;
 }
 
 int UserService::currency_scale(std::string_view currency) {

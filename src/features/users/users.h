@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "features/users/access.h"
 #include "infra/audit/audit.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
@@ -68,6 +69,14 @@ struct Balance {
 
 // The user record; "ban" is null or {"reason", "banned_by", "banned_at", "until"} (admins see it).
 nlohmann::json to_json(const User& u);
+// Only what anyone may see: id, display name, created_at.
+nlohmann::json public_json(const User& u);
+
+// A user as `actor` may see them: `full` false means only public_json's fields.
+struct Profile {
+  User user;
+  bool full = false;
+};
 nlohmann::json money_json(const std::string& currency, int scale, int64_t amount);
 
 // Normalises a display name for matching; identity when not given.
@@ -101,6 +110,21 @@ class UserService {
   // appoint admins; only the owner role itself is set from the CLI with actor == 0).
   User set_role(int64_t actor_id, int64_t telegram_id, Role role);
 
+  // What `actor` may read (access.h, read_access): the API's doors. UNAUTHORIZED without
+  // credentials, INSUFFICIENT_SCOPE or FORBIDDEN otherwise; NOT_FOUND for an unknown user.
+  // The profile of someone else is their public fields; the history's metadata is cut to its
+  // safe keys for a scoped API client.
+  Profile profile(const Actor& actor, int64_t telegram_id);
+  // The actor's own full record (profile:read).
+  User me(const Actor& actor);
+  Balance balance(const Actor& actor, int64_t telegram_id,
+                  std::string_view currency = ledger::kCoin);
+  ledger::HistoryPage transactions(const Actor& actor, int64_t telegram_id,
+                                   const std::optional<std::string>& cursor, int limit,
+                                   std::string_view currency = ledger::kCoin);
+
+  // Unchecked reads for trusted in-process callers that already act for this user (the bot's
+  // own /balance, jobs). Faces that serve other people use the Actor overloads above.
   Balance balance(int64_t telegram_id, std::string_view currency = ledger::kCoin);
   ledger::HistoryPage transactions(int64_t telegram_id, const std::optional<std::string>& cursor,
                                    int limit, std::string_view currency = ledger::kCoin);
@@ -141,6 +165,8 @@ class UserService {
   const Clock& clock_;
   NameKeyFn name_key_;
   audit::AuditLog* audit_;
+  // The read decision for `actor` on `what` of the user (read_access; 401 before any lookup).
+  Access authorize_read(const Actor& actor, int64_t telegram_id, Data what);
   // The uncached balance; `account` (when given) receives the user's account id, 0 for none.
   Balance balance_from_db(int64_t telegram_id, std::string_view currency,
                           ledger::AccountId* account);

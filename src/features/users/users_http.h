@@ -8,4 +8,8 @@ namespace lucas::users {
 
 void register_http(http::Router& router, UserService& service);
 
+// Who the request acts as, from the auth_* fields the router's authenticator set (anonymous when
+// none): what every face hands to the services.
+Actor actor_of(const http::Request& req);
+
 }  // namespace lucas::users

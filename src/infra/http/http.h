@@ -32,9 +32,13 @@ struct Request {
   int64_t auth_user_id = 0;
   std::string auth_role;       // "user", "moderator", "admin", "owner"
   std::string auth_client_id;  // the API client the token was issued to
+  // The OAuth scopes the token carries; nullopt: full access (a console token).
+  std::optional<std::vector<std::string>> auth_scopes;
   bool authenticated() const { return auth_user_id != 0; }
   // UNAUTHORIZED (401) unless authenticated; returns auth_user_id.
   int64_t require_user() const;
+  // require_user(), then INSUFFICIENT_SCOPE (403, naming it) unless the token carries `scope`.
+  int64_t require_scope(std::string_view scope) const;
 
   // Empty string when absent. `name` must be lower case.
   std::string header(std::string_view name) const;

@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "infra/http/http.h"
@@ -104,6 +105,12 @@ Response Response::error(const lucas::Error& e, Micros now) {
       challenge += ", error=\"" + e.details()["error"].get<std::string>() + "\"";
     }
     r.headers.emplace_back("WWW-Authenticate", challenge);
+  } else if (e.code() == ErrorCode::kInsufficientScope && e.details().is_object() &&
+             e.details().value("scope", nlohmann::json()).is_string()) {
+    // RFC 6750 3.1: the scope the request needs (scope names are [a-z:], nothing to escape).
+    r.headers.emplace_back("WWW-Authenticate",
+                           "Bearer realm=\"lucas\", error=\"insufficient_scope\", scope=\"" +
+                               e.details()["scope"].get<std::string>() + "\"");
   }
   return r;
 }
@@ -196,6 +203,15 @@ int64_t Request::require_user() const {
                 {{"error", "invalid_request"}, {"token_endpoint", "/api/v1/oauth/token"}});
   }
   return auth_user_id;
+}
+
+int64_t Request::require_scope(std::string_view scope) const {
+  const int64_t user = require_user();
+  if (auth_scopes &&
+      std::find(auth_scopes->begin(), auth_scopes->end(), scope) == auth_scopes->end()) {
+    throw insufficient_scope(scope);
+  }
+  return user;
 }
 
 Response Router::dispatch(Request& req, const Clock& clock, std::string* route) const {

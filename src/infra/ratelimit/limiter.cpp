@@ -66,6 +66,35 @@ Decision MemoryLimiter::check(const std::string& key, const Policy& policy) {
   return d;
 }
 
+Decision MemoryLimiter::peek(const std::string& key, const Policy& policy) {
+  const Micros now = clock_.now();
+  const std::string full = policy.name + "|" + key;
+  Shard& shard = shards_[std::hash<std::string>{}(full) % kShards];
+  std::lock_guard lock(shard.mu);
+  Decision d;
+  d.limit = policy.limit;
+  d.remaining = policy.limit;
+  const auto it = shard.states.find(full);
+  if (it == shard.states.end()) return d;
+  const State& s = it->second;
+  const auto first = std::find_if(s.allowed.begin(), s.allowed.end(),
+                                  [&](Micros t) { return t + policy.window > now; });
+  const int count = static_cast<int>(s.allowed.end() - first);
+  const int strikes = s.last_refusal + kForgiveAfter <= now ? 0 : s.strikes;
+  d.penalty_level = s.penalty_until > now ? strikes / kStrikesPerLevel : 0;
+  if (s.penalty_until > now) {
+    d.allowed = false;
+    d.retry_after = s.penalty_until - now;
+  } else if (count >= policy.limit) {
+    d.allowed = false;
+    d.retry_after = std::max<Micros>(*first + policy.window - now, 1);
+  }
+  d.first_refusal = !d.allowed && !s.refused_since_allowed;
+  d.remaining = d.allowed ? policy.limit - count : 0;
+  d.reset_in = d.allowed ? (count > 0 ? *first + policy.window - now : 0) : d.retry_after;
+  return d;
+}
+
 // ---------------------------------------------------------------- Redis
 
 namespace {
@@ -128,6 +157,55 @@ keep(math.max(penalty_until - now, forgive, window))
 return {1, limit - count - 1, front() + window - now, 0, 0, 0}
 )lua");
 
+// What kCheck would decide, read-only: {allowed, remaining, reset_in, retry_after, first_refusal,
+// penalty_level}.
+const redis::Script kPeek(R"lua(
+local zkey, hkey = KEYS[1], KEYS[2]
+local now = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local forgive = tonumber(ARGV[4])
+local per_level = tonumber(ARGV[6])
+local h = redis.call('HMGET', hkey, 'strikes', 'last_refusal', 'penalty_until', 'refused')
+local strikes = tonumber(h[1] or '0')
+local last_refusal = tonumber(h[2] or '0')
+local penalty_until = tonumber(h[3] or '0')
+local first = 1
+if h[4] == '1' then first = 0 end
+if strikes > 0 and last_refusal + forgive <= now then strikes = 0 end
+local inside = redis.call('ZRANGEBYSCORE', zkey, '(' .. (now - window), '+inf', 'WITHSCORES')
+local count = #inside / 2
+local front = 0
+if count > 0 then front = tonumber(inside[2]) end
+if penalty_until > now then
+  local retry = penalty_until - now
+  return {0, 0, retry, retry, first, math.floor(strikes / per_level)}
+end
+if count >= limit then
+  local retry = front + window - now
+  if retry < 1 then retry = 1 end
+  return {0, 0, retry, retry, first, 0}
+end
+local reset = 0
+if count > 0 then reset = front + window - now end
+return {1, limit - count, reset, 0, 0, 0}
+)lua");
+
+Decision decision_of(const redis::Reply& r, const Policy& policy) {
+  if (r.is_error() || r.elements.size() != 6) {
+    throw redis::Unavailable("rate-limit script: " + (r.is_error() ? r.str : "bad reply"));
+  }
+  Decision d;
+  d.limit = policy.limit;
+  d.allowed = r.elements[0].integer == 1;
+  d.remaining = static_cast<int>(r.elements[1].integer);
+  d.reset_in = r.elements[2].integer;
+  d.retry_after = r.elements[3].integer;
+  d.first_refusal = r.elements[4].integer == 1;
+  d.penalty_level = static_cast<int>(r.elements[5].integer);
+  return d;
+}
+
 }  // namespace
 
 RedisLimiter::RedisLimiter(redis::Client& client, const Clock& clock, telemetry::Registry* metrics,
@@ -150,23 +228,28 @@ Decision RedisLimiter::check(const std::string& key, const Policy& policy) {
                      {std::to_string(now), std::to_string(policy.limit),
                       std::to_string(policy.window), std::to_string(kForgiveAfter),
                       std::to_string(kMaxPenalty), std::to_string(kStrikesPerLevel)});
-    if (r.is_error() || r.elements.size() != 6) {
-      throw redis::Unavailable("rate-limit script: " + (r.is_error() ? r.str : "bad reply"));
-    }
-    Decision d;
-    d.limit = policy.limit;
-    d.allowed = r.elements[0].integer == 1;
-    d.remaining = static_cast<int>(r.elements[1].integer);
-    d.reset_in = r.elements[2].integer;
-    d.retry_after = r.elements[3].integer;
-    d.first_refusal = r.elements[4].integer == 1;
-    d.penalty_level = static_cast<int>(r.elements[5].integer);
+    const Decision d = decision_of(r, policy);
     if (on_redis_ != nullptr) on_redis_->inc();
     return d;
   } catch (const redis::Unavailable& e) {
     spdlog::debug("rate limit {} decided in-process: {}", policy.name, e.what());
     if (on_fallback_ != nullptr) on_fallback_->inc();
     return fallback_.check(key, policy);
+  }
+}
+
+Decision RedisLimiter::peek(const std::string& key, const Policy& policy) {
+  const std::string base = prefix_ + policy.name + "|" + key;
+  try {
+    return decision_of(
+        client_.eval(kPeek, {base + ":z", base + ":h"},
+                     {std::to_string(clock_.now()), std::to_string(policy.limit),
+                      std::to_string(policy.window), std::to_string(kForgiveAfter),
+                      std::to_string(kMaxPenalty), std::to_string(kStrikesPerLevel)}),
+        policy);
+  } catch (const redis::Unavailable& e) {
+    spdlog::debug("rate limit {} peeked in-process: {}", policy.name, e.what());
+    return fallback_.peek(key, policy);
   }
 }
 

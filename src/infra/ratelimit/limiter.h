@@ -61,6 +61,9 @@ class Limiter {
   virtual ~Limiter() = default;
   // Counts the request against `key` under `policy` (if allowed) and says whether it may proceed.
   virtual Decision check(const std::string& key, const Policy& policy) = 0;
+  // What check() would decide now, without counting anything or changing any state: for limits
+  // that count only some requests (failed logins) but refuse every request past them.
+  virtual Decision peek(const std::string& key, const Policy& policy) = 0;
 };
 
 // In-process: exact, bounded (idle keys are forgotten), thread-safe.
@@ -68,6 +71,7 @@ class MemoryLimiter final : public Limiter {
  public:
   explicit MemoryLimiter(const Clock& clock) : clock_(clock) {}
   Decision check(const std::string& key, const Policy& policy) override;
+  Decision peek(const std::string& key, const Policy& policy) override;
 
  private:
   struct State {
@@ -99,6 +103,7 @@ class RedisLimiter final : public Limiter {
   RedisLimiter(redis::Client& client, const Clock& clock, telemetry::Registry* metrics = nullptr,
                std::string prefix = "lucas:rl:");
   Decision check(const std::string& key, const Policy& policy) override;
+  Decision peek(const std::string& key, const Policy& policy) override;
 
  private:
   redis::Client& client_;

@@ -72,7 +72,7 @@ class AuthCache : public ::testing::TestWithParam<store::Engine> {
 };
 
 TEST_P(AuthCache, TokensAreCachedButExpiryAndRolesStayExact) {
-  const auto made = a_->auth.create_client(0, 101, "bot");
+  const auto made = a_->auth.create_client(users::Actor::console_operator(), 101, "bot");
   const auto token = a_->auth.issue_token(made.client.client_id, made.secret, "10.0.0.1");
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(b_->auth.authenticate(token.token, "10.0.0.2").user_id, 101);
@@ -86,14 +86,14 @@ TEST_P(AuthCache, TokensAreCachedButExpiryAndRolesStayExact) {
 }
 
 TEST_P(AuthCache, ARevokedClientsTokensStopWorkingOnEveryNode) {
-  const auto made = a_->auth.create_client(0, 101, "bot");
+  const auto made = a_->auth.create_client(users::Actor::console_operator(), 101, "bot");
   const auto t1 = a_->auth.issue_token(made.client.client_id, made.secret, "10.0.0.1");
   const auto t2 = a_->auth.issue_token(made.client.client_id, made.secret, "10.0.0.1");
   for (Node* n : {a_.get(), b_.get()}) {
     EXPECT_EQ(n->auth.authenticate(t1.token, "10.0.0.2").user_id, 101);
     EXPECT_EQ(n->auth.authenticate(t2.token, "10.0.0.2").user_id, 101);
   }
-  a_->auth.revoke_client(101, made.client.client_id);
+  a_->auth.revoke_client(users::Actor::user(101, users::Role::kUser), made.client.client_id);
   EXPECT_TRUE(refused(*a_, t1.token));  // at once where it was revoked
   a_->outbox.drain();                   // the event reaches b
   EXPECT_TRUE(refused(*b_, t1.token));

@@ -6,64 +6,14 @@
 #include <rapidcheck.h>
 
 #include "base/ids.h"
-#include "features/auth/auth.h"
-#include "features/auth/auth_http.h"
-#include "features/parser/parser.h"
-#include "tests/support/databases.h"
+#include "tests/features/auth/auth_world.h"
 
 namespace lucas::auth {
 namespace {
 
-struct World {
-  explicit World(store::Engine e, bool limited = false)
-      : t(lucas::testing::fresh_database(e)),
-        clock(1'767'225'600'000'000),  // 2026-01-01T00:00:00Z
-        log(clock),
-        outbox(*t.db, clock),
-        ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log),
-        limiter(clock),
-        auth(*t.db, users, clock, &log, options(limited)) {
-    store::migrate(*t.db,
-                   {events::migrations(), audit::migrations(), ledger::migrations(),
-                    users::migrations(), migrations()},
-                   clock);
-    users.upsert({101, "alice", "Alice", "ru"});
-    users.upsert({102, "bob", "Bob", "en"});
-    users.upsert({900, "boss", "Boss", "ru"});
-    users.set_role(0, 900, users::Role::kAdmin);
-  }
-  Options options(bool limited) {
-    Options o;
-    if (limited) o.limiter = &limiter;
-    return o;
-  }
-  std::vector<audit::Entry> audit_of(const std::string& prefix) {
-    return t.db->read([&](store::Tx& tx) {
-      audit::Query q;
-      q.action = prefix;
-      q.limit = 10000;
-      return log.search(tx, q);
-    });
-  }
-  lucas::testing::TestDatabase t;
-  ManualClock clock;
-  audit::AuditLog log;
-  events::Outbox outbox;
-  ledger::Ledger ledger;
-  users::UserService users;
-  ratelimit::MemoryLimiter limiter;
-  AuthService auth;
-};
-
-ErrorCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::kInternal;  // "did not throw" never matches what a test expects
-}
+using testing::code_of;
+using testing::World;
+const users::Actor kConsole = users::Actor::console_operator();
 
 TEST(BearerHeader, ParsesTheSchemeCaseInsensitively) {
   EXPECT_EQ(bearer_token("Bearer abc"), "abc");
@@ -80,7 +30,7 @@ class AuthTest : public ::testing::TestWithParam<store::Engine> {};
 
 TEST_P(AuthTest, ClientCredentialsGiveATokenThatActsAsTheUser) {
   World w(GetParam());
-  const auto c = w.auth.create_client(101, 101, "my bot");
+  const auto c = w.auth.create_client(kConsole, 101, "my bot");
   EXPECT_EQ(c.client.client_id.rfind("lc_", 0), 0u);
   EXPECT_EQ(c.secret.size(), 68u);
   const auto t = w.auth.issue_token(c.client.client_id, c.secret, "10.0.0.1");
@@ -101,7 +51,7 @@ TEST_P(AuthTest, ClientCredentialsGiveATokenThatActsAsTheUser) {
 
 TEST_P(AuthTest, WrongUnknownRevokedAndExpiredCredentialsAreRefused) {
   World w(GetParam());
-  const auto c = w.auth.create_client(0, 101, "app");
+  const auto c = w.auth.create_client(kConsole, 101, "app");
   EXPECT_EQ(code_of([&] { w.auth.issue_token(c.client.client_id, c.secret + "0", "ip"); }),
             ErrorCode::kUnauthorized);
   EXPECT_EQ(code_of([&] { w.auth.issue_token("lc_000000000000000000000000", c.secret, "ip"); }),
@@ -117,7 +67,7 @@ TEST_P(AuthTest, WrongUnknownRevokedAndExpiredCredentialsAreRefused) {
   EXPECT_EQ(code_of([&] { w.auth.authenticate(t.token, "ip"); }), ErrorCode::kUnauthorized);
 
   const auto t2 = w.auth.issue_token(c.client.client_id, c.secret, "ip");
-  w.auth.revoke_client(101, c.client.client_id);
+  w.auth.revoke_client(w.as(101), c.client.client_id);
   EXPECT_EQ(code_of([&] { w.auth.authenticate(t2.token, "ip"); }), ErrorCode::kUnauthorized);
   EXPECT_EQ(code_of([&] { w.auth.issue_token(c.client.client_id, c.secret, "ip"); }),
             ErrorCode::kUnauthorized);
@@ -128,22 +78,33 @@ TEST_P(AuthTest, WrongUnknownRevokedAndExpiredCredentialsAreRefused) {
 
 TEST_P(AuthTest, OnlyTheUserOrAnAdminManagesTheUsersClients) {
   World w(GetParam());
-  EXPECT_EQ(code_of([&] { w.auth.create_client(102, 101, "not mine"); }), ErrorCode::kForbidden);
-  const auto c = w.auth.create_client(900, 101, "made by an admin");
-  EXPECT_EQ(code_of([&] { w.auth.clients(102, 101); }), ErrorCode::kForbidden);
-  EXPECT_EQ(code_of([&] { w.auth.revoke_client(102, c.client.client_id); }), ErrorCode::kForbidden);
-  EXPECT_EQ(w.auth.clients(101, 101).size(), 1u);
-  EXPECT_EQ(code_of([&] { w.auth.create_client(0, 555, "no such user"); }), ErrorCode::kNotFound);
-  EXPECT_EQ(code_of([&] { w.auth.create_client(101, 101, ""); }), ErrorCode::kInvalidArgument);
-  for (int i = 1; i < 10; ++i) w.auth.create_client(101, 101, "c" + std::to_string(i));
-  EXPECT_EQ(code_of([&] { w.auth.create_client(101, 101, "eleventh"); }), ErrorCode::kConflict);
+  EXPECT_EQ(code_of([&] { w.auth.create_client(w.as(102), 101, "not mine"); }),
+            ErrorCode::kForbidden);
+  const auto c = w.auth.create_client(w.as(900), 101, "made by an admin");
+  EXPECT_EQ(c.client.status, "pending");  // Alice confirms it, not the admin
+  EXPECT_EQ(code_of([&] { w.auth.clients(w.as(102), 101); }), ErrorCode::kForbidden);
+  EXPECT_EQ(code_of([&] { w.auth.revoke_client(w.as(102), c.client.client_id); }),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(code_of([&] { w.auth.clients(users::Actor::anonymous(), 101); }),
+            ErrorCode::kUnauthorized);
+  EXPECT_EQ(w.auth.clients(w.as(101), 101).size(), 1u);
+  EXPECT_EQ(code_of([&] { w.auth.create_client(kConsole, 555, "no such user"); }),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(code_of([&] { w.auth.create_client(w.as(101), 101, ""); }),
+            ErrorCode::kInvalidArgument);
+  for (int i = 1; i < 10; ++i) w.auth.create_client(w.as(101), 101, "c" + std::to_string(i));
+  EXPECT_EQ(code_of([&] { w.auth.create_client(w.as(101), 101, "eleventh"); }),
+            ErrorCode::kConflict);
+  // Pending clients whose code expired no longer count against the limit.
+  w.clock.advance(kConfirmWindow);
+  EXPECT_NO_THROW(w.auth.create_client(w.as(101), 101, "eleventh"));
   // Client management is audited.
-  EXPECT_EQ(w.audit_of("auth.client_create").size(), 10u);
+  EXPECT_EQ(w.audit_of("auth.client_create").size(), 11u);
 }
 
 TEST_P(AuthTest, GuessingIsThrottledPerIpAndTheFloodIsAuditedOnce) {
   World w(GetParam(), /*limited=*/true);
-  const auto c = w.auth.create_client(0, 101, "app");
+  const auto c = w.auth.create_client(kConsole, 101, "app");
   for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(code_of([&] { w.auth.issue_token(c.client.client_id, "guess", "6.6.6.6"); }),
               ErrorCode::kUnauthorized);
@@ -165,12 +126,36 @@ TEST_P(AuthTest, GuessingIsThrottledPerIpAndTheFloodIsAuditedOnce) {
   EXPECT_NO_THROW(w.auth.issue_token(c.client.client_id, c.secret, "1.2.3.4"));
 }
 
+// Issue 15 point 6: only failed token requests count toward the lockout. A busy, honest client
+// (here 3x the limit within a minute) is never locked out; failures still are counted, and once
+// over the limit even the right secret is refused until the window or the penalty ends.
+TEST_P(AuthTest, SuccessfulTokenRequestsDoNotCountTowardTheLockout) {
+  World w(GetParam(), /*limited=*/true);
+  const auto c = w.auth.create_client(kConsole, 101, "busy app");
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_NO_THROW(w.auth.issue_token(c.client.client_id, c.secret, "7.7.7.7")) << i;
+  }
+  for (int i = 0; i < 19; ++i) {
+    EXPECT_EQ(code_of([&] { w.auth.issue_token(c.client.client_id, "guess", "7.7.7.7"); }),
+              ErrorCode::kUnauthorized);
+  }
+  // 19 failures: still under the limit, and successes in between do not add to them.
+  for (int i = 0; i < 5; ++i)
+    EXPECT_NO_THROW(w.auth.issue_token(c.client.client_id, c.secret, "7.7.7.7"));
+  EXPECT_EQ(code_of([&] { w.auth.issue_token(c.client.client_id, "guess", "7.7.7.7"); }),
+            ErrorCode::kUnauthorized);  // the 20th failure
+  EXPECT_EQ(code_of([&] { w.auth.issue_token(c.client.client_id, c.secret, "7.7.7.7"); }),
+            ErrorCode::kRateLimited);
+  w.clock.advance(60'000'001);  // the failures leave the window
+  EXPECT_NO_THROW(w.auth.issue_token(c.client.client_id, c.secret, "7.7.7.7"));
+}
+
 TEST_P(AuthTest, TheHttpFaceSpeaksOAuth) {
   World w(GetParam());
   http::Router router;
   router.set_authenticator([&](http::Request& req) { authenticate_request(w.auth, req); });
   register_http(router, w.auth, w.users);
-  const auto c = w.auth.create_client(0, 101, "app");
+  const auto c = w.auth.create_client(kConsole, 101, "app");
   const auto call = [&](const std::string& method, const std::string& path, std::string body,
                         std::map<std::string, std::string> headers = {}) {
     http::Request req;
@@ -215,15 +200,31 @@ TEST_P(AuthTest, TheHttpFaceSpeaksOAuth) {
   for (const auto& [k, v] : r.headers) challenged |= k == "WWW-Authenticate";
   EXPECT_TRUE(challenged);
 
+  // The default client may not make clients (clients:write); a console token may, pending.
   r = call("POST", "/api/v1/users/101/clients", R"({"name":"second"})",
            {{"authorization", "Bearer " + token}});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("clients:write"), std::string::npos);
+  const std::string console = w.auth.issue_console_token(101, 600).token;
+  r = call("POST", "/api/v1/users/101/clients", R"({"name":"second","scopes":["ws"]})",
+           {{"authorization", "Bearer " + console}});
   ASSERT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(nlohmann::json::parse(r.body)["client_secret"].get<std::string>().rfind("lcs_", 0), 0u);
+  const auto made = nlohmann::json::parse(r.body);
+  EXPECT_EQ(made["client_secret"].get<std::string>().rfind("lcs_", 0), 0u);
+  EXPECT_EQ(made["status"], "pending");
+  EXPECT_EQ(made["scopes"], nlohmann::json::array({"ws"}));
+  EXPECT_EQ(made["confirmation"]["command"],
+            "/confirm_client " + made["confirmation"]["code"].get<std::string>());
+  EXPECT_EQ(made["confirmation"]["expires_at"], "2026-01-01T00:10:00Z");
+  r = call("POST", "/api/v1/users/101/clients", R"({"name":"x","scopes":["root"]})",
+           {{"authorization", "Bearer " + console}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("invalid_scope"), std::string::npos);
   r = call("POST", "/api/v1/users/102/clients", R"({"name":"bob's"})",
-           {{"authorization", "Bearer " + token}});
+           {{"authorization", "Bearer " + console}});
   EXPECT_EQ(r.status, 403);
-  r = call("GET", "/api/v1/users/101/clients", "", {{"authorization", "Bearer " + token}});
-  EXPECT_EQ(nlohmann::json::parse(r.body)["items"].size(), 2u);
+  r = call("GET", "/api/v1/users/101/clients", "", {{"authorization", "Bearer " + console}});
+  EXPECT_EQ(nlohmann::json::parse(r.body)["items"].size(), 3u);  // app, console, second
 }
 
 // Property 32: for any sequence of authentication attempts — right and wrong secrets, unknown
@@ -231,7 +232,7 @@ TEST_P(AuthTest, TheHttpFaceSpeaksOAuth) {
 // one audit entry with the user (when known), the IP, the clock time and the right result.
 TEST_P(AuthTest, Property32EveryAuthenticationAttemptIsAudited) {
   World w(GetParam());
-  const auto c = w.auth.create_client(0, 101, "app");
+  const auto c = w.auth.create_client(kConsole, 101, "app");
   const auto good = w.auth.issue_token(c.client.client_id, c.secret, "0.0.0.0");
   const bool ok = rc::check("every attempt audited", [&] {
     const auto before = w.audit_of("auth.").size();

@@ -182,6 +182,39 @@ TEST_P(LimiterContract, ConcurrentChecksOnOneKeyAllowExactlyTheLimit) {
   EXPECT_EQ(allowed.load(), 100);
 }
 
+// peek says what check would decide, counting nothing and changing nothing (the token endpoint
+// counts only failures but refuses every request past the limit).
+TEST_P(LimiterContract, PeekTellsWhatCheckWouldDecideWithoutCounting) {
+  ManualClock clock(1'767'225'600'000'000);
+  auto l = make(GetParam(), clock);
+  const Policy p{"auth", 3, 60'000'000};
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(l->peek("ip:9", p).allowed);  // counts nothing
+  EXPECT_EQ(l->peek("ip:9", p).remaining, 3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(l->check("ip:9", p).allowed);
+    clock.advance(1'000'000);
+  }
+  auto d = l->peek("ip:9", p);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.retry_after, 57'000'000);  // the first check leaves the window at +60 s
+  EXPECT_TRUE(d.first_refusal);
+  for (int i = 0; i < 20; ++i) l->peek("ip:9", p);  // no strikes from peeking
+  d = l->check("ip:9", p);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(d.first_refusal);
+  EXPECT_EQ(d.penalty_level, 0);
+  EXPECT_FALSE(l->peek("ip:9", p).first_refusal);   // a refusal was recorded by check
+  for (int i = 0; i < 9; ++i) l->check("ip:9", p);  // ten refusals: a penalty
+  clock.advance(59'000'000);                        // the requests have left the window...
+  d = l->peek("ip:9", p);
+  EXPECT_FALSE(d.allowed);  // ...but the penalty (60 s from the tenth refusal) still runs
+  EXPECT_EQ(d.penalty_level, 1);
+  EXPECT_EQ(d.retry_after, 1'000'000);
+  clock.advance(1'000'000);
+  EXPECT_TRUE(l->peek("ip:9", p).allowed);
+  EXPECT_TRUE(l->check("ip:9", p).allowed);
+}
+
 INSTANTIATE_TEST_SUITE_P(Impl, LimiterContract,
                          ::testing::Values(std::string("memory"), std::string("redis")),
                          [](const auto& p) { return p.param; });
