@@ -117,7 +117,8 @@ TEST(WsAccess, ADemotedUsersConnectionsAreClosedAPromotedOnesStay) {
 TEST(WsAccess, RevokingAnApiClientClosesTheConnectionsItsTokensOpened) {
   testing::TempDir dir;
   Node node(dir.path());
-  const auto client = node.app.auth->create_client(0, 101, "alice's app");
+  const auto client =
+      node.app.auth->create_client(users::Actor::console_operator(), 101, "alice's app");
   const auto bearer =
       node.app.auth->issue_token(client.client.client_id, client.secret, "127.0.0.1").token;
   const auto ws_token = [&] {
@@ -134,7 +135,8 @@ TEST(WsAccess, RevokingAnApiClientClosesTheConnectionsItsTokensOpened) {
   const std::string unused = ws_token();
   auto via_bot = node.open(node.token(101));  // the same user, another way in
 
-  node.app.auth->revoke_client(101, client.client.client_id);
+  node.app.auth->revoke_client(users::Actor::user(101, users::Role::kUser),
+                               client.client.client_id);
   EXPECT_EQ(Node::closed_with(*via_app), realtime::kCloseRevoked);
   EXPECT_TRUE(Node::still_open(*via_bot));
   EXPECT_EQ(node.upgrade(unused), std::make_pair(401, std::string("UNAUTHORIZED")));

@@ -38,7 +38,7 @@ CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
             R"(
 ALTER TABLE api_clients ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
 UPDATE api_clients SET scopes =
-  'admin balance:read clients:read clients:write history:read parser:parse profile:read ws';
+  'admin balance:read clients:read clients:write history:read links:write parser:parse profile:read ws';
 ALTER TABLE api_clients ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
 ALTER TABLE api_clients ADD COLUMN origin TEXT NOT NULL DEFAULT 'api';
 UPDATE api_clients SET origin = 'console' WHERE name = 'console';
@@ -48,7 +48,7 @@ ALTER TABLE api_clients ADD COLUMN confirmed_at BIGINT;
 CREATE INDEX api_clients_by_confirm_code ON api_clients (confirm_code_hash);
 ALTER TABLE access_tokens ADD COLUMN scopes TEXT;
 UPDATE access_tokens SET scopes =
-  'admin balance:read clients:read clients:write history:read parser:parse profile:read ws'
+  'admin balance:read clients:read clients:write history:read links:write parser:parse profile:read ws'
   WHERE client_id IN (SELECT client_id FROM api_clients WHERE origin <> 'console');
 CREATE TABLE auth_keys (
   name TEXT PRIMARY KEY,

@@ -4,6 +4,8 @@
 // engines.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <mutex>
 
 #include "features/admin/admin.h"
@@ -147,7 +149,7 @@ TEST_P(AdminReadOnlyTest, SearchScansInAReadOnlyUnitOfWork) {
 }
 
 // On SQLite a verify in progress does not stop a writer: from inside its progress callback (the
-// walk is under way), another connection commits a write.
+// walk is under way), another thread's connection commits a write.
 TEST(AdminReadOnlySqlite, AWriterCommitsWhileAVerifyIsInProgress) {
   store::Options options;
   options.busy_timeout_ms = 200;
@@ -169,13 +171,19 @@ TEST(AdminReadOnlySqlite, AWriterCommitsWhileAVerifyIsInProgress) {
   });
   bool wrote = false;
   std::string why;
+  // The writer is another thread (its own connection): on this thread a write would join the
+  // verify's read-only unit of work (store's ambient unit), which is refused.
   const auto r = service.verify_audit(0, "", [&](int64_t) {
-    try {
-      users.upsert({7, "writer", "Writer", "en"});
-      wrote = true;
-    } catch (const std::exception& e) {
-      why = e.what();
-    }
+    if (wrote || !why.empty()) return;
+    std::thread writer([&] {
+      try {
+        users.upsert({7, "writer", "Writer", "en"});
+        wrote = true;
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+    });
+    writer.join();
   });
   EXPECT_TRUE(r.ok()) << r.problem;
   EXPECT_TRUE(wrote) << "the writer waited for the verify: " << why;
