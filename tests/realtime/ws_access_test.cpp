@@ -117,8 +117,8 @@ TEST(WsAccess, ADemotedUsersConnectionsAreClosedAPromotedOnesStay) {
 TEST(WsAccess, RevokingAnApiClientClosesTheConnectionsItsTokensOpened) {
   testing::TempDir dir;
   Node node(dir.path());
-  const auto client =
-      node.app.auth->create_client(users::Actor::console_operator(), 101, "alice's app");
+  const auto client = node.app.auth->create_client(users::Actor::console_operator(), 101,
+                                                   "alice's app", std::vector<std::string>{"ws"});
   const auto bearer =
       node.app.auth->issue_token(client.client.client_id, client.secret, "127.0.0.1").token;
   const auto ws_token = [&] {
