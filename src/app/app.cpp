@@ -3,13 +3,8 @@
 #include "base/i18n.h"
 #include "base/ids.h"
 #include "base/secret_file.h"
-#include "features/leaderboards/leaderboards_bot.h"
-#include "features/leaderboards/leaderboards_http.h"
 #include "features/legacy/legacy_import.h"
-#include "features/notifications/notifications_bot.h"
-#include "features/notifications/notifications_http.h"
 #include "features/parser/parser.h"
-#include "features/sessions/sessions_bot.h"
 #include "features/sessions/sessions_http.h"
 
 #include <fmt/format.h>
@@ -20,12 +15,6 @@
 #include <cstdio>
 
 #include <thread>
-#include "features/admin/admin_http.h"
-#include "features/auth/auth_bot.h"
-#include "features/auth/auth_http.h"
-#include "features/bank/bank_http.h"
-#include "features/parser/parser_http.h"
-#include "features/users/users_http.h"
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
@@ -52,14 +41,6 @@ std::string default_node_id() {
 
 }  // namespace
 
-std::vector<store::MigrationSet> all_migrations() {
-  return {events::migrations(),   jobs::migrations(),         audit::migrations(),
-          telegram::migrations(), ledger::migrations(),       users::migrations(),
-          auth::migrations(),     bank::migrations(),         legacy::migrations(),
-          realtime::migrations(), leaderboards::migrations(), parser::migrations(),
-          sessions::migrations()};
-}
-
 parser::ServiceOptions parser_service_options(const Config& config) {
   parser::ServiceOptions o;
   o.model_dir = config.effective_parser_model_dir();
@@ -70,7 +51,7 @@ parser::ServiceOptions parser_service_options(const Config& config) {
   return o;
 }
 
-App::App(const Config& c) : config(c) {
+App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(std::move(m)) {
   store::Options options;
   options.pool_size = config.db_pool_size;
   options.busy_timeout_ms = config.db_busy_timeout_ms;
@@ -152,19 +133,12 @@ App::App(const Config& c) : config(c) {
   auth = std::make_unique<auth::AuthService>(*db, *users, clock, audit.get(), auth_options);
   admin = std::make_unique<admin::AdminService>(*db, *users, *audit, *outbox);
   auth->enable_cache(*cache, *outbox, &metrics);
-  scheduler->add("auth.prune_tokens", jobs::Schedule::daily(4, 10),
-                 [this](const jobs::Run&) { auth->prune_expired(); });
   if (!config.backup_key_file.empty()) setup_backups();
   bank::Options bank_options;
   bank_options.max_message_age = int64_t{config.bank_max_message_age_h} * 3'600'000'000LL;
   bank_options.unclaimed_ttl = int64_t{config.bank_unclaimed_days} * 86'400'000'000LL;
   bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
                                              audit.get(), bank_options);
-  // Unclaimed credits past their time go back to the game's mint.
-  scheduler->add("bank.expire_unclaimed", jobs::Schedule::daily(4, 20), [this](const jobs::Run&) {
-    const int64_t n = bank->expire_unclaimed();
-    if (n > 0) spdlog::info("bank: {} unclaimed credits expired", n);
-  });
   ai_parser =
       std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);
   parser_review = std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
@@ -201,7 +175,6 @@ App::App(const Config& c) : config(c) {
       });
   coin_board = std::make_unique<leaderboards::CoinBoard>(*leaderboards, *ledger, *db);
   coin_board->follow(*outbox);
-  leaderboards->register_jobs(*scheduler);
   realtime::HubOptions hub_options;
   hub_options.node_id = node_id;
   hub = std::make_unique<realtime::Hub>(clock, &metrics, hub_options);
@@ -222,7 +195,8 @@ App::App(const Config& c) : config(c) {
   scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
     notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
   });
-  setup_web();  // web sessions and the built app (web.cpp)
+  setup_web();     // web sessions and the built app (web.cpp)
+  wire_modules();  // modules.cpp
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
@@ -234,12 +208,7 @@ App::App(const Config& c) : config(c) {
     bot_options.limiter = limiter.get();
     bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
     bot_options.ai = {ai_parser.get(), parser_review.get(), parser_drift.get()};
-    bot_options.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
-      return leaderboards::top_reply(*leaderboards, u, args);
-    };
-    bot_options.commands["/web"] = notifications::web_command(*notifications, config.public_url);
-    bot_options.commands["/login"] = sessions::login_command(*web_sessions);
-    bot_options.commands["/confirm_client"] = auth::confirm_client_command(*auth);
+    add_module_commands(bot_options);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
     // Each stored update is handled in one transaction that the bot's units of work join; its
     // replies are queued on the sender after the commit.
@@ -275,7 +244,7 @@ void App::setup_backups() {
   // The tables that only grow: an incremental backup carries only their new rows.
   options.append_only = {"transfers", "entries", "audit_log", "audit_checkpoints",
                          "legacy_transactions"};
-  backups = std::make_unique<backup::BackupService>(*db, all_migrations(), clock, options);
+  backups = std::make_unique<backup::BackupService>(*db, all_migrations(modules), clock, options);
   const auto verified = [this](const backup::Manifest& m) {
     const auto v = backups->verify(m.id);
     if (!v.ok)
@@ -464,7 +433,7 @@ void App::stop_background() {
 }
 
 store::MigrationReport App::migrate() {
-  return store::migrate(*db, all_migrations(), clock);
+  return store::migrate(*db, all_migrations(modules), clock);
 }
 
 void App::register_websocket(http::Server& server) {
@@ -560,15 +529,9 @@ void App::register_routes(http::Router& router) {
   router.add("GET", "/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
-  users::register_http(router, *users);
-  auth::register_http(router, *auth, *users);
-  parser::register_http(router, *ai_parser, *parser_review, *parser_drift);
-  admin::register_http(router, *admin);
-  bank::register_http(router, *bank);
-  leaderboards::register_http(router, *leaderboards, clock);
-  notifications::register_http(router, *notifications, config.public_url);
-  sessions::register_http(router, *web_sessions,
-                          {config.telegram_bot_username, config.web_login_domain});
+  for (const auto& m : modules) {
+    for (const auto& routes : m.route_sets()) routes(router, services);
+  }
   router.set_fallback([this](const http::Request& req) { return web_site->serve(req); });
   if (telegram_enabled() && config.telegram_mode == "webhook") {
     router.add("POST", webhook_path(), [this](const http::Request& req) {

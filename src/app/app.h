@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/modules.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "features/admin/admin.h"
@@ -55,13 +56,13 @@ struct RetrainOutcome {
   nlohmann::json comparison = nlohmann::json::object();  // gate set -> {active, candidate}
 };
 
-// Every module's migrations, in dependency order. Adding a feature adds one line here.
-std::vector<store::MigrationSet> all_migrations();
-
 struct App {
-  explicit App(const Config& config);  // opens the database; does not migrate
+  // Opens the database (does not migrate), builds the platform and wires the modules.
+  explicit App(const Config& config, std::vector<module::Module> modules = default_modules());
 
   Config config;
+  // The feature modules (app/modules.cpp) and the parts they use by type (module::Services).
+  std::vector<module::Module> modules;
   SystemClock clock;
   telemetry::Registry metrics;
   std::unique_ptr<store::Database> db;
@@ -108,6 +109,9 @@ struct App {
   std::unique_ptr<sessions::SessionService> web_sessions;
   // The built web app served at / (read from web_dir() at start).
   std::unique_ptr<http::StaticSite> web_site;
+
+  // Every part above, by type, and what the modules provide (destroyed before the parts above).
+  module::Services services;
 
   // Telegram, when a token is configured (telegram.mode decides webhook, poll or off).
   std::unique_ptr<telegram::BotApi> bot_api;
@@ -161,6 +165,11 @@ struct App {
   // Bans and revocations at every face: the WebSocket admission check, and the hub closing
   // connections on "users.banned", a demotion ("users.changed") and "auth.client_revoked".
   void wire_access_guards();
+  // Puts the platform's parts into `services`, lets each module provide its own, and wires the
+  // modules' jobs and event subscriptions.
+  void wire_modules();
+  // The bot's commands from the modules (each checked for who and where), and their /help lines.
+  void add_module_commands(bank::BotOptions& options);
   std::atomic<bool> stopping_{false};
   std::mutex given_up_alert_mu_;
   std::optional<Micros> given_up_alerted_at_;

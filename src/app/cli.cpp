@@ -13,6 +13,7 @@
 
 #include "app/admin_cli.h"
 #include "app/app.h"
+#include "app/module_cli.h"
 #include "app/parser_cli.h"
 #include "app/telegram_intake.h"
 #include "base/log.h"
@@ -128,6 +129,11 @@ int cmd_ledger_check(const Config& config) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  return run_cli(argc, argv, default_registrations());
+}
+
+int run_cli(int argc, char** argv, const Registrations& registrations) {
+  const auto modules = module::declare(registrations);
   CLI::App cli{"lucas — the Lucas community platform: bank, games, economy and API", "lucas"};
   cli.require_subcommand(1);
   Settings settings;
@@ -393,6 +399,8 @@ int run_cli(int argc, char** argv) {
 
   auto* version = cli.add_subcommand("version", "print the version");
 
+  const ModuleCli module_cli(cli, modules);
+
   // Settings (--data-dir, --db, ...) belong to the top level but may follow any subcommand.
   const std::function<void(CLI::App*)> let_settings_through = [&](CLI::App* app) {
     for (auto* sub : app->get_subcommands({})) {
@@ -432,6 +440,7 @@ int run_cli(int argc, char** argv) {
   setup_logging(config.log_level, config.log_format);
 
   try {
+    if (const auto code = module_cli.run(config, modules)) return *code;
     if (parse->parsed()) return parser_cli::parse(config, parse_input);
     if (parser_train->parsed()) return parser_cli::train(config, train_args);
     if (parser_retrain->parsed()) {

@@ -236,6 +236,8 @@ std::vector<Reply> BankBot::command(const telegram::Message& m, const users::Use
   if (cmd == "/start") return say(i18n::text(lang, "start", {{"name", u.display_name}}));
   if (cmd == "/help") {
     std::string text = i18n::text(lang, "help");
+    if (options_.help) text += options_.help(u);
+    text += "\n" + i18n::text(lang, "help_parse");
     if (u.role >= users::Role::kAdmin) text += i18n::text(lang, "help_admin");
     return say(text);
   }

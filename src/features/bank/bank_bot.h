@@ -44,6 +44,8 @@ struct BotOptions {
   int commands_per_minute = 20;
   AiParsing ai{};
   std::map<std::string, CommandFn> commands = {};  // "/top" -> handler (lower case, with "/")
+  // The /help lines of those commands that the user may use (generated from the modules).
+  std::function<std::string(const users::User& user)> help = {};
 };
 
 // The nickname commands (bank_links_bot.cpp): /link [game nickname] for players; /claims,

@@ -717,11 +717,6 @@ int LeaderboardService::rollover() {
   return archived;
 }
 
-void LeaderboardService::register_jobs(jobs::Scheduler& scheduler) {
-  scheduler.add("leaderboards.rollover", jobs::Schedule::every(3'600'000'000),
-                [this](const jobs::Run&) { rollover(); });
-}
-
 // ------------------------------------------------------------------ pushed changes
 
 int LeaderboardService::publish_changes() {

@@ -177,8 +177,6 @@ class LeaderboardService {
   // last call: one bus message per board and period. Returns messages published.
   int publish_changes();
 
-  // "leaderboards.rollover": hourly (so at 00:00 UTC), on the job leader only.
-  void register_jobs(jobs::Scheduler& scheduler);
   // First index check (rebuilding what is missing), then a thread that publishes changes every
   // publish_interval and checks the index every check_interval.
   void start();

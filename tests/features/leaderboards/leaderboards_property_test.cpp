@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "base/money.h"
+#include "features/leaderboards/leaderboards_module.h"
 #include "tests/features/leaderboards/lb_fixture.h"
 #include "tests/support/eventually.h"
 
@@ -157,7 +158,11 @@ void rollover_property(store::Engine engine) {
     LbWorld w(*database.db, "memory", start);
     jobs::AlwaysLeader leader;
     jobs::Scheduler sched(w.db(), w.clock, leader);
-    w.service.register_jobs(sched);
+    module::Services services;
+    services.put(w.service);
+    module::Module lb("leaderboards");
+    leaderboards::register_module(lb);
+    module::add_jobs(lb, sched, services);
     sched.tick();
     // period -> period id -> user -> score, filed by the oracle at commit time.
     std::map<Period, std::map<std::string, std::map<int64_t, int64_t>>> model;

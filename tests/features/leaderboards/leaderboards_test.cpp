@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "features/leaderboards/leaderboards_module.h"
 #include "infra/jobs/jobs.h"
 #include "infra/realtime/hub.h"
 #include "tests/features/leaderboards/lb_fixture.h"
@@ -217,7 +218,11 @@ TEST_P(BoardTest, MidnightArchivesTheDayAndResetsTheBoard) {
   w.clock.set(at("2026-12-06T23:00:00Z"));  // a Sunday: the ISO week ends too
   jobs::AlwaysLeader leader;
   jobs::Scheduler sched(w.db(), w.clock, leader);
-  w.service.register_jobs(sched);
+  module::Services services;
+  services.put(w.service);
+  module::Module lb("leaderboards");
+  leaderboards::register_module(lb);
+  module::add_jobs(lb, sched, services);
   EXPECT_EQ(sched.tick(), 0);  // registered; first due at the next full hour
   w.win(1, 300);
   w.win(2, 500);

@@ -1,0 +1,20 @@
+#include "features/notifications/notifications_module.h"
+
+#include "base/config.h"
+#include "features/notifications/notifications_bot.h"
+#include "features/notifications/notifications_http.h"
+#include "features/users/users_module.h"
+
+namespace lucas::notifications {
+
+void register_module(module::Module& m) {
+  m.routes([](http::Router& router, module::Services& s) {
+     register_http(router, s.get<NotificationService>(), s.get<Config>().public_url);
+   })
+      .command({"web", "help_cmd_web", module::Who::kEveryone, module::Where::kAnywhere,
+                users::user_command([](module::Services& s) {
+                  return web_command(s.get<NotificationService>(), s.get<Config>().public_url);
+                })});
+}
+
+}  // namespace lucas::notifications

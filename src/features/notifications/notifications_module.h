@@ -1,0 +1,10 @@
+// The notifications module: WebSocket tokens and pushes: REST routes and /web.
+#pragma once
+
+#include "infra/module/module.h"
+
+namespace lucas::notifications {
+
+void register_module(module::Module& m);
+
+}  // namespace lucas::notifications

@@ -1,0 +1,11 @@
+// The parser module: the AI message parser, its review queue and drift monitor:
+// tables and REST routes. (Its retrain and drift jobs are still wired in app/.)
+#pragma once
+
+#include "infra/module/module.h"
+
+namespace lucas::parser {
+
+void register_module(module::Module& m);
+
+}  // namespace lucas::parser

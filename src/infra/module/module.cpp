@@ -1,0 +1,99 @@
+#include "infra/module/module.h"
+
+#include <set>
+
+#include "base/i18n.h"
+
+namespace lucas::module {
+
+std::optional<std::string> refusal(const BotCommand& command, int rank, bool private_chat) {
+  if (rank < static_cast<int>(command.who)) return "error_forbidden";
+  if (command.where == Where::kPrivate && !private_chat) return "command_private_only";
+  if (command.where == Where::kGroup && private_chat) return "command_group_only";
+  return std::nullopt;
+}
+
+const std::string& CliRun::option(const std::string& name) const {
+  const auto it = values_.find(name);
+  if (it == values_.end()) {
+    throw Error(ErrorCode::kInternal, "the CLI command declared no option " + name);
+  }
+  return it->second;
+}
+
+Module& Module::migrations(std::function<store::MigrationSet()> set) {
+  migrations_ = std::move(set);
+  return *this;
+}
+Module& Module::provide(std::function<void(Services&)> fn) {
+  provide_ = std::move(fn);
+  return *this;
+}
+Module& Module::routes(std::function<void(http::Router&, Services&)> fn) {
+  routes_.push_back(std::move(fn));
+  return *this;
+}
+Module& Module::command(BotCommand command) {
+  commands_.push_back(std::move(command));
+  return *this;
+}
+Module& Module::job(Job job) {
+  jobs_.push_back(std::move(job));
+  return *this;
+}
+Module& Module::subscribe(Subscription subscription) {
+  subscriptions_.push_back(std::move(subscription));
+  return *this;
+}
+Module& Module::cli(CliCommand command) {
+  cli_.push_back(std::move(command));
+  return *this;
+}
+
+std::vector<Module> declare(const std::vector<std::pair<std::string, Registration>>& list) {
+  std::vector<Module> out;
+  std::set<std::string> names, commands, jobs;
+  for (const auto& [name, registration] : list) {
+    if (!names.insert(name).second) {
+      throw Error(ErrorCode::kInternal, "two modules are named " + name);
+    }
+    Module m(name);
+    registration(m);
+    for (const auto& c : m.commands()) {
+      if (c.name.empty() || c.help_key.empty() || !c.run) {
+        throw Error(ErrorCode::kInternal,
+                    "module " + name + ": a bot command needs a name, a help key and a handler");
+      }
+      if (!commands.insert(c.name).second) {
+        throw Error(ErrorCode::kInternal, "module " + name + ": /" + c.name + " is taken");
+      }
+    }
+    for (const auto& j : m.jobs()) {
+      if (!jobs.insert(j.name).second) {
+        throw Error(ErrorCode::kInternal, "module " + name + ": job " + j.name + " is taken");
+      }
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void add_jobs(const Module& module, jobs::Scheduler& scheduler, Services& services) {
+  for (const auto& job : module.jobs()) {
+    scheduler.add(job.name, job.schedule,
+                  [&services, run = job.run](const jobs::Run& r) { run(services, r); });
+  }
+}
+
+std::string help_lines(const std::vector<Module>& modules, int rank, const std::string& language) {
+  std::string out;
+  for (const auto& m : modules) {
+    for (const auto& c : m.commands()) {
+      if (rank < static_cast<int>(c.who)) continue;
+      out += "\n" + i18n::text(language, c.help_key);
+    }
+  }
+  return out;
+}
+
+}  // namespace lucas::module

@@ -1,0 +1,140 @@
+// The module contract: what a feature declares so the platform can wire it — its migrations, the
+// services it provides, its REST routes, its bot commands (who may use them, where, ru/en help),
+// its jobs, its event subscriptions and its CLI subcommands. A feature folder exposes one
+// `register_module(module::Module&)`; app/ keeps the list of registrations and wires them all
+// (app/modules.cpp). Declarations need no running platform: the CLI, the help test and the docs
+// read them before (or without) building anything; the closures get the Services when they run.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "infra/events/outbox.h"
+#include "infra/http/http.h"
+#include "infra/jobs/jobs.h"
+#include "infra/module/services.h"
+#include "infra/store/migrate.h"
+
+namespace lucas::module {
+
+// Who may use a bot command: everyone, or a role at least this high (the users feature's ranks:
+// user 0, moderator 1, admin 2, owner 3).
+enum class Who { kEveryone = 0, kModerator = 1, kAdmin = 2, kOwner = 3 };
+// Where a bot command may be used.
+enum class Where { kAnywhere, kPrivate, kGroup };
+
+// One use of a bot command, as the front door saw it (the sender is verified by Telegram).
+struct CommandCall {
+  int64_t user_id = 0;
+  int rank = 0;          // the sender's role rank (see Who)
+  std::string language;  // "ru" or "en": the reply's language
+  std::string args;      // the text after the command, trimmed
+  bool private_chat = false;
+  int64_t chat_id = 0;
+};
+
+struct BotCommand {
+  std::string name;      // "top": answers /top and /top@ourbot (lower case, no slash)
+  std::string help_key;  // the catalogue key of its /help line, in ru.json and en.json
+  Who who = Who::kEveryone;
+  Where where = Where::kAnywhere;
+  // The reply text. A lucas::Error becomes the bot's localized error reply.
+  std::function<std::string(Services&, const CommandCall&)> run;
+};
+
+// Whether `rank` may use `command` in this chat: nullopt, or the catalogue key of the refusal
+// ("command_private_only", "command_group_only", "error_forbidden").
+std::optional<std::string> refusal(const BotCommand& command, int rank, bool private_chat);
+
+struct Job {
+  std::string name;  // "<module>.<what>", as `lucas jobs list` shows it
+  jobs::Schedule schedule;
+  std::function<void(Services&, const jobs::Run&)> run;
+};
+
+struct Subscription {
+  std::string topic;
+  bool everywhere = false;  // on every node (events::Outbox::subscribe_everywhere), else once
+  std::function<void(Services&, const events::Event&)> run;
+};
+
+// A CLI subcommand, declared without CLI11: `lucas <path...> [--option value]...`.
+struct CliOption {
+  std::string name;  // "--text"
+  std::string description;
+  bool required = false;
+  std::string fallback;  // when not required and not given
+};
+class CliRun {
+ public:
+  CliRun(std::map<std::string, std::string> values, std::function<Services&()> open)
+      : values_(std::move(values)), open_(std::move(open)) {}
+  // An option's value (its fallback when not given).
+  const std::string& option(const std::string& name) const;
+  // The platform, built from the configuration and migrated (once).
+  Services& open() const { return open_(); }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::function<Services&()> open_;
+};
+struct CliCommand {
+  std::vector<std::string> path;  // {"echo", "say"}: `lucas echo say`
+  std::string description;
+  std::vector<CliOption> options;
+  std::function<int(const CliRun&)> run;  // the exit code (0 ok, 1 failed, 2 bad usage)
+};
+
+class Module {
+ public:
+  explicit Module(std::string name) : name_(std::move(name)) {}
+
+  Module& migrations(std::function<store::MigrationSet()> set);
+  // Builds the module's services into the registry (modules are provided in list order).
+  Module& provide(std::function<void(Services&)> fn);
+  Module& routes(std::function<void(http::Router&, Services&)> fn);
+  Module& command(BotCommand command);
+  Module& job(Job job);
+  Module& subscribe(Subscription subscription);
+  Module& cli(CliCommand command);
+
+  const std::string& name() const { return name_; }
+  const std::function<store::MigrationSet()>& migration_set() const { return migrations_; }
+  const std::function<void(Services&)>& provider() const { return provide_; }
+  const std::vector<std::function<void(http::Router&, Services&)>>& route_sets() const {
+    return routes_;
+  }
+  const std::vector<BotCommand>& commands() const { return commands_; }
+  const std::vector<Job>& jobs() const { return jobs_; }
+  const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
+  const std::vector<CliCommand>& cli_commands() const { return cli_; }
+
+ private:
+  std::string name_;
+  std::function<store::MigrationSet()> migrations_;
+  std::function<void(Services&)> provide_;
+  std::vector<std::function<void(http::Router&, Services&)>> routes_;
+  std::vector<BotCommand> commands_;
+  std::vector<Job> jobs_;
+  std::vector<Subscription> subscriptions_;
+  std::vector<CliCommand> cli_;
+};
+
+// A feature's registration hook: `void register_module(module::Module&)`.
+using Registration = void (*)(Module&);
+
+// Builds each module from its registration (declarations only). INTERNAL when two modules share a
+// name or a bot command, or a command lacks its name, help key or handler.
+std::vector<Module> declare(const std::vector<std::pair<std::string, Registration>>& list);
+
+// Adds the module's jobs to `scheduler`; each runs with `services` (which must outlive it).
+void add_jobs(const Module& module, jobs::Scheduler& scheduler, Services& services);
+
+// The /help lines of every command `rank` may use, in `language`, in module order: each command's
+// help_key text, one per line, each after a newline.
+std::string help_lines(const std::vector<Module>& modules, int rank, const std::string& language);
+
+}  // namespace lucas::module

@@ -1,0 +1,193 @@
+// The module contract end to end: a throwaway "echo" feature, added by one registration line, gets
+// its migration, its service, its REST route, its bot command (with who/where and its /help
+// line), its job and its CLI subcommand; and every default module's declarations are complete
+// (each bot command has help text in Russian and English).
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "app/app.h"
+#include "app/cli.h"
+#include "base/i18n.h"
+#include "tests/support/databases.h"
+
+namespace lucas {
+namespace {
+
+struct EchoService {
+  explicit EchoService(store::Database& db) : db(db) {}
+  void note(const std::string& text) {
+    db.transact([&](store::Tx& tx) {
+      tx.exec("INSERT INTO echo_notes (text) VALUES ($1)", {store::Value{text}});
+    });
+  }
+  std::vector<std::string> notes() {
+    return db.read([](store::Tx& tx) {
+      std::vector<std::string> out;
+      for (const auto& r : tx.exec("SELECT text FROM echo_notes ORDER BY id").rows) {
+        out.push_back(r.str(0));
+      }
+      return out;
+    });
+  }
+  store::Database& db;
+  std::atomic<int> ticks{0};
+};
+
+void register_echo(module::Module& m) {
+  m.migrations([] {
+     return store::MigrationSet{
+         "echo", {{1, "echo notes", "CREATE TABLE echo_notes (id {{id}}, text TEXT NOT NULL)"}}};
+   })
+      .provide([](module::Services& s) {
+        s.put(std::make_unique<EchoService>(s.get<store::Database>()));
+      })
+      .routes([](http::Router& router, module::Services& s) {
+        router.add("POST", "/api/v1/echo", [&echo = s.get<EchoService>()](const http::Request& r) {
+          echo.note(r.body);
+          return http::Response::json(200, {{"echo", r.body}, {"notes", echo.notes().size()}});
+        });
+      })
+      .command({"echo", "ping", module::Who::kEveryone, module::Where::kPrivate,
+                [](module::Services& s, const module::CommandCall& c) {
+                  s.get<EchoService>().note(c.args);
+                  return "echo " + c.args + " (" + c.language + ")";
+                }})
+      .command({"echoadmin", "help_cmd_web", module::Who::kAdmin, module::Where::kAnywhere,
+                [](module::Services&, const module::CommandCall&) { return std::string("ok"); }})
+      .job({"echo.tick", jobs::Schedule::every(60'000'000),
+            [](module::Services& s, const jobs::Run&) { ++s.get<EchoService>().ticks; }})
+      .cli({{"echo", "say"},
+            "note a text",
+            {{"--text", "what to note", true, ""}},
+            [](const module::CliRun& run) {
+              run.open().get<EchoService>().note(run.option("--text"));
+              return 0;
+            }});
+}
+
+app::Registrations with_echo() {
+  auto list = app::default_registrations();
+  list.emplace_back("echo", &register_echo);  // the one line a new feature adds
+  return list;
+}
+
+Config echo_config(const std::string& dir) {
+  Config c;
+  c.data_dir = dir;
+  c.http_rate_limit_per_minute = 0;
+  c.telegram_token = "4242:echo-test";
+  c.telegram_mode = "poll";  // the bot is built; nothing is started
+  c.telegram_bot_username = "lucas_bot";
+  c.parser_auto_train = false;
+  return c;
+}
+
+telegram::Update message(int64_t update_id, int64_t from, const std::string& language,
+                         const std::string& chat_type, const std::string& text) {
+  const int64_t chat = chat_type == "private" ? from : -100;
+  return telegram::parse_update(
+      {{"update_id", update_id},
+       {"message",
+        {{"message_id", update_id},
+         {"date", 1'780'000'000},
+         {"chat", {{"id", chat}, {"type", chat_type}}},
+         {"from",
+          {{"id", from}, {"is_bot", false}, {"first_name", "Ann"}, {"language_code", language}}},
+         {"text", text}}}});
+}
+
+std::string reply(app::App& app, const telegram::Update& u) {
+  const auto out = app.bank_bot->handle(u);
+  return out.empty() ? std::string() : out.front().text;
+}
+
+TEST(ModuleContract, OneRegistrationLineWiresEveryPartOfAFeature) {
+  testing::TempDir dir;
+  app::App app(echo_config(dir.path()), module::declare(with_echo()));
+  const auto report = app.migrate();
+  EXPECT_NE(std::find(report.applied.begin(), report.applied.end(), "echo/1 echo notes"),
+            report.applied.end());
+  auto& echo = app.services.get<EchoService>();
+
+  // The route.
+  http::Router router;
+  app.register_routes(router);
+  http::Request req;
+  req.method = "POST";
+  req.path = "/api/v1/echo";
+  req.body = "hello";
+  req.remote_addr = "10.0.0.1";
+  const auto res = router.dispatch(req, app.clock);
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(echo.notes(), std::vector<std::string>{"hello"});
+
+  // The bot command: in a private chat it runs, in the user's language; in a group it is refused
+  // with the localized "private only" text; an admin-only command is refused to a user.
+  EXPECT_EQ(reply(app, message(1, 501, "en", "private", "/echo hi there")), "echo hi there (en)");
+  EXPECT_EQ(reply(app, message(2, 501, "en", "group", "/echo@lucas_bot hi")),
+            i18n::text("en", "command_private_only"));
+  EXPECT_EQ(reply(app, message(3, 502, "ru", "private", "/echoadmin")),
+            i18n::text("ru", "error_forbidden"));
+  EXPECT_EQ(echo.notes(), (std::vector<std::string>{"hello", "hi there"}));
+  // /help lists the module's command for everyone, its admin command only for admins.
+  const std::string help = reply(app, message(4, 501, "en", "private", "/help"));
+  EXPECT_NE(help.find(i18n::text("en", "ping")), std::string::npos) << help;
+  EXPECT_EQ(help.find(i18n::text("en", "help_cmd_web")),
+            help.rfind(i18n::text("en", "help_cmd_web")))
+      << "the admin command's line appears for a user: " << help;
+
+  // The job.
+  app.scheduler->run_now("echo.tick");
+  EXPECT_EQ(echo.ticks.load(), 1);
+}
+
+TEST(ModuleContract, TheModuleCliSubcommandRunsOnAMigratedPlatform) {
+  testing::TempDir dir;
+  const std::string data = "--data-dir=" + dir.path();
+  std::vector<std::string> args = {"lucas", "echo", "say", "--text", "from the console", data};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  EXPECT_EQ(app::run_cli(static_cast<int>(argv.size()), argv.data(), with_echo()), 0);
+  app::App app(echo_config(dir.path()), module::declare(with_echo()));
+  EXPECT_EQ(app.services.get<EchoService>().notes(), std::vector<std::string>{"from the console"});
+  // A required option missing is bad usage (2), and nothing is noted.
+  std::vector<std::string> bad = {"lucas", "echo", "say", data};
+  std::vector<char*> bad_argv;
+  for (auto& a : bad) bad_argv.push_back(a.data());
+  EXPECT_EQ(app::run_cli(static_cast<int>(bad_argv.size()), bad_argv.data(), with_echo()), 2);
+  EXPECT_EQ(app.services.get<EchoService>().notes().size(), 1u);
+}
+
+TEST(ModuleContract, EveryDefaultModuleCommandHasHelpInRussianAndEnglish) {
+  const auto catalogues = i18n::catalogues();
+  size_t commands = 0;
+  for (const auto& m : app::default_modules()) {
+    for (const auto& c : m.commands()) {
+      ++commands;
+      for (const char* lang : {"ru", "en"}) {
+        const auto& cat = catalogues.at(lang);
+        const auto it = cat.find(c.help_key);
+        ASSERT_NE(it, cat.end()) << m.name() << " /" << c.name << ": no " << lang << " help";
+        EXPECT_NE(it->second.find("/" + c.name), std::string::npos)
+            << m.name() << " /" << c.name << ": its " << lang << " help does not name it";
+      }
+    }
+  }
+  EXPECT_GE(commands, 4u);  // /top, /web, /login, /confirm_client at least
+}
+
+TEST(ModuleContract, DeclaringRefusesTwoOwnersOfOneCommandOrName) {
+  const app::Registrations twice = {{"echo", &register_echo}, {"echo2", &register_echo}};
+  EXPECT_THROW(module::declare(twice), Error);
+  const app::Registrations same_name = {{"echo", &register_echo}, {"echo", &register_echo}};
+  EXPECT_THROW(module::declare(same_name), Error);
+  module::Services s;
+  int x = 0;
+  s.put(x);
+  EXPECT_THROW(s.put(x), Error);
+  EXPECT_THROW(s.get<EchoService>(), Error);
+}
+
+}  // namespace
+}  // namespace lucas
