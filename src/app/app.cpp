@@ -3,9 +3,11 @@
 #include "base/i18n.h"
 #include "base/ids.h"
 #include "base/secret_file.h"
+#include "features/auth/auth_http.h"
 #include "features/legacy/legacy_import.h"
 #include "features/parser/parser.h"
 #include "features/sessions/sessions_http.h"
+#include "features/users/users_bot.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,6 +21,7 @@
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
 #include "infra/ratelimit/address_key.h"
+#include "infra/telegram/webhook.h"
 
 namespace lucas::app {
 namespace {
@@ -201,26 +204,23 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
     sender = std::make_unique<telegram::Sender>(*bot_api, clock);
-    bank::BotOptions bot_options{config.telegram_bot_username, bank::default_game_bots()};
+    bank::BotOptions bot_options{bank::default_game_bots()};
     for (const auto& [name, game] : parse_pairs(config.telegram_game_bots)) {
       bot_options.game_bots[name] = game;
     }
-    bot_options.limiter = limiter.get();
-    bot_options.commands_per_minute = config.bot_rate_limit_per_minute;
     bot_options.ai = {ai_parser.get(), parser_review.get(), parser_drift.get()};
-    add_module_commands(bot_options);
     bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
+    services.put(*bank_bot);
+    // Every module's commands and triggers, behind one door (infra/telegram/front_door.h).
+    front_door = std::make_unique<telegram::FrontDoor>(
+        telegram::FrontDoorOptions{config.telegram_bot_username, limiter.get(),
+                                   config.bot_rate_limit_per_minute},
+        users::identify(*users), module::bot_commands(modules, services),
+        module::bot_triggers(modules, services));
     // Each stored update is handled in one transaction that the bot's units of work join; its
     // replies are queued on the sender after the commit.
     updates = std::make_unique<telegram::UpdateQueue>(
-        *db, clock,
-        [this](const telegram::Update& u) {
-          std::vector<telegram::Outgoing> out;
-          for (auto& r : bank_bot->handle(u)) {
-            out.push_back(telegram::Outgoing{r.chat_id, r.text, r.reply_to_message_id, 0});
-          }
-          return out;
-        },
+        *db, clock, [this](const telegram::Update& u) { return front_door->handle(u); },
         [this](const telegram::Outgoing& o) { sender->enqueue(o); }, update_failure_reply);
     if (config.telegram_mode == "poll") {
       poll_api = std::make_unique<telegram::HttpBotApi>(config.telegram_api_url,
@@ -299,7 +299,7 @@ void App::restore_test() {
 }
 
 std::string App::webhook_path() const {
-  return "/telegram/webhook/" + sha256_hex("lucas-webhook:" + config.telegram_token).substr(0, 32);
+  return telegram::webhook_path(config.telegram_token);
 }
 
 bool App::train_default_model() {
@@ -534,21 +534,8 @@ void App::register_routes(http::Router& router) {
   }
   router.set_fallback([this](const http::Request& req) { return web_site->serve(req); });
   if (telegram_enabled() && config.telegram_mode == "webhook") {
-    router.add("POST", webhook_path(), [this](const http::Request& req) {
-      // Constant-time comparison of the secret header.
-      const std::string got = req.header("x-telegram-bot-api-secret-token");
-      const std::string& want = config.telegram_webhook_secret;
-      unsigned diff = got.size() == want.size() ? 0 : 1;
-      for (size_t i = 0; i < got.size() && i < want.size(); ++i) {
-        diff |= static_cast<unsigned>(got[i] ^ want[i]);
-      }
-      // Serving refuses to start without a secret; should one be missing anyway, nothing passes.
-      if (want.empty() || diff != 0) throw Error(ErrorCode::kUnauthorized, "bad webhook secret");
-      const auto body = nlohmann::json::parse(req.body, nullptr, false);
-      if (body.is_discarded()) throw Error(ErrorCode::kInvalidArgument, "the body is not JSON");
-      updates->accept(body);  // queued; handled on the update worker
-      return http::Response::json(200, {{"ok", true}});
-    });
+    telegram::register_webhook(router, config.telegram_token, config.telegram_webhook_secret,
+                               *updates);
   }
 }
 

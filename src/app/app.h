@@ -37,6 +37,7 @@
 #include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/telegram/front_door.h"
 #include "infra/telegram/sender.h"
 #include "infra/telegram/updates.h"
 #include "infra/telemetry/metrics.h"
@@ -117,10 +118,14 @@ struct App {
   std::unique_ptr<telegram::BotApi> bot_api;
   std::unique_ptr<telegram::Sender> sender;
   std::unique_ptr<bank::BankBot> bank_bot;
+  std::unique_ptr<telegram::FrontDoor> front_door;
   std::unique_ptr<telegram::UpdateQueue> updates;
   std::unique_ptr<telegram::BotApi> poll_api;
   std::unique_ptr<telegram::Poller> poller;
   bool telegram_enabled() const { return bot_api != nullptr; }
+  // Publishes the bot's command menus from the modules (setMyCommands): everyone's in Russian and
+  // in English, and each admin's full list in their private chat. Returns how many menus.
+  int publish_bot_commands();
   // The secret webhook path, derived from the token: /telegram/webhook/<32 hex>.
   std::string webhook_path() const;
 
@@ -168,8 +173,6 @@ struct App {
   // Puts the platform's parts into `services`, lets each module provide its own, and wires the
   // modules' jobs and event subscriptions.
   void wire_modules();
-  // The bot's commands from the modules (each checked for who and where), and their /help lines.
-  void add_module_commands(bank::BotOptions& options);
   std::atomic<bool> stopping_{false};
   std::mutex given_up_alert_mu_;
   std::optional<Micros> given_up_alerted_at_;

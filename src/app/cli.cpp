@@ -260,6 +260,8 @@ int run_cli(int argc, char** argv, const Registrations& registrations) {
       ->add_option("url", webhook_base, "public https base URL, e.g. https://bank.example.org")
       ->required();
   auto* delete_webhook = bot->add_subcommand("delete-webhook", "stop webhook delivery");
+  auto* set_commands = bot->add_subcommand(
+      "set-commands", "publish the command menus (ru, en, and each admin's) from the modules");
 
   auto* audit_cmd = cli.add_subcommand("audit", "the tamper-evident audit log");
   audit_cmd->require_subcommand(1);
@@ -482,6 +484,12 @@ int run_cli(int argc, char** argv, const Registrations& registrations) {
       std::cout << fmt::format("{} transfer {}: {} {} to user {}\n",
                                t.replayed ? "already done:" : "done:", t.id,
                                format_amount(amount, scale), grant_currency, grant_user);
+      return 0;
+    }
+    if (set_commands->parsed()) {
+      App app(config);
+      app.migrate();
+      std::cout << "published " << app.publish_bot_commands() << " command menus\n";
       return 0;
     }
     if (set_webhook->parsed() || delete_webhook->parsed()) {

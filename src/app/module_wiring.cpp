@@ -1,8 +1,7 @@
 // Wiring the feature modules (app/modules.cpp) into the platform: their services by type, their
-// jobs, event subscriptions and bot commands. Their routes are added in register_routes and their
-// migrations by all_migrations(modules).
+// jobs and event subscriptions. Their routes are added in register_routes, their bot commands and
+// triggers go to the Telegram front door, and their migrations come from all_migrations(modules).
 #include "app/app.h"
-#include "base/i18n.h"
 
 namespace lucas::app {
 
@@ -46,21 +45,26 @@ void App::wire_modules() {
   }
 }
 
-void App::add_module_commands(bank::BotOptions& options) {
-  for (const auto& m : modules) {
-    for (const auto& c : m.commands()) {
-      options.commands["/" + c.name] = [this, &c](const users::User& u, const std::string& args,
-                                                  bool private_chat) {
-        const int rank = static_cast<int>(u.role);
-        if (auto key = module::refusal(c, rank, private_chat)) return i18n::text(u.language, *key);
-        return c.run(services,
-                     module::CommandCall{u.telegram_id, rank, u.language, args, private_chat, 0});
-      };
-    }
+int App::publish_bot_commands() {
+  if (!front_door) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "the bot is off: set telegram.token (LUCAS_TELEGRAM_TOKEN) and telegram.mode");
   }
-  options.help = [this](const users::User& u) {
-    return module::help_lines(modules, static_cast<int>(u.role), u.language);
-  };
+  std::vector<telegram::Asker> admins;
+  for (const auto& u : users->admins()) {
+    admins.push_back({u.telegram_id, static_cast<int>(u.role), u.language, std::nullopt});
+  }
+  int published = 0;
+  for (const auto& call : front_door->command_menus(admins)) {
+    const auto r = bot_api->call("setMyCommands", call);
+    if (!r.ok) {
+      throw Error(
+          ErrorCode::kUnavailable, "setMyCommands failed: " + r.description,
+          {{"scope", call.value("scope", nlohmann::json("default"))}, {"published", published}});
+    }
+    ++published;
+  }
+  return published;
 }
 
 }  // namespace lucas::app

@@ -1,4 +1,4 @@
-// Random identifiers and opaque cursor encoding.
+// Random identifiers, opaque cursor encoding, hashing and comparing secrets.
 #pragma once
 
 #include <optional>
@@ -15,5 +15,8 @@ std::optional<std::string> base64url_decode(std::string_view text);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+
+// Whether a and b are equal, in time that depends only on their lengths (secrets, MACs, tokens).
+bool equal_constant_time(std::string_view a, std::string_view b);
 
 }  // namespace lucas

@@ -15,7 +15,7 @@ namespace lucas {
 namespace {
 
 struct EchoService {
-  explicit EchoService(store::Database& db) : db(db) {}
+  explicit EchoService(store::Database& database) : db(database) {}
   void note(const std::string& text) {
     db.transact([&](store::Tx& tx) {
       tx.exec("INSERT INTO echo_notes (text) VALUES ($1)", {store::Value{text}});
@@ -98,7 +98,7 @@ telegram::Update message(int64_t update_id, int64_t from, const std::string& lan
 }
 
 std::string reply(app::App& app, const telegram::Update& u) {
-  const auto out = app.bank_bot->handle(u);
+  const auto out = app.front_door->handle(u);
   return out.empty() ? std::string() : out.front().text;
 }
 
@@ -140,6 +140,35 @@ TEST(ModuleContract, OneRegistrationLineWiresEveryPartOfAFeature) {
   // The job.
   app.scheduler->run_now("echo.tick");
   EXPECT_EQ(echo.ticks.load(), 1);
+}
+
+TEST(ModuleContract, TheBotsCommandMenusComeFromTheRegistry) {
+  testing::TempDir dir;
+  app::App app(echo_config(dir.path()), module::declare(with_echo()));
+  const auto menus = app.front_door->command_menus({telegram::Asker{77, 2, "en", std::nullopt}});
+  ASSERT_EQ(menus.size(), 3u);
+  const auto names = [](const nlohmann::json& call) {
+    std::map<std::string, std::string> out;
+    for (const auto& c : call.at("commands")) out[c.at("command")] = c.at("description");
+    return out;
+  };
+  // Everyone's menu, Russian by default: the modules' commands with the text after the dash.
+  EXPECT_FALSE(menus[0].contains("scope"));
+  EXPECT_FALSE(menus[0].contains("language_code"));
+  const auto ru = names(menus[0]);
+  EXPECT_EQ(ru.count("grant"), 0u);
+  EXPECT_EQ(ru.count("echoadmin"), 0u);
+  ASSERT_EQ(ru.count("balance"), 1u);
+  EXPECT_EQ(ru.at("balance"), "баланс");
+  EXPECT_EQ(ru.count("help"), 1u);
+  EXPECT_EQ(menus[1].at("language_code"), "en");
+  EXPECT_EQ(names(menus[1]).at("balance"), "your balance");
+  // The admin's own chat: everything they may use, in their language.
+  EXPECT_EQ(menus[2].at("scope"), (nlohmann::json{{"type", "chat"}, {"chat_id", 77}}));
+  const auto admin = names(menus[2]);
+  EXPECT_EQ(admin.count("grant"), 1u);
+  EXPECT_EQ(admin.count("echoadmin"), 1u);
+  EXPECT_EQ(admin.at("stats"), "statistics");
 }
 
 TEST(ModuleContract, TheModuleCliSubcommandRunsOnAMigratedPlatform) {

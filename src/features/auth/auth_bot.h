@@ -9,7 +9,7 @@
 
 namespace lucas::auth {
 
-// For the bank bot's command table (bank::CommandFn): the reply text for (user, args, private).
+// /confirm_client (auth_module.cpp registers it): the reply text for (user, args, private).
 std::function<std::string(const users::User&, const std::string&, bool)> confirm_client_command(
     AuthService& service);
 

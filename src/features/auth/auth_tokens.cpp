@@ -27,14 +27,6 @@ bool well_formed(std::string_view s, std::string_view prefix, size_t hex_len) {
   return true;
 }
 
-bool equal_in_constant_time(std::string_view a, std::string_view b) {
-  unsigned diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    diff |= static_cast<unsigned>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
 const std::string kTokenKeyPrefix = "authtoken:";
 const std::string kBearerKeyPrefix = "authbearer:";
 
@@ -131,7 +123,7 @@ AccessToken AuthService::issue_token(const std::string& client_id, const std::st
     } else {
       user_id = client->user_id;
       // Compare hashes in constant time (both are 64 hex characters).
-      if (!equal_in_constant_time(sha256_hex(secret), secret_hash) ||
+      if (!equal_constant_time(sha256_hex(secret), secret_hash) ||
           !well_formed(secret, "lcs_", 64)) {
         reason = "wrong secret";
       } else if (client->revoked_at) {
@@ -298,7 +290,7 @@ std::optional<sql::TokenRow> AuthService::find_token(const std::string& hash) {
       sql::TokenRow row{
           j[0].get<std::string>(), j[1].get<int64_t>(), j[2].get<int64_t>(), false,
           j[3].is_null() ? std::nullopt : std::optional<std::string>(j[3].get<std::string>())};
-      if (equal_in_constant_time(sign(hash, payload_of(row)), j[4].get<std::string>())) {
+      if (equal_constant_time(sign(hash, payload_of(row)), j[4].get<std::string>())) {
         return row;
       }
     }

@@ -34,67 +34,18 @@ BankBot::BankBot(BankService& bank, users::UserService& users, BotOptions option
   std::map<std::string, std::string> lowered;
   for (const auto& [name, game] : options_.game_bots) lowered[lower_ascii(name)] = game;
   options_.game_bots = std::move(lowered);
-  options_.bot_username = lower_ascii(options_.bot_username);
 }
 
-std::vector<Reply> BankBot::handle(const telegram::Update& update) {
-  if (!update.message || !update.message->from || update.message->from->is_bot) return {};
-  const auto& m = *update.message;
-  const auto& from = *m.from;
-  const auto lang = std::string(i18n::language_for(from.language_code));
-  users::User user;
-  try {
-    user = users_.upsert(
-        users::UserUpdate{from.id, from.username, from.display_name(), from.language_code});
-  } catch (const Error&) {
-    return {};
-  }
-  // "/cmd@ourbot args" or "/cmd args"; other bots' commands are not ours.
-  std::string t = std::string(m.text);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.pop_back();
-  std::string first = t.substr(0, t.find_first_of(" \n"));
-  std::string args = first.size() < t.size() ? t.substr(first.size() + 1) : "";
-  if (const size_t at = first.find('@'); at != std::string::npos && first.front() == '/') {
-    if (lower_ascii(first.substr(at + 1)) != options_.bot_username) return {};
-    first = first.substr(0, at);
-  }
-  const std::string trigger = parser::normalize_name(first);
-  const bool is_parse = args.empty() && (trigger == "парсинг" || trigger == "parsing" ||
-                                         trigger == "/parse" || trigger == "/parsing");
-  if (!is_parse && (first.empty() || first.front() != '/')) return {};  // chatter: not ours
-  if (options_.limiter != nullptr) {
-    const auto d = options_.limiter->check("user:" + std::to_string(from.id),
-                                           ratelimit::bot_policy(options_.commands_per_minute));
-    if (!d.allowed) {
-      // Say it once; stay silent while the user keeps going, so the bot never spams back.
-      if (!d.first_refusal) return {};
-      return {
-          Reply{m.chat.id,
-                i18n::text(lang, "error_rate_limited",
-                           {{"seconds", std::to_string((d.retry_after + 999'999) / 1'000'000)}}),
-                m.message_id}};
-    }
-  }
-  if (user.ban) return {Reply{m.chat.id, users::ban_refusal(user), m.message_id}};  // one refusal
-  if (is_parse) return parse_reply(m, user);
-  if (!first.empty() && first.front() == '/') {
-    try {
-      return command(m, user, lower_ascii(first), args);
-    } catch (const Error& e) {
-      std::string key = e.code() == ErrorCode::kForbidden ? "error_forbidden" : "error_invalid";
-      if (http_status(e.code()) >= 500) key = "error_internal";
-      return {Reply{m.chat.id,
-                    i18n::text(lang, key, {{"message", e.what()}, {"request", random_hex(4)}}),
-                    m.message_id}};
-    }
-  }
-  return {};
+bool BankBot::is_parse(const std::string& first_word, const std::string& rest) {
+  const std::string trigger = parser::normalize_name(first_word);
+  return rest.empty() && (trigger == "парсинг" || trigger == "parsing" || trigger == "/parse" ||
+                          trigger == "/parsing");
 }
 
-std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users::User& u) {
+std::string BankBot::parse_reply(const telegram::Message& m, const users::User& u) {
   const std::string& lang = u.language;
   auto say = [&](const std::string& key, const i18n::Args& a = {}) {
-    return std::vector<Reply>{Reply{m.chat.id, i18n::text(lang, key, a), m.message_id}};
+    return i18n::text(lang, key, a);
   };
   if (!m.reply_to_message) return say("not_a_reply");
   const telegram::Message& game_msg = *m.reply_to_message;
@@ -166,7 +117,7 @@ std::vector<Reply> BankBot::parse_reply(const telegram::Message& m, const users:
     return say("no_events_" + std::string(parser::no_event_reason(gm.parsed)));
   }
   const CreditReport report = bank_.credit(gm);
-  return {Reply{m.chat.id, credit_text(report, lang, game, u.display_name), m.message_id}};
+  return credit_text(report, lang, game, u.display_name);
 }
 
 std::string BankBot::credit_text(const CreditReport& report, const std::string& lang,
@@ -223,113 +174,28 @@ std::string BankBot::credit_text(const CreditReport& report, const std::string& 
   return out;
 }
 
-std::vector<Reply> BankBot::command(const telegram::Message& m, const users::User& u,
-                                    const std::string& cmd, const std::string& args) {
+std::string BankBot::stats_reply(const users::User& u) {
+  const auto s = bank_.stats(u.telegram_id);
+  return i18n::text(u.language, "stats",
+                    {{"users", std::to_string(users_.count())},
+                     {"parsed", std::to_string(s.parsed_messages)},
+                     {"credited", coins(s.credited_minor)},
+                     {"unclaimed", coins(s.unclaimed_minor)},
+                     {"claims", std::to_string(s.pending_claims)}});
+}
+
+std::string BankBot::rate_reply(const users::User& u, const std::string& args) {
   const std::string& lang = u.language;
-  auto say = [&](const std::string& text) {
-    return std::vector<Reply>{Reply{m.chat.id, text, m.message_id}};
-  };
   std::istringstream in(args);
-  if (auto extra = options_.commands.find(cmd); extra != options_.commands.end()) {
-    return say(extra->second(u, args, m.chat.type == "private"));
+  std::string game, currency, k;
+  if (!(in >> game >> currency >> k)) return i18n::text(lang, "usage_rate");
+  if (currency == "win") {
+    bank_.set_win_reward(u.telegram_id, game, k);
+    return i18n::text(lang, "win_reward_ok", {{"game", game}, {"amount", k}});
   }
-  if (cmd == "/start") return say(i18n::text(lang, "start", {{"name", u.display_name}}));
-  if (cmd == "/help") {
-    std::string text = i18n::text(lang, "help");
-    if (options_.help) text += options_.help(u);
-    text += "\n" + i18n::text(lang, "help_parse");
-    if (u.role >= users::Role::kAdmin) text += i18n::text(lang, "help_admin");
-    return say(text);
-  }
-  if (cmd == "/ping") return say(i18n::text(lang, "ping"));
-  if (cmd == "/balance") {
-    return say(
-        i18n::text(lang, "balance", {{"balance", coins(users_.balance(u.telegram_id).amount)}}));
-  }
-  if (cmd == "/profile") {
-    return say(
-        i18n::text(lang, "profile",
-                   {{"name", u.display_name},
-                    {"balance", coins(users_.balance(u.telegram_id).amount)},
-                    {"role", i18n::text(lang, "role_" + std::string(users::role_name(u.role)))}}));
-  }
-  if (cmd == "/history") {
-    int page = 1;
-    if (!args.empty() && !(in >> page)) return say(i18n::text(lang, "usage_history"));
-    if (page < 1 || page > 1000) return say(i18n::text(lang, "usage_history"));
-    constexpr int kPerPage = 10;
-    std::optional<std::string> cursor;
-    ledger::HistoryPage p;
-    for (int i = 1; i <= page; ++i) {
-      p = users_.transactions(u.telegram_id, cursor, kPerPage);
-      cursor = p.next_cursor;
-      if (i < page && !cursor) return say(i18n::text(lang, "history_empty"));
-    }
-    if (p.items.empty()) return say(i18n::text(lang, "history_empty"));
-    std::string text = i18n::text(lang, "history_header", {{"page", std::to_string(page)}});
-    for (const auto& item : p.items) {
-      text += "\n" + i18n::text(lang, "history_line",
-                                {{"date", format_rfc3339(item.created_at).substr(0, 10)},
-                                 {"sign", item.amount > 0 ? "+" : "-"},
-                                 {"amount", coins(item.amount > 0 ? item.amount : -item.amount)},
-                                 {"reason", item.reason}});
-    }
-    if (p.next_cursor)
-      text += "\n" + i18n::text(lang, "history_more", {{"next", std::to_string(page + 1)}});
-    return say(text);
-  }
-  if (auto text = link_command(bank_, users_, u, cmd, args)) return say(*text);
-  if (cmd == "/stats") {
-    const auto s = bank_.stats(u.telegram_id);
-    return say(i18n::text(lang, "stats",
-                          {{"users", std::to_string(users_.count())},
-                           {"parsed", std::to_string(s.parsed_messages)},
-                           {"credited", coins(s.credited_minor)},
-                           {"unclaimed", coins(s.unclaimed_minor)},
-                           {"claims", std::to_string(s.pending_claims)}}));
-  }
-  if (cmd == "/rate") {
-    std::string game, currency, k;
-    if (!(in >> game >> currency >> k)) return say(i18n::text(lang, "usage_rate"));
-    if (currency == "win") {
-      bank_.set_win_reward(u.telegram_id, game, k);
-      return say(i18n::text(lang, "win_reward_ok", {{"game", game}, {"amount", k}}));
-    }
-    const Rate r = bank_.set_rate(u.telegram_id, game, currency, k);
-    return say(i18n::text(lang, "rate_ok",
-                          {{"game", r.game}, {"currency", r.currency}, {"k", r.k.to_string()}}));
-  }
-  if (options_.ai.review != nullptr) {
-    if (auto text = parser::review_command(*options_.ai.review, u, cmd, args)) return say(*text);
-  }
-  if (cmd == "/grant") {
-    std::string who, amount, reason;
-    if (!(in >> who >> amount)) return say(i18n::text(lang, "usage_grant"));
-    std::getline(in, reason);
-    while (!reason.empty() && reason.front() == ' ') reason.erase(0, 1);
-    if (reason.empty()) return say(i18n::text(lang, "usage_grant"));
-    std::optional<users::User> target;
-    if (!who.empty() && who.front() == '@') {
-      target = users_.find_by_username(who.substr(1));
-    } else {
-      try {
-        target = users_.find(std::stoll(who));
-      } catch (const std::exception&) {
-      }
-    }
-    if (!target) return say(i18n::text(lang, "unknown_user", {{"user", who}}));
-    const int64_t minor = parse_amount(amount, 2);
-    const std::string key =
-        "bot:grant:" + std::to_string(m.chat.id) + ":" + std::to_string(m.message_id);
-    users_.adjust(u.telegram_id, key, target->telegram_id, minor, ledger::kCoin, reason);
-    return say(
-        i18n::text(lang, "grant_ok",
-                   {{"user", target->display_name},
-                    {"verb", i18n::text(lang, minor < 0 ? "grant_verb_minus" : "grant_verb_plus")},
-                    {"amount", coins(minor < 0 ? -minor : minor)},
-                    {"balance", coins(users_.balance(target->telegram_id).amount)}}));
-  }
-  return {};
+  const Rate r = bank_.set_rate(u.telegram_id, game, currency, k);
+  return i18n::text(lang, "rate_ok",
+                    {{"game", r.game}, {"currency", r.currency}, {"k", r.k.to_string()}});
 }
 
 }  // namespace lucas::bank

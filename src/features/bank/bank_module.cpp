@@ -2,11 +2,48 @@
 
 #include <spdlog/spdlog.h>
 
+#include "features/bank/bank_bot.h"
 #include "features/bank/bank_http.h"
+#include "features/users/users_module.h"
 
 namespace lucas::bank {
 
+namespace {
+
+using module::Where;
+using module::Who;
+using Call = module::CommandCall;
+using S = module::Services;
+
+// One of the nickname commands of bank_links_bot.cpp.
+module::BotCommand link(const std::string& name, Who who) {
+  return {name, "help_cmd_" + name, who, Where::kAnywhere,
+          users::with_user([cmd = "/" + name](S& s, const users::User& u, const Call& c) {
+            return *link_command(s.get<BankService>(), s.get<users::UserService>(), u, cmd, c.args);
+          })};
+}
+
+}  // namespace
+
 void register_module(module::Module& m) {
+  m.trigger({"parse", "help_parse", &BankBot::is_parse,
+             [](S& s, const telegram::Message& msg, const Call& c) {
+               return s.get<BankBot>().parse_reply(msg, s.get<users::UserService>().get(c.user_id));
+             }})
+      .command(link("link", Who::kEveryone))
+      .command({"stats", "help_cmd_stats", Who::kAdmin, Where::kAnywhere,
+                users::with_user([](S& s, const users::User& u, const Call&) {
+                  return s.get<BankBot>().stats_reply(u);
+                })})
+      .command({"rate", "help_cmd_rate", Who::kAdmin, Where::kAnywhere,
+                users::with_user([](S& s, const users::User& u, const Call& c) {
+                  return s.get<BankBot>().rate_reply(u, c.args);
+                })})
+      .command(link("claims", Who::kAdmin))
+      .command(link("approve", Who::kAdmin))
+      .command(link("reject", Who::kAdmin))
+      .command(link("unlink", Who::kAdmin))
+      .command(link("unclaimed", Who::kAdmin));
   m.migrations(migrations)
       .routes([](http::Router& router, module::Services& s) {
         register_http(router, s.get<BankService>());

@@ -1,5 +1,6 @@
-// The bank module: game results to coins: tables, the nickname REST routes and
-// the daily expiry of unclaimed credits. (Its bot face is still the front door: BankBot.)
+// The bank module: game results to coins: tables, the parse trigger, the nickname commands and
+// REST routes, the admins' /stats and /rate, and the daily expiry of unclaimed credits. Its
+// services are BankService and BankBot (the bot face, with the game bots and the AI parser).
 #pragma once
 
 #include "infra/module/module.h"

@@ -1,6 +1,6 @@
 // Telegram face of the leaderboards: `/top [period]` answers with the coin board's top 10 and the
-// asker's own line, in the asker's language (texts in resources/i18n). The bank bot routes the
-// command here (BotOptions::commands); the app wires it.
+// asker's own line, in the asker's language (texts in resources/i18n). leaderboards_module.cpp
+// registers it with the Telegram front door.
 #pragma once
 
 #include <optional>

@@ -9,8 +9,8 @@
 
 namespace lucas::notifications {
 
-// The /web command for the bank bot's command table. In a group it only asks the user to write
-// in private: a token must not be shown to the whole chat.
+// The /web command (notifications_module.cpp registers it). In a group it only asks the user to
+// write in private: a token must not be shown to the whole chat.
 std::function<std::string(const users::User&, const std::string&, bool)> web_command(
     NotificationService& service, std::string public_url);
 

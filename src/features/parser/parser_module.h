@@ -1,5 +1,6 @@
 // The parser module: the AI message parser, its review queue and drift monitor:
-// tables and REST routes. (Its retrain and drift jobs are still wired in app/.)
+// tables, REST routes and the admins' /review, /accept, /correct. (Its retrain and drift jobs are
+// still wired in app/.)
 #pragma once
 
 #include "infra/module/module.h"

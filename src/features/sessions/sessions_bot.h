@@ -10,8 +10,8 @@
 
 namespace lucas::sessions {
 
-// The /login command for the bank bot's command table (bank::BotOptions::commands). In a group it
-// only asks the user to write in private: a login link must not be shown to the whole chat.
+// The /login command (sessions_module.cpp registers it). In a group it only asks the user to write
+// in private: a login link must not be shown to the whole chat.
 std::function<std::string(const users::User&, const std::string&, bool)> login_command(
     SessionService& service);
 

@@ -1,5 +1,7 @@
 #include "features/sessions/sessions_http.h"
 
+#include "base/ids.h"
+
 namespace lucas::sessions {
 namespace {
 

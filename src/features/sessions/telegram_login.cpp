@@ -1,5 +1,7 @@
 #include "features/sessions/telegram_login.h"
 
+#include "base/ids.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -155,13 +157,6 @@ std::string data_check_string(const std::map<std::string, std::string>& fields) 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   const std::string raw = hmac_raw(key, message);
   return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-}
-
-bool equal_constant_time(std::string_view a, std::string_view b) {
-  unsigned diff = a.size() == b.size() ? 0 : 1;
-  const size_t n = std::min(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 LoginCheck check_webapp_init_data(std::string_view init_data, std::string_view bot_token,

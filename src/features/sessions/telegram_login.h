@@ -62,8 +62,6 @@ std::string data_check_string(const std::map<std::string, std::string>& fields);
 
 // Lowercase hex HMAC-SHA256.
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
-// Constant-time comparison (the length is not secret).
-bool equal_constant_time(std::string_view a, std::string_view b);
 
 // The Mini App's initData as received (the raw query string).
 LoginCheck check_webapp_init_data(std::string_view init_data, std::string_view bot_token,

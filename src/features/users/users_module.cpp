@@ -1,21 +1,53 @@
 #include "features/users/users_module.h"
 
+#include "features/users/users_bot.h"
 #include "features/users/users_http.h"
 
 namespace lucas::users {
 
-void register_module(module::Module& m) {
-  m.migrations(migrations).routes([](http::Router& router, module::Services& s) {
-    register_http(router, s.get<UserService>());
-  });
+std::function<std::string(module::Services&, const module::CommandCall&)> with_user(
+    UserHandler handler) {
+  return [handler = std::move(handler)](module::Services& s, const module::CommandCall& call) {
+    const User user = s.get<UserService>().get(call.user_id);
+    return handler(s, user, call);
+  };
 }
 
 std::function<std::string(module::Services&, const module::CommandCall&)> user_command(
     std::function<UserCommand(module::Services&)> make) {
-  return [make = std::move(make)](module::Services& s, const module::CommandCall& call) {
-    const User user = s.get<UserService>().get(call.user_id);
+  return with_user([make = std::move(make)](module::Services& s, const User& user,
+                                            const module::CommandCall& call) {
     return make(s)(user, call.args, call.private_chat);
-  };
+  });
+}
+
+void register_module(module::Module& m) {
+  using module::Where;
+  using module::Who;
+  using Call = module::CommandCall;
+  using S = module::Services;
+  m.migrations(migrations)
+      .routes([](http::Router& router, S& s) { register_http(router, s.get<UserService>()); })
+      .command({"start", "help_cmd_start", Who::kEveryone, Where::kAnywhere,
+                with_user([](S&, const User& u, const Call&) { return start_reply(u); })})
+      .command({"balance", "help_cmd_balance", Who::kEveryone, Where::kAnywhere,
+                with_user([](S& s, const User& u, const Call&) {
+                  return balance_reply(s.get<UserService>(), u);
+                })})
+      .command({"history", "help_cmd_history", Who::kEveryone, Where::kAnywhere,
+                with_user([](S& s, const User& u, const Call& c) {
+                  return history_reply(s.get<UserService>(), u, c.args);
+                })})
+      .command({"profile", "help_cmd_profile", Who::kEveryone, Where::kAnywhere,
+                with_user([](S& s, const User& u, const Call&) {
+                  return profile_reply(s.get<UserService>(), u);
+                })})
+      .command({"ping", "help_cmd_ping", Who::kEveryone, Where::kAnywhere,
+                with_user([](S&, const User& u, const Call&) { return ping_reply(u); })})
+      .command({"grant", "help_cmd_grant", Who::kAdmin, Where::kAnywhere,
+                with_user([](S& s, const User& u, const Call& c) {
+                  return grant_reply(s.get<UserService>(), u, c);
+                })});
 }
 
 }  // namespace lucas::users

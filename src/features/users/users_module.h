@@ -1,5 +1,6 @@
-// The users module: the users' tables and REST routes; and the adapter through which features whose
-// bot faces answer a users::User plug into the module contract.
+// The users module: the users' tables, REST routes and the player's own bot commands (/start,
+// /ping, /balance, /profile, /history; admins: /grant); and the adapters through which a
+// feature's bot face that answers a users::User plugs into the module contract.
 #pragma once
 
 #include <functional>
@@ -12,11 +13,16 @@ namespace lucas::users {
 
 void register_module(module::Module& m);
 
-// A bot face that answers (the sender, the arguments, whether the chat is private).
+// A bot face that answers the sender (whom the front door has just recorded) for this call.
+using UserHandler =
+    std::function<std::string(module::Services&, const User& user, const module::CommandCall&)>;
+std::function<std::string(module::Services&, const module::CommandCall&)> with_user(
+    UserHandler handler);
+
+// A bot face that answers (the sender, the arguments, whether the chat is private), built from the
+// services by `make`.
 using UserCommand =
     std::function<std::string(const User& user, const std::string& args, bool private_chat)>;
-// The module contract's handler for such a face: reads the sender (whom the front door has just
-// stored) and calls the face `make` builds from the services.
 std::function<std::string(module::Services&, const module::CommandCall&)> user_command(
     std::function<UserCommand(module::Services&)> make);
 

@@ -2,16 +2,7 @@
 
 #include <set>
 
-#include "base/i18n.h"
-
 namespace lucas::module {
-
-std::optional<std::string> refusal(const BotCommand& command, int rank, bool private_chat) {
-  if (rank < static_cast<int>(command.who)) return "error_forbidden";
-  if (command.where == Where::kPrivate && !private_chat) return "command_private_only";
-  if (command.where == Where::kGroup && private_chat) return "command_group_only";
-  return std::nullopt;
-}
 
 const std::string& CliRun::option(const std::string& name) const {
   const auto it = values_.find(name);
@@ -47,6 +38,10 @@ Module& Module::subscribe(Subscription subscription) {
 }
 Module& Module::cli(CliCommand command) {
   cli_.push_back(std::move(command));
+  return *this;
+}
+Module& Module::trigger(Trigger trigger) {
+  triggers_.push_back(std::move(trigger));
   return *this;
 }
 
@@ -85,12 +80,29 @@ void add_jobs(const Module& module, jobs::Scheduler& scheduler, Services& servic
   }
 }
 
-std::string help_lines(const std::vector<Module>& modules, int rank, const std::string& language) {
-  std::string out;
+std::vector<telegram::Command> bot_commands(const std::vector<Module>& modules,
+                                            Services& services) {
+  std::vector<telegram::Command> out;
   for (const auto& m : modules) {
     for (const auto& c : m.commands()) {
-      if (rank < static_cast<int>(c.who)) continue;
-      out += "\n" + i18n::text(language, c.help_key);
+      out.push_back(
+          {c.name, c.help_key, c.who, c.where,
+           [&services, run = c.run](const CommandCall& call) { return run(services, call); }});
+    }
+  }
+  return out;
+}
+
+std::vector<telegram::Trigger> bot_triggers(const std::vector<Module>& modules,
+                                            Services& services) {
+  std::vector<telegram::Trigger> out;
+  for (const auto& m : modules) {
+    for (const auto& t : m.triggers()) {
+      out.push_back(
+          {t.name, t.help_key, t.matches,
+           [&services, run = t.run](const telegram::Message& msg, const CommandCall& call) {
+             return run(services, msg, call);
+           }});
     }
   }
   return out;

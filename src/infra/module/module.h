@@ -17,25 +17,15 @@
 #include "infra/jobs/jobs.h"
 #include "infra/module/services.h"
 #include "infra/store/migrate.h"
+#include "infra/telegram/commands.h"
 
 namespace lucas::module {
 
-// Who may use a bot command: everyone, or a role at least this high (the users feature's ranks:
-// user 0, moderator 1, admin 2, owner 3).
-enum class Who { kEveryone = 0, kModerator = 1, kAdmin = 2, kOwner = 3 };
-// Where a bot command may be used.
-enum class Where { kAnywhere, kPrivate, kGroup };
+using telegram::CommandCall;
+using telegram::Where;
+using telegram::Who;
 
-// One use of a bot command, as the front door saw it (the sender is verified by Telegram).
-struct CommandCall {
-  int64_t user_id = 0;
-  int rank = 0;          // the sender's role rank (see Who)
-  std::string language;  // "ru" or "en": the reply's language
-  std::string args;      // the text after the command, trimmed
-  bool private_chat = false;
-  int64_t chat_id = 0;
-};
-
+// A bot command as a module declares it (telegram::Command, with the services).
 struct BotCommand {
   std::string name;      // "top": answers /top and /top@ourbot (lower case, no slash)
   std::string help_key;  // the catalogue key of its /help line, in ru.json and en.json
@@ -45,9 +35,13 @@ struct BotCommand {
   std::function<std::string(Services&, const CommandCall&)> run;
 };
 
-// Whether `rank` may use `command` in this chat: nullopt, or the catalogue key of the refusal
-// ("command_private_only", "command_group_only", "error_forbidden").
-std::optional<std::string> refusal(const BotCommand& command, int rank, bool private_chat);
+// A reply trigger as a module declares it (telegram::Trigger, with the services).
+struct Trigger {
+  std::string name;
+  std::string help_key;  // its /help line
+  std::function<bool(const std::string& first_word, const std::string& rest)> matches;
+  std::function<std::string(Services&, const telegram::Message&, const CommandCall&)> run;
+};
 
 struct Job {
   std::string name;  // "<module>.<what>", as `lucas jobs list` shows it
@@ -100,6 +94,7 @@ class Module {
   Module& job(Job job);
   Module& subscribe(Subscription subscription);
   Module& cli(CliCommand command);
+  Module& trigger(Trigger trigger);
 
   const std::string& name() const { return name_; }
   const std::function<store::MigrationSet()>& migration_set() const { return migrations_; }
@@ -111,6 +106,7 @@ class Module {
   const std::vector<Job>& jobs() const { return jobs_; }
   const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
   const std::vector<CliCommand>& cli_commands() const { return cli_; }
+  const std::vector<Trigger>& triggers() const { return triggers_; }
 
  private:
   std::string name_;
@@ -121,6 +117,7 @@ class Module {
   std::vector<Job> jobs_;
   std::vector<Subscription> subscriptions_;
   std::vector<CliCommand> cli_;
+  std::vector<Trigger> triggers_;
 };
 
 // A feature's registration hook: `void register_module(module::Module&)`.
@@ -132,9 +129,9 @@ std::vector<Module> declare(const std::vector<std::pair<std::string, Registratio
 
 // Adds the module's jobs to `scheduler`; each runs with `services` (which must outlive it).
 void add_jobs(const Module& module, jobs::Scheduler& scheduler, Services& services);
-
-// The /help lines of every command `rank` may use, in `language`, in module order: each command's
-// help_key text, one per line, each after a newline.
-std::string help_lines(const std::vector<Module>& modules, int rank, const std::string& language);
+// Every module's bot commands and triggers, bound to `services` (which must outlive them), in
+// module order: what the Telegram front door routes to.
+std::vector<telegram::Command> bot_commands(const std::vector<Module>& modules, Services& services);
+std::vector<telegram::Trigger> bot_triggers(const std::vector<Module>& modules, Services& services);
 
 }  // namespace lucas::module

@@ -131,7 +131,7 @@ TEST_P(BankBotTest, CommandsInBothLanguages) {
   EXPECT_EQ(w.say(w.update(ann, "just chatting")), "");
 }
 
-TEST_P(BankBotTest, AdminCommandsAreCheckedInTheService) {
+TEST_P(BankBotTest, AdminCommandsAreCheckedAtTheDoorAndInTheService) {
   const auto ann = w.person(7, "Ann");
   const auto boss = w.person(1, "Boss");
   w.say(w.update(ann, "/start"));
@@ -140,6 +140,11 @@ TEST_P(BankBotTest, AdminCommandsAreCheckedInTheService) {
   EXPECT_NE(w.say(w.update(ann, "/rate gd_cards points 3")).find("Недостаточно прав"),
             std::string::npos);
   EXPECT_NE(w.say(w.update(ann, "/grant 7 100 gift")).find("Недостаточно прав"), std::string::npos);
+  EXPECT_EQ(w.balance(7), 0);
+  // The front door refuses by the command's declared role; the services refuse on their own too
+  // (the REST API and any other face reach them without the door).
+  EXPECT_THROW(w.bank.set_rate(7, "gd_cards", "points", "3"), Error);
+  EXPECT_THROW(w.users.adjust(7, "k", 7, 100, ledger::kCoin, "gift"), Error);
   EXPECT_EQ(w.balance(7), 0);
   EXPECT_EQ(w.say(w.update(boss, "/rate gd_cards points 3")), "Курс gd_cards/points = 3");
   const std::string g = w.say(w.update(boss, "/grant 7 12.50 за турнир"));
@@ -205,7 +210,7 @@ TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
 
 TEST_P(BankBotTest, TooManyCommandsGetOneLocalizedAnswer) {
   ratelimit::MemoryLimiter limiter(w.clock);
-  BankBot limited(w.bank, w.users, BotOptions{"lucas_bank_bot", default_game_bots(), &limiter, 20});
+  lucas::testing::BotDoor limited(w.bank, w.users, BotOptions{default_game_bots()}, &limiter);
   auto say = [&](const json& u) {
     std::string out;
     for (const auto& r : limited.handle(telegram::parse_update(u))) out += r.text;

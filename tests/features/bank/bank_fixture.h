@@ -11,6 +11,7 @@
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/updates.h"
+#include "tests/support/bot_door.h"
 #include "tests/support/databases.h"
 
 namespace lucas::bank::fixture {
@@ -83,7 +84,7 @@ struct BotWorld {
         ledger(clock),
         users(*t.db, ledger, clock, parser::normalize_name),
         bank(*t.db, ledger, users, clock, parser::normalize_name),
-        bot(bank, users, BotOptions{"lucas_bank_bot", default_game_bots()}) {
+        bot(bank, users) {
     store::migrate(*t.db,
                    {events::migrations(), telegram::migrations(), ledger::migrations(),
                     users::migrations(), bank::migrations()},
@@ -130,7 +131,7 @@ struct BotWorld {
   ledger::Ledger ledger;
   users::UserService users;
   BankService bank;
-  BankBot bot;
+  lucas::testing::BotDoor bot;
   int64_t message_id = 1000;
   int64_t update_id = 0;
 };

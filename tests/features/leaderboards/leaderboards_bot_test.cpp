@@ -8,6 +8,7 @@
 #include "features/parser/parser.h"
 #include "infra/telegram/updates.h"
 #include "tests/features/leaderboards/lb_fixture.h"
+#include "tests/support/bot_door.h"
 
 namespace lucas::leaderboards {
 namespace {
@@ -20,16 +21,10 @@ struct BotWorld {
       : lb(engine),
         users(lb.db(), lb.ledger, lb.clock, parser::normalize_name),
         bank(lb.db(), lb.ledger, users, lb.clock, parser::normalize_name),
-        bot(bank, users, options()) {
+        bot(bank, users, {bank::default_game_bots()}, nullptr,
+            [this](module::Services& s) { s.put(lb.service); }) {
     store::migrate(lb.db(), {telegram::migrations(), users::migrations(), bank::migrations()},
                    lb.clock);
-  }
-  bank::BotOptions options() {
-    bank::BotOptions o{"lucas_bank_bot", bank::default_game_bots()};
-    o.commands["/top"] = [this](const users::User& u, const std::string& args, bool) {
-      return top_reply(lb.service, u, args);
-    };
-    return o;
   }
   // What the bot answers `text` from a user.
   std::string say(int64_t id, const std::string& name, const std::string& lang,
@@ -50,7 +45,7 @@ struct BotWorld {
   LbWorld lb;
   users::UserService users;
   bank::BankService bank;
-  bank::BankBot bot;
+  lucas::testing::BotDoor bot;
   int64_t update_id = 0;
   int64_t message_id = 0;
 };

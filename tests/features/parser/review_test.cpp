@@ -16,6 +16,7 @@
 #include "infra/store/migrate.h"
 #include "infra/telegram/updates.h"
 #include "tests/features/parser/ai_support.h"
+#include "tests/support/bot_door.h"
 #include "tests/support/databases.h"
 
 namespace lucas::parser {
@@ -39,7 +40,7 @@ struct World {
         parser(clock, options(threshold)),
         review(*t.db, bank, users, clock, &audit),
         drift(*t.db, parser, users, clock),
-        bot(bank, users, bot_options()) {
+        bot(bank, users, bot_options(), nullptr, [this](module::Services& s) { s.put(review); }) {
     store::migrate(*t.db,
                    {events::migrations(), audit::migrations(), telegram::migrations(),
                     ledger::migrations(), users::migrations(), bank::migrations(), migrations()},
@@ -55,7 +56,7 @@ struct World {
     return o;
   }
   bank::BotOptions bot_options() {
-    bank::BotOptions o{"lucas_bank_bot", bank::default_game_bots()};
+    bank::BotOptions o{bank::default_game_bots()};
     o.ai = {&parser, &review, &drift};
     return o;
   }
@@ -102,7 +103,7 @@ struct World {
   ParserService parser;
   ReviewService review;
   DriftMonitor drift;
-  bank::BankBot bot;
+  lucas::testing::BotDoor bot;
   int64_t message_id = 2000;
   int64_t update_id = 0;
 };

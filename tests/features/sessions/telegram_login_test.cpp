@@ -6,6 +6,7 @@
 
 #include <cctype>
 
+#include "base/ids.h"
 #include "features/sessions/telegram_login.h"
 
 namespace lucas::sessions {

@@ -10,6 +10,7 @@
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
 #include "infra/telegram/updates.h"
+#include "tests/support/bot_door.h"
 #include "tests/support/databases.h"
 
 namespace lucas::users {
@@ -158,7 +159,7 @@ TEST_P(UsersBanTest, ATimedBanEndsByTheClock) {
 }
 
 TEST_P(UsersBanTest, TheBotAnswersABannedUsersCommandsWithOneLocalizedRefusal) {
-  bank::BankBot bot(w.bank, w.users, bank::BotOptions{"lucas_bank_bot", bank::default_game_bots()});
+  lucas::testing::BotDoor bot(w.bank, w.users);
   int64_t update_id = 0;
   const auto say = [&](int64_t from, const std::string& lang, const std::string& text) {
     const nlohmann::json u{
