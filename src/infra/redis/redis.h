@@ -137,7 +137,7 @@ class Client {
   // Fire and forget; false when the breaker is open (the message is dropped).
   bool publish(const std::string& channel, const std::string& message);
 
-  struct Impl;  // client.cpp only
+  struct Impl;  // connection.h (internal to src/infra/redis)
 
  private:
   std::unique_ptr<Impl> impl_;
