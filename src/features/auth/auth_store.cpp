@@ -2,6 +2,61 @@
 
 #include "base/ids.h"
 
+namespace lucas::auth {
+
+store::MigrationSet migrations() {
+  return {"auth",
+          {{1, "oauth clients and access tokens",
+            R"(
+CREATE TABLE api_clients (
+  client_id TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (telegram_id),
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT,
+  last_used_at BIGINT
+);
+CREATE INDEX api_clients_by_user ON api_clients (user_id);
+CREATE TABLE access_tokens (
+  token_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES api_clients (client_id),
+  user_id BIGINT NOT NULL,
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX access_tokens_by_client ON access_tokens (client_id);
+CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
+)"},
+           // Clients from before scopes could do whatever their user could: they get every scope
+           // of this version, and so do their live tokens (console tokens keep full access).
+           {2, "client scopes, pending clients, token scopes, the token cache key",
+            R"(
+ALTER TABLE api_clients ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
+UPDATE api_clients SET scopes =
+  'admin balance:read clients:read clients:write history:read links:write parser:parse profile:read ws';
+ALTER TABLE api_clients ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE api_clients ADD COLUMN origin TEXT NOT NULL DEFAULT 'api';
+UPDATE api_clients SET origin = 'console' WHERE name = 'console';
+ALTER TABLE api_clients ADD COLUMN confirm_code_hash TEXT;
+ALTER TABLE api_clients ADD COLUMN confirm_expires_at BIGINT;
+ALTER TABLE api_clients ADD COLUMN confirmed_at BIGINT;
+CREATE INDEX api_clients_by_confirm_code ON api_clients (confirm_code_hash);
+ALTER TABLE access_tokens ADD COLUMN scopes TEXT;
+UPDATE access_tokens SET scopes =
+  'admin balance:read clients:read clients:write history:read links:write parser:parse profile:read ws'
+  WHERE client_id IN (SELECT client_id FROM api_clients WHERE origin <> 'console');
+CREATE TABLE auth_keys (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)"}}};
+}
+
+}  // namespace lucas::auth
+
 namespace lucas::auth::sql {
 namespace {
 

@@ -2,6 +2,87 @@
 
 #include <fmt/format.h>
 
+namespace lucas::parser {
+
+store::MigrationSet migrations() {
+  return {"parser",
+          {{1, "review queue, training corrections, canary records, parse log, drift",
+            R"(
+CREATE TABLE parser_reviews (
+  id {{id}},
+  chat_id BIGINT NOT NULL,
+  message_id BIGINT NOT NULL,
+  bot_id BIGINT NOT NULL,
+  sender_game TEXT NOT NULL,
+  replier_id BIGINT NOT NULL,
+  text TEXT NOT NULL,
+  result TEXT NOT NULL,
+  mentions TEXT NOT NULL,
+  confidence TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'corrected')),
+  reviewed_by BIGINT,
+  reviewed_at BIGINT,
+  final TEXT,
+  created_at BIGINT NOT NULL,
+  UNIQUE (chat_id, message_id)
+);
+CREATE INDEX parser_reviews_by_status ON parser_reviews (status, id);
+CREATE TABLE parser_training (
+  id {{id}},
+  review_id BIGINT,
+  verdict TEXT NOT NULL,
+  text TEXT NOT NULL,
+  game TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  events TEXT NOT NULL,
+  actor BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  trained_in BIGINT
+);
+CREATE TABLE parser_canary (
+  message_key TEXT PRIMARY KEY,
+  active_version TEXT NOT NULL,
+  active_label TEXT NOT NULL,
+  candidate_version TEXT NOT NULL,
+  candidate_label TEXT NOT NULL,
+  agree INTEGER NOT NULL,
+  truth_label TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE parser_log (
+  id {{id}},
+  at BIGINT NOT NULL,
+  model_version TEXT NOT NULL,
+  label TEXT NOT NULL,
+  confidence_bin INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  needs_review INTEGER NOT NULL
+);
+CREATE INDEX parser_log_by_time ON parser_log (at);
+CREATE TABLE parser_drift (
+  id {{id}},
+  at BIGINT NOT NULL,
+  model_version TEXT NOT NULL,
+  messages BIGINT NOT NULL,
+  psi_class TEXT NOT NULL,
+  psi_confidence TEXT NOT NULL,
+  alert INTEGER NOT NULL,
+  note TEXT NOT NULL
+);
+)"},
+           {2, "review items keyed by the game result's origin",
+            R"(
+ALTER TABLE parser_reviews ADD COLUMN content_key TEXT;
+ALTER TABLE parser_reviews ADD COLUMN origin_date BIGINT;
+UPDATE parser_reviews SET origin_date = created_at / 1000000;
+CREATE UNIQUE INDEX parser_reviews_by_content ON parser_reviews (content_key);
+)"}}};
+}
+
+}  // namespace lucas::parser
+
 namespace lucas::parser::sql {
 using store::Value;
 namespace {

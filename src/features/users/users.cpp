@@ -10,32 +10,6 @@
 
 namespace lucas::users {
 
-store::MigrationSet migrations() {
-  return {"users",
-          {{1, "users",
-            R"(
-CREATE TABLE users (
-  telegram_id BIGINT PRIMARY KEY,
-  username TEXT NOT NULL DEFAULT '',
-  display_name TEXT NOT NULL DEFAULT '',
-  language TEXT NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en')),
-  role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'moderator', 'admin', 'owner')),
-  created_at BIGINT NOT NULL,
-  last_active_at BIGINT NOT NULL,
-  name_key TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX users_by_username ON users (username);
-CREATE INDEX users_by_name_key ON users (name_key);
-)"},
-           {2, "bans",
-            R"(
-ALTER TABLE users ADD COLUMN ban_reason TEXT;
-ALTER TABLE users ADD COLUMN banned_by BIGINT;
-ALTER TABLE users ADD COLUMN banned_at BIGINT;
-ALTER TABLE users ADD COLUMN banned_until BIGINT;
-)"}}};
-}
-
 std::string_view role_name(Role r) {
   switch (r) {
     case Role::kUser:
@@ -465,7 +439,7 @@ std::vector<User> UserService::admins() {
 }
 
 int64_t UserService::count() {
-  return db_.read([](store::Tx& tx) { return tx.exec("SELECT COUNT(*) FROM users").one().i64(0); });
+  return db_.read([](store::Tx& tx) { return sql::count(tx); });
 }
 
 std::optional<User> UserService::find_by_username(const std::string& username) {

@@ -1,5 +1,35 @@
 #include "features/users/users_store.h"
 
+namespace lucas::users {
+
+store::MigrationSet migrations() {
+  return {"users",
+          {{1, "users",
+            R"(
+CREATE TABLE users (
+  telegram_id BIGINT PRIMARY KEY,
+  username TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT 'ru' CHECK (language IN ('ru', 'en')),
+  role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'moderator', 'admin', 'owner')),
+  created_at BIGINT NOT NULL,
+  last_active_at BIGINT NOT NULL,
+  name_key TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX users_by_username ON users (username);
+CREATE INDEX users_by_name_key ON users (name_key);
+)"},
+           {2, "bans",
+            R"(
+ALTER TABLE users ADD COLUMN ban_reason TEXT;
+ALTER TABLE users ADD COLUMN banned_by BIGINT;
+ALTER TABLE users ADD COLUMN banned_at BIGINT;
+ALTER TABLE users ADD COLUMN banned_until BIGINT;
+)"}}};
+}
+
+}  // namespace lucas::users
+
 namespace lucas::users::sql {
 using store::Value;
 
@@ -53,6 +83,10 @@ std::optional<User> find_by_username(store::Tx& tx, const std::string& username)
                    {Value{username}});
   if (r.empty()) return std::nullopt;
   return from_row(r.one());
+}
+
+int64_t count(store::Tx& tx) {
+  return tx.exec("SELECT COUNT(*) FROM users").one().i64(0);
 }
 
 void upsert(store::Tx& tx, const User& u, const std::string& name_key) {
