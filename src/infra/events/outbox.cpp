@@ -3,20 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include "base/ids.h"
+#include "infra/events/outbox_store.h"
 #include "infra/telemetry/metrics.h"
 
 namespace lucas::events {
 namespace {
 
-using store::Value;
-
 nlohmann::json to_json(const Event& ev) {
   return {{"id", ev.id}, {"topic", ev.topic}, {"payload", ev.payload}, {"at", ev.created_at}};
-}
-
-Event event_of(const store::Row& row) {
-  return Event{row.i64(0), row.str(1), nlohmann::json::parse(row.str(2), nullptr, false),
-               row.i64(3)};
 }
 
 }  // namespace
@@ -29,31 +23,6 @@ nlohmann::json to_json(const GivenUp& g) {
           {"attempts", g.attempts},
           {"last_error", g.last_error},
           {"given_up_at", format_rfc3339(g.given_up_at)}};
-}
-
-store::MigrationSet migrations() {
-  return {"events",
-          {{1, "outbox",
-            "CREATE TABLE outbox ("
-            " id {{id}}, topic TEXT NOT NULL, payload TEXT NOT NULL,"
-            " created_at BIGINT NOT NULL, dispatched_at BIGINT);"
-            "CREATE INDEX outbox_pending ON outbox (dispatched_at, id);"},
-           // Claims: which node is dispatching an event, and until when (then it is replayed).
-           {2, "outbox_claims",
-            "ALTER TABLE outbox ADD COLUMN claimed_by TEXT;"
-            "ALTER TABLE outbox ADD COLUMN claimed_until BIGINT;"},
-           // Retries of an event whose once-subscriber failed.
-           {3, "outbox_attempts",
-            "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
-            "ALTER TABLE outbox ADD COLUMN last_error TEXT;"},
-           // Given-up events are set aside instead of marked dispatched (so never pruned). The
-           // rows the old code gave up are those that failed 10 times (max_attempts is not a
-           // setting: always the default) and were still marked dispatched.
-           {4, "outbox_given_up",
-            "ALTER TABLE outbox ADD COLUMN given_up_at BIGINT;"
-            "UPDATE outbox SET given_up_at = dispatched_at, dispatched_at = NULL"
-            " WHERE last_error IS NOT NULL AND dispatched_at IS NOT NULL AND attempts >= 10;"
-            "CREATE INDEX outbox_given_up ON outbox (id) WHERE given_up_at IS NOT NULL;"}}};
 }
 
 Outbox::Outbox(store::Database& db, const Clock& clock, OutboxOptions options)
@@ -97,11 +66,7 @@ void Outbox::wake() {
 
 void Outbox::publish(store::Tx& tx, const std::string& topic, const nlohmann::json& payload) {
   const Micros now = clock_.now();
-  const int64_t id =
-      tx.exec("INSERT INTO outbox (topic, payload, created_at) VALUES ($1, $2, $3) RETURNING id",
-              {Value{topic}, Value{payload.dump()}, Value{now}})
-          .one()
-          .i64(0);
+  const int64_t id = sql::insert(tx, topic, payload, now);
   tx.after_commit([this, ev = Event{id, topic, payload, now}] {
     // This node's everywhere-subscribers see the change before the committing call returns
     // (read-your-writes here); other nodes get it from the dispatcher through the bus.
@@ -177,19 +142,9 @@ int Outbox::drain() {
       std::string error;     // the first once-subscriber error of this dispatch
     };
     auto batch = db_.transact([&](store::Tx& tx) {
-      const std::string skip_locked =
-          tx.engine() == store::Engine::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
-      const auto rows = tx.exec(
-          "SELECT id, topic, payload, created_at, attempts FROM outbox WHERE dispatched_at IS NULL"
-          " AND given_up_at IS NULL AND (claimed_until IS NULL OR claimed_until < $1)"
-          " ORDER BY id LIMIT $2" +
-              skip_locked,
-          {Value{now}, Value{int64_t{options_.batch}}});
       std::vector<Claimed> claimed;
-      for (const auto& row : rows.rows) {
-        claimed.push_back(Claimed{event_of(row), row.i64(4), {}});
-        tx.exec("UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id = $3",
-                {Value{node_id_}, Value{now + options_.claim_ttl}, Value{claimed.back().ev.id}});
+      for (auto& c : sql::claim(tx, node_id_, now, now + options_.claim_ttl, options_.batch)) {
+        claimed.push_back(Claimed{std::move(c.ev), c.attempts, {}});
       }
       return claimed;
     });
@@ -219,22 +174,13 @@ int Outbox::drain() {
       for (const auto& c : batch) {
         const int64_t attempts = c.attempts + 1;
         if (c.error.empty()) {
-          tx.exec(
-              "UPDATE outbox SET dispatched_at = $1, claimed_by = NULL, claimed_until = NULL"
-              " WHERE id = $2 AND dispatched_at IS NULL",
-              {Value{at}, Value{c.ev.id}});
+          sql::mark_dispatched(tx, c.ev.id, at);
           ++done;
         } else if (attempts >= options_.max_attempts) {
-          tx.exec(
-              "UPDATE outbox SET given_up_at = $1, claimed_by = NULL, claimed_until = NULL,"
-              " attempts = $2, last_error = $3 WHERE id = $4 AND dispatched_at IS NULL",
-              {Value{at}, Value{attempts}, Value{c.error}, Value{c.ev.id}});
+          sql::mark_given_up(tx, c.ev.id, at, attempts, c.error);
           given_up.push_back(GivenUp{c.ev, attempts, c.error, at});
         } else {
-          tx.exec(
-              "UPDATE outbox SET claimed_until = $1, attempts = $2, last_error = $3"
-              " WHERE id = $4 AND dispatched_at IS NULL",
-              {Value{at + backoff(attempts)}, Value{attempts}, Value{c.error}, Value{c.ev.id}});
+          sql::schedule_retry(tx, c.ev.id, at + backoff(attempts), attempts, c.error);
           ++retried;
         }
       }
@@ -265,22 +211,15 @@ int Outbox::catch_up() {
   {
     std::lock_guard lock(everywhere_mu_);
     if (watermark_ < 0) {
-      watermark_ = db_.read([](store::Tx& tx) {
-        return tx.exec("SELECT COALESCE(MAX(id), 0) FROM outbox").one().i64(0);
-      });
+      watermark_ = db_.read([](store::Tx& tx) { return sql::max_id(tx); });
       return 0;
     }
     from = std::max<int64_t>(0, watermark_ - options_.lookback);
   }
   int delivered = 0;
   for (;;) {
-    const auto rows = db_.read([&](store::Tx& tx) {
-      return tx.exec(
-          "SELECT id, topic, payload, created_at FROM outbox WHERE id > $1 ORDER BY id LIMIT 500",
-          {Value{from}});
-    });
-    for (const auto& row : rows.rows) {
-      const Event ev = event_of(row);
+    const auto events = db_.read([&](store::Tx& tx) { return sql::events_after(tx, from); });
+    for (const Event& ev : events) {
       from = ev.id;
       bool fresh = false;
       {
@@ -296,37 +235,20 @@ int Outbox::catch_up() {
       std::lock_guard lock(everywhere_mu_);
       watermark_ = std::max(watermark_, from);
     }
-    if (rows.rows.size() < 500) return delivered;
+    if (events.size() < sql::kEventsAfterLimit) return delivered;
   }
 }
 
 int64_t Outbox::prune(Micros before) {
-  return db_.transact([&](store::Tx& tx) {
-    return tx
-        .exec("DELETE FROM outbox WHERE dispatched_at IS NOT NULL AND dispatched_at < $1",
-              {Value{before}})
-        .affected;
-  });
+  return db_.transact([&](store::Tx& tx) { return sql::delete_dispatched_before(tx, before); });
 }
 
 std::vector<GivenUp> Outbox::given_up(store::Tx& tx, int64_t after_id, int limit) {
-  const auto rows = tx.exec(
-      "SELECT id, topic, payload, created_at, attempts, COALESCE(last_error, ''), given_up_at"
-      " FROM outbox WHERE given_up_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
-      {Value{after_id}, Value{int64_t{limit}}});
-  std::vector<GivenUp> out;
-  for (const auto& row : rows.rows) {
-    out.push_back(GivenUp{event_of(row), row.i64(4), row.str(5), row.i64(6)});
-  }
-  return out;
+  return sql::given_up(tx, after_id, limit);
 }
 
 int64_t Outbox::retry(store::Tx& tx, std::optional<int64_t> id) {
-  const std::string sql =
-      "UPDATE outbox SET given_up_at = NULL, attempts = 0, claimed_by = NULL,"
-      " claimed_until = NULL WHERE given_up_at IS NOT NULL";
-  const int64_t n =
-      id ? tx.exec(sql + " AND id = $1", {Value{*id}}).affected : tx.exec(sql).affected;
+  const int64_t n = sql::retry_given_up(tx, id);
   if (n > 0) {
     tx.after_commit([this] {
       count_given_up();
@@ -338,9 +260,7 @@ int64_t Outbox::retry(store::Tx& tx, std::optional<int64_t> id) {
 
 void Outbox::count_given_up() {
   try {
-    given_up_count_ = db_.read([](store::Tx& tx) {
-      return tx.exec("SELECT COUNT(*) FROM outbox WHERE given_up_at IS NOT NULL").one().i64(0);
-    });
+    given_up_count_ = db_.read([](store::Tx& tx) { return sql::count_given_up(tx); });
   } catch (const std::exception& e) {
     spdlog::warn("outbox: counting given-up events failed: {}", e.what());
   }
