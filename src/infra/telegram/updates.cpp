@@ -3,11 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include "base/clock.h"
+#include "infra/telegram/updates_store.h"
 
 namespace lucas::telegram {
 namespace {
-
-using store::Value;
 
 // Longest error text kept per update (a stack of nested messages can be long).
 constexpr size_t kMaxError = 1000;
@@ -20,34 +19,7 @@ std::string clip_error(std::string e) {
   return e.substr(0, cut) + "…";
 }
 
-// Row lock for the update being handled; on PostgreSQL a row another node is handling right now
-// is skipped (that node handles it, or records its failure).
-std::string lock_clause(const store::Tx& tx) {
-  return tx.engine() == store::Engine::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
-}
-
 }  // namespace
-
-store::MigrationSet migrations() {
-  return {"telegram",
-          {{1, "seen updates",
-            "CREATE TABLE telegram_updates (update_id BIGINT PRIMARY KEY,"
-            " received_at BIGINT NOT NULL);"},
-           // Durable intake: the raw update is kept until handled; updates recorded before this
-           // were already handled (or lost) and become done.
-           {2, "durable intake",
-            "ALTER TABLE telegram_updates ADD COLUMN raw TEXT;"
-            "ALTER TABLE telegram_updates ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';"
-            "ALTER TABLE telegram_updates ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
-            "ALTER TABLE telegram_updates ADD COLUMN last_error TEXT;"
-            "ALTER TABLE telegram_updates ADD COLUMN next_attempt_at BIGINT;"
-            "ALTER TABLE telegram_updates ADD COLUMN done_at BIGINT;"
-            "UPDATE telegram_updates SET status = 'done', done_at = received_at;"
-            "CREATE INDEX telegram_updates_due ON telegram_updates (update_id)"
-            " WHERE status = 'pending';"
-            "CREATE INDEX telegram_updates_done ON telegram_updates (done_at)"
-            " WHERE status = 'done';"}}};
-}
 
 nlohmann::json to_json(const FailedUpdate& f) {
   return {{"update_id", f.update_id},
@@ -63,35 +35,15 @@ std::vector<FailedUpdate> failed_updates(store::Tx& tx, int64_t after_id, int li
     throw Error(ErrorCode::kInvalidArgument, "limit must be between 1 and 1000",
                 {{"limit", limit}});
   }
-  const auto rows = tx.exec(
-      "SELECT update_id, raw, attempts, COALESCE(last_error, ''), received_at, done_at"
-      " FROM telegram_updates WHERE status = 'failed' AND update_id > $1"
-      " ORDER BY update_id LIMIT $2",
-      {Value{after_id}, Value{int64_t{limit}}});
-  std::vector<FailedUpdate> out;
-  for (const auto& row : rows.rows) {
-    out.push_back(FailedUpdate{
-        row.i64(0), nlohmann::json::parse(row.opt_str(1).value_or("null"), nullptr, false),
-        row.i64(2), row.str(3), row.i64(4), row.opt_i64(5).value_or(0)});
-  }
-  return out;
+  return sql::failed(tx, after_id, limit);
 }
 
 int64_t retry_failed_updates(store::Tx& tx, std::optional<int64_t> id, Micros now) {
-  const std::string sql =
-      "UPDATE telegram_updates SET status = 'pending', attempts = 0, next_attempt_at = $1,"
-      " done_at = NULL WHERE status = 'failed'";
-  return id ? tx.exec(sql + " AND update_id = $2", {Value{now}, Value{*id}}).affected
-            : tx.exec(sql, {Value{now}}).affected;
+  return sql::retry_failed(tx, id, now);
 }
 
 int64_t prune_updates(store::Database& db, Micros before) {
-  return db.transact([&](store::Tx& tx) {
-    return tx
-        .exec("DELETE FROM telegram_updates WHERE status = 'done' AND done_at < $1",
-              {Value{before}})
-        .affected;
-  });
+  return db.transact([&](store::Tx& tx) { return sql::delete_done_before(tx, before); });
 }
 
 UpdateQueue::UpdateQueue(store::Database& db, const Clock& clock, Handler handler, Send send,
@@ -126,25 +78,13 @@ UpdateQueue::Accepted UpdateQueue::accept(const nlohmann::json& raw) {
     throw Error(ErrorCode::kInvalidArgument, std::string("not a Telegram update: ") + e.what());
   }
   const bool fresh = db_.transact([&](store::Tx& tx) {
-    const int64_t pending =
-        tx.exec(
-              "SELECT COUNT(*) FROM (SELECT 1 FROM telegram_updates WHERE status = 'pending'"
-              " LIMIT $1) AS p",
-              {Value{static_cast<int64_t>(options_.capacity)}})
-            .one()
-            .i64(0);
+    const int64_t pending = sql::count_pending_up_to(tx, static_cast<int64_t>(options_.capacity));
     if (pending >= static_cast<int64_t>(options_.capacity)) {
       throw Error(ErrorCode::kUnavailable, "too many updates waiting", nullptr, 1);
     }
     const Micros now = clock_.now();
-    const bool inserted =
-        !tx.exec(
-               "INSERT INTO telegram_updates (update_id, received_at, raw, status, attempts,"
-               " next_attempt_at) VALUES ($1, $2, $3, 'pending', 0, $2)"
-               " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
-               {Value{u.update_id}, Value{now},
-                Value{raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}})
-             .empty();
+    const bool inserted = sql::insert_pending(
+        tx, u.update_id, now, raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (inserted) tx.after_commit([this] { wake(); });
     return inserted;
   });
@@ -155,16 +95,12 @@ int UpdateQueue::drain() {
   int handled = 0;
   int64_t after = 0;  // each pending update at most once per call, in update_id order
   while (!stopping_) {
-    const auto due = db_.read([&](store::Tx& tx) {
-      return tx.exec(
-          "SELECT update_id FROM telegram_updates WHERE status = 'pending' AND update_id > $1"
-          " AND next_attempt_at <= $2 ORDER BY update_id LIMIT $3",
-          {Value{after}, Value{clock_.now()}, Value{int64_t{options_.batch}}});
-    });
+    const auto due =
+        db_.read([&](store::Tx& tx) { return sql::due(tx, after, clock_.now(), options_.batch); });
     if (due.empty()) break;
-    for (const auto& row : due.rows) {
+    for (const int64_t id : due) {
       if (stopping_) break;
-      after = row.i64(0);
+      after = id;
       if (handle(after)) ++handled;
     }
   }
@@ -175,19 +111,12 @@ bool UpdateQueue::handle(int64_t update_id) {
   std::string error;
   try {
     return db_.transact([&](store::Tx& tx) {
-      const auto row = tx.exec(
-          "SELECT raw FROM telegram_updates WHERE update_id = $1"
-          " AND status = 'pending' AND next_attempt_at <= $2" +
-              lock_clause(tx),
-          {Value{update_id}, Value{clock_.now()}});
-      if (row.empty()) return false;  // another node has it or handled it
-      const Update u = parse_update(nlohmann::json::parse(row.one().str(0)));
+      const auto raw = sql::lock_due(tx, update_id, clock_.now());
+      if (!raw) return false;  // another node has it or handled it
+      const Update u = parse_update(nlohmann::json::parse(*raw));
       // The handler's own units of work (users, bank, ledger, ...) join this transaction.
       auto replies = handler_(u);
-      tx.exec(
-          "UPDATE telegram_updates SET status = 'done', attempts = attempts + 1, done_at = $1,"
-          " next_attempt_at = NULL WHERE update_id = $2",
-          {Value{clock_.now()}, Value{update_id}});
+      sql::mark_done(tx, update_id, clock_.now());
       tx.after_commit([this, replies = std::move(replies)] { send_all(replies); });
       return true;
     });
@@ -201,35 +130,25 @@ bool UpdateQueue::handle(int64_t update_id) {
 void UpdateQueue::record_failure(int64_t update_id, const std::string& error) {
   try {
     db_.transact([&](store::Tx& tx) {
-      const auto row = tx.exec(
-          "SELECT raw, attempts FROM telegram_updates WHERE update_id = $1"
-          " AND status = 'pending'" +
-              std::string(tx.for_update()),
-          {Value{update_id}});
-      if (row.empty()) return;  // handled by another node meanwhile
-      const int64_t attempts = row.one().i64(1) + 1;
+      const auto row = sql::lock_pending(tx, update_id);
+      if (!row) return;  // handled by another node meanwhile
+      const int64_t attempts = row->attempts + 1;
       const Micros now = clock_.now();
       if (attempts < options_.max_attempts) {
         const size_t step = std::min(static_cast<size_t>(attempts), options_.backoff.size()) - 1;
         const Micros delay = options_.backoff[step];
-        tx.exec(
-            "UPDATE telegram_updates SET attempts = $1, last_error = $2, next_attempt_at = $3"
-            " WHERE update_id = $4",
-            {Value{attempts}, Value{error}, Value{now + delay}, Value{update_id}});
+        sql::schedule_retry(tx, update_id, attempts, error, now + delay);
         tx.after_commit([update_id, attempts, max = options_.max_attempts, delay, error] {
           spdlog::warn("telegram update {} failed (attempt {} of {}), retried in {} s: {}",
                        update_id, attempts, max, delay / 1'000'000, error);
         });
         return;
       }
-      tx.exec(
-          "UPDATE telegram_updates SET status = 'failed', attempts = $1, last_error = $2,"
-          " next_attempt_at = NULL, done_at = $3 WHERE update_id = $4",
-          {Value{attempts}, Value{error}, Value{now}, Value{update_id}});
+      sql::mark_failed(tx, update_id, attempts, error, now);
       std::optional<Outgoing> reply;
       if (failure_reply_) {
         try {
-          reply = failure_reply_(parse_update(nlohmann::json::parse(row.one().str(0))));
+          reply = failure_reply_(parse_update(nlohmann::json::parse(row->raw)));
         } catch (const std::exception& e) {
           spdlog::error("telegram update {}: no failure reply ({})", update_id, e.what());
         }
@@ -260,9 +179,7 @@ void UpdateQueue::send_all(const std::vector<Outgoing>& replies) {
 }
 
 int64_t UpdateQueue::pending() {
-  return db_.read([](store::Tx& tx) {
-    return tx.exec("SELECT COUNT(*) FROM telegram_updates WHERE status = 'pending'").one().i64(0);
-  });
+  return db_.read([](store::Tx& tx) { return sql::count_pending(tx); });
 }
 
 void UpdateQueue::start() {
