@@ -6,12 +6,12 @@
 #include <stdexcept>
 
 #include "base/error.h"
+#include "infra/jobs/jobs_store.h"
 #include "infra/telemetry/metrics.h"
 
 namespace lucas::jobs {
 namespace {
 
-using store::Value;
 namespace chr = std::chrono;
 
 constexpr Micros kMinute = 60'000'000;
@@ -44,17 +44,6 @@ std::string hhmm(int hour, int minute) {
 }
 
 }  // namespace
-
-store::MigrationSet migrations() {
-  return {"jobs",
-          {{1, "jobs",
-            "CREATE TABLE jobs ("
-            " name TEXT PRIMARY KEY, schedule TEXT NOT NULL, next_due BIGINT NOT NULL,"
-            " last_due BIGINT, last_started BIGINT, last_finished BIGINT,"
-            " last_result TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',"
-            " runs BIGINT NOT NULL DEFAULT 0, failures BIGINT NOT NULL DEFAULT 0,"
-            " last_node TEXT NOT NULL DEFAULT '');"}}};
-}
 
 // ---------------------------------------------------------------- Schedule
 
@@ -153,7 +142,7 @@ bool DbLeadership::lead() {
   try {
     if (lease_ && leading_) {
       // Still our session? A dead connection has already released the lock at the server.
-      (*lease_)->exec("SELECT 1");
+      sql::ping(**lease_);
       if ((*lease_)->healthy()) return true;
     }
   } catch (const std::exception& e) {
@@ -166,8 +155,7 @@ bool DbLeadership::lead() {
       lease_.reset();
       lease_.emplace(db_.acquire());
     }
-    const auto r = (*lease_)->exec("SELECT pg_try_advisory_lock($1)", {Value{key_}});
-    leading_ = r.one().str(0) == "t" || r.one().str(0) == "true" || r.one().str(0) == "1";
+    leading_ = sql::try_advisory_lock(**lease_, key_);
     if (leading_) spdlog::info("this node is the job leader");
   } catch (const std::exception& e) {
     spdlog::warn("cannot take job leadership: {}", e.what());
@@ -181,7 +169,7 @@ void DbLeadership::resign() {
   std::lock_guard lock(mu_);
   if (lease_ && leading_) {
     try {
-      (*lease_)->exec("SELECT pg_advisory_unlock($1)", {Value{key_}});
+      sql::advisory_unlock(**lease_, key_);
     } catch (const std::exception&) {
       // The lock goes with the connection anyway.
     }
@@ -228,15 +216,13 @@ void Scheduler::ensure_rows() {
   }
   db_.transact([&](store::Tx& tx) {
     for (Job* j : all) {
-      const auto row = tx.exec("SELECT schedule FROM jobs WHERE name = $1", {Value{j->name}});
+      const auto row = sql::schedule_of(tx, j->name);
       const std::string desc = j->schedule.describe();
-      if (row.empty()) {
-        tx.exec("INSERT INTO jobs (name, schedule, next_due) VALUES ($1, $2, $3)",
-                {Value{j->name}, Value{desc}, Value{j->schedule.next_after(now)}});
-      } else if (row.one().str(0) != desc) {
+      if (!row) {
+        sql::insert_job(tx, j->name, desc, j->schedule.next_after(now));
+      } else if (*row != desc) {
         // The schedule changed in the code: the next run follows the new one.
-        tx.exec("UPDATE jobs SET schedule = $2, next_due = $3 WHERE name = $1",
-                {Value{j->name}, Value{desc}, Value{j->schedule.next_after(now)}});
+        sql::update_schedule(tx, j->name, desc, j->schedule.next_after(now));
       }
     }
   });
@@ -247,9 +233,9 @@ void Scheduler::ensure_rows() {
 std::optional<Run> Scheduler::claim(Job& job) {
   const Micros now = clock_.now();
   return db_.transact([&](store::Tx& tx) -> std::optional<Run> {
-    const auto r = tx.exec("SELECT next_due FROM jobs WHERE name = $1", {Value{job.name}});
-    if (r.empty()) return std::nullopt;
-    const Micros next_due = r.one().i64(0);
+    const auto r = sql::next_due(tx, job.name);
+    if (!r) return std::nullopt;
+    const Micros next_due = *r;
     if (now < next_due) return std::nullopt;
     const Micros due = job.schedule.last_at_or_before(now);
     int missed = 0;
@@ -257,12 +243,9 @@ std::optional<Run> Scheduler::claim(Job& job) {
       ++missed;
     }
     // Compare-and-set: of two nodes that both think they lead, one claims the run.
-    const auto u = tx.exec(
-        "UPDATE jobs SET next_due = $1, last_due = $2, last_started = $3, last_node = $6"
-        " WHERE name = $4 AND next_due = $5",
-        {Value{job.schedule.next_after(now)}, Value{due}, Value{now}, Value{job.name},
-         Value{next_due}, Value{node_}});
-    if (u.affected != 1) return std::nullopt;
+    if (!sql::claim_run(tx, job.name, next_due, job.schedule.next_after(now), due, now, node_)) {
+      return std::nullopt;
+    }
     return Run{job.name, due, now, missed};
   });
 }
@@ -295,13 +278,7 @@ void Scheduler::execute(Job& job, const Run& run, bool rethrow) {
         .observe(seconds);
   }
   try {
-    db_.transact([&](store::Tx& tx) {
-      tx.exec(
-          "UPDATE jobs SET last_finished = $1, last_result = $2, last_error = $3,"
-          " runs = runs + 1, failures = failures + $4 WHERE name = $5",
-          {Value{clock_.now()}, Value{std::string(error.empty() ? "ok" : "failed")}, Value{error},
-           Value{int64_t{error.empty() ? 0 : 1}}, Value{job.name}});
-    });
+    db_.transact([&](store::Tx& tx) { sql::record_result(tx, job.name, clock_.now(), error); });
   } catch (const std::exception& e) {
     spdlog::error("job {}: cannot record its result: {}", job.name, e.what());
   }
@@ -348,10 +325,7 @@ void Scheduler::run_now(const std::string& name) {
   }
   const Micros now = clock_.now();
   try {
-    db_.transact([&](store::Tx& tx) {
-      tx.exec("UPDATE jobs SET last_due = $1, last_started = $1 WHERE name = $2",
-              {Value{now}, Value{name}});
-    });
+    db_.transact([&](store::Tx& tx) { sql::mark_started(tx, name, now); });
     execute(*job, Run{name, now, now, 0}, true);
   } catch (...) {
     job->running = false;
@@ -369,22 +343,7 @@ std::vector<JobStatus> Scheduler::status() {
   }
   return db_.read([&](store::Tx& tx) {
     std::vector<JobStatus> out;
-    const auto rows = tx.exec(
-        "SELECT name, schedule, next_due, last_due, last_started, last_finished, last_result,"
-        " last_error, runs, failures, last_node FROM jobs ORDER BY name");
-    for (const auto& r : rows.rows) {
-      JobStatus s;
-      s.name = r.str(0);
-      s.schedule = r.str(1);
-      s.next_due = r.i64(2);
-      s.last_due = r.opt_i64(3);
-      s.last_started = r.opt_i64(4);
-      s.last_finished = r.opt_i64(5);
-      s.last_result = r.str(6);
-      s.last_error = r.str(7);
-      s.runs = r.i64(8);
-      s.failures = r.i64(9);
-      s.last_node = r.str(10);
+    for (auto& s : sql::all(tx)) {
       auto it = known.find(s.name);
       if (it == known.end()) continue;  // a job this build no longer has
       s.running = it->second.second;
