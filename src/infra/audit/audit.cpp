@@ -5,38 +5,18 @@
 #include <set>
 
 #include "base/ids.h"
+#include "infra/audit/audit_store.h"
 
 namespace lucas::audit {
-using store::Value;
 
 namespace {
-constexpr int64_t kChainLock = 0x61756469745f6c;  // "audit_l"
 const std::string kGenesis(64, '0');
-constexpr const char* kColumns =
-    "SELECT seq, at, actor, action, target, ip, result, details, source, prev_hash, hash"
-    " FROM audit_log";
 
 void field(std::string& out, std::string_view v) {
   out += std::to_string(v.size());
   out += ':';
   out += v;
   out += ';';
-}
-
-Entry from_row(const store::Row& r) {
-  Entry e;
-  e.seq = r.i64(0);
-  e.at = r.i64(1);
-  e.actor = r.i64(2);
-  e.action = r.str(3);
-  e.target = r.str(4);
-  e.ip = r.str(5);
-  e.result = r.str(6);
-  e.details = nlohmann::json::parse(r.str(7), nullptr, false);
-  e.source = r.str(8);
-  e.prev_hash = r.str(9);
-  e.hash = r.str(10);
-  return e;
 }
 
 // The details exactly as stored: hashing the stored text keeps verification independent of how
@@ -71,37 +51,6 @@ std::string csv_cell(const std::string& v) {
 }
 
 }  // namespace
-
-store::MigrationSet migrations() {
-  return {"audit",
-          {{1, "hash-chained audit log",
-            R"(
-CREATE TABLE audit_log (
-  seq BIGINT PRIMARY KEY,
-  at BIGINT NOT NULL,
-  actor BIGINT NOT NULL,
-  action TEXT NOT NULL,
-  target TEXT NOT NULL,
-  ip TEXT NOT NULL,
-  result TEXT NOT NULL,
-  details TEXT NOT NULL,
-  source TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE UNIQUE INDEX audit_by_source ON audit_log (source) WHERE source <> '';
-CREATE INDEX audit_by_actor ON audit_log (actor, seq);
-CREATE INDEX audit_by_action ON audit_log (action, seq);
-CREATE INDEX audit_by_time ON audit_log (at, seq);
-CREATE TABLE audit_checkpoints (
-  seq BIGINT PRIMARY KEY,
-  hash TEXT NOT NULL,
-  signed_at BIGINT NOT NULL,
-  public_key TEXT NOT NULL,
-  signature TEXT NOT NULL
-);
-)"}}};
-}
 
 namespace {
 std::string to_hex(const unsigned char* p, size_t n) {
@@ -163,35 +112,22 @@ void AuditLog::sign(store::Tx& tx, int64_t seq, const std::string& hash) {
   unsigned char sig[crypto_sign_BYTES];
   crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
                        reinterpret_cast<const unsigned char*>(key_->secret_key.data()));
-  tx.exec(
-      "INSERT INTO audit_checkpoints (seq, hash, signed_at, public_key, signature)"
-      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
-      {Value{seq}, Value{hash}, Value{clock_.now()}, Value{key_->public_key_hex},
-       Value{to_hex(sig, sizeof sig)}});
+  sql::insert_checkpoint(tx, seq, hash, clock_.now(), key_->public_key_hex,
+                         to_hex(sig, sizeof sig));
 }
 
 std::optional<int64_t> AuditLog::checkpoint(store::Tx& tx) {
   if (!key_) return std::nullopt;
-  if (tx.engine() == store::Engine::kPostgres) {
-    tx.exec("SELECT pg_advisory_xact_lock($1)", {Value{kChainLock}});
-  }
-  auto tail = tx.exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-  if (tail.empty()) return std::nullopt;
+  sql::lock_chain(tx);
+  const auto tail = sql::tail(tx);
+  if (!tail) return std::nullopt;
   // Every interval-th entry after the first checkpoint that has none (the interval was lowered):
   // verify asks for them.
-  auto first = tx.exec("SELECT MIN(seq) FROM audit_checkpoints");
-  if (!first.empty() && !first.one().is_null(0)) {
-    for (const auto& r :
-         tx.exec("SELECT a.seq, a.hash FROM audit_log a WHERE a.seq > $1 AND a.seq % $2 = 0"
-                 " AND NOT EXISTS (SELECT 1 FROM audit_checkpoints c WHERE c.seq = a.seq)"
-                 " ORDER BY a.seq",
-                 {Value{first.one().i64(0)}, Value{int64_t{interval_}}})
-             .rows) {
-      sign(tx, r.i64(0), r.str(1));
-    }
+  if (const auto first = sql::first_checkpoint(tx)) {
+    for (const auto& l : sql::unsigned_due(tx, *first, int64_t{interval_})) sign(tx, l.seq, l.hash);
   }
-  sign(tx, tail.one().i64(0), tail.one().str(1));
-  return tail.one().i64(0);
+  sign(tx, tail->seq, tail->hash);
+  return tail->seq;
 }
 
 Entry entry(int64_t actor, std::string action, std::string target, nlohmann::json details,
@@ -232,24 +168,17 @@ std::string to_csv(const Entry& e) {
 Entry AuditLog::append(store::Tx& tx, Entry e) {
   if (e.action.empty()) throw Error(ErrorCode::kInvalidArgument, "an audit entry needs an action");
   if (!e.details.is_object()) e.details = {{"value", e.details}};
-  if (tx.engine() == store::Engine::kPostgres) {
-    tx.exec("SELECT pg_advisory_xact_lock($1)", {Value{kChainLock}});
-  }
+  sql::lock_chain(tx);
   if (!e.source.empty()) {
-    auto existing = tx.exec(std::string(kColumns) + " WHERE source = $1", {Value{e.source}});
-    if (!existing.empty()) return from_row(existing.one());
+    if (auto existing = sql::by_source(tx, e.source)) return *existing;
   }
-  auto tail = tx.exec("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-  e.seq = tail.empty() ? 1 : tail.one().i64(0) + 1;
-  e.prev_hash = tail.empty() ? kGenesis : tail.one().str(1);
+  const auto tail = sql::tail(tx);
+  e.seq = !tail ? 1 : tail->seq + 1;
+  e.prev_hash = !tail ? kGenesis : tail->hash;
   if (e.at == 0) e.at = clock_.now();
   const std::string details = details_text(e.details);
   e.hash = sha256_hex(canonical_with(e, details));
-  tx.exec(
-      "INSERT INTO audit_log (seq, at, actor, action, target, ip, result, details, source,"
-      " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-      {Value{e.seq}, Value{e.at}, Value{e.actor}, Value{e.action}, Value{e.target}, Value{e.ip},
-       Value{e.result}, Value{details}, Value{e.source}, Value{e.prev_hash}, Value{e.hash}});
+  sql::insert(tx, e, details);
   if (key_ && e.seq % interval_ == 0) sign(tx, e.seq, e.hash);
   return e;
 }
@@ -266,13 +195,11 @@ VerifyReport AuditLog::verify(store::Tx& tx, const std::function<void(int64_t)>&
   };
   std::optional<int64_t> first;  // the first checkpoint: signing began there
   std::set<int64_t> signed_at;
-  for (const auto& r :
-       tx.exec("SELECT seq, hash, public_key, signature FROM audit_checkpoints ORDER BY seq")
-           .rows) {
-    const int64_t seq = r.i64(0);
-    const std::string hash = r.str(1);
-    const auto pk = from_hex(r.str(2), crypto_sign_PUBLICKEYBYTES);
-    const auto sig = from_hex(r.str(3), crypto_sign_BYTES);
+  for (const auto& c : sql::checkpoints(tx)) {
+    const int64_t seq = c.seq;
+    const std::string hash = c.hash;
+    const auto pk = from_hex(c.public_key_hex, crypto_sign_PUBLICKEYBYTES);
+    const auto sig = from_hex(c.signature_hex, crypto_sign_BYTES);
     const std::string msg = checkpoint_message(seq, hash);
     ++report.checkpoints;
     if (!pk || !sig ||
@@ -282,27 +209,27 @@ VerifyReport AuditLog::verify(store::Tx& tx, const std::function<void(int64_t)>&
       return fail(seq, "the checkpoint at entry " + std::to_string(seq) + " has a bad signature");
     }
     // A valid signature by someone else proves nothing: whoever rewrote the chain could sign it.
-    if (key_ && r.str(2) != key_->public_key_hex) {
+    if (key_ && c.public_key_hex != key_->public_key_hex) {
       return fail(seq, "the checkpoint at entry " + std::to_string(seq) +
-                           " is signed by another key (" + r.str(2).substr(0, 16) +
+                           " is signed by another key (" + c.public_key_hex.substr(0, 16) +
                            "…), not by audit.signing_key_file");
     }
     if (seq > report.entries) {
       // Appended while the chain was walked (committed with its checkpoint), or deleted.
-      auto entry = tx.exec("SELECT hash FROM audit_log WHERE seq = $1", {Value{seq}});
-      if (entry.empty()) {
+      const auto entry = sql::hash_at(tx, seq);
+      if (!entry) {
         return fail(report.entries + 1, "entries after " + std::to_string(report.entries) +
                                             " were deleted (a signed checkpoint covers entry " +
                                             std::to_string(seq) + ")");
       }
-      if (entry.one().str(0) != hash) {
+      if (*entry != hash) {
         return fail(seq, "the chain up to entry " + std::to_string(seq) +
                              " was rewritten after it was signed");
       }
       continue;
     }
-    auto entry = tx.exec("SELECT hash FROM audit_log WHERE seq = $1", {Value{seq}});
-    if (entry.empty() || entry.one().str(0) != hash) {
+    const auto entry = sql::hash_at(tx, seq);
+    if (!entry || *entry != hash) {
       // The chain is consistent but differs from what was signed: find where it was rewritten.
       return fail(seq, "the chain up to entry " + std::to_string(seq) +
                            " was rewritten after it was signed");
@@ -337,14 +264,11 @@ VerifyReport AuditLog::verify_chain(store::Tx& tx, const std::function<void(int6
   int64_t after = 0;
   for (;;) {
     // Page through in seq order; the stored details text is what was hashed.
-    auto rows = tx.exec(
-        "SELECT seq, at, actor, action, target, ip, result, details, source, prev_hash, hash"
-        " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000",
-        {Value{after}});
+    auto rows = sql::page(tx, after);
     if (rows.empty()) return report;
-    for (const auto& r : rows.rows) {
-      Entry e = from_row(r);
-      const std::string stored_details = r.str(7);
+    for (auto& r : rows) {
+      Entry e = std::move(r.entry);
+      const std::string stored_details = std::move(r.details);
       ++report.entries;
       auto fail = [&](int64_t seq, std::string what) {
         report.first_bad_seq = seq;
@@ -378,28 +302,11 @@ std::vector<Entry> AuditLog::search(store::Tx& tx, const Query& q) {
   if (q.limit < 1 || q.limit > 10'000) {
     throw Error(ErrorCode::kInvalidArgument, "limit must be between 1 and 10000");
   }
-  std::string sql = std::string(kColumns) + " WHERE seq > $1";
-  std::vector<Value> params{Value{q.after_seq}};
-  auto add = [&](const std::string& clause, Value v) {
-    params.push_back(std::move(v));
-    sql += " AND " + clause + " $" + std::to_string(params.size());
-  };
-  if (q.actor) add("actor =", Value{*q.actor});
-  if (q.action) {
-    if (q.action->find_first_not_of("abcdefghijklmnopqrstuvwxyz_.") != std::string::npos) {
-      throw Error(ErrorCode::kInvalidArgument, "an action filter is made of a-z, '_' and '.'");
-    }
-    // Prefix match without LIKE wildcards from user input: compare the leading substring.
-    params.emplace_back(*q.action);
-    sql += " AND substr(action, 1, " + std::to_string(q.action->size()) + ") = $" +
-           std::to_string(params.size());
+  if (q.action &&
+      q.action->find_first_not_of("abcdefghijklmnopqrstuvwxyz_.") != std::string::npos) {
+    throw Error(ErrorCode::kInvalidArgument, "an action filter is made of a-z, '_' and '.'");
   }
-  if (q.since) add("at >=", Value{*q.since});
-  if (q.until) add("at <", Value{*q.until});
-  sql += " ORDER BY seq LIMIT " + std::to_string(q.limit);
-  std::vector<Entry> out;
-  for (const auto& r : tx.exec(sql, params).rows) out.push_back(from_row(r));
-  return out;
+  return sql::search(tx, q);
 }
 
 void AuditLog::follow_ledger(events::Outbox& outbox, store::Database& db) {
