@@ -38,10 +38,6 @@
 #include "infra/store/migrate.h"
 #include "ledger/ledger.h"
 
-namespace lucas::jobs {
-class Scheduler;
-}
-
 namespace lucas::leaderboards {
 
 store::MigrationSet migrations();
