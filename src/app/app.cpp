@@ -283,17 +283,8 @@ void App::restore_test() {
   }
   if (checked.empty()) problem = "there is no backup to test";
   db->transact([&](store::Tx& tx) {
-    audit->append(tx, audit::Entry{0,
-                                   0,
-                                   0,
-                                   "backup.restore_test",
-                                   "backups",
-                                   "",
-                                   problem.empty() ? "ok" : "failed",
-                                   {{"checked", checked}},
-                                   "",
-                                   "",
-                                   ""});
+    audit->append(tx, audit::entry(0, "backup.restore_test", "backups", {{"checked", checked}},
+                                   problem.empty() ? "ok" : "failed"));
   });
   if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
 }
@@ -379,14 +370,10 @@ void App::start_background() {
   outbox->start();
   scheduler->start();
   parser_drift->refresh();
-  stopping_ = false;
   // Model upkeep off the request path: swaps, canary changes, recovery after the breaker.
-  parser_watcher_ = std::thread([this] {
-    int tick = 0;
-    while (!stopping_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      if (++tick % 10 == 0) ai_parser->maintain();
-    }
+  parser_watcher_.start({.period = 2'000'000}, [this]() -> std::optional<Micros> {
+    ai_parser->maintain();
+    return std::nullopt;
   });
   parser_trainer_ = std::thread([this] {
     try {
@@ -421,8 +408,7 @@ void App::start_background() {
 }
 
 void App::stop_background() {
-  stopping_ = true;
-  if (parser_watcher_.joinable()) parser_watcher_.join();
+  parser_watcher_.stop();
   if (parser_trainer_.joinable()) parser_trainer_.join();
   if (poller) poller->stop();
   if (updates) updates->stop();
@@ -449,7 +435,7 @@ void App::register_websocket(http::Server& server) {
       const auto d = limiter->check(ratelimit::address_key(ip),
                                     {"api", config.http_rate_limit_per_minute, 60'000'000});
       if (!d.allowed) {
-        const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+        const int retry = ratelimit::retry_after_s(d);
         throw Error(ErrorCode::kRateLimited,
                     "too many requests; try again in " + std::to_string(retry) + " s",
                     {{"limit", d.limit}, {"window_s", 60}}, retry);
@@ -502,7 +488,7 @@ void App::register_routes(http::Router& router) {
       headers.emplace_back("RateLimit",
                            "\"api\";r=" + std::to_string(d.remaining) + ";t=" + reset_s);
       if (d.allowed) return std::nullopt;
-      const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+      const int retry = ratelimit::retry_after_s(d);
       return http::Response::error(
           Error(ErrorCode::kRateLimited,
                 "too many requests; try again in " + std::to_string(retry) + " s",

@@ -41,6 +41,7 @@
 #include "infra/telegram/sender.h"
 #include "infra/telegram/updates.h"
 #include "infra/telemetry/metrics.h"
+#include "infra/worker/worker.h"
 #include "ledger/ledger.h"
 
 namespace lucas::app {
@@ -173,10 +174,9 @@ struct App {
   // Puts the platform's parts into `services`, lets each module provide its own, and wires the
   // modules' jobs and event subscriptions.
   void wire_modules();
-  std::atomic<bool> stopping_{false};
   std::mutex given_up_alert_mu_;
   std::optional<Micros> given_up_alerted_at_;
-  std::thread parser_watcher_;
+  worker::Worker parser_watcher_{"parser-watch"};
   std::thread parser_trainer_;
 };
 

@@ -570,17 +570,8 @@ int run_cli(int argc, char** argv, const Registrations& registrations) {
         const auto r = svc.restore(backup_id, *app.db, backup_replace, show);
         std::cerr << "\r\033[K";
         app.db->transact([&](store::Tx& tx) {
-          app.audit->append(tx, audit::Entry{0,
-                                             0,
-                                             0,
-                                             "admin.backup_restore",
-                                             "backup:" + backup_id,
-                                             "",
-                                             "ok",
-                                             {{"rows", r.rows}, {"seconds", r.seconds}},
-                                             "",
-                                             "",
-                                             ""});
+          app.audit->append(tx, audit::entry(0, "admin.backup_restore", "backup:" + backup_id,
+                                             {{"rows", r.rows}, {"seconds", r.seconds}}));
         });
         std::cout << "restored " << r.rows << " rows from " << backup_id << " into "
                   << app.db->describe() << " in " << fmt::format("{:.2f}", r.seconds) << " s\n";

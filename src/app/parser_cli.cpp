@@ -25,9 +25,8 @@ void progress_line(const std::string& line) {
 // Admin actions from the console are audited with actor 0 (the operator).
 void audit_console(App& app, const std::string& action, const std::string& target,
                    const nlohmann::json& details) {
-  app.db->transact([&](store::Tx& tx) {
-    app.audit->append(tx, audit::Entry{0, 0, 0, action, target, "", "ok", details, "", "", ""});
-  });
+  app.db->transact(
+      [&](store::Tx& tx) { app.audit->append(tx, audit::entry(0, action, target, details)); });
 }
 
 int parse_version(const std::string& text) {

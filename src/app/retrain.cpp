@@ -48,20 +48,12 @@ RetrainOutcome App::retrain_with(const parser::models::TrainRequest& request) {
   db->transact([&](store::Tx& tx) {
     audit->append(
         tx,
-        audit::Entry{0,
-                     0,
-                     0,
-                     "parser.retrain",
-                     "parser_model:v" + std::to_string(out.version),
-                     "",
-                     out.activated ? "ok" : "rejected",
+        audit::entry(0, "parser.retrain", "parser_model:v" + std::to_string(out.version),
                      {{"corrections", request.extra.size()},
                       {"active_before", previous ? nlohmann::json(*previous) : nlohmann::json()},
                       {"gate", out.comparison},
                       {"shortfall", out.shortfall}},
-                     "",
-                     "",
-                     ""});
+                     out.activated ? "ok" : "rejected"));
   });
   ai_parser->maintain();  // swap now on this node; the others pick it up on their next tick
   if (out.activated) {

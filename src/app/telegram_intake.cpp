@@ -19,17 +19,8 @@ std::optional<telegram::Outgoing> update_failure_reply(const telegram::Update& u
 std::vector<telegram::FailedUpdate> App::failed_updates(int64_t after_id, int limit) {
   return db->transact([&](store::Tx& tx) {
     auto found = telegram::failed_updates(tx, after_id, limit);
-    audit->append(tx, audit::Entry{0,
-                                   0,
-                                   0,
-                                   "admin.telegram_failed_list",
-                                   "telegram_updates",
-                                   "",
-                                   "ok",
-                                   {{"after_id", after_id}, {"returned", found.size()}},
-                                   "",
-                                   "",
-                                   ""});
+    audit->append(tx, audit::entry(0, "admin.telegram_failed_list", "telegram_updates",
+                                   {{"after_id", after_id}, {"returned", found.size()}}));
     return found;
   });
 }
@@ -43,17 +34,9 @@ int64_t App::retry_updates(std::optional<int64_t> update_id) {
                   {{"update_id", *update_id}});
     }
     audit->append(
-        tx, audit::Entry{0,
-                         0,
-                         0,
-                         "admin.telegram_retry",
+        tx, audit::entry(0, "admin.telegram_retry",
                          update_id ? "update:" + std::to_string(*update_id) : "telegram_updates",
-                         "",
-                         "ok",
-                         {{"retried", n}},
-                         "",
-                         "",
-                         ""});
+                         {{"retried", n}}));
     return n;
   });
 }

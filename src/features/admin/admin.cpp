@@ -49,8 +49,7 @@ audit::VerifyReport AdminService::verify_audit(int64_t actor, const std::string&
 void AdminService::record(int64_t actor, const std::string& ip, const std::string& action,
                           const std::string& result, nlohmann::json details) {
   db_.transact([&](store::Tx& tx) {
-    audit_.append(
-        tx, audit::Entry{0, 0, actor, action, "audit", ip, result, std::move(details), "", "", ""});
+    audit_.append(tx, audit::entry(actor, action, "audit", std::move(details), result).with_ip(ip));
   });
 }
 
@@ -63,17 +62,9 @@ std::vector<events::GivenUp> AdminService::given_up_events(int64_t actor, const 
   return db_.transact([&](store::Tx& tx) {
     users_.require_admin(tx, actor, "read given-up events");
     auto found = outbox_.given_up(tx, after_id, limit);
-    audit_.append(tx, audit::Entry{0,
-                                   0,
-                                   actor,
-                                   "admin.outbox_list",
-                                   "outbox",
-                                   ip,
-                                   "ok",
-                                   {{"after_id", after_id}, {"returned", found.size()}},
-                                   "",
-                                   "",
-                                   ""});
+    audit_.append(tx, audit::entry(actor, "admin.outbox_list", "outbox",
+                                   {{"after_id", after_id}, {"returned", found.size()}})
+                          .with_ip(ip));
     return found;
   });
 }
@@ -87,17 +78,9 @@ int64_t AdminService::retry_events(int64_t actor, const std::string& ip,
       throw Error(ErrorCode::kNotFound, "event " + std::to_string(*id) + " is not given up",
                   {{"id", *id}});
     }
-    audit_.append(tx, audit::Entry{0,
-                                   0,
-                                   actor,
-                                   "admin.outbox_retry",
-                                   id ? "event:" + std::to_string(*id) : "outbox",
-                                   ip,
-                                   "ok",
-                                   {{"retried", n}},
-                                   "",
-                                   "",
-                                   ""});
+    audit_.append(tx, audit::entry(actor, "admin.outbox_retry",
+                                   id ? "event:" + std::to_string(*id) : "outbox", {{"retried", n}})
+                          .with_ip(ip));
     return n;
   });
 }

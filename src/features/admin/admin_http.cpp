@@ -1,22 +1,16 @@
 #include "features/admin/admin_http.h"
 
-#include <charconv>
+#include <limits>
 
 #include "features/users/access.h"
 
 namespace lucas::admin {
 namespace {
 
-int64_t int_query(const http::Request& req, const char* name, int64_t fallback) {
-  const auto v = req.query_param(name);
-  if (!v) return fallback;
-  int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size()) {
-    throw Error(ErrorCode::kInvalidArgument, std::string(name) + " must be an integer",
-                {{name, *v}});
-  }
-  return out;
+// Any 64-bit integer: the service checks the ranges (limit) and what a cursor may be.
+int64_t int_query(const http::Request& req, std::string_view name, int64_t fallback) {
+  return req.int_query(name, fallback, std::numeric_limits<int64_t>::min(),
+                       std::numeric_limits<int64_t>::max());
 }
 
 std::optional<Micros> time_query(const http::Request& req, const char* name) {
@@ -95,10 +89,11 @@ void register_http(http::Router& router, AdminService& service) {
   // Bans: {"reason": "...", "until": "2026-12-31" | RFC 3339 UTC | null}; the user record back.
   router.add("POST", "/api/v1/admin/users/{id}/ban", [&service](const http::Request& req) {
     const int64_t actor = req.require_scope(users::scope::kAdmin);
-    const auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (!body.is_object() || !body.contains("reason") || !body["reason"].is_string()) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "expected {\"reason\": \"...\", \"until\": \"2026-12-31\" (optional)}");
+    constexpr std::string_view kExpected =
+        "expected {\"reason\": \"...\", \"until\": \"2026-12-31\" (optional)}";
+    const auto body = req.json_body(kExpected);
+    if (!body.contains("reason") || !body["reason"].is_string()) {
+      throw Error(ErrorCode::kInvalidArgument, std::string(kExpected));
     }
     std::optional<Micros> until;
     if (body.contains("until") && !body["until"].is_null()) {

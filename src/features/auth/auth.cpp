@@ -51,8 +51,7 @@ void AuthService::audit_ok(store::Tx& tx, int64_t actor, const std::string& acti
                            const std::string& target, const std::string& ip,
                            nlohmann::json details) {
   if (audit_ == nullptr) return;
-  audit_->append(
-      tx, audit::Entry{0, 0, actor, action, target, ip, "ok", std::move(details), "", "", ""});
+  audit_->append(tx, audit::entry(actor, action, target, std::move(details)).with_ip(ip));
 }
 
 void AuthService::require_manager(store::Tx& tx, const users::Actor& actor, int64_t user_id,
@@ -157,8 +156,8 @@ Client AuthService::confirm_client(int64_t telegram_user_id, const std::string& 
     nlohmann::json details{{"reason", reason}, {"private_chat", private_chat}};
     if (found) details["client_user_id"] = found->user_id;
     db_.transact([&](store::Tx& tx) {
-      audit_->append(tx, audit::Entry{0, 0, telegram_user_id, "auth.client_confirm", target, "",
-                                      "failed", details, "", "", ""});
+      audit_->append(
+          tx, audit::entry(telegram_user_id, "auth.client_confirm", target, details, "failed"));
     });
   }
   const ErrorCode ec = reason == "group"     ? ErrorCode::kForbidden

@@ -47,11 +47,7 @@ std::pair<std::string, std::string> client_credentials(
 std::map<std::string, std::string> token_request_body(const http::Request& req) {
   const std::string type = req.header("content-type");
   if (type.rfind("application/json", 0) == 0) {
-    const auto j = nlohmann::json::parse(req.body, nullptr, false);
-    if (!j.is_object()) {
-      throw Error(ErrorCode::kInvalidArgument, "the body is not a JSON object",
-                  {{"error", "invalid_request"}});
-    }
+    const auto j = req.json_body({}, {{"error", "invalid_request"}});
     std::map<std::string, std::string> out;
     for (const auto& [k, v] : j.items()) {
       if (v.is_string()) out[k] = v.get<std::string>();
@@ -65,11 +61,13 @@ std::map<std::string, std::string> token_request_body(const http::Request& req) 
   return *form;
 }
 
-nlohmann::json client_body(const nlohmann::json& body) {
-  if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
-      !body["name"].is_string()) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "send {\"name\": \"...\", \"scopes\": [\"balance:read\", ...]}");
+// {"name": "...", "scopes": [...]}
+nlohmann::json client_body(const http::Request& req) {
+  constexpr std::string_view kExpected =
+      "send {\"name\": \"...\", \"scopes\": [\"balance:read\", ...]}";
+  auto body = req.json_body(kExpected);
+  if (!body.contains("name") || !body["name"].is_string()) {
+    throw Error(ErrorCode::kInvalidArgument, std::string(kExpected));
   }
   return body;
 }
@@ -158,7 +156,7 @@ void register_http(http::Router& router, AuthService& service, users::UserServic
 
   // Through the API a client is pending until its user confirms it in the bot.
   router.add("POST", "/api/v1/users/{id}/clients", [&service](const http::Request& req) {
-    const auto body = client_body(nlohmann::json::parse(req.body, nullptr, false));
+    const auto body = client_body(req);
     const auto created = service.create_client(users::actor_of(req), req.int_param("id"),
                                                body["name"].get<std::string>(), scopes_of(body));
     auto j = to_json(created.client);

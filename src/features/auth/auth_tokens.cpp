@@ -35,21 +35,14 @@ const std::string kBearerKeyPrefix = "authbearer:";
 std::optional<Error> AuthService::throttled(const ratelimit::Decision& d, const std::string& action,
                                             const std::string& ip, int64_t user_id) {
   if (d.allowed) return std::nullopt;
-  const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+  const int retry = ratelimit::retry_after_s(d);
   if (d.first_refusal && audit_ != nullptr) {
     db_.transact([&](store::Tx& tx) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      user_id,
-                                      action,
-                                      "ip:" + ip,
-                                      ip,
-                                      "throttled",
+      audit_->append(tx, audit::entry(user_id, action, "ip:" + ip,
                                       {{"retry_after_s", retry},
                                        {"limit_per_minute", options_.attempts_per_minute}},
-                                      "",
-                                      "",
-                                      ""});
+                                      "throttled")
+                             .with_ip(ip));
     });
   }
   return Error(ErrorCode::kRateLimited, "too many authentication attempts; try again later",
@@ -79,8 +72,7 @@ void AuthService::fail(const std::string& action, int64_t user_id, const std::st
   }
   if (audit_ != nullptr) {
     db_.transact([&](store::Tx& tx) {
-      audit_->append(
-          tx, audit::Entry{0, 0, user_id, action, target, ip, "failed", details, "", "", ""});
+      audit_->append(tx, audit::entry(user_id, action, target, details, "failed").with_ip(ip));
     });
   }
   throw error;

@@ -230,48 +230,25 @@ void LeaderboardService::after_write(const std::string& board, int64_t user_id,
 // ------------------------------------------------------------------ background
 
 void LeaderboardService::start() {
-  if (thread_.joinable()) return;
+  if (worker_.running()) return;
   try {
     check_index();  // rebuilds every current period the index does not hold
   } catch (const std::exception& e) {
     spdlog::error("leaderboard index check failed: {}", e.what());
   }
-  {
-    std::lock_guard lock(loop_mu_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { loop(); });
+  last_check_ = chr::steady_clock::now();
+  worker_.start({.period = options_.publish_interval}, [this]() -> std::optional<Micros> {
+    publish_changes();
+    if (chr::steady_clock::now() - last_check_ >= chr::microseconds(options_.check_interval)) {
+      last_check_ = chr::steady_clock::now();
+      check_index();
+    }
+    return std::nullopt;
+  });
 }
 
 void LeaderboardService::stop() {
-  {
-    std::lock_guard lock(loop_mu_);
-    stopping_ = true;
-  }
-  loop_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void LeaderboardService::loop() {
-  auto last_check = chr::steady_clock::now();
-  for (;;) {
-    {
-      std::unique_lock lock(loop_mu_);
-      if (loop_cv_.wait_for(lock, chr::microseconds(options_.publish_interval),
-                            [this] { return stopping_; })) {
-        return;
-      }
-    }
-    try {
-      publish_changes();
-      if (chr::steady_clock::now() - last_check >= chr::microseconds(options_.check_interval)) {
-        last_check = chr::steady_clock::now();
-        check_index();
-      }
-    } catch (const std::exception& e) {
-      spdlog::error("leaderboards background work failed: {}", e.what());
-    }
-  }
+  worker_.stop();
 }
 
 }  // namespace lucas::leaderboards

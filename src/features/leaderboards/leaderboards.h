@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,7 +27,6 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "base/clock.h"
@@ -36,6 +35,7 @@
 #include "infra/events/outbox.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/worker/worker.h"
 #include "ledger/ledger.h"
 
 namespace lucas::leaderboards {
@@ -218,7 +218,6 @@ class LeaderboardService {
   std::map<int64_t, std::string> names_of(const std::vector<int64_t>& ids);
   void annotate(const BoardSpec& b, const Window& w, std::vector<Entry>& entries);
   void forget(const std::string& key);
-  void loop();
 
   store::Database& db_;
   cache::SortedSets& index_;
@@ -239,10 +238,8 @@ class LeaderboardService {
   std::map<std::string, std::shared_ptr<const Previous>> previous_cache_;
   std::map<int64_t, std::pair<std::string, Micros>> names_cache_;
 
-  std::mutex loop_mu_;
-  std::condition_variable loop_cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::chrono::steady_clock::time_point last_check_;  // the worker's own
+  worker::Worker worker_{"leaderboards"};             // last: stopped before the members above go
 };
 
 // ------------------------------------------------------------------ the coin board

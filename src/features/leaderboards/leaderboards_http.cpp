@@ -1,6 +1,5 @@
 #include "features/leaderboards/leaderboards_http.h"
 
-#include <charconv>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -12,21 +11,6 @@ using nlohmann::json;
 
 std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-int64_t int_query(const http::Request& req, std::string_view name, int64_t fallback, int64_t min,
-                  int64_t max) {
-  auto v = req.query_param(name);
-  if (!v) return fallback;
-  int64_t out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
-                    std::to_string(max),
-                {{std::string(name), v->substr(0, 64)}});
-  }
-  return out;
 }
 
 Period period_query(const http::Request& req) {
@@ -133,9 +117,9 @@ void register_http(http::Router& router, LeaderboardService& service, const Cloc
         const std::string& name = req.params.at("board");
         const BoardSpec b = service.board(name);
         const Period period = period_query(req);
-        const int limit = static_cast<int>(int_query(req, "limit", 100, 1, 100));
+        const int limit = static_cast<int>(req.int_query("limit", 100, 1, 100));
         // The viewer: ?user_id=, else whoever the bearer token acts as (boards are public).
-        const int64_t user_id = int_query(req, "user_id", req.auth_user_id, 1, INT64_MAX);
+        const int64_t user_id = req.int_query("user_id", req.auth_user_id, 1, INT64_MAX);
         const auto period_id = req.query_param("period_id");
         const Micros now = clock.now();
         const std::string current_id = window_at(period, now).id;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-
 #include "base/error.h"
 #include "features/leaderboards/leaderboards.h"
 #include "features/leaderboards/leaderboards_internal.h"

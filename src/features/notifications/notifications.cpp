@@ -76,13 +76,9 @@ void NotificationService::audit_entry(int64_t actor, const std::string& action,
                                       const std::string& ip, const std::string& result,
                                       nlohmann::json details) {
   if (audit_ == nullptr) return;
-  audit::Entry e;
-  e.actor = actor;
-  e.action = action;
-  e.target = actor != 0 ? "user:" + std::to_string(actor) : "";
-  e.ip = ip;
-  e.result = result;
-  e.details = std::move(details);
+  auto e = audit::entry(actor, action, actor != 0 ? "user:" + std::to_string(actor) : "",
+                        std::move(details), result)
+               .with_ip(ip);
   db_.transact([&](store::Tx& tx) { audit_->append(tx, e); });
 }
 

@@ -20,11 +20,12 @@ void register_http(http::Router& router, NotificationService& service, std::stri
     if (req.auth_role != "admin" && req.auth_role != "owner") {
       throw Error(ErrorCode::kForbidden, "only an admin may broadcast");
     }
-    const auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (!body.is_object() || !body.contains("topic") || !body["topic"].is_string() ||
-        !body.contains("type") || !body["type"].is_string()) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "expected {\"topic\": \"...\", \"type\": \"...\", \"data\": {...}}");
+    constexpr std::string_view kExpected =
+        "expected {\"topic\": \"...\", \"type\": \"...\", \"data\": {...}}";
+    const auto body = req.json_body(kExpected);
+    if (!body.contains("topic") || !body["topic"].is_string() || !body.contains("type") ||
+        !body["type"].is_string()) {
+      throw Error(ErrorCode::kInvalidArgument, std::string(kExpected));
     }
     service.broadcast(user, body["topic"].get<std::string>(), body["type"].get<std::string>(),
                       body.value("data", nlohmann::json::object()), req.remote_addr);

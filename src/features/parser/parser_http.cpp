@@ -1,33 +1,11 @@
 #include "features/parser/parser_http.h"
 
-#include <charconv>
+#include <limits>
 
 #include "features/users/access.h"
 
 namespace lucas::parser {
 namespace {
-
-int int_query(const http::Request& req, std::string_view name, int fallback, int lo, int hi) {
-  auto v = req.query_param(name);
-  if (!v) return fallback;
-  int out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < lo || out > hi) {
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string(name) + " must be an integer from " + std::to_string(lo) + " to " +
-                    std::to_string(hi),
-                {{std::string(name), *v}});
-  }
-  return out;
-}
-
-nlohmann::json body_json(const http::Request& req) {
-  auto j = nlohmann::json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    throw Error(ErrorCode::kInvalidArgument, "the body must be a JSON object");
-  }
-  return j;
-}
 
 nlohmann::json decision_json(const Decision& d) {
   nlohmann::json credits = nlohmann::json::array();
@@ -52,7 +30,7 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
   // Parsing as a service (Requirement 1.1.4): any authenticated client.
   router.add("POST", "/api/v1/parser/parse", [&parser](const http::Request& req) {
     req.require_scope(users::scope::kParserParse);
-    const auto body = body_json(req);
+    const auto body = req.json_body();
     if (!body.contains("text") || !body.at("text").is_string()) {
       throw Error(ErrorCode::kInvalidArgument, "the body needs a string field \"text\"");
     }
@@ -67,14 +45,8 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
   });
 
   router.add("GET", "/api/v1/admin/parser/reviews", [&review](const http::Request& req) {
-    const int limit = int_query(req, "limit", 50, 1, 200);
-    int64_t after = 0;
-    if (auto c = req.query_param("cursor")) {
-      auto [p, ec] = std::from_chars(c->data(), c->data() + c->size(), after);
-      if (ec != std::errc() || p != c->data() + c->size() || after < 0) {
-        throw Error(ErrorCode::kInvalidArgument, "cursor is not one we gave out");
-      }
-    }
+    const int limit = static_cast<int>(req.int_query("limit", 50, 1, 200));
+    const int64_t after = req.int_query("cursor", 0, 0, std::numeric_limits<int64_t>::max());
     const auto items = review.list(req.require_scope(users::scope::kAdmin),
                                    req.query_param("status").value_or("pending"), limit, after);
     nlohmann::json out = nlohmann::json::array();
@@ -101,13 +73,13 @@ void register_http(http::Router& router, ParserService& parser, ReviewService& r
   router.add("POST", "/api/v1/admin/parser/reviews/{id}/correct",
              [&review](const http::Request& req) {
                const int64_t actor = req.require_scope(users::scope::kAdmin);
-               const Correction c = correction_from_json(body_json(req));
+               const Correction c = correction_from_json(req.json_body());
                return http::Response::json(
                    200, decision_json(review.correct(actor, req.int_param("id"), c)));
              });
 
   router.add("GET", "/api/v1/admin/parser/drift", [&drift](const http::Request& req) {
-    const int limit = int_query(req, "limit", 30, 1, 365);
+    const int limit = static_cast<int>(req.int_query("limit", 30, 1, 365));
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : drift.history(req.require_scope(users::scope::kAdmin), limit))
       items.push_back(to_json(r));

@@ -207,21 +207,14 @@ Decision ReviewService::decide(int64_t actor_id, int64_t id, const std::string& 
     if (audit_ != nullptr) {
       audit_->append(
           tx,
-          audit::Entry{
-              0,
-              0,
+          audit::entry(
               actor_id,
               "admin.parser_review." + std::string(verdict == "accepted" ? "accept" : "correct"),
               "parser_review:" + std::to_string(id),
-              "",
-              "ok",
               {{"model", item.result.value("game_type", "") + "/" + item.result.value("kind", "")},
                {"final", final_json},
                {"credited", d.credit.credits.size()},
-               {"already_processed", d.credit.already_processed}},
-              "",
-              "",
-              ""});
+               {"already_processed", d.credit.already_processed}}));
     }
   });
   item.status = verdict;

@@ -56,8 +56,7 @@ void SessionService::audit_entry(store::Tx& tx, int64_t actor, const std::string
                                  const std::string& target, const std::string& ip,
                                  const std::string& result, nlohmann::json details) {
   if (audit_ == nullptr) return;
-  audit_->append(
-      tx, audit::Entry{0, 0, actor, action, target, ip, result, std::move(details), "", "", ""});
+  audit_->append(tx, audit::entry(actor, action, target, std::move(details), result).with_ip(ip));
 }
 
 void SessionService::throttle(const Client& client) {
@@ -65,7 +64,7 @@ void SessionService::throttle(const Client& client) {
   const auto d = options_.limiter->check("websignin:" + client.ip,
                                          {"auth", options_.attempts_per_minute, 60'000'000});
   if (d.allowed) return;
-  const int retry = static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+  const int retry = ratelimit::retry_after_s(d);
   if (d.first_refusal) {
     db_.transact([&](store::Tx& tx) {
       audit_entry(tx, 0, "auth.web.signin", "ip:" + client.ip, client.ip, "throttled",

@@ -21,14 +21,6 @@ Client client_of(const http::Request& req) {
   return Client{req.remote_addr, req.header("user-agent")};
 }
 
-nlohmann::json body_object(const http::Request& req, const char* example) {
-  auto j = nlohmann::json::parse(req.body, nullptr, false);
-  if (!j.is_object()) {
-    throw Error(ErrorCode::kInvalidArgument, std::string("send a JSON object: ") + example);
-  }
-  return j;
-}
-
 std::string string_field(const nlohmann::json& body, const char* key, const char* example) {
   if (!body.contains(key) || !body[key].is_string() || body[key].get<std::string>().empty()) {
     throw Error(ErrorCode::kInvalidArgument, std::string(key) + " is required: " + example,
@@ -114,13 +106,13 @@ void register_http(http::Router& router, SessionService& service, PublicConfig c
 
   router.add("POST", "/api/v1/auth/telegram/webapp", [&service](const http::Request& req) {
     const char* example = "{\"init_data\": \"<Telegram.WebApp.initData>\"}";
-    const auto body = body_object(req, example);
+    const auto body = req.json_body(example);
     return signed_in(
         service, service.sign_in_webapp(string_field(body, "init_data", example), client_of(req)));
   });
 
   router.add("POST", "/api/v1/auth/telegram/widget", [&service](const http::Request& req) {
-    const auto body = body_object(req, "the Login Widget's user object");
+    const auto body = req.json_body("the Login Widget's user object");
     std::map<std::string, std::string> fields;
     for (const auto& [k, v] : body.items()) {
       if (v.is_string()) {
@@ -137,7 +129,7 @@ void register_http(http::Router& router, SessionService& service, PublicConfig c
 
   router.add("POST", "/api/v1/auth/login-link", [&service](const http::Request& req) {
     const char* example = "{\"token\": \"<the token after #token= in the link>\"}";
-    const auto body = body_object(req, example);
+    const auto body = req.json_body(example);
     return signed_in(service,
                      service.sign_in_link(string_field(body, "token", example), client_of(req)));
   });

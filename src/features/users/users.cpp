@@ -256,17 +256,9 @@ User UserService::set_role(int64_t actor_id, int64_t telegram_id, Role role) {
                         {"previous_role", role_name(target->role)}});
     }
     if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor_id,
-                                      "admin.set_role",
-                                      "user:" + std::to_string(telegram_id),
-                                      "",
-                                      "ok",
-                                      {{"from", role_name(target->role)}, {"to", role_name(role)}},
-                                      "",
-                                      "",
-                                      ""});
+      audit_->append(tx,
+                     audit::entry(actor_id, "admin.set_role", "user:" + std::to_string(telegram_id),
+                                  {{"from", role_name(target->role)}, {"to", role_name(role)}}));
     }
     target->role = role;
     return *target;
@@ -403,20 +395,12 @@ ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, i
                         : ledger_.move(tx, key, user, mint, checked_neg(amount), currency,
                                        "admin.debit", meta);
     if (audit_ != nullptr && !t.replayed) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor_id,
-                                      amount > 0 ? "admin.grant" : "admin.debit",
+      audit_->append(tx, audit::entry(actor_id, amount > 0 ? "admin.grant" : "admin.debit",
                                       "user:" + std::to_string(telegram_id),
-                                      "",
-                                      "ok",
                                       {{"amount", amount},
                                        {"currency", std::string(currency)},
                                        {"note", note},
-                                       {"transfer_id", t.id}},
-                                      "",
-                                      "",
-                                      ""});
+                                       {"transfer_id", t.id}}));
     }
     return t;
   });

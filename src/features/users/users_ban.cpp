@@ -75,17 +75,9 @@ User UserService::ban(int64_t actor_id, int64_t telegram_id, const std::string& 
       outbox_->publish(tx, "users.banned", {{"telegram_id", telegram_id}, {"until", until_json}});
     }
     if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor_id,
-                                      "admin.ban",
-                                      "user:" + std::to_string(telegram_id),
-                                      ip,
-                                      "ok",
-                                      {{"reason", why}, {"until", until_json}},
-                                      "",
-                                      "",
-                                      ""});
+      audit_->append(tx, audit::entry(actor_id, "admin.ban", "user:" + std::to_string(telegram_id),
+                                      {{"reason", why}, {"until", until_json}})
+                             .with_ip(ip));
     }
     return u;
   });
@@ -104,17 +96,10 @@ User UserService::unban(int64_t actor_id, int64_t telegram_id, const std::string
     sql::set_ban(tx, telegram_id, std::nullopt);
     if (outbox_ != nullptr) outbox_->publish(tx, "users.changed", {{"telegram_id", telegram_id}});
     if (audit_ != nullptr) {
-      audit_->append(tx, audit::Entry{0,
-                                      0,
-                                      actor_id,
-                                      "admin.unban",
-                                      "user:" + std::to_string(telegram_id),
-                                      ip,
-                                      "ok",
-                                      {{"reason", lifted.reason}},
-                                      "",
-                                      "",
-                                      ""});
+      audit_->append(tx,
+                     audit::entry(actor_id, "admin.unban", "user:" + std::to_string(telegram_id),
+                                  {{"reason", lifted.reason}})
+                         .with_ip(ip));
     }
     return u;
   });

@@ -1,23 +1,9 @@
 #include "features/users/users_http.h"
 
-#include <charconv>
-
 #include "base/clock.h"
 
 namespace lucas::users {
 namespace {
-
-int parse_limit(const http::Request& req) {
-  auto v = req.query_param("limit");
-  if (!v) return 50;
-  int out = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || p != v->data() + v->size() || out < 1 || out > 200) {
-    throw Error(ErrorCode::kInvalidArgument, "limit must be an integer between 1 and 200",
-                {{"limit", *v}});
-  }
-  return out;
-}
 
 std::string currency_param(const http::Request& req) {
   return req.query_param("currency").value_or(std::string(ledger::kCoin));
@@ -52,7 +38,7 @@ void register_http(http::Router& router, UserService& service) {
   router.add("GET", "/api/v1/users/{id}/transactions", [&service](const http::Request& req) {
     const int64_t id = req.int_param("id");
     const std::string currency = currency_param(req);
-    const int limit = parse_limit(req);
+    const int limit = static_cast<int>(req.int_query("limit", 50, 1, 200));
     const auto page =
         service.transactions(actor_of(req), id, req.query_param("cursor"), limit, currency);
     const int scale = service.currency_scale(currency);

@@ -32,10 +32,17 @@ struct Entry {
   std::string source;  // idempotency key for entries fed from events ("event:123"), else ""
   std::string prev_hash;
   std::string hash;
+
+  // The client's address, for entries about a request: entry(...).with_ip(ip).
+  Entry with_ip(std::string address) && {
+    ip = std::move(address);
+    return std::move(*this);
+  }
 };
 
 // An entry as a service writes it: who did what to what, how it ended and the details; the log
-// fills in the sequence, time and hashes when it is appended.
+// fills in the sequence, time and hashes when it is appended. Add the client's address with
+// .with_ip(ip).
 Entry entry(int64_t actor, std::string action, std::string target,
             nlohmann::json details = nlohmann::json::object(), std::string result = "ok");
 

@@ -57,11 +57,7 @@ Outbox::~Outbox() {
 }
 
 void Outbox::wake() {
-  {
-    std::lock_guard lock(wake_mu_);
-    pending_ = true;
-  }
-  wake_.notify_one();
+  worker_.wake();
 }
 
 void Outbox::publish(store::Tx& tx, const std::string& topic, const nlohmann::json& payload) {
@@ -267,51 +263,38 @@ void Outbox::count_given_up() {
 }
 
 void Outbox::start() {
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  pending_ = true;  // replay whatever a previous run (or a dead node) left behind
+  if (worker_.running()) return;
   count_given_up();
   try {
     catch_up();  // sets the starting point
   } catch (const std::exception& e) {
     spdlog::error("outbox catch-up failed: {}", e.what());
   }
-  thread_ = std::thread([this] {
-    Micros counted_at = clock_.now();
-    for (;;) {
-      {
-        std::unique_lock lock(wake_mu_);
-        wake_.wait_for(lock, std::chrono::microseconds(options_.poll),
-                       [this] { return pending_ || stopping_; });
-        if (stopping_ && !pending_) return;
-        pending_ = false;
-      }
-      try {
-        drain();
-      } catch (const std::exception& e) {
-        spdlog::error("outbox dispatch failed: {}", e.what());
-      }
-      try {
-        catch_up();
-      } catch (const std::exception& e) {
-        spdlog::error("outbox catch-up failed: {}", e.what());
-      }
-      // Another node may have given events up or retried them: recount now and then.
-      if (clock_.now() - counted_at >= 30'000'000) {
-        count_given_up();
-        counted_at = clock_.now();
-      }
+  // A first round at once replays whatever a previous run (or a dead node) left behind; events
+  // committed just before stop() are still dispatched.
+  worker::Options o{.period = options_.poll, .run_at_start = true, .final_round_if_woken = true};
+  worker_.start(o, [this, counted_at = clock_.now()]() mutable -> std::optional<Micros> {
+    try {
+      drain();
+    } catch (const std::exception& e) {
+      spdlog::error("outbox dispatch failed: {}", e.what());
     }
+    try {
+      catch_up();
+    } catch (const std::exception& e) {
+      spdlog::error("outbox catch-up failed: {}", e.what());
+    }
+    // Another node may have given events up or retried them: recount now and then.
+    if (clock_.now() - counted_at >= 30'000'000) {
+      count_given_up();
+      counted_at = clock_.now();
+    }
+    return std::nullopt;
   });
 }
 
 void Outbox::stop() {
-  {
-    std::lock_guard lock(wake_mu_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 }  // namespace lucas::events

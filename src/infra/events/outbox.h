@@ -46,7 +46,6 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,13 +53,13 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "base/clock.h"
 #include "infra/events/bus.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/worker/worker.h"
 
 namespace lucas::telemetry {
 class Counter;
@@ -188,11 +187,7 @@ class Outbox {
   std::atomic<int64_t> given_up_count_{0};
   GivenUpHandler on_given_up_;
 
-  std::mutex wake_mu_;
-  std::condition_variable wake_;
-  bool pending_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  worker::Worker worker_{"outbox"};  // last: stopped before the members above go
 };
 
 }  // namespace lucas::events

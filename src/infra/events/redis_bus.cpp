@@ -29,7 +29,10 @@ RedisBus::RedisBus(redis::Client& client, std::string node_id, telemetry::Regist
     std::lock_guard lock(link->mu);
     if (link->bus != nullptr) link->bus->enqueue(Item{true, {}, {}});
   });
-  thread_ = std::thread([this] { run(); });
+  worker_.start({}, [this]() -> std::optional<Micros> {  // no timer: runs when woken
+    deliver_queued();
+    return std::nullopt;
+  });
 }
 
 RedisBus::~RedisBus() {
@@ -37,25 +40,20 @@ RedisBus::~RedisBus() {
     std::lock_guard lock(link_->mu);
     link_->bus = nullptr;
   }
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 void RedisBus::enqueue(Item item) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return;
+    if (worker_.stopping()) return;
     if (queue_.size() >= max_queue_) {
       if (dropped_ != nullptr) dropped_->inc();
       return;
     }
     queue_.push_back(std::move(item));
   }
-  cv_.notify_one();
+  worker_.wake();
 }
 
 void RedisBus::publish(const std::string& channel, const std::string& message) {
@@ -111,13 +109,12 @@ void RedisBus::unsubscribe(int64_t id) {
   gap_handlers_.erase(id);
 }
 
-void RedisBus::run() {
+void RedisBus::deliver_queued() {
   for (;;) {
     Item item;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
+      std::lock_guard lock(mu_);
+      if (worker_.stopping() || queue_.empty()) return;
       item = std::move(queue_.front());
       queue_.pop_front();
     }

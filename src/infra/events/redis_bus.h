@@ -11,17 +11,16 @@
 //     counted): what must arrive goes through the outbox, which catches up from the database.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "infra/events/bus.h"
 #include "infra/redis/redis.h"
+#include "infra/worker/worker.h"
 
 namespace lucas::telemetry {
 class Counter;
@@ -52,7 +51,7 @@ class RedisBus final : public Bus {
     std::string message;
   };
   void enqueue(Item item);
-  void run();
+  void deliver_queued();  // the worker's round: the queued items, in order, until stopping
   void on_redis_message(const std::string& redis_channel, const std::string& payload);
 
   // What the client's callbacks (on its I/O thread) reach: nothing once the bus is destroyed,
@@ -69,9 +68,7 @@ class RedisBus final : public Bus {
   const size_t max_queue_;
 
   std::mutex mu_;  // subscriptions and the queue
-  std::condition_variable cv_;
   std::deque<Item> queue_;
-  bool stopping_ = false;
   int64_t next_id_ = 1;
   std::map<int64_t, std::pair<std::string, Handler>> subs_;
   std::map<int64_t, std::function<void()>> gap_handlers_;
@@ -81,7 +78,7 @@ class RedisBus final : public Bus {
   telemetry::Counter* published_ = nullptr;
   telemetry::Counter* received_ = nullptr;
   telemetry::Counter* dropped_ = nullptr;
-  std::thread thread_;
+  worker::Worker worker_{"bus"};  // last: stopped before the members above go
 };
 
 }  // namespace lucas::events

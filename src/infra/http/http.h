@@ -46,10 +46,11 @@ struct Request {
   // Path parameter as a positive/negative 64-bit integer; INVALID_ARGUMENT (400) otherwise.
   int64_t int_param(std::string_view name) const;
   // Query parameter as an integer in [min, max]; `fallback` when absent; INVALID_ARGUMENT (400)
-  // naming the range otherwise.
+  // naming the range otherwise (the whole int64_t range: "must be an integer").
   int64_t int_query(std::string_view name, int64_t fallback, int64_t min, int64_t max) const;
-  // The body as a JSON object; INVALID_ARGUMENT (400) when it is not one.
-  nlohmann::json json_body() const;
+  // The body as a JSON object; INVALID_ARGUMENT (400) when it is not one, its message naming
+  // what to send (`expected`, e.g. {"reason": "..."}) and carrying `details`.
+  nlohmann::json json_body(std::string_view expected = {}, nlohmann::json details = nullptr) const;
 };
 
 struct Response {

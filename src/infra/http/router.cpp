@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "infra/http/http.h"
 
@@ -58,18 +59,23 @@ int64_t Request::int_query(std::string_view name, int64_t fallback, int64_t min,
   int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size() || out < min || out > max) {
+    const bool any =
+        min == std::numeric_limits<int64_t>::min() && max == std::numeric_limits<int64_t>::max();
     throw Error(ErrorCode::kInvalidArgument,
-                std::string(name) + " must be an integer between " + std::to_string(min) + " and " +
-                    std::to_string(max),
+                std::string(name) + " must be an integer" +
+                    (any ? "" : " between " + std::to_string(min) + " and " + std::to_string(max)),
                 {{std::string(name), v->substr(0, 64)}});
   }
   return out;
 }
 
-nlohmann::json Request::json_body() const {
+nlohmann::json Request::json_body(std::string_view expected, nlohmann::json details) const {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    throw Error(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+    throw Error(ErrorCode::kInvalidArgument,
+                "the body must be a JSON object" +
+                    (expected.empty() ? std::string() : ": " + std::string(expected)),
+                std::move(details));
   }
   return j;
 }

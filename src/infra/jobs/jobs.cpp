@@ -286,17 +286,19 @@ void Scheduler::execute(Job& job, const Run& run, bool rethrow) {
     throw Error(ErrorCode::kInternal, "job " + job.name + ": " + error);
 }
 
-int Scheduler::tick() {
+std::vector<Scheduler::Job*> Scheduler::jobs_if_leading() {
   ensure_rows();
   *leading_ = leadership_.lead();
-  if (!*leading_) return 0;
   std::vector<Job*> all;
-  {
-    std::lock_guard lock(mu_);
-    for (auto& [n, j] : jobs_) all.push_back(j.get());
-  }
+  if (!*leading_) return all;
+  std::lock_guard lock(mu_);
+  for (auto& [n, j] : jobs_) all.push_back(j.get());
+  return all;
+}
+
+int Scheduler::tick() {
   int ran = 0;
-  for (Job* j : all) {
+  for (Job* j : jobs_if_leading()) {
     if (j->running.exchange(true)) continue;
     try {
       if (auto run = claim(*j)) {
@@ -354,65 +356,45 @@ std::vector<JobStatus> Scheduler::status() {
 }
 
 void Scheduler::start(Micros poll) {
-  if (loop_.joinable()) return;
-  {
-    std::lock_guard lock(loop_mu_);
-    stopping_ = false;
-  }
-  loop_ = std::thread([this, poll] {
-    for (;;) {
-      {
-        std::unique_lock lock(loop_mu_);
-        if (loop_cv_.wait_for(lock, std::chrono::microseconds(poll), [this] { return stopping_; }))
-          break;
-      }
-      try {
-        ensure_rows();
-        *leading_ = leadership_.lead();
-        if (!*leading_) continue;
-        std::vector<Job*> all;
-        {
-          std::lock_guard lock(mu_);
-          for (auto& [n, j] : jobs_) all.push_back(j.get());
-        }
-        for (Job* j : all) {
-          if (j->running.exchange(true)) continue;
-          std::optional<Run> run;
-          try {
-            run = claim(*j);
-          } catch (const std::exception& e) {
-            spdlog::error("job {}: cannot claim its run: {}", j->name, e.what());
-          }
-          if (!run) {
-            j->running = false;
-            continue;
-          }
-          std::lock_guard lock(loop_mu_);
-          // The job's previous worker has finished (running was false): reap it first.
-          auto& worker = workers_[j->name];
-          if (worker.joinable()) worker.join();
-          worker = std::thread([this, j, r = *run] {
-            execute(*j, r, false);
-            j->running = false;
-          });
-        }
-      } catch (const std::exception& e) {
-        spdlog::error("job scheduler: {}", e.what());
-      }
+  loop_.start({.period = poll}, [this]() -> std::optional<Micros> {
+    try {
+      start_due_workers();
+    } catch (const std::exception& e) {
+      spdlog::error("job scheduler: {}", e.what());
     }
+    return std::nullopt;
   });
 }
 
-void Scheduler::stop() {
-  {
-    std::lock_guard lock(loop_mu_);
-    stopping_ = true;
+void Scheduler::start_due_workers() {
+  for (Job* j : jobs_if_leading()) {
+    if (j->running.exchange(true)) continue;
+    std::optional<Run> run;
+    try {
+      run = claim(*j);
+    } catch (const std::exception& e) {
+      spdlog::error("job {}: cannot claim its run: {}", j->name, e.what());
+    }
+    if (!run) {
+      j->running = false;
+      continue;
+    }
+    std::lock_guard lock(workers_mu_);
+    // The job's previous worker has finished (running was false): reap it first.
+    auto& worker = workers_[j->name];
+    if (worker.joinable()) worker.join();
+    worker = std::thread([this, j, r = *run] {
+      execute(*j, r, false);
+      j->running = false;
+    });
   }
-  loop_cv_.notify_all();
-  if (loop_.joinable()) loop_.join();
+}
+
+void Scheduler::stop() {
+  loop_.stop();
   std::map<std::string, std::thread> workers;
   {
-    std::lock_guard lock(loop_mu_);
+    std::lock_guard lock(workers_mu_);
     workers.swap(workers_);
   }
   for (auto& [name, w] : workers) {

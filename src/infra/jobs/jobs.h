@@ -6,7 +6,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -20,6 +19,7 @@
 #include "base/clock.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/worker/worker.h"
 
 namespace lucas::telemetry {
 class Registry;
@@ -153,6 +153,9 @@ class Scheduler {
   std::optional<Run> claim(Job& job);
   void execute(Job& job, const Run& run, bool rethrow);
   void ensure_rows();
+  // Ensures the jobs' rows and keeps or takes leadership: every job while leading, else none.
+  std::vector<Job*> jobs_if_leading();
+  void start_due_workers();  // the background loop's round: each due job on its worker thread
 
   store::Database& db_;
   const Clock& clock_;
@@ -164,11 +167,9 @@ class Scheduler {
   std::map<std::string, std::unique_ptr<Job>> jobs_;
   bool rows_ready_ = false;
 
-  std::mutex loop_mu_;
-  std::condition_variable loop_cv_;
-  bool stopping_ = false;
-  std::thread loop_;
+  std::mutex workers_mu_;
   std::map<std::string, std::thread> workers_;  // the last worker of each job
+  worker::Worker loop_{"jobs"};                 // last: stopped before the members above go
 };
 
 }  // namespace lucas::jobs

@@ -14,6 +14,10 @@ constexpr Micros kForgiveAfter = 600'000'000;  // strikes fade after 10 quiet mi
 constexpr Micros kMaxPenalty = 3'600'000'000;  // one hour at most
 }  // namespace
 
+int retry_after_s(const Decision& d) {
+  return static_cast<int>((d.retry_after + 999'999) / 1'000'000);
+}
+
 Decision MemoryLimiter::check(const std::string& key, const Policy& policy) {
   const Micros now = clock_.now();
   std::string full = policy.name + "|" + key;

@@ -56,6 +56,11 @@ struct Decision {
   int penalty_level = 0;       // > 0 while a progressive penalty applies
 };
 
+// What a refused client is told to wait, in whole seconds: retry_after rounded up, so that a
+// client who waits that long is not refused again by the same window (0 when allowed). Every
+// face says it this way: the Retry-After header, the retry_after field, "try again in N s".
+int retry_after_s(const Decision& d);
+
 class Limiter {
  public:
   virtual ~Limiter() = default;

@@ -160,6 +160,31 @@ std::vector<std::string> seeded_tables(const std::vector<MigrationSet>& sets) {
   return seeded;
 }
 
+void clear_target(Tx& target, const std::vector<MigrationSet>& sets, bool replace) {
+  const auto tables = tables_of(sets);
+  const auto seeded = seeded_tables(sets);
+  int64_t existing = 0;
+  for (const auto& t : tables) {
+    if (std::find(seeded.begin(), seeded.end(), t) != seeded.end()) continue;
+    existing += target.exec("SELECT COUNT(*) FROM " + t).one().i64(0);
+  }
+  if (existing > 0 && !replace) {
+    throw Error(ErrorCode::kConflict, "the target database has data (" + std::to_string(existing) +
+                                          " rows); pass --replace to overwrite it");
+  }
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) target.exec("DELETE FROM " + *it);
+}
+
+void continue_ids(Tx& target, const std::string& table, const std::vector<std::string>& columns) {
+  if (target.engine() != Engine::kPostgres ||
+      std::find(columns.begin(), columns.end(), "id") == columns.end()) {
+    return;
+  }
+  target.exec("SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT MAX(id) FROM " +
+                  table + "), 0) + 1, false) WHERE pg_get_serial_sequence($1, 'id') IS NOT NULL",
+              {Value{table}});
+}
+
 CopyReport copy_database(Database& from, Database& to, const std::vector<MigrationSet>& sets,
                          const Clock& clock, bool replace,
                          const std::function<void(const std::string&)>& progress) {
@@ -174,19 +199,8 @@ CopyReport copy_database(Database& from, Database& to, const std::vector<Migrati
   migrate(to, sets, clock);
   const auto tables = tables_of(sets);
   CopyReport report;
-  const auto seeded = seeded_tables(sets);
   to.transact([&](Tx& target) {
-    int64_t existing = 0;
-    for (const auto& t : tables) {
-      if (std::find(seeded.begin(), seeded.end(), t) != seeded.end()) continue;
-      existing += target.exec("SELECT COUNT(*) FROM " + t).one().i64(0);
-    }
-    if (existing > 0 && !replace) {
-      throw Error(ErrorCode::kConflict, "the target database is not empty (" +
-                                            std::to_string(existing) +
-                                            " rows); pass --replace to overwrite it");
-    }
-    for (auto it = tables.rbegin(); it != tables.rend(); ++it) target.exec("DELETE FROM " + *it);
+    clear_target(target, sets, replace);
     from.read([&](Tx& source) {
       if (source.engine() == Engine::kPostgres) {
         source.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");  // one snapshot
@@ -214,14 +228,7 @@ CopyReport copy_database(Database& from, Database& to, const std::vector<Migrati
           say(t + ": " + std::to_string(n) + " rows");
         });
         report.rows += n;
-        if (target.engine() == Engine::kPostgres &&
-            std::find(cols.begin(), cols.end(), "id") != cols.end()) {
-          // Identity columns continue after the copied ids.
-          target.exec(
-              "SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT MAX(id) FROM " + t +
-                  "), 0) + 1, false) WHERE pg_get_serial_sequence($1, 'id') IS NOT NULL",
-              {Value{t}});
-        }
+        continue_ids(target, t, cols);
       }
     });
   });

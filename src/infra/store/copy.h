@@ -50,6 +50,15 @@ void scan_table(Tx& tx, const std::string& table, const std::vector<std::string>
 // Tables the migrations seed with reference rows (they do not make a database "used").
 std::vector<std::string> seeded_tables(const std::vector<MigrationSet>& sets);
 
+// The target rule of `lucas db copy` and `lucas backup restore`, in the target's transaction: a
+// target that holds rows (outside the seeded tables) is refused — CONFLICT naming the count and
+// --replace — unless `replace`; then every table is emptied, children first, for the caller to
+// fill. A refusal changes nothing.
+void clear_target(Tx& target, const std::vector<MigrationSet>& sets, bool replace);
+// After rows were loaded into `table` with their ids: on PostgreSQL its identity sequence goes on
+// after the highest id (SQLite needs nothing).
+void continue_ids(Tx& target, const std::string& table, const std::vector<std::string>& columns);
+
 // Migrates the target, refuses a non-empty target unless `replace`, copies every table in one
 // target transaction (nothing is left half-copied), then compares counts and checksums.
 // `progress` receives lines such as "entries: 120000 rows".

@@ -88,7 +88,7 @@ std::vector<Outgoing> FrontDoor::dispatch(const Message& m, const Asker& asker,
       // Say it once; stay silent while the user keeps going, so the bot never spams back.
       if (!d.first_refusal) return {};
       return say(i18n::text(lang, "error_rate_limited",
-                            {{"seconds", std::to_string((d.retry_after + 999'999) / 1'000'000)}}));
+                            {{"seconds", std::to_string(ratelimit::retry_after_s(d))}}));
     }
   }
   if (asker.refusal) return say(*asker.refusal);  // one refusal (a ban)

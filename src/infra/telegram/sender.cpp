@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
+#include <algorithm>
 
 namespace lucas::telegram {
 
@@ -19,7 +19,7 @@ void Sender::enqueue(Outgoing message) {
     chats_[message.chat_id].queue.push_back(std::move(message));
     ++stats_.queued;
   }
-  wake_.notify_one();
+  worker_.wake();
 }
 
 std::optional<Micros> Sender::due_time(int64_t chat, const ChatState& s, Micros now) const {
@@ -119,27 +119,17 @@ SenderStats Sender::stats() {
 }
 
 void Sender::start() {
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    for (;;) {
-      const auto next = pump();
-      std::unique_lock lock(mu_);
-      if (stopping_) return;
-      const Micros wait = next ? std::max<Micros>(*next - clock_.now(), 1'000) : 1'000'000;
-      wake_.wait_for(lock, std::chrono::microseconds(wait));
-      if (stopping_) return;
-    }
+  // Sends what is due, then sleeps until the next message is due by the injected clock (at
+  // least 1 ms), a second when nothing waits, or until a new message is queued.
+  worker_.start({.period = 1'000'000, .run_at_start = true}, [this]() -> std::optional<Micros> {
+    const auto next = pump();
+    if (!next) return std::nullopt;
+    return std::max<Micros>(*next - clock_.now(), 1'000);
   });
 }
 
 void Sender::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 }  // namespace lucas::telegram

@@ -3,16 +3,15 @@
 // retried with exponential backoff; repeated failures open a circuit breaker for a while.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "base/clock.h"
 #include "infra/telegram/bot_api.h"
+#include "infra/worker/worker.h"
 
 namespace lucas::telegram {
 
@@ -67,14 +66,12 @@ class Sender {
   const Clock& clock_;
   SenderOptions options_;
   std::mutex mu_;
-  std::condition_variable wake_;
   std::map<int64_t, ChatState> chats_;
   std::deque<Micros> global_window_;
   int consecutive_failures_ = 0;
   Micros breaker_until_ = 0;
   SenderStats stats_;
-  bool stopping_ = false;
-  std::thread thread_;
+  worker::Worker worker_{"telegram-send"};  // last: stopped before the members above go
 };
 
 }  // namespace lucas::telegram

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "base/clock.h"
 #include "infra/telegram/updates_store.h"
 
@@ -63,11 +65,7 @@ UpdateQueue::~UpdateQueue() {
 }
 
 void UpdateQueue::wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  wake_.notify_one();
+  worker_.wake();
 }
 
 UpdateQueue::Accepted UpdateQueue::accept(const nlohmann::json& raw) {
@@ -94,12 +92,12 @@ UpdateQueue::Accepted UpdateQueue::accept(const nlohmann::json& raw) {
 int UpdateQueue::drain() {
   int handled = 0;
   int64_t after = 0;  // each pending update at most once per call, in update_id order
-  while (!stopping_) {
+  while (!worker_.stopping()) {
     const auto due =
         db_.read([&](store::Tx& tx) { return sql::due(tx, after, clock_.now(), options_.batch); });
     if (due.empty()) break;
     for (const int64_t id : due) {
-      if (stopping_) break;
+      if (worker_.stopping()) break;
       after = id;
       if (handle(after)) ++handled;
     }
@@ -183,34 +181,19 @@ int64_t UpdateQueue::pending() {
 }
 
 void UpdateQueue::start() {
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  woken_ = true;  // what a previous run, or a node that died, left pending
-  thread_ = std::thread([this] {
-    for (;;) {
-      {
-        std::unique_lock lock(mu_);
-        wake_.wait_for(lock, std::chrono::microseconds(options_.poll),
-                       [this] { return woken_ || stopping_; });
-        if (stopping_) return;
-        woken_ = false;
-      }
-      try {
-        drain();
-      } catch (const std::exception& e) {
-        spdlog::error("telegram: handling updates failed: {}", e.what());
-      }
+  // At once: what a previous run, or a node that died, left pending.
+  worker_.start({.period = options_.poll, .run_at_start = true}, [this]() -> std::optional<Micros> {
+    try {
+      drain();
+    } catch (const std::exception& e) {
+      spdlog::error("telegram: handling updates failed: {}", e.what());
     }
+    return std::nullopt;
   });
 }
 
 void UpdateQueue::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 Poller::~Poller() {
@@ -249,29 +232,23 @@ int Poller::poll_once(int timeout_s) {
 }
 
 void Poller::start(int timeout_s) {
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this, timeout_s] {
-    int failures = 0;
-    while (!stopping_) {
-      const int before = failures;
-      try {
-        poll_once(timeout_s);
-        failures = 0;
-      } catch (const std::exception& e) {
-        spdlog::warn("telegram: polling failed: {}", e.what());
-        ++failures;
-      }
-      if (failures > before) {
-        std::this_thread::sleep_for(std::chrono::seconds(std::min(30, 1 << std::min(failures, 5))));
-      }
-    }
-  });
+  // Round after round (each a long poll); after a failure, a backoff of 2, 4, ... 30 s.
+  worker_.start({.run_at_start = true},
+                [this, timeout_s, failures = 0]() mutable -> std::optional<Micros> {
+                  try {
+                    poll_once(timeout_s);
+                    failures = 0;
+                    return 0;
+                  } catch (const std::exception& e) {
+                    spdlog::warn("telegram: polling failed: {}", e.what());
+                    ++failures;
+                  }
+                  return Micros{std::min(30, 1 << std::min(failures, 5))} * 1'000'000;
+                });
 }
 
 void Poller::stop() {
-  stopping_ = true;
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 }  // namespace lucas::telegram

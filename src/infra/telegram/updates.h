@@ -17,12 +17,8 @@
 //   - Done updates are pruned after a while (prune_updates, a daily job); failed ones are kept.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -32,6 +28,7 @@
 #include "infra/telegram/bot_api.h"
 #include "infra/telegram/sender.h"
 #include "infra/telegram/types.h"
+#include "infra/worker/worker.h"
 
 namespace lucas::telegram {
 
@@ -117,11 +114,7 @@ class UpdateQueue {
   Send send_;
   FailureReply failure_reply_;
   UpdateQueueOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool woken_ = false;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  worker::Worker worker_{"telegram-intake"};  // last: stopped before the members above go
 };
 
 // Long polling (for machines without public HTTPS): getUpdates in a loop, each update through
@@ -142,8 +135,7 @@ class Poller {
   BotApi& api_;
   UpdateQueue& queue_;
   int64_t offset_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  worker::Worker worker_{"telegram-poll"};  // last: stopped before the members above go
 };
 
 }  // namespace lucas::telegram

@@ -123,6 +123,40 @@ TEST_P(AuditTest, AReplacedActorIsCaught) {
   EXPECT_EQ(w.verify().first_bad_seq.value_or(0), 2);
 }
 
+// The builder services use (issue 16 point 6): what the service knows goes in, the log fills the
+// sequence, time and hashes; the client's address is one fluent setter.
+TEST_P(AuditTest, TheBuilderFillsWhatTheServiceKnowsAndTheLogTheRest) {
+  const Entry plain = entry(7, "admin.grant", "user:9");
+  EXPECT_EQ(plain.actor, 7);
+  EXPECT_EQ(plain.action, "admin.grant");
+  EXPECT_EQ(plain.target, "user:9");
+  EXPECT_EQ(plain.result, "ok");
+  EXPECT_EQ(plain.details, nlohmann::json::object());
+  EXPECT_EQ(plain.ip, "");
+  w.clock.advance(1'000'000);
+  const Entry stored = w.t.db->transact([&](store::Tx& tx) {
+    return w.log.append(
+        tx, entry(7, "auth.token", "ip:10.0.0.1", {{"n", 2}}, "failed").with_ip("10.0.0.1"));
+  });
+  EXPECT_EQ(stored.seq, 11);
+  EXPECT_EQ(stored.at, w.clock.now());
+  EXPECT_EQ(stored.ip, "10.0.0.1");
+  EXPECT_EQ(stored.result, "failed");
+  EXPECT_EQ(stored.details, nlohmann::json({{"n", 2}}));
+  EXPECT_EQ(stored.source, "");
+  EXPECT_FALSE(stored.prev_hash.empty());
+  EXPECT_FALSE(stored.hash.empty());
+  const auto found = w.t.db->read([&](store::Tx& tx) {
+    Query q;
+    q.action = "auth.token";
+    return w.log.search(tx, q);
+  });
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].ip, "10.0.0.1");
+  EXPECT_EQ(found[0].hash, stored.hash);
+  EXPECT_TRUE(w.verify().ok());
+}
+
 TEST_P(AuditTest, SourcesAreRecordedOnce) {
   const auto a = w.add("ledger.transfer", 0, "event:77");
   const auto b = w.add("ledger.transfer", 0, "event:77");

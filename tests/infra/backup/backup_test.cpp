@@ -293,6 +293,29 @@ TEST_P(BackupTest, EveryLocationGetsAVerifiedCopy) {
   EXPECT_THROW(svc.restore(m.id, *w.t.db, false), Error);
 }
 
+TEST_P(BackupTest, ARestoreRefusesATargetWithDataAndChangesNothing) {
+  World w(GetParam());
+  w.random_activity(3);
+  auto svc = w.service({w.dir1.path()});
+  const auto m = svc.create();
+  const auto moment = w.snapshot();
+  w.random_activity(2);
+  const auto later = w.snapshot();
+  try {
+    svc.restore(m.id, *w.t.db, false);
+    FAIL() << "a target with data must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict);
+    // The same rule and words as `lucas db copy` (store::clear_target).
+    EXPECT_NE(std::string(e.what()).find("the target database has data ("), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("pass --replace"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(w.snapshot(), later);  // untouched
+  svc.restore(m.id, *w.t.db, true);
+  EXPECT_EQ(w.snapshot(), moment);
+}
+
 TEST_P(BackupTest, RetentionKeepsThirtyDailiesAndAYearOfWeeklies) {
   World w(GetParam());
   auto svc = w.service({w.dir1.path()});

@@ -149,6 +149,10 @@ TEST(Copy, RefusesANonEmptyTargetUnlessReplacing) {
     FAIL() << "a non-empty target must be refused";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kConflict);
+    // The same rule and words as a backup restore (store::clear_target).
+    EXPECT_NE(std::string(e.what()).find("the target database has data ("), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("pass --replace"), std::string::npos) << e.what();
   }
   EXPECT_EQ(summarize(*dst.db, "users").rows, 1);  // untouched
   const auto r = copy_database(*src.db, *dst.db, all_sets(), clock, true);
