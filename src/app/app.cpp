@@ -422,6 +422,12 @@ store::MigrationReport App::migrate() {
   return store::migrate(*db, all_migrations(modules), clock);
 }
 
+std::unique_ptr<App> open_migrated(const Config& config, std::vector<module::Module> modules) {
+  auto app = std::make_unique<App>(config, std::move(modules));
+  app->migrate();
+  return app;
+}
+
 void App::register_websocket(http::Server& server) {
   http::WebSocketOptions ws;
   ws.hub = hub.get();

@@ -182,6 +182,10 @@ struct App {
 
 // Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside
 // it (the installed layout); the first that holds an index.html, or the first candidate.
+// The one way a console command opens the platform: built from `config` and migrated.
+std::unique_ptr<App> open_migrated(const Config& config,
+                                   std::vector<module::Module> modules = default_modules());
+
 std::string web_dir(const Config& config);
 // The web app's Content-Security-Policy: our own scripts and styles only (no inline script), API
 // and WebSocket on our origin, framed only by Telegram's web clients; the Login Widget's frame when

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ class ModuleCli {
     CLI::App* sub = nullptr;
     const module::CliCommand* command = nullptr;
     std::map<std::string, std::string> values;
+    std::vector<std::pair<std::string, CLI::Option*>> options;
   };
   std::vector<std::unique_ptr<Entry>> entries_;
 };

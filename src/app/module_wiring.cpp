@@ -29,6 +29,8 @@ void App::wire_modules() {
   services.put(*notifier);
   services.put(*notifications);
   services.put(*web_sessions);
+  // The composition root itself, for the console commands app/ declares (features cannot see it).
+  services.put(*this);
   for (const auto& m : modules) {
     if (m.provider()) m.provider()(services);
   }

@@ -1,5 +1,7 @@
 #include "app/modules.h"
 
+#include "app/console.h"
+
 #include "features/admin/admin_module.h"
 #include "features/auth/auth_module.h"
 #include "features/bank/bank_module.h"
@@ -18,12 +20,25 @@
 
 namespace lucas::app {
 
+void register_console(module::Module& m) {
+  register_ops_cli(m);
+  register_audit_cli(m);
+  register_backup_cli(m);
+  register_bot_cli(m);
+  register_parser_cli(m);
+}
+
 Registrations default_registrations() {
   return {
-      {"users", &users::register_module},       {"auth", &auth::register_module},
-      {"admin", &admin::register_module},       {"bank", &bank::register_module},
-      {"legacy", &legacy::register_module},     {"leaderboards", &leaderboards::register_module},
-      {"parser", &parser::register_module},     {"notifications", &notifications::register_module},
+      {"console", &register_console},
+      {"users", &users::register_module},
+      {"auth", &auth::register_module},
+      {"admin", &admin::register_module},
+      {"bank", &bank::register_module},
+      {"legacy", &legacy::register_module},
+      {"leaderboards", &leaderboards::register_module},
+      {"parser", &parser::register_module},
+      {"notifications", &notifications::register_module},
       {"sessions", &sessions::register_module},
   };
 }

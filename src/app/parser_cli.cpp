@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/console.h"
 #include "app/model_gate.h"
 #include "base/ids.h"
 #include "features/parser/ai_parser.h"
@@ -54,8 +55,8 @@ int train(const Config& config, const TrainArgs& a) {
     std::cerr << "lucas: --canary is a share in (0, 1], e.g. 0.1\n";
     return 2;
   }
-  App app(config);
-  app.migrate();
+  const auto opened = open_migrated(config);
+  App& app = *opened;
   parser::models::TrainRequest req;
   req.seed = a.seed;
   req.synthetic = a.messages;
@@ -154,8 +155,8 @@ int status(const Config& config) {
         m.options.epoch, m.synthetic_samples, m.extra_samples, m.temperature,
         m.metrics.value("heldout_accuracy", 0.0), m.metrics.value("ece_calibrated", 0.0));
   }
-  App app(config);
-  app.migrate();
+  const auto opened = open_migrated(config);
+  App& app = *opened;
   const auto c = app.parser_review->canary_stats();
   if (c.records > 0) {
     std::cout << fmt::format(
@@ -184,8 +185,8 @@ int canary(const Config& config, int version, double share) {
     std::cerr << "lucas: v" << version << " is already active\n";
     return 2;
   }
-  App app(config);
-  app.migrate();
+  const auto opened = open_migrated(config);
+  App& app = *opened;
   s.candidate = version;
   s.canary_share = share;
   registry.save_state(s);
@@ -203,8 +204,8 @@ int promote(const Config& config) {
     std::cerr << "lucas: there is no canary candidate to promote\n";
     return 2;
   }
-  App app(config);
-  app.migrate();
+  const auto opened = open_migrated(config);
+  App& app = *opened;
   const auto stats = app.parser_review->canary_stats();
   const int v = *s.candidate;
   const auto previous = s.active;
@@ -227,8 +228,8 @@ int rollback(const Config& config) {
     std::cerr << "lucas: there is no canary candidate to roll back\n";
     return 2;
   }
-  App app(config);
-  app.migrate();
+  const auto opened = open_migrated(config);
+  App& app = *opened;
   const int v = *s.candidate;
   s.candidate.reset();
   s.canary_share = 0;
@@ -241,8 +242,8 @@ int rollback(const Config& config) {
 }
 
 int drift(const Config& config, int history) {
-  App app(config);
-  app.migrate();
+  const auto opened = open_migrated(config);
+  App& app = *opened;
   if (history > 0) {
     std::cout << parser::drift_chart(app.parser_drift->history(history),
                                      app.parser_drift->alert_above());
@@ -306,4 +307,123 @@ int parse(const Config& config, const std::string& input) {
   return 0;
 }
 
+namespace {
+
+TrainArgs train_args(const module::CliRun& run, bool retrain) {
+  TrainArgs a;
+  a.seed = static_cast<uint64_t>(run.integer("--seed", 0));
+  a.messages = static_cast<int>(run.integer("--messages", 0, INT32_MAX));
+  a.epochs = static_cast<int>(run.integer("--epochs", 0, INT32_MAX));
+  a.bucket = static_cast<int>(run.integer("--bucket", 0, INT32_MAX));
+  a.dim = static_cast<int>(run.integer("--dim", 0, INT32_MAX));
+  a.extra = run.option("--extra");
+  a.corrections = !run.flag("--no-corrections");
+  if (retrain) {
+    if (run.given("--canary")) a.canary = run.number("--canary", 0, 1);
+  } else {
+    a.activate = !run.flag("--no-activate");
+  }
+  return a;
+}
+
+std::vector<module::CliOption> train_options(bool retrain) {
+  const TrainArgs d;
+  std::vector<module::CliOption> o = {
+      {"--seed", "generator seed", false, std::to_string(d.seed)},
+      {"--messages", "synthetic training messages", false, std::to_string(d.messages)},
+      {"--epochs", "fastText epochs", false, std::to_string(d.epochs)},
+      {"--bucket", "fastText hash buckets (model size)", false, std::to_string(d.bucket)},
+      {"--dim", "vector dimension", false, std::to_string(d.dim)},
+      {.name = "--extra",
+       .description = "labelled JSONL to train on as well",
+       .existing_file = true},
+      {.name = "--no-corrections",
+       .description = "leave the admins' corrections out",
+       .flag = true}};
+  if (retrain) {
+    o.push_back({"--canary", "serve the new version to this share of messages (0..1)"});
+  } else {
+    o.push_back(
+        {.name = "--no-activate", .description = "only write the new version", .flag = true});
+  }
+  return o;
+}
+
+}  // namespace
+
 }  // namespace lucas::app::parser_cli
+
+namespace lucas::app {
+
+void register_parser_cli(module::Module& m) {
+  using namespace parser_cli;
+  using module::CliRun;
+  m.cli({{"parse"},
+         "classify game-bot messages with the model (rules without one): JSONL {id, text} in, "
+         "{id, game_type, kind, confidence, entities, model_version, events} out",
+         {{"input", "JSONL file, or - for standard input", false, "-"}},
+         [](const CliRun& run) { return parse(run.config(), run.option("input")); }})
+      .cli_group({{"parser"}, "the AI message parser's models"})
+      .cli({{"parser", "train"},
+            "train a new model version (synthetic data + stored corrections) and activate it",
+            train_options(false),
+            [](const CliRun& run) { return train(run.config(), train_args(run, false)); }})
+      .cli({{"parser", "retrain"},
+            "as train; with --canary SHARE the new version starts as a canary instead",
+            train_options(true),
+            [](const CliRun& run) { return train(run.config(), train_args(run, true)); }})
+      .cli({{"parser", "eval"},
+            "accuracy, macro-F1, event precision/recall/exact match, ECE, confusion matrix",
+            {{.name = "--data",
+              .description = "labelled JSONL (as labeled.jsonl)",
+              .required = true,
+              .existing_file = true},
+             {"--model", "vN, or rules (default: the active model)"},
+             {.name = "--json",
+              .description = "one JSON object instead of the table",
+              .flag = true}},
+            [](const CliRun& run) {
+              return eval(run.config(), run.option("--data"), run.option("--model"),
+                          run.flag("--json"));
+            }})
+      .cli({{"parser", "status"},
+            "models, the active one, canary, review queue",
+            {},
+            [](const CliRun& run) { return status(run.config()); }})
+      .cli({{"parser", "canary"},
+            "route a share of messages to a candidate version",
+            {{"--version", "candidate model version", true},
+             {"--share", "share of messages, e.g. 0.1", true}},
+            [](const CliRun& run) {
+              return canary(run.config(), static_cast<int>(run.integer("--version", 1, INT32_MAX)),
+                            run.number("--share", 0, 1));
+            }})
+      .cli({{"parser", "promote"},
+            "make the canary candidate the active model",
+            {},
+            [](const CliRun& run) { return promote(run.config()); }})
+      .cli({{"parser", "rollback"},
+            "withdraw the canary candidate",
+            {},
+            [](const CliRun& run) { return rollback(run.config()); }})
+      .cli({{"parser", "drift"},
+            "compute the PSI drift check now (as the daily job), or chart the past ones",
+            {{"--history", "chart the last N daily checks instead of running one (1-365)"}},
+            [](const CliRun& run) {
+              const int history =
+                  run.given("--history") ? static_cast<int>(run.integer("--history", 1, 365)) : 0;
+              return drift(run.config(), history);
+            }})
+      .cli({{"parser", "generate"},
+            "write synthetic labelled messages as JSONL",
+            {{"--seed", "generator seed", false, "1"},
+             {"--count", "messages", false, "1000"},
+             {"--output", "file (default: standard output)"}},
+            [](const CliRun& run) {
+              return generate(static_cast<uint64_t>(run.integer("--seed", 0)),
+                              static_cast<int>(run.integer("--count", INT32_MIN, INT32_MAX)),
+                              run.option("--output"));
+            }});
+}
+
+}  // namespace lucas::app

@@ -1,8 +1,5 @@
 // The composition root's side of the durable Telegram intake: the failure reply, and the
-// console's list and retry of failed updates (audited).
-#include "app/telegram_intake.h"
-
-#include <iostream>
+// console's list and retry of failed updates (audited; the commands are in app/ops_cli.cpp).
 
 #include "app/app.h"
 #include "base/i18n.h"
@@ -39,25 +36,6 @@ int64_t App::retry_updates(std::optional<int64_t> update_id) {
                          {{"retried", n}}));
     return n;
   });
-}
-
-int telegram_failed_command(const Config& config, int64_t after_id, int64_t limit) {
-  App app(config);
-  app.migrate();
-  for (const auto& f : app.failed_updates(after_id, static_cast<int>(limit))) {
-    std::cout << telegram::to_json(f).dump() << "\n";
-  }
-  return 0;
-}
-
-int telegram_retry_command(const Config& config, std::optional<int64_t> update_id) {
-  App app(config);
-  app.migrate();
-  const int64_t n = app.retry_updates(update_id);
-  std::cout << "retried " << n
-            << "; the running bot handles them within a few seconds (one that fails again is"
-               " retried with backoff and failed after 3 more attempts: lucas telegram failed)\n";
-  return 0;
 }
 
 }  // namespace lucas::app

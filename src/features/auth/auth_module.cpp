@@ -1,12 +1,14 @@
 #include "features/auth/auth_module.h"
 
 #include "features/auth/auth_bot.h"
+#include "features/auth/auth_cli.h"
 #include "features/auth/auth_http.h"
 #include "features/users/users_module.h"
 
 namespace lucas::auth {
 
 void register_module(module::Module& m) {
+  register_cli(m);
   m.migrations(migrations)
       .routes([](http::Router& router, module::Services& s) {
         register_http(router, s.get<AuthService>(), s.get<users::UserService>());

@@ -2,12 +2,14 @@
 
 #include "base/config.h"
 #include "features/notifications/notifications_bot.h"
+#include "features/notifications/notifications_cli.h"
 #include "features/notifications/notifications_http.h"
 #include "features/users/users_module.h"
 
 namespace lucas::notifications {
 
 void register_module(module::Module& m) {
+  register_cli(m);
   m.routes([](http::Router& router, module::Services& s) {
      register_http(router, s.get<NotificationService>(), s.get<Config>().public_url);
    })

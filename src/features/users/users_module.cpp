@@ -1,6 +1,7 @@
 #include "features/users/users_module.h"
 
 #include "features/users/users_bot.h"
+#include "features/users/users_cli.h"
 #include "features/users/users_http.h"
 
 namespace lucas::users {
@@ -22,6 +23,7 @@ std::function<std::string(module::Services&, const module::CommandCall&)> user_c
 }
 
 void register_module(module::Module& m) {
+  register_cli(m);
   using module::Where;
   using module::Who;
   using Call = module::CommandCall;

@@ -1,5 +1,8 @@
 #include "infra/module/module.h"
 
+#include <fmt/format.h>
+
+#include <charconv>
 #include <set>
 
 namespace lucas::module {
@@ -10,6 +13,48 @@ const std::string& CliRun::option(const std::string& name) const {
     throw Error(ErrorCode::kInternal, "the CLI command declared no option " + name);
   }
   return it->second;
+}
+
+int64_t CliRun::integer(const std::string& name, int64_t min, int64_t max) const {
+  const std::string& text = option(name);
+  int64_t out = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || out < min ||
+      out > max) {
+    const bool any = min == INT64_MIN && max == INT64_MAX;
+    throw Error(ErrorCode::kInvalidArgument,
+                name + " must be an integer" +
+                    (any ? "" : " between " + std::to_string(min) + " and " + std::to_string(max)),
+                {{name, text.substr(0, 64)}});
+  }
+  return out;
+}
+
+double CliRun::number(const std::string& name, double min, double max) const {
+  const std::string& text = option(name);
+  double out = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (text.empty() || ec != std::errc() || p != text.data() + text.size() || !(out >= min) ||
+      !(out <= max)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                name + " must be a number between " + fmt::format("{}", min) + " and " +
+                    fmt::format("{}", max),
+                {{name, text.substr(0, 64)}});
+  }
+  return out;
+}
+
+std::optional<Micros> CliRun::time(const std::string& name) const {
+  const std::string& text = option(name);
+  if (text.empty()) return std::nullopt;
+  const auto t = parse_rfc3339(text);
+  if (!t) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        name + " must be a date (2026-12-31) or an RFC 3339 UTC time (2026-12-31T10:00:00Z)",
+        {{name, text.substr(0, 64)}});
+  }
+  return t;
 }
 
 Module& Module::migrations(std::function<store::MigrationSet()> set) {
@@ -38,6 +83,10 @@ Module& Module::subscribe(Subscription subscription) {
 }
 Module& Module::cli(CliCommand command) {
   cli_.push_back(std::move(command));
+  return *this;
+}
+Module& Module::cli_group(CliGroup group) {
+  cli_groups_.push_back(std::move(group));
   return *this;
 }
 Module& Module::trigger(Trigger trigger) {

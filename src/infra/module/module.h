@@ -6,12 +6,16 @@
 // read them before (or without) building anything; the closures get the Services when they run.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
+#include "base/config.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
 #include "infra/jobs/jobs.h"
@@ -55,24 +59,48 @@ struct Subscription {
   std::function<void(Services&, const events::Event&)> run;
 };
 
-// A CLI subcommand, declared without CLI11: `lucas <path...> [--option value]...`.
+// A CLI subcommand, declared without CLI11: `lucas <path...> [--option value]...`. Its run gets
+// the options as text (CliRun reads them as numbers, flags, times) and opens the platform only
+// when it needs it; bad values are INVALID_ARGUMENT, which the console reports as bad usage (2).
 struct CliOption {
-  std::string name;  // "--text"
+  std::string name;  // "--text"; a name without dashes ("id") is positional
   std::string description;
   bool required = false;
-  std::string fallback;  // when not required and not given
+  std::string fallback;             // when not required and not given
+  bool flag = false;                // takes no value: "true" when given, "" when not
+  std::vector<std::string> one_of;  // the allowed values, when only some are
+  bool existing_file = false;       // the value names a file that must exist
 };
 class CliRun {
  public:
-  CliRun(std::map<std::string, std::string> values, std::function<Services&()> open)
-      : values_(std::move(values)), open_(std::move(open)) {}
+  CliRun(const Config& config, std::map<std::string, std::string> values,
+         std::set<std::string> given, std::function<Services&()> open)
+      : config_(config),
+        values_(std::move(values)),
+        given_(std::move(given)),
+        open_(std::move(open)) {}
+  // The configuration (flags, environment, file), before anything is opened.
+  const Config& config() const { return config_; }
   // An option's value (its fallback when not given).
   const std::string& option(const std::string& name) const;
-  // The platform, built from the configuration and migrated (once).
+  // Whether the option was on the command line; for a flag, whether it is set.
+  bool given(const std::string& name) const { return given_.count(name) > 0; }
+  bool flag(const std::string& name) const { return given(name); }
+  // The option as an integer in [min, max]; INVALID_ARGUMENT naming it otherwise.
+  int64_t integer(const std::string& name, int64_t min = INT64_MIN, int64_t max = INT64_MAX) const;
+  // The option as a decimal number in [min, max]; INVALID_ARGUMENT naming it otherwise.
+  double number(const std::string& name, double min, double max) const;
+  // The option as a time (2026-12-31 or RFC 3339 UTC); nullopt when empty; INVALID_ARGUMENT when
+  // it is neither.
+  std::optional<Micros> time(const std::string& name) const;
+  // The platform, built from the configuration and migrated (once; the one place a console
+  // command opens it).
   Services& open() const { return open_(); }
 
  private:
+  const Config& config_;
   std::map<std::string, std::string> values_;
+  std::set<std::string> given_;
   std::function<Services&()> open_;
 };
 struct CliCommand {
@@ -80,6 +108,11 @@ struct CliCommand {
   std::string description;
   std::vector<CliOption> options;
   std::function<int(const CliRun&)> run;  // the exit code (0 ok, 1 failed, 2 bad usage)
+};
+// A command group's line in `lucas --help` ({"backup"}: "encrypted, verified backups").
+struct CliGroup {
+  std::vector<std::string> path;
+  std::string description;
 };
 
 class Module {
@@ -94,6 +127,7 @@ class Module {
   Module& job(Job job);
   Module& subscribe(Subscription subscription);
   Module& cli(CliCommand command);
+  Module& cli_group(CliGroup group);
   Module& trigger(Trigger trigger);
 
   const std::string& name() const { return name_; }
@@ -106,6 +140,7 @@ class Module {
   const std::vector<Job>& jobs() const { return jobs_; }
   const std::vector<Subscription>& subscriptions() const { return subscriptions_; }
   const std::vector<CliCommand>& cli_commands() const { return cli_; }
+  const std::vector<CliGroup>& cli_groups() const { return cli_groups_; }
   const std::vector<Trigger>& triggers() const { return triggers_; }
 
  private:
@@ -117,6 +152,7 @@ class Module {
   std::vector<Job> jobs_;
   std::vector<Subscription> subscriptions_;
   std::vector<CliCommand> cli_;
+  std::vector<CliGroup> cli_groups_;
   std::vector<Trigger> triggers_;
 };
 
