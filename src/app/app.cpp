@@ -17,6 +17,7 @@
 #include <cstdio>
 
 #include <thread>
+#include "base/names.h"
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
@@ -128,8 +129,8 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
                            config.audit_checkpoint_interval);
   }
   audit->follow_ledger(*outbox, *db);  // every committed transfer lands in the audit chain
-  users = std::make_unique<users::UserService>(*db, *ledger, clock, parser::normalize_name,
-                                               audit.get());
+  users =
+      std::make_unique<users::UserService>(*db, *ledger, clock, lucas::normalize_name, audit.get());
   users->enable_cache(*cache, *outbox, &metrics);
   auth::Options auth_options;
   auth_options.limiter = limiter.get();
@@ -140,7 +141,7 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
   bank::Options bank_options;
   bank_options.max_message_age = int64_t{config.bank_max_message_age_h} * 3'600'000'000LL;
   bank_options.unclaimed_ttl = int64_t{config.bank_unclaimed_days} * 86'400'000'000LL;
-  bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, parser::normalize_name,
+  bank = std::make_unique<bank::BankService>(*db, *ledger, *users, clock, lucas::normalize_name,
                                              audit.get(), bank_options);
   ai_parser =
       std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);

@@ -5,6 +5,7 @@
 
 #include "base/ids.h"
 #include "base/money.h"
+#include "base/names.h"
 #include "features/bank/bank_store.h"
 
 namespace lucas::bank {
@@ -19,7 +20,7 @@ std::string legacy_message_key(const std::string& text, int64_t date) {
 
 std::string result_key(int64_t bot_id, int64_t origin_date, std::string_view text) {
   return sha256_hex(std::to_string(bot_id) + "|" + std::to_string(origin_date) + "|" +
-                    sha256_hex(parser::normalize_name(text)));
+                    sha256_hex(lucas::normalize_name(text)));
 }
 
 const std::map<std::string, std::set<std::string>>& game_currencies() {

@@ -5,6 +5,7 @@
 #include "base/i18n.h"
 #include "base/ids.h"
 #include "base/money.h"
+#include "base/names.h"
 #include "features/parser/parser.h"
 #include "features/users/users_bot.h"
 
@@ -37,7 +38,7 @@ BankBot::BankBot(BankService& bank, users::UserService& users, BotOptions option
 }
 
 bool BankBot::is_parse(const std::string& first_word, const std::string& rest) {
-  const std::string trigger = parser::normalize_name(first_word);
+  const std::string trigger = lucas::normalize_name(first_word);
   return rest.empty() && (trigger == "парсинг" || trigger == "parsing" || trigger == "/parse" ||
                           trigger == "/parsing");
 }

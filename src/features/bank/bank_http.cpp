@@ -2,13 +2,14 @@
 
 #include <limits>
 
+#include "base/money_json.h"
 #include "features/users/access.h"
 
 namespace lucas::bank {
 namespace {
 
 nlohmann::json coins(int64_t minor) {
-  return users::money_json(std::string(ledger::kCoin), 2, minor);
+  return money_json(std::string(ledger::kCoin), 2, minor);
 }
 
 nlohmann::json opt(const std::optional<int64_t>& v) {

@@ -2,6 +2,7 @@
 
 #include "base/i18n.h"
 #include "base/money.h"
+#include "base/names.h"
 #include "features/parser/parser.h"
 
 namespace lucas::leaderboards {
@@ -28,7 +29,7 @@ std::string name_text(const std::string& lang, const Entry& e) {
 }  // namespace
 
 std::optional<Period> parse_period_word(std::string_view word) {
-  const std::string w = parser::normalize_name(word);
+  const std::string w = lucas::normalize_name(word);
   if (w.empty()) return Period::kAllTime;
   if (auto p = parse_period(w)) return p;
   static const std::map<std::string, Period> kWords{{"today", Period::kDaily},

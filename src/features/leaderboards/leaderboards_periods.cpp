@@ -5,6 +5,7 @@
 #include <chrono>
 #include <limits>
 
+#include "base/money_json.h"
 #include "features/leaderboards/leaderboards.h"
 #include "features/users/users.h"
 #include "infra/jobs/jobs.h"
@@ -99,7 +100,7 @@ bool BoardSpec::has(Period p) const {
 
 nlohmann::json score_json(const BoardSpec& b, int64_t score) {
   if (b.currency.empty()) return score;
-  return users::money_json(b.currency, b.scale, score);
+  return money_json(b.currency, b.scale, score);
 }
 
 std::string Entry::change() const {

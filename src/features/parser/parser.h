@@ -36,10 +36,6 @@ std::optional<ParseResult> extract_for(std::string_view game, std::string_view t
 inline constexpr std::string_view kGames[] = {"gd_cards",  "shmalala",    "true_mafia",
                                               "bunker_rp", "gusya_cards", "other"};
 
-// A key for matching names: NFKC case-folded, invisible and filler characters (zero-width, Hangul
-// fillers, U+FFFD, variation selectors) removed, whitespace collapsed and trimmed.
-std::string normalize_name(std::string_view name);
-
 nlohmann::json to_json(const ParseResult& r);
 
 // One JSONL record {"id", "text", ...} in, one line {"id", "game", "kind", "events"} out; a bad

@@ -32,10 +32,6 @@ std::optional<Role> parse_role(std::string_view s) {
   return std::nullopt;
 }
 
-nlohmann::json money_json(const std::string& currency, int scale, int64_t amount) {
-  return {{"currency", currency}, {"amount", format_amount(amount, scale)}};
-}
-
 namespace {
 nlohmann::json ban_json(const std::optional<Ban>& ban) {
   if (!ban) return nullptr;

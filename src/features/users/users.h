@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/money_json.h"
 #include "features/users/access.h"
 #include "infra/audit/audit.h"
 #include "infra/store/db.h"
@@ -77,7 +78,6 @@ struct Profile {
   User user;
   bool full = false;
 };
-nlohmann::json money_json(const std::string& currency, int scale, int64_t amount);
 
 // Normalises a display name for matching; identity when not given.
 using NameKeyFn = std::function<std::string(std::string_view)>;

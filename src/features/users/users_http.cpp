@@ -1,6 +1,7 @@
 #include "features/users/users_http.h"
 
 #include "base/clock.h"
+#include "base/money_json.h"
 
 namespace lucas::users {
 namespace {

@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "base/names.h"
 #include "features/admin/admin.h"
 #include "features/parser/parser.h"
 #include "tests/support/databases.h"
@@ -89,7 +90,7 @@ struct World {
         log(clock),
         outbox(*db, clock),
         ledger(clock, &outbox),
-        users(*db, ledger, clock, parser::normalize_name, &log),
+        users(*db, ledger, clock, lucas::normalize_name, &log),
         service(*db, users, log, outbox) {
     store::migrate(
         *db, {events::migrations(), audit::migrations(), ledger::migrations(), users::migrations()},
@@ -159,7 +160,7 @@ TEST(AdminReadOnlySqlite, AWriterCommitsWhileAVerifyIsInProgress) {
   audit::AuditLog log(clock);
   events::Outbox outbox(*t.db, clock);
   ledger::Ledger ledger(clock, &outbox);
-  users::UserService users(*t.db, ledger, clock, parser::normalize_name, &log);
+  users::UserService users(*t.db, ledger, clock, lucas::normalize_name, &log);
   AdminService service(*t.db, users, log, outbox);
   store::migrate(
       *t.db, {events::migrations(), audit::migrations(), ledger::migrations(), users::migrations()},

@@ -2,6 +2,7 @@
 // actor, action and time with paging, JSONL and CSV export, verify — each use itself audited.
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/admin/admin.h"
 #include "features/admin/admin_http.h"
 #include "features/parser/parser.h"
@@ -17,7 +18,7 @@ struct World {
         log(clock),
         outbox(*t.db, clock),
         ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log),
+        users(*t.db, ledger, clock, lucas::normalize_name, &log),
         service(*t.db, users, log, outbox) {
     store::migrate(
         *t.db,

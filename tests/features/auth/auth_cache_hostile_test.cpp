@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "base/ids.h"
+#include "base/names.h"
 #include "features/auth/auth.h"
 #include "features/parser/parser.h"
 #include "infra/cache/cache.h"
@@ -56,7 +57,7 @@ struct Node {
         log(clock),
         outbox(*db, clock, events::OutboxOptions{&bus, id}),
         ledger(clock, &outbox),
-        users(*db, ledger, clock, parser::normalize_name, &log),
+        users(*db, ledger, clock, lucas::normalize_name, &log),
         auth(*db, users, clock, &log) {
     users.enable_cache(cache, outbox);
     auth.enable_cache(cache, outbox);

@@ -4,6 +4,7 @@
 // on the node that revoked them at once and on the other node as soon as the event reaches it.
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/auth/auth.h"
 #include "features/parser/parser.h"
 #include "infra/cache/cache.h"
@@ -21,7 +22,7 @@ struct Node {
         log(clock),
         outbox(*db, clock, events::OutboxOptions{&bus, id}),
         ledger(clock, &outbox),
-        users(*db, ledger, clock, parser::normalize_name, &log),
+        users(*db, ledger, clock, lucas::normalize_name, &log),
         auth(*db, users, clock, &log) {
     users.enable_cache(cache, outbox, &metrics);
     auth.enable_cache(cache, outbox, &metrics);

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "base/names.h"
 #include "features/auth/auth.h"
 #include "features/auth/auth_http.h"
 #include "features/parser/parser.h"
@@ -21,7 +22,7 @@ struct World {
         log(clock),
         outbox(*t.db, clock),
         ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log),
+        users(*t.db, ledger, clock, lucas::normalize_name, &log),
         limiter(clock),
         auth(*t.db, users, clock, &log, options(limited)) {
     store::migrate(*t.db,

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/parser/parser.h"
@@ -23,8 +24,8 @@ struct World {
       : t(lucas::testing::fresh_database(engine)),
         clock(1'767'225'600'000'000),
         ledger(clock),
-        users(*t.db, ledger, clock, parser::normalize_name),
-        bank(*t.db, ledger, users, clock, parser::normalize_name) {
+        users(*t.db, ledger, clock, lucas::normalize_name),
+        bank(*t.db, ledger, users, clock, lucas::normalize_name) {
     store::migrate(
         *t.db,
         {events::migrations(), ledger::migrations(), users::migrations(), bank::migrations()},
@@ -82,8 +83,8 @@ struct BotWorld {
       : t(lucas::testing::fresh_database(engine)),
         clock(1'767'225'600'000'000),
         ledger(clock),
-        users(*t.db, ledger, clock, parser::normalize_name),
-        bank(*t.db, ledger, users, clock, parser::normalize_name),
+        users(*t.db, ledger, clock, lucas::normalize_name),
+        bank(*t.db, ledger, users, clock, lucas::normalize_name),
         bot(bank, users) {
     store::migrate(*t.db,
                    {events::migrations(), telegram::migrations(), ledger::migrations(),

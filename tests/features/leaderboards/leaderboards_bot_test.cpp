@@ -3,6 +3,7 @@
 // an empty board, and a usage reply for a word it does not know.
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/bank/bank_bot.h"
 #include "features/leaderboards/leaderboards_bot.h"
 #include "features/parser/parser.h"
@@ -19,8 +20,8 @@ using nlohmann::json;
 struct BotWorld {
   explicit BotWorld(store::Engine engine)
       : lb(engine),
-        users(lb.db(), lb.ledger, lb.clock, parser::normalize_name),
-        bank(lb.db(), lb.ledger, users, lb.clock, parser::normalize_name),
+        users(lb.db(), lb.ledger, lb.clock, lucas::normalize_name),
+        bank(lb.db(), lb.ledger, users, lb.clock, lucas::normalize_name),
         bot(bank, users, {bank::default_game_bots()}, nullptr,
             [this](module::Services& s) { s.put(lb.service); }) {
     store::migrate(lb.db(), {telegram::migrations(), users::migrations(), bank::migrations()},

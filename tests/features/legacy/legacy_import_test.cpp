@@ -3,6 +3,7 @@
 // run changes nothing, the ledger checks out. On SQLite and PostgreSQL targets.
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/legacy/legacy_import.h"
 #include "features/parser/parser.h"
 #include "infra/events/outbox.h"
@@ -146,8 +147,8 @@ struct Target {
       : t(lucas::testing::fresh_database(e)),
         clock(1'767'225'600'000'000),
         ledger(clock),
-        users(*t.db, ledger, clock, parser::normalize_name),
-        bank(*t.db, ledger, users, clock, parser::normalize_name),
+        users(*t.db, ledger, clock, lucas::normalize_name),
+        bank(*t.db, ledger, users, clock, lucas::normalize_name),
         importer(*t.db, ledger, users, bank, clock) {
     store::migrate(*t.db,
                    {events::migrations(), ledger::migrations(), users::migrations(),

@@ -1,6 +1,7 @@
 // Each documented format with its edge cases (texts written here, names invented).
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/parser/parser.h"
 
 namespace lucas::parser {

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "base/names.h"
 #include "features/bank/bank_bot.h"
 #include "features/parser/parser_http.h"
 #include "features/parser/review.h"

@@ -4,6 +4,7 @@
 // GET /api/v1/auth/session, my sessions, revoke and logout.
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/parser/parser.h"
 #include "features/sessions/sessions.h"
 #include "features/sessions/sessions_http.h"
@@ -21,7 +22,7 @@ struct Web {
         log(clock),
         outbox(*t.db, clock),
         ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log),
+        users(*t.db, ledger, clock, lucas::normalize_name, &log),
         sessions(*t.db, users, clock, &log, options(std::move(url))) {
     store::migrate(*t.db,
                    {events::migrations(), audit::migrations(), ledger::migrations(),

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/ids.h"
+#include "base/names.h"
 #include "features/parser/parser.h"
 #include "features/sessions/sessions.h"
 #include "features/sessions/sessions_http.h"
@@ -25,7 +26,7 @@ struct World {
         log(clock),
         outbox(*t.db, clock),
         ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log),
+        users(*t.db, ledger, clock, lucas::normalize_name, &log),
         limiter(clock),
         sessions(*t.db, users, clock, &log, options(limited, std::move(url))) {
     store::migrate(*t.db,

@@ -3,6 +3,7 @@
 // refusal per command of a banned user.
 #include <gtest/gtest.h>
 
+#include "base/names.h"
 #include "features/bank/bank_bot.h"
 #include "features/parser/parser.h"
 #include "features/users/users.h"
@@ -26,8 +27,8 @@ struct World {
         outbox(*t.db, clock),
         ledger(clock, &outbox),
         cache(clock),
-        users(*t.db, ledger, clock, parser::normalize_name, &log),
-        bank(*t.db, ledger, users, clock, parser::normalize_name) {
+        users(*t.db, ledger, clock, lucas::normalize_name, &log),
+        bank(*t.db, ledger, users, clock, lucas::normalize_name) {
     store::migrate(*t.db,
                    {events::migrations(), audit::migrations(), telegram::migrations(),
                     ledger::migrations(), users::migrations(), bank::migrations()},

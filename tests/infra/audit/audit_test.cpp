@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "base/ids.h"
+#include "base/names.h"
 #include "features/parser/parser.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
@@ -23,7 +24,7 @@ struct World {
         log(clock),
         outbox(*t.db, clock),
         ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log) {
+        users(*t.db, ledger, clock, lucas::normalize_name, &log) {
     store::migrate(
         *t.db,
         {events::migrations(), audit::migrations(), ledger::migrations(), users::migrations()},

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/names.h"
 #include "features/bank/bank.h"
 #include "features/parser/parser.h"
 #include "features/users/users.h"
@@ -35,7 +36,7 @@ struct World {
         log(clock),
         outbox(*t.db, clock),
         ledger(clock, &outbox),
-        users(*t.db, ledger, clock, parser::normalize_name, &log) {
+        users(*t.db, ledger, clock, lucas::normalize_name, &log) {
     store::migrate(*t.db, all_sets(), clock);
     log.follow_ledger(outbox, *t.db);
   }

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "base/names.h"
 #include "features/bank/bank.h"
 #include "features/parser/parser.h"
 #include "features/users/users.h"
@@ -28,8 +29,8 @@ struct Platform {
         log(clock),
         outbox(db, clock),
         ledger(clock, &outbox),
-        users(db, ledger, clock, parser::normalize_name, &log),
-        bank(db, ledger, users, clock, parser::normalize_name, &log) {
+        users(db, ledger, clock, lucas::normalize_name, &log),
+        bank(db, ledger, users, clock, lucas::normalize_name, &log) {
     migrate(db, all_sets(), clock);
     log.follow_ledger(outbox, db);
   }

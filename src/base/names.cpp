@@ -1,10 +1,10 @@
+#include "base/names.h"
+
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-#include "features/parser/parser.h"
-
-namespace lucas::parser {
+namespace lucas {
 
 std::string normalize_name(std::string_view name) {
   UErrorCode status = U_ZERO_ERROR;
@@ -38,4 +38,4 @@ std::string normalize_name(std::string_view name) {
   return out;
 }
 
-}  // namespace lucas::parser
+}  // namespace lucas
