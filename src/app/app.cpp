@@ -145,7 +145,7 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
                                              audit.get(), bank_options);
   ai_parser =
       std::make_unique<parser::ParserService>(clock, parser_service_options(config), &metrics);
-  parser_review = std::make_unique<parser::ReviewService>(*db, *bank, *users, clock, audit.get());
+  parser_review = std::make_unique<review::ReviewService>(*db, *bank, *users, clock, audit.get());
   parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, *users, clock, &metrics,
                                                         config.parser_drift_alert_pct / 100.0);
   // The parser's jobs: a weekly retrain (when admins corrected something since the last model),
@@ -205,12 +205,14 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
     sender = std::make_unique<telegram::Sender>(*bot_api, clock);
-    bank::BotOptions bot_options{bank::default_game_bots()};
+    review::DeskOptions desk_options{review::default_game_bots()};
     for (const auto& [name, game] : parse_pairs(config.telegram_game_bots)) {
-      bot_options.game_bots[name] = game;
+      desk_options.game_bots[name] = game;
     }
-    bot_options.ai = {ai_parser.get(), parser_review.get(), parser_drift.get()};
-    bank_bot = std::make_unique<bank::BankBot>(*bank, *users, bot_options);
+    desk_options.ai = {ai_parser.get(), parser_review.get(), parser_drift.get()};
+    credit_desk = std::make_unique<review::CreditDesk>(*db, *bank, desk_options);
+    services.put(*credit_desk);
+    bank_bot = std::make_unique<bank::BankBot>(*bank, *users);
     services.put(*bank_bot);
     // Every module's commands and triggers, behind one door (infra/telegram/front_door.h).
     front_door = std::make_unique<telegram::FrontDoor>(

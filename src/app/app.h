@@ -18,7 +18,9 @@
 #include "features/leaderboards/leaderboards.h"
 #include "features/notifications/notifications.h"
 #include "features/parser/ai_parser.h"
-#include "features/parser/review.h"
+#include "features/parser/drift.h"
+#include "features/review/credit_desk.h"
+#include "features/review/review.h"
 #include "features/sessions/sessions.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
@@ -94,7 +96,7 @@ struct App {
   std::unique_ptr<bank::BankService> bank;
   // The AI message parser, its review queue and drift monitor.
   std::unique_ptr<parser::ParserService> ai_parser;
-  std::unique_ptr<parser::ReviewService> parser_review;
+  std::unique_ptr<review::ReviewService> parser_review;
   std::unique_ptr<parser::DriftMonitor> parser_drift;
   // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
   // ledger's events.
@@ -119,6 +121,7 @@ struct App {
   std::unique_ptr<telegram::BotApi> bot_api;
   std::unique_ptr<telegram::Sender> sender;
   std::unique_ptr<bank::BankBot> bank_bot;
+  std::unique_ptr<review::CreditDesk> credit_desk;  // the parse trigger's service
   std::unique_ptr<telegram::FrontDoor> front_door;
   std::unique_ptr<telegram::UpdateQueue> updates;
   std::unique_ptr<telegram::BotApi> poll_api;

@@ -1,7 +1,7 @@
 // Who may still come in, and who must go: a banned user is refused by the REST API (the router's
-// authenticator), the WebSocket (admission) and the bot (BankBot); open WebSocket connections are
-// closed on every node when their user is banned or demoted, or when the API client that obtained
-// their token is revoked; a banned user's web sessions end.
+// authenticator), the WebSocket (admission) and the bot (the Telegram front door); open WebSocket
+// connections are closed on every node when their user is banned or demoted, or when the API client
+// that obtained their token is revoked; a banned user's web sessions end.
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"

@@ -9,6 +9,7 @@
 #include "features/legacy/legacy_module.h"
 #include "features/notifications/notifications_module.h"
 #include "features/parser/parser_module.h"
+#include "features/review/review_module.h"
 #include "features/sessions/sessions_module.h"
 #include "features/users/users_module.h"
 #include "infra/audit/audit.h"
@@ -38,6 +39,7 @@ Registrations default_registrations() {
       {"legacy", &legacy::register_module},
       {"leaderboards", &leaderboards::register_module},
       {"parser", &parser::register_module},
+      {"review", &review::register_module},
       {"notifications", &notifications::register_module},
       {"sessions", &sessions::register_module},
   };

@@ -11,7 +11,8 @@
 #include "app/model_gate.h"
 #include "base/ids.h"
 #include "features/parser/ai_parser.h"
-#include "features/parser/review.h"
+#include "features/parser/drift.h"
+#include "features/review/review.h"
 
 namespace lucas::app::parser_cli {
 namespace {

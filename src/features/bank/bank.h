@@ -184,6 +184,8 @@ class BankService {
   // `asked_at` (0: now).
   bool fresh(int64_t origin_date, Micros asked_at = 0) const;
   const Options& options() const { return options_; }
+  // The database it keeps its rows in (a caller that decides around a credit joins its unit).
+  store::Database& database() { return db_; }
 
   std::vector<Rate> rates();
   // Admin only (checked here). k is an exact decimal >= 0 with at most 4 fraction digits.

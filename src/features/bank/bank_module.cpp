@@ -26,11 +26,7 @@ module::BotCommand link(const std::string& name, Who who) {
 }  // namespace
 
 void register_module(module::Module& m) {
-  m.trigger({"parse", "help_parse", &BankBot::is_parse,
-             [](S& s, const telegram::Message& msg, const Call& c) {
-               return s.get<BankBot>().parse_reply(msg, s.get<users::UserService>().get(c.user_id));
-             }})
-      .command(link("link", Who::kEveryone))
+  m.command(link("link", Who::kEveryone))
       .command({"stats", "help_cmd_stats", Who::kAdmin, Where::kAnywhere,
                 users::with_user([](S& s, const users::User& u, const Call&) {
                   return s.get<BankBot>().stats_reply(u);

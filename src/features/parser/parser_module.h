@@ -1,6 +1,6 @@
-// The parser module: the AI message parser, its review queue and drift monitor:
-// tables, REST routes and the admins' /review, /accept, /correct. (Its retrain and drift jobs are
-// still wired in app/.)
+// The parser module: the AI message parser and its drift monitor — the tables (the review
+// feature's too), parsing as a service and the drift history over REST. (Its retrain and drift
+// jobs are still wired in app/.)
 #pragma once
 
 #include "infra/module/module.h"

@@ -210,7 +210,8 @@ TEST_P(BankBotTest, TelegramRetriesOfAnUpdateActOnce) {
 
 TEST_P(BankBotTest, TooManyCommandsGetOneLocalizedAnswer) {
   ratelimit::MemoryLimiter limiter(w.clock);
-  lucas::testing::BotDoor limited(w.bank, w.users, BotOptions{default_game_bots()}, &limiter);
+  lucas::testing::BotDoor limited(w.bank, w.users, review::DeskOptions{review::default_game_bots()},
+                                  &limiter);
   auto say = [&](const json& u) {
     std::string out;
     for (const auto& r : limited.handle(telegram::parse_update(u))) out += r.text;

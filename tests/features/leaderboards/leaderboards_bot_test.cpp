@@ -22,7 +22,7 @@ struct BotWorld {
       : lb(engine),
         users(lb.db(), lb.ledger, lb.clock, lucas::normalize_name),
         bank(lb.db(), lb.ledger, users, lb.clock, lucas::normalize_name),
-        bot(bank, users, {bank::default_game_bots()}, nullptr,
+        bot(bank, users, {review::default_game_bots()}, nullptr,
             [this](module::Services& s) { s.put(lb.service); }) {
     store::migrate(lb.db(), {telegram::migrations(), users::migrations(), bank::migrations()},
                    lb.clock);

@@ -10,8 +10,11 @@
 
 #include "base/names.h"
 #include "features/bank/bank_bot.h"
+#include "features/parser/drift.h"
 #include "features/parser/parser_http.h"
-#include "features/parser/review.h"
+#include "features/parser/parser_store.h"
+#include "features/review/review.h"
+#include "features/review/review_http.h"
 #include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
@@ -24,6 +27,9 @@ namespace lucas::parser {
 namespace {
 
 using nlohmann::json;
+using review::correction_from_json;
+using review::message_key;
+using review::ReviewService;
 
 const char* kChest = "🎁 Mirtol открыл сундук и получил 1.7 орб";
 // A chest in a format no extractor knows (the kind of change game bots make without notice).
@@ -56,8 +62,8 @@ struct World {
     o.review_threshold = threshold;
     return o;
   }
-  bank::BotOptions bot_options() {
-    bank::BotOptions o{bank::default_game_bots()};
+  review::DeskOptions bot_options() {
+    review::DeskOptions o{review::default_game_bots()};
     o.ai = {&parser, &review, &drift};
     return o;
   }
@@ -319,7 +325,10 @@ TEST(DriftChart, DrawsEachCheckAgainstTheThreshold) {
 // The REST face: the same services behind the router, as API clients and the admin panel call it.
 class ReviewHttpTest : public ReviewTest {
  protected:
-  ReviewHttpTest() { register_http(router, w.parser, w.review, w.drift); }
+  ReviewHttpTest() {
+    register_http(router, w.parser, w.drift);
+    review::register_http(router, w.review, w.parser);
+  }
   http::Response call(const std::string& method, const std::string& path, int64_t user,
                       std::string body = "", std::map<std::string, std::string> query = {}) {
     http::Request req;

@@ -1,6 +1,8 @@
-// What the parser learns from: the review queue of low-confidence parses (never credited
-// automatically), admins' accept/correct decisions (credited through the bank, so once per game
-// message, and kept as training data), canary records, and the daily drift check.
+// The review queue: parses the model is not sure of are never credited automatically; an admin
+// accepts or corrects each one, which credits through the bank (once per game result) and keeps
+// the text and its right labels as training data for the parser; canary records get their
+// verdicts here. It sits above the bank and the parser (both point one way: review -> bank ->
+// parser), so the parser knows nothing of the bank.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,11 +18,15 @@
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
 #include "infra/store/db.h"
-#include "infra/store/migrate.h"
 
-namespace lucas::parser {
+namespace lucas::review {
 
-store::MigrationSet migrations();
+using parser::AiResult;
+using parser::CanaryInfo;
+using parser::Event;
+using parser::ParseResult;
+using parser::ParserService;
+namespace synth = parser::synth;
 
 struct ReviewItem {
   int64_t id = 0;
@@ -104,54 +110,4 @@ class ReviewService {
 
 std::string message_key(int64_t chat_id, int64_t message_id);
 
-struct DriftReport {
-  Micros at = 0;
-  std::string model_version;
-  int64_t messages = 0;
-  double psi_class = 0;
-  double psi_confidence = 0;
-  bool alert = false;
-  std::string note;  // why nothing was measured, if so
-};
-nlohmann::json to_json(const DriftReport& r);
-// A terminal chart of drift checks, oldest first: a line per check with both PSIs as bars of
-// `width` cells against the alert threshold (a "|" where the bar would cross it), for
-// `lucas parser drift --history`.
-std::string drift_chart(std::vector<DriftReport> history, double alert_above, int width = 30);
-
-// Daily population-stability index of predicted label shares and of the confidence histogram
-// against the active model's training baseline, over the parses logged since the last run.
-class DriftMonitor {
- public:
-  using Alert = std::function<void(const DriftReport&)>;
-  DriftMonitor(store::Database& db, ParserService& parser, users::UserService& users,
-               const Clock& clock, telemetry::Registry* metrics = nullptr,
-               double alert_above = 0.25);
-
-  // Every served parse (the bank bot logs its parses here).
-  void log(const AiResult& r);
-  // Computes, stores and exposes the PSI for parses since the previous run; alerts above the
-  // threshold. Then forgets parses logged more than kLogRetention ago (the log only serves the
-  // drift check; the parses themselves stay in the bank's history and the review queue).
-  DriftReport run(Micros now);
-  static constexpr Micros kLogRetention = 90LL * 24 * 3600 * 1'000'000;
-  std::optional<DriftReport> latest();
-  // Reads the last stored values into the gauges (after migrations, at start).
-  void refresh();
-  std::vector<DriftReport> history(int limit = 30);
-  double alert_above() const { return alert_above_; }
-  // The same for the admin API (FORBIDDEN for others).
-  std::vector<DriftReport> history(int64_t actor_id, int limit);
-  void on_alert(Alert alert) { alert_ = std::move(alert); }
-
- private:
-  store::Database& db_;
-  ParserService& parser_;
-  users::UserService& users_;
-  const Clock& clock_;
-  double alert_above_;
-  Alert alert_;
-  std::atomic<double> last_class_{0}, last_confidence_{0};
-};
-
-}  // namespace lucas::parser
+}  // namespace lucas::review

@@ -1,13 +1,14 @@
-// SQL of the review queue, the training corrections, canary records and drift (internal).
+// SQL of the review queue, the training corrections and canary records (internal; the tables are
+// the parser's migration set, features/parser/parser_store.cpp).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "features/parser/review.h"
+#include "features/review/review.h"
 
-namespace lucas::parser::sql {
+namespace lucas::review::sql {
 
 // Inserts a pending item; nullopt when the message is already queued.
 std::optional<int64_t> insert_review(store::Tx& tx, const ReviewItem& item);
@@ -30,16 +31,4 @@ void upsert_canary(store::Tx& tx, const std::string& key, const CanaryInfo& info
 void set_canary_truth(store::Tx& tx, const std::string& key, const std::string& label);
 CanaryStats canary_stats(store::Tx& tx);
 
-void insert_log(store::Tx& tx, Micros at, const AiResult& r);
-struct LogCounts {
-  std::map<std::string, int64_t> labels;
-  std::vector<int64_t> bins = std::vector<int64_t>(model::kConfidenceBins);
-  int64_t total = 0;
-};
-LogCounts log_counts(store::Tx& tx, Micros since, Micros until);
-// Deletes log rows older than `before`; returns how many.
-int64_t prune_log(store::Tx& tx, Micros before);
-void insert_drift(store::Tx& tx, const DriftReport& r);
-std::vector<DriftReport> drift_history(store::Tx& tx, int limit);
-
-}  // namespace lucas::parser::sql
+}  // namespace lucas::review::sql
