@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the web app (web/: TypeScript + Preact + Vite) and installs it where `lucas serve` looks:
-# web/ beside the binary. Usage: scripts/build-web.sh [DEST] (default build/release/web).
+# web/ beside the binary. Usage: scripts/build-web.sh [DEST] (default build/serve/web).
 # npm ci installs exactly the committed lockfile; the build is skipped when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dest=${1:-build/release/web}
+dest=${1:-build/serve/web}
 if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
   echo "build-web: installing npm packages for web/ (npm ci)"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)

@@ -4,7 +4,7 @@
 # harness, the end-to-end test of `lucas serve`, and the formatting check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/bootstrap.sh
+scripts/bootstrap.sh test
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake --preset ci >/dev/null
 cmake --build --preset ci
