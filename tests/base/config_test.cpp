@@ -46,8 +46,8 @@ TEST(Config, DefaultsServeOnSqliteUnderTheDataDirectory) {
   EXPECT_EQ(c.log_level, "info");
 }
 
-// docs/configuration.md documents these; they were missing from the settings table (so 0 did not turn the
-// API limit off).
+// docs/configuration.md documents these; they were missing from the settings table (so 0 did not
+// turn the API limit off).
 TEST(Config, RateLimitsAreSettings) {
   EXPECT_EQ(load_config({}).http_rate_limit_per_minute, 100);
   ConfigSources s;
