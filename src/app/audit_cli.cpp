@@ -100,10 +100,8 @@ int checkpoint(const module::CliRun& run) {
   return 0;
 }
 
-const module::CliOption kFormat{.name = "--format",
-                                .description = "jsonl or csv",
-                                .fallback = "jsonl",
-                                .one_of = {"jsonl", "csv"}};
+const module::CliOption kFormat =
+    module::CliOption("--format", "jsonl or csv", false, "jsonl").allowed({"jsonl", "csv"});
 
 }  // namespace
 

@@ -136,9 +136,9 @@ void register_backup_cli(module::Module& m) {
             keygen})
       .cli({{"backup", "create"},
             "a full (or --incremental) backup to every directory, then verified",
-            {{.name = "--incremental",
-              .description = "only the journal rows added since the newest full backup",
-              .flag = true}},
+            {module::CliOption("--incremental",
+                               "only the journal rows added since the newest full backup")
+                 .as_flag()},
             create})
       .cli({{"backup", "list"}, "backups, newest first", {}, list})
       .cli({{"backup", "verify"},
@@ -147,10 +147,7 @@ void register_backup_cli(module::Module& m) {
             verify})
       .cli({{"backup", "restore"},
             "restore a backup",
-            {kId,
-             {.name = "--replace",
-              .description = "overwrite a database that has data",
-              .flag = true}},
+            {kId, module::CliOption("--replace", "overwrite a database that has data").as_flag()},
             restore})
       .cli({{"backup", "prune"}, "keep 30 days of backups and a year of weeklies", {}, prune})
       .cli_group({{"db"}, "database tools"})
@@ -158,9 +155,7 @@ void register_backup_cli(module::Module& m) {
             "copy the whole platform database (SQLite <-> PostgreSQL) and verify it",
             {{"--from", "source URL (sqlite:PATH or postgresql://...)", true},
              {"--to", "target URL", true},
-             {.name = "--replace",
-              .description = "overwrite a target that already has data",
-              .flag = true}},
+             module::CliOption("--replace", "overwrite a target that already has data").as_flag()},
             db_copy});
 }
 

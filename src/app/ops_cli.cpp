@@ -102,7 +102,7 @@ int telegram_retry(const module::CliRun& run) {
   return 0;
 }
 
-const module::CliOption kAll{.name = "--all", .description = "every one of them", .flag = true};
+const module::CliOption kAll = module::CliOption("--all", "every one of them").as_flag();
 
 }  // namespace
 

@@ -335,17 +335,12 @@ std::vector<module::CliOption> train_options(bool retrain) {
       {"--epochs", "fastText epochs", false, std::to_string(d.epochs)},
       {"--bucket", "fastText hash buckets (model size)", false, std::to_string(d.bucket)},
       {"--dim", "vector dimension", false, std::to_string(d.dim)},
-      {.name = "--extra",
-       .description = "labelled JSONL to train on as well",
-       .existing_file = true},
-      {.name = "--no-corrections",
-       .description = "leave the admins' corrections out",
-       .flag = true}};
+      module::CliOption("--extra", "labelled JSONL to train on as well").must_exist(),
+      module::CliOption("--no-corrections", "leave the admins' corrections out").as_flag()};
   if (retrain) {
     o.push_back({"--canary", "serve the new version to this share of messages (0..1)"});
   } else {
-    o.push_back(
-        {.name = "--no-activate", .description = "only write the new version", .flag = true});
+    o.push_back(module::CliOption("--no-activate", "only write the new version").as_flag());
   }
   return o;
 }
@@ -375,14 +370,9 @@ void register_parser_cli(module::Module& m) {
             [](const CliRun& run) { return train(run.config(), train_args(run, true)); }})
       .cli({{"parser", "eval"},
             "accuracy, macro-F1, event precision/recall/exact match, ECE, confusion matrix",
-            {{.name = "--data",
-              .description = "labelled JSONL (as labeled.jsonl)",
-              .required = true,
-              .existing_file = true},
+            {module::CliOption("--data", "labelled JSONL (as labeled.jsonl)", true).must_exist(),
              {"--model", "vN, or rules (default: the active model)"},
-             {.name = "--json",
-              .description = "one JSON object instead of the table",
-              .flag = true}},
+             module::CliOption("--json", "one JSON object instead of the table").as_flag()},
             [](const CliRun& run) {
               return eval(run.config(), run.option("--data"), run.option("--model"),
                           run.flag("--json"));

@@ -54,10 +54,7 @@ int import_legacy(const module::CliRun& run) {
 void register_cli(module::Module& m) {
   m.cli({{"import-legacy"},
          "import users, balances, history and aliases from the legacy bot's SQLite",
-         {{.name = "path",
-           .description = "the legacy database file (read only)",
-           .required = true,
-           .existing_file = true}},
+         {module::CliOption("path", "the legacy database file (read only)", true).must_exist()},
          import_legacy});
 }
 

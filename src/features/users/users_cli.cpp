@@ -71,9 +71,8 @@ void register_cli(module::Module& m) {
              {"--username", "Telegram username"},
              {"--name", "display name"},
              {"--language", "Telegram language code (ru, en, ...)"},
-             {.name = "--role",
-              .description = "user, moderator, admin or owner",
-              .one_of = {"user", "moderator", "admin", "owner"}}},
+             module::CliOption("--role", "user, moderator, admin or owner")
+                 .allowed({"user", "moderator", "admin", "owner"})},
             add})
       .cli({{"user", "ban"},
             "ban a user: the bot, API and WebSocket refuse them",

@@ -63,6 +63,26 @@ struct Subscription {
 // the options as text (CliRun reads them as numbers, flags, times) and opens the platform only
 // when it needs it; bad values are INVALID_ARGUMENT, which the console reports as bad usage (2).
 struct CliOption {
+  CliOption(std::string option_name, std::string text, bool is_required = false,
+            std::string default_value = "")
+      : name(std::move(option_name)),
+        description(std::move(text)),
+        required(is_required),
+        fallback(std::move(default_value)) {}
+  // A flag: takes no value.
+  CliOption& as_flag() {
+    flag = true;
+    return *this;
+  }
+  CliOption& allowed(std::vector<std::string> values) {
+    one_of = std::move(values);
+    return *this;
+  }
+  CliOption& must_exist() {
+    existing_file = true;
+    return *this;
+  }
+
   std::string name;  // "--text"; a name without dashes ("id") is positional
   std::string description;
   bool required = false;
