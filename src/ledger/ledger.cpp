@@ -5,6 +5,7 @@
 
 #include "base/ids.h"
 #include "base/money.h"
+#include "ledger/history.h"
 #include "ledger/ledger_store.h"
 
 namespace lucas::ledger {
@@ -71,7 +72,6 @@ namespace {
 
 constexpr size_t kMaxKey = 200;
 constexpr size_t kMaxReason = 200;
-constexpr std::string_view kCursorPrefix = "e:";
 
 void require(bool ok, ErrorCode code, const std::string& message,
              nlohmann::json details = nullptr) {
@@ -373,32 +373,7 @@ Transfer Ledger::void_hold(store::Tx& tx, std::string key, int64_t hold_id, std:
 
 HistoryPage Ledger::history(store::Tx& tx, AccountId account,
                             const std::optional<std::string>& cursor, int limit) {
-  require(limit >= 1 && limit <= 200, ErrorCode::kInvalidArgument,
-          "limit must be between 1 and 200", {{"limit", limit}});
-  int64_t before = std::numeric_limits<int64_t>::max();
-  if (cursor && !cursor->empty()) {
-    auto decoded = base64url_decode(*cursor);
-    bool ok = decoded && decoded->rfind(kCursorPrefix, 0) == 0;
-    if (ok) {
-      try {
-        size_t used = 0;
-        const std::string digits = decoded->substr(kCursorPrefix.size());
-        before = std::stoll(digits, &used);
-        ok = used == digits.size() && before > 0;
-      } catch (const std::exception&) {
-        ok = false;
-      }
-    }
-    require(ok, ErrorCode::kInvalidArgument, "invalid cursor");
-  }
-  HistoryPage page;
-  page.items = sql::history(tx, account, before, limit + 1);
-  if (static_cast<int>(page.items.size()) > limit) {
-    page.items.resize(static_cast<size_t>(limit));
-    page.next_cursor =
-        base64url_encode(std::string(kCursorPrefix) + std::to_string(page.items.back().entry_id));
-  }
-  return page;
+  return ledger::history(tx, account, cursor, limit, HistoryFilter{});
 }
 
 CheckReport Ledger::check(store::Tx& tx) {

@@ -196,12 +196,35 @@ void resolve_hold(store::Tx& tx, int64_t id, std::string_view status, int64_t tr
 }
 
 std::vector<HistoryItem> history(store::Tx& tx, AccountId account, int64_t before_entry_id,
-                                 int limit) {
-  auto r = tx.exec(
+                                 int limit, const HistoryFilter& filter) {
+  // The statement is put together from fixed fragments; every value is a parameter.
+  std::string q =
       "SELECT e.id, e.transfer_id, t.kind, e.amount, e.balance_after, t.reason, t.metadata,"
       " t.created_at FROM entries e JOIN transfers t ON t.id = e.transfer_id"
-      " WHERE e.account_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3",
-      {Value{account}, Value{before_entry_id}, Value{int64_t{limit}}});
+      " WHERE e.account_id = $1 AND e.id < $2";
+  std::vector<Value> params{Value{account}, Value{before_entry_id}};
+  if (filter.direction == HistoryFilter::Direction::kCredit) q += " AND e.amount > 0";
+  if (filter.direction == HistoryFilter::Direction::kDebit) q += " AND e.amount < 0";
+  if (!filter.reason_prefix.empty()) {
+    std::string like;  // '_' is LIKE's wildcard: escaped ('%' cannot occur: validate())
+    for (char c : filter.reason_prefix) {
+      if (c == '_' || c == '!') like += '!';
+      like += c;
+    }
+    params.emplace_back(like + "%");
+    q += " AND t.reason LIKE $" + std::to_string(params.size()) + " ESCAPE '!'";
+  }
+  if (filter.since) {
+    params.emplace_back(*filter.since);
+    q += " AND t.created_at >= $" + std::to_string(params.size());
+  }
+  if (filter.until) {
+    params.emplace_back(*filter.until);
+    q += " AND t.created_at < $" + std::to_string(params.size());
+  }
+  params.emplace_back(int64_t{limit});
+  q += " ORDER BY e.id DESC LIMIT $" + std::to_string(params.size());
+  auto r = tx.exec(q, params);
   std::vector<HistoryItem> out;
   out.reserve(r.rows.size());
   for (const auto& row : r.rows) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/history.h"
 #include "ledger/ledger.h"
 
 namespace lucas::ledger::sql {
@@ -43,8 +44,9 @@ std::optional<Hold> load_hold_by_transfer(store::Tx& tx, int64_t transfer_id);
 void resolve_hold(store::Tx& tx, int64_t id, std::string_view status, int64_t transfer_id,
                   Micros now);
 
+// Entries of `account` older than `before_entry_id` that `filter` lets through, newest first.
 std::vector<HistoryItem> history(store::Tx& tx, AccountId account, int64_t before_entry_id,
-                                 int limit);
+                                 int limit, const HistoryFilter& filter);
 
 void check(store::Tx& tx, CheckReport& report);
 

@@ -1,23 +1,50 @@
 // The shell: header (navigation, language, sign-out), the page for the current route, and the
-// rule that every page but /login needs a session.
+// rule that every page but /login needs a session. Every page is its own chunk, loaded on first
+// visit. On a phone the navigation is a tab bar at the bottom of the screen; wider, it sits in
+// the header.
 import { useEffect } from 'preact/hooks';
-import { setLanguage, t, useLanguage, type Lang } from './i18n';
-import { HomePage } from './pages/home';
-import { LoginPage } from './pages/login';
-import { SessionsPage } from './pages/sessions';
+import { setLanguage, t, useLanguage, type Key, type Lang } from './i18n';
+import { lazyPage } from './lazy';
 import { navigate, onLinkClick, route } from './router';
 import { logout, session } from './session';
+import type { User } from './api';
+
+const HomePage = lazyPage<{ user: User }>(() => import('./pages/home').then((m) => m.HomePage));
+const HistoryPage = lazyPage<{ user: User }>(() =>
+  import('./pages/history').then((m) => m.HistoryPage),
+);
+const LeaderboardsPage = lazyPage<{ user: User }>(() =>
+  import('./pages/leaderboards').then((m) => m.LeaderboardsPage),
+);
+const ProfilePage = lazyPage<{ user: User }>(() =>
+  import('./pages/profile').then((m) => m.ProfilePage),
+);
+const SessionsPage = lazyPage<{ user: User }>(() =>
+  import('./pages/sessions').then((m) => m.SessionsPage),
+);
+const LoginPage = lazyPage<object>(() => import('./pages/login').then((m) => m.LoginPage));
+
+const pages: { path: string; label: Key; Page: typeof HomePage }[] = [
+  { path: '/', label: 'nav_home', Page: HomePage },
+  { path: '/history', label: 'nav_history', Page: HistoryPage },
+  { path: '/leaderboards', label: 'nav_leaderboards', Page: LeaderboardsPage },
+  { path: '/profile', label: 'nav_profile', Page: ProfilePage },
+  { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
+];
 
 function Nav({ path }: { path: string }) {
-  const link = (href: string, label: string) => (
-    <a href={href} onClick={onLinkClick} aria-current={path === href ? 'page' : undefined}>
-      {label}
-    </a>
-  );
   return (
-    <nav aria-label="main">
-      {link('/', t('nav_home'))}
-      {link('/sessions', t('nav_sessions'))}
+    <nav aria-label={t('nav_label')} class="tabs">
+      {pages.map((p) => (
+        <a
+          key={p.path}
+          href={p.path}
+          onClick={onLinkClick}
+          aria-current={path === p.path ? 'page' : undefined}
+        >
+          {t(p.label)}
+        </a>
+      ))}
     </nav>
   );
 }
@@ -55,12 +82,11 @@ export function App() {
     page = <p class="muted">{t('loading')}</p>;
   } else if (path === '/login' || s.status === 'anonymous') {
     page = <LoginPage />;
-  } else if (path === '/') {
-    page = <HomePage user={s.user} />;
-  } else if (path === '/sessions') {
-    page = <SessionsPage />;
   } else {
-    page = (
+    const found = pages.find((p) => p.path === path);
+    page = found ? (
+      <found.Page user={s.user} />
+    ) : (
       <section class="card">
         <h1>{t('not_found_title')}</h1>
         <a class="button" href="/" onClick={onLinkClick}>
@@ -80,13 +106,19 @@ export function App() {
         <div class="tools">
           <LanguageSwitch lang={lang} />
           {s.status === 'signed-in' && (
-            <button type="button" data-testid="logout" onClick={() => logout().then(() => navigate('/login', true))}>
+            <button
+              type="button"
+              data-testid="logout"
+              onClick={() => logout().then(() => navigate('/login', true))}
+            >
               {t('logout')}
             </button>
           )}
         </div>
       </header>
-      <main id="main">{page}</main>
+      <main id="main" class={s.status === 'signed-in' ? 'with-tabs' : ''}>
+        {page}
+      </main>
     </>
   );
 }

@@ -10,6 +10,86 @@ std::string currency_param(const http::Request& req) {
   return req.query_param("currency").value_or(std::string(ledger::kCoin));
 }
 
+std::optional<Micros> time_param(const http::Request& req, const char* name) {
+  const auto v = req.query_param(name);
+  if (!v) return std::nullopt;
+  auto t = parse_rfc3339(*v);
+  if (!t) {
+    throw Error(ErrorCode::kInvalidArgument,
+                std::string(name) + " must be a date (2026-11-24) or an RFC 3339 UTC time",
+                {{name, *v}});
+  }
+  return t;
+}
+
+HistoryQuery history_query(const http::Request& req) {
+  HistoryQuery q;
+  q.limit = parse_limit(req);
+  q.cursor = req.query_param("cursor");
+  q.currency = currency_param(req);
+  const auto direction = req.query_param("direction");
+  if (direction == "credit") {
+    q.filter.direction = ledger::HistoryFilter::Direction::kCredit;
+  } else if (direction == "debit") {
+    q.filter.direction = ledger::HistoryFilter::Direction::kDebit;
+  } else if (direction) {
+    throw Error(ErrorCode::kInvalidArgument, "direction is credit or debit",
+                {{"direction", *direction}});
+  }
+  q.filter.reason_prefix = req.query_param("reason").value_or("");
+  q.filter.since = time_param(req, "since");
+  q.filter.until = time_param(req, "until");
+  return q;
+}
+
+std::string csv_cell(std::string v) {
+  // A spreadsheet runs a cell that starts with = + @ or a tab: such text is quoted as text.
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t')) v.insert(0, "'");
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Every entry the filter lets through (from `cursor`), newest first, up to kCsvMaxRows; when more
+// remain, X-Next-Cursor says where to go on. The same service method as the JSON pages.
+constexpr int kCsvMaxRows = 10'000;
+http::Response csv_export(HistoryService& history, const Actor& actor, int64_t id, HistoryQuery q) {
+  q.limit = 200;
+  const int scale = history.currency_scale(q.currency);
+  std::string body =
+      "created_at,amount,currency,balance_after,reason,game,transfer_id,entry_id\r\n";
+  int rows = 0;
+  std::optional<std::string> next;
+  for (;;) {
+    const auto page = history.transactions(actor, id, q);
+    for (const auto& item : page.items) {
+      const auto& m = item.metadata;
+      const std::string game = m.is_object() && m.contains("game") && m["game"].is_string()
+                                   ? m["game"].get<std::string>()
+                                   : "";
+      body += format_rfc3339(item.created_at) + "," +
+              money_json(q.currency, scale, item.amount)["amount"].get<std::string>() + "," +
+              csv_cell(q.currency) + "," +
+              money_json(q.currency, scale, item.balance_after)["amount"].get<std::string>() + "," +
+              csv_cell(item.reason) + "," + csv_cell(game) + "," +
+              std::to_string(item.transfer_id) + "," + std::to_string(item.entry_id) + "\r\n";
+    }
+    rows += static_cast<int>(page.items.size());
+    next = page.next_cursor;
+    if (!next || rows >= kCsvMaxRows) break;
+    q.cursor = next;
+  }
+  auto r = http::Response::text(200, std::move(body), "text/csv; charset=utf-8");
+  r.headers.emplace_back("Content-Disposition",
+                         "attachment; filename=\"lucas-history-" + std::to_string(id) + ".csv\"");
+  if (next) r.headers.emplace_back("X-Next-Cursor", *next);
+  return r;
+}
+
 }  // namespace
 
 Actor actor_of(const http::Request& req) {
@@ -20,7 +100,7 @@ Actor actor_of(const http::Request& req) {
   return a;
 }
 
-void register_http(http::Router& router, UserService& service) {
+void register_http(http::Router& router, UserService& service, HistoryService& history) {
   // Anyone sees the public fields; the user themself and admins the full record.
   router.add("GET", "/api/v1/users/{id}", [&service](const http::Request& req) {
     const Profile p = service.profile(actor_of(req), req.int_param("id"));
@@ -36,20 +116,24 @@ void register_http(http::Router& router, UserService& service) {
         200, {{"user_id", id}, {"balance", money_json(b.currency, b.scale, b.amount)}});
   });
 
-  router.add("GET", "/api/v1/users/{id}/transactions", [&service](const http::Request& req) {
+  // ?limit=&cursor=&currency=&direction=credit|debit&reason=PREFIX&since=&until=&format=json|csv
+  router.add("GET", "/api/v1/users/{id}/transactions", [&history](const http::Request& req) {
     const int64_t id = req.int_param("id");
-    const std::string currency = currency_param(req);
-    const int limit = static_cast<int>(req.int_query("limit", 50, 1, 200));
-    const auto page =
-        service.transactions(actor_of(req), id, req.query_param("cursor"), limit, currency);
-    const int scale = service.currency_scale(currency);
+    HistoryQuery q = history_query(req);
+    const std::string format = req.query_param("format").value_or("json");
+    if (format != "json" && format != "csv") {
+      throw Error(ErrorCode::kInvalidArgument, "format is json or csv", {{"format", format}});
+    }
+    if (format == "csv") return csv_export(history, actor_of(req), id, q);
+    const auto page = history.transactions(actor_of(req), id, q);
+    const int scale = history.currency_scale(q.currency);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& item : page.items) {
       items.push_back({{"id", item.entry_id},
                        {"transfer_id", item.transfer_id},
                        {"kind", item.kind},
-                       {"amount", money_json(currency, scale, item.amount)},
-                       {"balance_after", money_json(currency, scale, item.balance_after)},
+                       {"amount", money_json(q.currency, scale, item.amount)},
+                       {"balance_after", money_json(q.currency, scale, item.balance_after)},
                        {"reason", item.reason},
                        {"metadata", item.metadata},
                        {"created_at", format_rfc3339(item.created_at)}});

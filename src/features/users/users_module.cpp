@@ -29,7 +29,13 @@ void register_module(module::Module& m) {
   using Call = module::CommandCall;
   using S = module::Services;
   m.migrations(migrations)
-      .routes([](http::Router& router, S& s) { register_http(router, s.get<UserService>()); })
+      .provide([](S& s) {
+        s.put(std::make_unique<HistoryService>(s.get<store::Database>(), s.get<ledger::Ledger>(),
+                                               s.get<UserService>()));
+      })
+      .routes([](http::Router& router, S& s) {
+        register_http(router, s.get<UserService>(), s.get<HistoryService>());
+      })
       .command({"start", "help_cmd_start", Who::kEveryone, Where::kAnywhere,
                 with_user([](S&, const User& u, const Call&) { return start_reply(u); })})
       .command({"balance", "help_cmd_balance", Who::kEveryone, Where::kAnywhere,

@@ -72,7 +72,7 @@ struct World {
 struct Api {
   explicit Api(World& world) : w(world) {
     router.set_authenticator([this](http::Request& req) { authenticate_request(w.auth, req); });
-    users::register_http(router, w.users);
+    users::register_http(router, w.users, history);
     register_http(router, w.auth, w.users);
   }
   http::Response call(const std::string& method, const std::string& path,
@@ -88,6 +88,7 @@ struct Api {
     return router.dispatch(req, w.clock);
   }
   World& w;
+  users::HistoryService history{*w.t.db, w.ledger, w.users};
   http::Router router;
 };
 

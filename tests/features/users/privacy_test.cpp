@@ -5,6 +5,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "tests/features/auth/auth_world.h"
@@ -155,6 +156,159 @@ TEST_P(Privacy, HostileScopedClientDoesNotSeePrivateMetadata) {
                                                  {"game_currency", "orbs"},
                                                  {"game_amount", "2.5"},
                                                  {"k", "1"}}));
+}
+
+// Issue 17, the web app's history page: filters by direction, reason prefix and time, paged
+// within the filter, and the CSV export of the filtered history — through the service and REST.
+struct History : Funded {
+  explicit History(store::Engine e) : Funded(e) {  // 2026-01-01: admin.grant 12.34
+    clock.advance(kDay);                           // 2026-01-02: a game result, 5.00
+    t.db->transact([&](store::Tx& tx) {
+      const auto mint = ledger.system_account(tx, "mint:games", ledger::kCoin, true);
+      const auto alice = ledger.user_account(tx, 101, ledger::kCoin);
+      return ledger.move(tx, "win-1", mint, alice, 500, ledger::kCoin, "bank.win",
+                         {{"game", "gd_cards"}, {"chat_id", -100}});
+    });
+    clock.advance(kDay);  // 2026-01-03: an admin's debit, 2.00
+    users.adjust(900, "debit-1", 101, -200, ledger::kCoin, "=HYPERLINK(\"x\"), a note");
+  }
+  static constexpr Micros kDay = 86'400'000'000;
+};
+
+std::vector<std::string> reasons(const ledger::HistoryPage& p) {
+  std::vector<std::string> out;
+  for (const auto& i : p.items) out.push_back(i.reason);
+  return out;
+}
+
+TEST_P(Privacy, HistoryFiltersByDirectionReasonAndTimeAndPagesWithinTheFilter) {
+  History w(GetParam());
+  HistoryService history(*w.t.db, w.ledger, w.users);
+  const auto query = [](auto&& set) {
+    HistoryQuery q;
+    set(q.filter);
+    return q;
+  };
+  using D = ledger::HistoryFilter::Direction;
+  const auto alice = w.as(101);
+  EXPECT_EQ(reasons(history.transactions(alice, 101, {})),
+            (std::vector<std::string>{"admin.debit", "bank.win", "admin.grant"}));
+  EXPECT_EQ(
+      reasons(history.transactions(alice, 101, query([](auto& f) { f.direction = D::kCredit; }))),
+      (std::vector<std::string>{"bank.win", "admin.grant"}));
+  const auto debits =
+      history.transactions(alice, 101, query([](auto& f) { f.direction = D::kDebit; }));
+  ASSERT_EQ(debits.items.size(), 1u);
+  EXPECT_EQ(debits.items[0].amount, -200);
+  EXPECT_EQ(
+      reasons(history.transactions(alice, 101, query([](auto& f) { f.reason_prefix = "bank."; }))),
+      (std::vector<std::string>{"bank.win"}));
+  EXPECT_EQ(
+      reasons(history.transactions(alice, 101, query([](auto& f) { f.reason_prefix = "admin."; }))),
+      (std::vector<std::string>{"admin.debit", "admin.grant"}));
+  // '_' is no wildcard: "admin_" matches nothing here.
+  EXPECT_TRUE(history.transactions(alice, 101, query([](auto& f) { f.reason_prefix = "admin_"; }))
+                  .items.empty());
+  const Micros jan2 = *parse_rfc3339("2026-01-02"), jan3 = *parse_rfc3339("2026-01-03");
+  EXPECT_EQ(reasons(history.transactions(alice, 101, query([&](auto& f) { f.since = jan2; }))),
+            (std::vector<std::string>{"admin.debit", "bank.win"}));
+  EXPECT_EQ(reasons(history.transactions(alice, 101, query([&](auto& f) { f.until = jan2; }))),
+            (std::vector<std::string>{"admin.grant"}));
+  EXPECT_EQ(reasons(history.transactions(alice, 101, query([&](auto& f) {
+                                           f.since = jan2;
+                                           f.until = jan3;
+                                         }))),
+            (std::vector<std::string>{"bank.win"}));
+  // Pages of one within "money in": the cursor keeps to the filter.
+  auto q = query([](auto& f) { f.direction = D::kCredit; });
+  q.limit = 1;
+  const auto first = history.transactions(alice, 101, q);
+  EXPECT_EQ(reasons(first), (std::vector<std::string>{"bank.win"}));
+  ASSERT_TRUE(first.next_cursor.has_value());
+  q.cursor = first.next_cursor;
+  const auto second = history.transactions(alice, 101, q);
+  EXPECT_EQ(reasons(second), (std::vector<std::string>{"admin.grant"}));
+  EXPECT_FALSE(second.next_cursor.has_value());
+  // Bad filters, and the same doors as the unfiltered history.
+  EXPECT_EQ(code_of([&] {
+              history.transactions(alice, 101, query([](auto& f) { f.reason_prefix = "bank%"; }));
+            }),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([&] {
+              history.transactions(alice, 101, query([&](auto& f) {
+                                     f.since = jan3;
+                                     f.until = jan2;
+                                   }));
+            }),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([&] { history.transactions(w.as(102), 101, {}); }), ErrorCode::kForbidden);
+  EXPECT_EQ(code_of([&] { history.transactions(Actor::anonymous(), 101, {}); }),
+            ErrorCode::kUnauthorized);
+  EXPECT_EQ(history.transactions(w.as(900), 101, {}).items.size(), 3u);  // an admin above her
+}
+
+// A GET of Alice's history with a query string (Api::call takes a bare path).
+http::Response get(Api& api, const std::string& query, const std::string& token = "") {
+  http::Request req;
+  req.method = "GET";
+  req.path = "/api/v1/users/101/transactions";
+  req.target = req.path + "?" + query;
+  req.query = http::parse_form(query).value();
+  if (!token.empty()) req.headers["authorization"] = "Bearer " + token;
+  req.remote_addr = "127.0.0.1";
+  return api.router.dispatch(req, api.w.clock);
+}
+
+TEST_P(Privacy, HistoryFiltersAndCsvExportThroughRest) {
+  History w(GetParam());
+  Api api(w);
+  const std::string alice = w.token_for(101, {"history:read"});
+  const auto debits = get(api, "direction=debit", alice);
+  ASSERT_EQ(debits.status, 200) << debits.body;
+  const auto items = body(debits)["items"];
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["amount"]["amount"], "-2.00");
+  EXPECT_EQ(items[0]["reason"], "admin.debit");
+  EXPECT_FALSE(items[0]["metadata"].contains("note"));  // a scoped client: safe keys only
+  EXPECT_EQ(body(get(api, "since=2026-01-02&until=2026-01-03", alice))["items"].size(), 1u);
+
+  const auto csv = get(api, "format=csv&direction=credit", alice);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  bool attachment = false;
+  for (const auto& [k, v] : csv.headers) {
+    attachment = attachment || (k == "Content-Disposition" && v.find("attachment") == 0);
+  }
+  EXPECT_TRUE(attachment);
+  // The same rows as the JSON pages of that filter, sums in the currency's scale.
+  const auto credits = body(get(api, "direction=credit", alice))["items"];
+  ASSERT_EQ(credits.size(), 2u);
+  const auto ids = [&](size_t i) {
+    return std::to_string(credits[i]["transfer_id"].get<int64_t>()) + "," +
+           std::to_string(credits[i]["id"].get<int64_t>()) + "\r\n";
+  };
+  EXPECT_EQ(csv.body,
+            "created_at,amount,currency,balance_after,reason,game,transfer_id,entry_id\r\n"
+            "2026-01-02T00:00:00Z,5.00,COIN,17.34,bank.win,gd_cards," +
+                ids(0) + "2026-01-01T00:00:00Z,12.34,COIN,12.34,admin.grant,," + ids(1));
+  // Every row of the unfiltered export, the debit's sum negative.
+  const auto all = get(api, "format=csv", alice);
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(std::count(all.body.begin(), all.body.end(), '\n'), 4);
+  EXPECT_NE(all.body.find(",-2.00,COIN,15.34,admin.debit,,"), std::string::npos) << all.body;
+
+  // Bad input, other people and missing scopes are refused — in CSV too.
+  EXPECT_EQ(get(api, "direction=sideways", alice).status, 400);
+  EXPECT_EQ(get(api, "since=yesterday", alice).status, 400);
+  EXPECT_EQ(get(api, "format=xml", alice).status, 400);
+  const std::string bob = w.auth.issue_console_token(102, 600).token;
+  const auto other = get(api, "format=csv", bob);
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.body.find("12.34"), std::string::npos);
+  EXPECT_EQ(get(api, "format=csv").status, 401);
+  const auto balance_only = get(api, "format=csv", w.token_for(101, {"balance:read"}));
+  EXPECT_EQ(balance_only.status, 403);
+  EXPECT_EQ(body(balance_only)["details"]["scope"], "history:read");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, Privacy,

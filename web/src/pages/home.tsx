@@ -1,35 +1,98 @@
-// The signed-in home: who you are and your balance.
+// The signed-in home: the balance and the latest credits, both kept current over the WebSocket
+// (money.credited / money.debited carry the new balance), with the connection's state shown.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Money, type User } from '../api';
-import { t, useLanguage } from '../i18n';
+import { formatTime, t, useLanguage } from '../i18n';
+import { listen, liveStatus, type LiveMessage } from '../live';
+import { currencyLabel, formatAmount, formatMoney, isNegative } from '../money';
+import { describe } from './reasons';
+
+interface Credit {
+  transfer_id: number;
+  amount: Money;
+  reason: string;
+  metadata: Record<string, unknown>;
+  time: string;
+  live: boolean;
+}
+const SHOWN = 8;
+
+const isMoney = (v: unknown): v is Money =>
+  !!v && typeof (v as Money).amount === 'string' && typeof (v as Money).currency === 'string';
+
+function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    return e.status === 0 ? t('error_network') : e.message || t('error_generic', { status: e.status });
+  }
+  return String(e);
+}
 
 export function HomePage({ user }: { user: User }) {
-  useLanguage();
+  const lang = useLanguage();
+  const status = liveStatus.use();
   const [balance, setBalance] = useState<Money | null>(null);
+  const [credits, setCredits] = useState<Credit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+
   const load = () => {
     setError(null);
     api.balance(user.id).then(
       (b) => setBalance(b.balance),
-      (e) =>
-        setError(
-          e instanceof ApiError && e.status === 0
-            ? t('error_network')
-            : e instanceof ApiError
-              ? e.message || t('error_generic', { status: e.status })
-              : String(e),
-        ),
+      (e) => setError(errorText(e)),
+    );
+    api.transactions(user.id, { direction: 'credit' }, SHOWN).then(
+      (p) =>
+        setCredits((now) => {
+          const loaded = p.items.map((i) => ({
+            transfer_id: i.transfer_id,
+            amount: i.amount,
+            reason: i.reason,
+            metadata: i.metadata,
+            time: i.created_at,
+            live: false,
+          }));
+          const seen = new Set(loaded.map((c) => c.transfer_id));
+          // Live ones that came before this answer stay on top.
+          return [...(now ?? []).filter((c) => !seen.has(c.transfer_id)), ...loaded].slice(0, SHOWN);
+        }),
+      () => setCredits((now) => now ?? []),
     );
   };
   useEffect(load, [user.id]);
+
+  useEffect(
+    () =>
+      listen((m: LiveMessage) => {
+        if (m.type !== 'money.credited' && m.type !== 'money.debited') return;
+        const d = m.data;
+        if (isMoney(d['balance']) && d['balance'].currency === 'COIN') setBalance(d['balance']);
+        if (m.type !== 'money.credited' || !isMoney(d['amount'])) return;
+        const credit: Credit = {
+          transfer_id: Number(d['transfer_id']),
+          amount: d['amount'],
+          reason: typeof d['reason'] === 'string' ? d['reason'] : '',
+          metadata:
+            d['metadata'] && typeof d['metadata'] === 'object'
+              ? (d['metadata'] as Record<string, unknown>)
+              : {},
+          time: m.time,
+          live: true,
+        };
+        setCredits((now) =>
+          [credit, ...(now ?? []).filter((c) => c.transfer_id !== credit.transfer_id)].slice(0, SHOWN),
+        );
+      }),
+    [user.id],
+  );
+
   return (
     <section class="card" aria-labelledby="home-title">
       <h1 id="home-title">{t('home_hello', { name: user.display_name || user.username })}</h1>
-      <div class="balance" aria-live="polite">
+      <div class="balance">
         <span class="label">{t('home_balance')}</span>
         {balance ? (
-          <span class="amount" data-testid="balance">
-            {balance.amount} <small>{balance.currency === 'COIN' ? t('home_coins') : balance.currency}</small>
+          <span class="amount" data-testid="balance" aria-live="polite">
+            {formatAmount(balance.amount, lang)} <small>{currencyLabel(balance.currency)}</small>
           </span>
         ) : error ? (
           <span class="error" role="alert">
@@ -42,6 +105,27 @@ export function HomePage({ user }: { user: User }) {
           <span class="amount muted">{t('loading')}</span>
         )}
       </div>
+      <div class="section-head">
+        <h2>{t('home_latest_credits')}</h2>
+        <span class={`live-dot ${status}`} data-testid="live-status" role="status">
+          {t(status === 'open' ? 'live_on' : status === 'idle' ? 'live_off' : 'live_reconnecting')}
+        </span>
+      </div>
+      {credits === null && <p class="muted">{t('loading')}</p>}
+      {credits?.length === 0 && <p class="muted">{t('home_no_credits')}</p>}
+      <ul class="rows" data-testid="credits" aria-live="polite">
+        {credits?.map((c) => (
+          <li key={c.transfer_id} class={c.live ? 'fresh' : ''} data-transfer={c.transfer_id}>
+            <span class="what">
+              {describe(c)}
+              <span class="muted when">{formatTime(c.time, lang)}</span>
+            </span>
+            <span class={`sum ${isNegative(c.amount) ? 'minus' : 'plus'}`}>
+              {formatMoney(c.amount, lang, true)}
+            </span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
