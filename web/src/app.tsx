@@ -2,13 +2,15 @@
 // rule that every page but /login needs a session.
 import { useEffect } from 'preact/hooks';
 import { setLanguage, t, useLanguage, type Lang } from './i18n';
+import type { User } from './api';
+import { AdminRoute, isStaff } from './pages/admin/entry';
 import { HomePage } from './pages/home';
 import { LoginPage } from './pages/login';
 import { SessionsPage } from './pages/sessions';
 import { navigate, onLinkClick, route } from './router';
 import { logout, session } from './session';
 
-function Nav({ path }: { path: string }) {
+function Nav({ path, user }: { path: string; user: User }) {
   const link = (href: string, label: string) => (
     <a href={href} onClick={onLinkClick} aria-current={path === href ? 'page' : undefined}>
       {label}
@@ -18,6 +20,7 @@ function Nav({ path }: { path: string }) {
     <nav aria-label="main">
       {link('/', t('nav_home'))}
       {link('/sessions', t('nav_sessions'))}
+      {isStaff(user) && link('/admin', t('admin_nav'))}
     </nav>
   );
 }
@@ -59,6 +62,8 @@ export function App() {
     page = <HomePage user={s.user} />;
   } else if (path === '/sessions') {
     page = <SessionsPage />;
+  } else if (path === '/admin' || path.startsWith('/admin/')) {
+    page = <AdminRoute path={path} user={s.user} />;
   } else {
     page = (
       <section class="card">
@@ -76,7 +81,7 @@ export function App() {
         <a class="brand" href="/" onClick={onLinkClick}>
           {t('app_name')}
         </a>
-        {s.status === 'signed-in' && <Nav path={path} />}
+        {s.status === 'signed-in' && <Nav path={path} user={s.user} />}
         <div class="tools">
           <LanguageSwitch lang={lang} />
           {s.status === 'signed-in' && (
