@@ -98,6 +98,7 @@ const claimed = await fetch(`${base}/api/v1/users/${CLAIMER}/links`, {
   headers: { Authorization: `Bearer ${claimerToken}`, 'Content-Type': 'application/json' },
   body: JSON.stringify({ game: 'shmalala', nickname: 'Боб' }),
 });
+cli('parser', 'drift'); // a second drift check, after a model parse: a line on the chart
 check('a player claims a nickname', claimed.status === 201, `${claimed.status} ${await claimed.text()}`);
 
 // --- signing in by the bot's one-time link
@@ -320,7 +321,9 @@ try {
   const status = await page.textContent('[data-testid=parser-status]');
   check('the parser status shows the active model', status.includes('v1'), status);
   await page.waitForSelector('[data-testid=drift-chart]', { timeout: 10000 });
-  check('the drift history is charted', (await page.$$('[data-testid=drift-chart] circle')).length >= 2);
+  const drawn = await page.$$eval('[data-testid=drift-chart] path', (ps) => ps.map((p) => p.getAttribute('d')));
+  check('the drift history is charted (two checks: two lines of two points)',
+    drawn.length === 2 && drawn.every((d) => /^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/.test(d)), JSON.stringify(drawn));
   for (const width of [320, 1440]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(150);

@@ -18,11 +18,12 @@ function useApi<T>(load: () => Promise<T>) {
 const W = 600;
 const H = 200;
 const PAD = 28;
+const LEFT = 48; // room for the y labels
 
 export function DriftChart({ items }: { items: DriftReport[] }) {
   const points = [...items].reverse(); // oldest first, left to right
   const top = Math.max(0.25, ...points.map((p) => Math.max(p.psi_class, p.psi_confidence))) * 1.1;
-  const x = (i: number) => (points.length < 2 ? W / 2 : PAD + (i * (W - 2 * PAD)) / (points.length - 1));
+  const x = (i: number) => (points.length < 2 ? (LEFT + W - PAD) / 2 : LEFT + (i * (W - LEFT - PAD)) / (points.length - 1));
   const y = (v: number) => H - PAD - (v / top) * (H - 2 * PAD);
   const line = (pick: (p: DriftReport) => number) => points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
   const last = items[0];
@@ -32,12 +33,12 @@ export function DriftChart({ items }: { items: DriftReport[] }) {
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} data-testid="drift-chart" preserveAspectRatio="xMidYMid meet">
-        <line x1={PAD} y1={H - PAD} x2={W - PAD} y2={H - PAD} class="axis" />
-        <line x1={PAD} y1={PAD} x2={PAD} y2={H - PAD} class="axis" />
-        <text x={PAD - 4} y={PAD} class="tick" text-anchor="end">
+        <line x1={LEFT} y1={H - PAD} x2={W - PAD} y2={H - PAD} class="axis" />
+        <line x1={LEFT} y1={PAD} x2={LEFT} y2={H - PAD} class="axis" />
+        <text x={LEFT - 6} y={PAD + 4} class="tick" text-anchor="end">
           {top.toFixed(2)}
         </text>
-        <text x={PAD - 4} y={H - PAD} class="tick" text-anchor="end">
+        <text x={LEFT - 6} y={H - PAD + 4} class="tick" text-anchor="end">
           0
         </text>
         <path d={line((p) => p.psi_class)} class="series class" />
@@ -50,12 +51,14 @@ export function DriftChart({ items }: { items: DriftReport[] }) {
         ))}
         {points.length > 0 && (
           <>
-            <text x={PAD} y={H - 6} class="tick">
+            <text x={LEFT} y={H - 6} class="tick">
               {when(points[0]!.at)}
             </text>
-            <text x={W - PAD} y={H - 6} class="tick" text-anchor="end">
-              {when(points[points.length - 1]!.at)}
-            </text>
+            {points.length > 1 && (
+              <text x={W - PAD} y={H - 6} class="tick" text-anchor="end">
+                {when(points[points.length - 1]!.at)}
+              </text>
+            )}
           </>
         )}
       </svg>
