@@ -40,6 +40,7 @@ const MODERATOR = 202;
 const PLAYER = 101; // a plain user
 const TARGET = 103; // the one banned
 const CLAIMER = 104; // claims the nickname
+const COLLECTOR = 105; // claims 20 more nicknames: the claim queue needs a second page
 
 const token = '525252:web-admin-e2e-token';
 const emulatorPort = await freePort();
@@ -71,8 +72,10 @@ cli('user', 'add', '--id', String(MODERATOR), '--username', 'mod', '--name', 'М
 cli('user', 'add', '--id', String(PLAYER), '--username', 'alice', '--name', 'Алиса', '--language', 'ru');
 cli('user', 'add', '--id', String(TARGET), '--username', 'mallory', '--name', 'Mallory', '--language', 'ru');
 cli('user', 'add', '--id', String(CLAIMER), '--username', 'bob', '--name', 'Боб', '--language', 'ru');
+cli('user', 'add', '--id', String(COLLECTOR), '--username', 'carol', '--name', 'Кэрол', '--language', 'ru');
 cli('ledger', 'grant', '--user', String(TARGET), '--amount', '5.00', '--key', 'web-admin-e2e-103');
 const claimerToken = cli('token', 'create', '--user', String(CLAIMER)).trim();
+const collectorToken = cli('token', 'create', '--user', String(COLLECTOR)).trim();
 
 const { process: lucas, port } = await startLucas(lucasPath, env);
 const base = `http://127.0.0.1:${port}`;
@@ -93,6 +96,14 @@ await group.sendMessage(group.makeMessage('парсинг', {
 }));
 const queued = (await group.getUpdates()).result.map((u) => u.message.text).join('\n');
 check('a game message waits for an admin (review queued)', /№\d+/.test(queued), queued);
+await group.sendMessage(group.makeMessage('парсинг', {
+  reply_to_message: {
+    message_id: 6002, date: Math.floor(Date.now() / 1000) - 10, chat: { id: chatId, type: 'supergroup' },
+    from: shmalala, text: '🎣 [Рыбалка] 🎣\n\nРыбак: Зоя\nМонеты: +7 (100)💰',
+  },
+}));
+const queued2 = (await group.getUpdates()).result.map((u) => u.message.text).join('\n');
+check('a second game message waits for an admin', /№\d+/.test(queued2), queued2);
 const claimed = await fetch(`${base}/api/v1/users/${CLAIMER}/links`, {
   method: 'POST',
   headers: { Authorization: `Bearer ${claimerToken}`, 'Content-Type': 'application/json' },
@@ -100,6 +111,16 @@ const claimed = await fetch(`${base}/api/v1/users/${CLAIMER}/links`, {
 });
 cli('parser', 'drift'); // a second drift check, after a model parse: a line on the chart
 check('a player claims a nickname', claimed.status === 201, `${claimed.status} ${await claimed.text()}`);
+const more = [];
+for (let i = 1; i <= 20; i += 1) {
+  const r = await fetch(`${base}/api/v1/users/${COLLECTOR}/links`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${collectorToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ game: 'gd_cards', nickname: `Игрок${String(i).padStart(2, '0')}` }),
+  });
+  more.push(r.status);
+}
+check('20 more claims', more.every((x) => x === 201), JSON.stringify(more));
 
 // --- signing in by the bot's one-time link
 const loginLink = async (userId, name) => {
@@ -198,15 +219,31 @@ try {
   await page.click('nav a[href="/admin"]');
   await page.waitForSelector('[data-testid=admin-panel]', { timeout: 10000 });
   await page.waitForSelector('[data-testid=reviews] li', { timeout: 10000 });
+  check('two reviews are waiting', (await page.$$('[data-testid=reviews] li')).length === 2);
   const review = await page.textContent('[data-testid=reviews] li');
   check('the review queue shows the message text', review.includes('Рыбак: Боб'), review);
   check('the review shows the model reading and its confidence', /shmalala/.test(review) && /уверенность \d/.test(review), review);
   check('the claim queue shows the claim', (await page.textContent('[data-testid=claims]')).includes('Боб'));
+  const firstPage = (await page.$$('[data-testid=claims] li')).length;
+  await page.click('[data-testid=claims] + button:has-text("Показать ещё")');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=claims] li').length === 21, null, { timeout: 10000 });
+  check('the claim queue pages: 20, then the 21st on "more"', firstPage === 20 && !(await page.isVisible('[data-testid=claims] + button')), String(firstPage));
   check('no given-up events: an empty state', await page.isVisible('[data-testid=outbox-empty]'));
   check('admin: nothing refused on the queues', (await page.$$('[data-testid=admin-refused]')).length === 0);
   const queueFocus = await tabThrough(page, 40);
   check('Tab reaches the queue buttons', queueFocus.some((f) => f.startsWith('button|') && f.endsWith('|Принять')) &&
     queueFocus.some((f) => f.startsWith('button|') && f.endsWith('|Одобрить')), JSON.stringify(queueFocus));
+
+  // The layout check can fail: a 20 px button is caught.
+  await page.evaluate(() => {
+    const b = document.createElement('button');
+    b.id = 'tiny';
+    b.style.cssText = 'min-height:0;min-width:0;width:20px;height:20px;padding:0';
+    document.querySelector('main').appendChild(b);
+  });
+  const caught = await layoutProblems(page);
+  check('the tap-target check catches a 20 px button', caught.small.some((x) => x.startsWith('button#tiny')), JSON.stringify(caught.small));
+  await page.evaluate(() => document.getElementById('tiny').remove());
 
   // screenshots and layout with items in the queues
   for (const width of [320, 1440]) {
@@ -219,21 +256,42 @@ try {
   }
   await page.setViewportSize({ width: 1440, height: 900 });
 
-  await page.click('[data-testid=reviews] li button:has-text("Принять")');
-  await page.waitForSelector('[data-testid=reviews-empty]', { timeout: 10000 });
+  await page.click('[data-testid=reviews] li:has-text("Рыбак: Боб") button:has-text("Принять")');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=reviews] li').length === 1, null, { timeout: 10000 });
   const outcome = await page.textContent('[data-testid=admin-outcome]');
-  check('accepting the review: the item is gone and the decision shown', outcome.includes('Решение сохранено'), outcome);
+  check('accepting a review: the item is gone and the decision shown',
+    outcome.includes('Решение сохранено') && !(await page.textContent('[data-testid=reviews]')).includes('Рыбак: Боб'), outcome);
   const reviews = await apiGet(page, '/api/v1/admin/parser/reviews?status=accepted');
   check('the review is accepted on the server', reviews.body?.items?.length === 1, JSON.stringify(reviews));
+  await page.click('[data-testid=reviews] li button:has-text("Исправить")');
+  await page.waitForSelector('[data-testid=correct-form]');
+  await page.fill('[data-testid=correct-form] textarea', '{not json');
+  await page.click('[data-testid=correct-form] button[type=submit]');
+  check('a correction with broken events is caught before sending',
+    (await page.textContent('[data-testid=correct-form]')).includes('списком в JSON'));
+  await page.fill('[data-testid=correct-form] textarea', JSON.stringify([{ player: 'Зоя', amount: '8', currency: 'coins', type: 'accrual' }]));
+  await page.click('[data-testid=correct-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=reviews-empty]', { timeout: 10000 });
+  const corrected = await apiGet(page, '/api/v1/admin/parser/reviews?status=corrected');
+  check('correcting a review: the queue is empty and the server has the correction',
+    corrected.body?.items?.length === 1 && JSON.stringify(corrected.body.items[0].final).includes('"8'), JSON.stringify(corrected.body));
 
   // --- queues: the claim (the accepted credit waits for Боб, the claim pays it)
   await page.reload();
   await page.waitForSelector('[data-testid=unclaimed] li', { timeout: 10000 });
   check('the accepted credit waits for its nickname', (await page.textContent('[data-testid=unclaimed]')).includes('Боб'));
-  await page.click('[data-testid=claims] li button:has-text("Одобрить")');
-  await page.waitForSelector('[data-testid=claims-empty]', { timeout: 10000 });
+  await page.waitForSelector('[data-testid=claims] li');
+  await page.click('[data-testid=claims] li:has-text("shmalala: Боб") button:has-text("Одобрить")');
+  await page.waitForSelector('[data-testid=admin-outcome]', { timeout: 10000 });
   const approved = await page.textContent('[data-testid=admin-outcome]');
-  check('approving the claim: it leaves the queue with its payouts', approved.includes('Боб') && approved.includes('привязан'), approved);
+  check('approving the claim: it leaves the queue with its payout',
+    approved.includes('Боб') && approved.includes('привязан, выплат: 1') && !(await page.textContent('[data-testid=claims]')).includes('Боб'), approved);
+  await page.fill('[data-testid=claims] li:has-text("Игрок01") input', 'не ваш ник');
+  await page.click('[data-testid=claims] li:has-text("Игрок01") button:has-text("Отклонить")');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=claims]')?.textContent.includes('Игрок01'), null, { timeout: 10000 });
+  const rejected = await apiGet(page, '/api/v1/admin/links/claims?status=rejected');
+  check('rejecting a claim with a reason: gone from the queue, rejected on the server',
+    rejected.body?.items?.length === 1 && rejected.body.items[0].nickname === 'Игрок01' && rejected.body.items[0].note.includes('не ваш ник'), JSON.stringify(rejected.body));
   const links = await apiGet(page, `/api/v1/users/${CLAIMER}/links`);
   check('the nickname is linked on the server', links.body?.links?.some((l) => l.nickname === 'Боб'), JSON.stringify(links));
 
