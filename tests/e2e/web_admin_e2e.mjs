@@ -2,10 +2,11 @@
 // `lucas serve`, with the Telegram emulator as the bot's API.
 //   node tests/e2e/web_admin_e2e.mjs PATH/TO/lucas [WEB_DIR]   (WEB_DIR: default web/ beside the binary)
 // Every parse goes to the review queue here (threshold 100%), so a game bot's message the bot is
-// asked to read makes a review item; a player's nickname claim makes a link claim. An admin signs
-// in by the bot's login link, sees the Admin link, accepts the review, approves the claim, bans a
-// user by id (the ban shows), finds the ban in the audit log, verifies the chain and exports CSV,
-// and sees the parser's status and drift chart. A plain user gets no Admin link and a refusal at
+// asked to read makes a review item; players' nickname claims make link claims (21: two pages).
+// An admin signs in by the bot's login link, sees the Admin link, accepts one review and corrects
+// the other, approves one claim (paying the credit that waited) and rejects another, bans a user by
+// id (the ban shows) and lifts it, finds the ban in the audit log, verifies the chain and exports
+// CSV, and sees the parser's status and drift chart. A plain user gets no Admin link and a refusal at
 // /admin (the API answers 403); a moderator sees what the API lets a moderator see and the rest
 // refused. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
 // web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons.
@@ -327,6 +328,11 @@ try {
   check('the ban shows with its reason', banState.includes('Заблокирован') && banState.includes('e2e спам'), banState);
   const banned = await apiGet(page, `/api/v1/users/${TARGET}`);
   check('the ban is real on the server', banned.body?.ban?.reason === 'e2e спам' && banned.body?.ban?.until?.startsWith('2099-01-01'), JSON.stringify(banned.body));
+  await page.click('[data-testid=unban]');
+  await page.waitForSelector('[data-testid=ban]', { timeout: 10000 });
+  const unbanned = await apiGet(page, `/api/v1/users/${TARGET}`);
+  check('unban lifts it, on the page and on the server',
+    (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован') && unbanned.body?.ban === null, JSON.stringify(unbanned.body));
   await page.fill('#user-id', String(MODERATOR));
   await page.click('form[role=search] button[type=submit]');
   await page.waitForSelector('[data-testid=user-ban-state]');
