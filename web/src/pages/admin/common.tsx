@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
+import type { Money } from '../../api';
 import type { Page } from '../../admin_api';
 import { formatTime, language, t, type Key } from '../../i18n';
 
@@ -35,6 +36,8 @@ export function ErrorNote({ error, testid }: { error: unknown; testid?: string }
 }
 
 export const when = (iso: string | null | undefined) => (iso ? formatTime(iso, language.get()) : '—');
+// Coins as the home page names them; other currencies by their code.
+export const money = (m: Money) => `${m.amount} ${m.currency === 'COIN' ? t('home_coins') : m.currency}`;
 export const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 // A cursor-paged list: first page on mount, when deps change and on reload(); "more" appends

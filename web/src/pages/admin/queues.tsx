@@ -10,7 +10,7 @@ import {
   type UnclaimedCredit,
 } from '../../admin_api';
 import { t } from '../../i18n';
-import { describe, Facts, PagedList, pct, usePaged, when } from './common';
+import { describe, Facts, money, PagedList, pct, usePaged, when } from './common';
 
 const GAMES = ['gd_cards', 'shmalala', 'true_mafia', 'bunker_rp', 'gusya_cards'];
 
@@ -169,7 +169,7 @@ function Claims() {
             <Facts
               rows={[
                 [t('admin_claim_user'), String(c.user_id)],
-                [t('admin_claim_waiting'), `${c.waiting.amount} ${c.waiting.currency}`],
+                [t('admin_claim_waiting'), money(c.waiting)],
                 [t('admin_when'), when(c.created_at)],
               ]}
             />
@@ -259,7 +259,7 @@ function Unclaimed() {
                 {u.game}: {u.nickname}
               </strong>
               <span class="badge">
-                {u.amount.amount} {u.amount.currency}
+                {money(u.amount)}
               </span>
             </div>
             <Facts

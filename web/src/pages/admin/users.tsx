@@ -2,10 +2,10 @@
 // transactions, nickname links; ban with a reason and an optional end, or unban. Each part shows
 // the service's refusal on its own.
 import { useEffect, useState } from 'preact/hooks';
-import type { Money, User } from '../../api';
+import type { User } from '../../api';
 import { adminApi, type Link, type LinkClaim, type Profile, type Transaction, type UnclaimedCredit } from '../../admin_api';
 import { t } from '../../i18n';
-import { describe, ErrorNote, Facts, PagedList, usePaged, when } from './common';
+import { describe, ErrorNote, Facts, money, PagedList, usePaged, when } from './common';
 
 const RANK: Record<string, number> = { user: 0, moderator: 1, admin: 2, owner: 3 };
 const rank = (role: string | undefined) => RANK[role ?? 'user'] ?? 0;
@@ -78,8 +78,6 @@ function BanForm({ profile, onChange }: { profile: Profile; onChange: (p: Profil
     </div>
   );
 }
-
-const money = (m: Money) => `${m.amount} ${m.currency}`;
 
 function UserView({ id, me }: { id: number; me: User }) {
   const profile = useLoad(() => adminApi.user(id), [id]);
