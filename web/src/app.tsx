@@ -8,6 +8,7 @@ import { lazyPage } from './lazy';
 import { navigate, onLinkClick, route } from './router';
 import { logout, session } from './session';
 import type { User } from './api';
+import { AdminRoute, isStaff } from './pages/admin/entry';
 
 const HomePage = lazyPage<{ user: User }>(() => import('./pages/home').then((m) => m.HomePage));
 const HistoryPage = lazyPage<{ user: User }>(() =>
@@ -32,7 +33,7 @@ const pages: { path: string; label: Key; Page: typeof HomePage }[] = [
   { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
 ];
 
-function Nav({ path }: { path: string }) {
+function Nav({ path, user }: { path: string; user: User }) {
   return (
     <nav aria-label={t('nav_label')} class="tabs">
       {pages.map((p) => (
@@ -45,6 +46,15 @@ function Nav({ path }: { path: string }) {
           {t(p.label)}
         </a>
       ))}
+      {isStaff(user) && (
+        <a
+          href="/admin"
+          onClick={onLinkClick}
+          aria-current={path === '/admin' || path.startsWith('/admin/') ? 'page' : undefined}
+        >
+          {t('admin_nav')}
+        </a>
+      )}
     </nav>
   );
 }
@@ -82,6 +92,8 @@ export function App() {
     page = <p class="muted">{t('loading')}</p>;
   } else if (path === '/login' || s.status === 'anonymous') {
     page = <LoginPage />;
+  } else if (path === '/admin' || path.startsWith('/admin/')) {
+    page = <AdminRoute path={path} user={s.user} />;
   } else {
     const found = pages.find((p) => p.path === path);
     page = found ? (
@@ -102,7 +114,7 @@ export function App() {
         <a class="brand" href="/" onClick={onLinkClick}>
           {t('app_name')}
         </a>
-        {s.status === 'signed-in' && <Nav path={path} />}
+        {s.status === 'signed-in' && <Nav path={path} user={s.user} />}
         <div class="tools">
           <LanguageSwitch lang={lang} />
           {s.status === 'signed-in' && (

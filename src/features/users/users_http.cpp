@@ -24,7 +24,7 @@ std::optional<Micros> time_param(const http::Request& req, const char* name) {
 
 HistoryQuery history_query(const http::Request& req) {
   HistoryQuery q;
-  q.limit = parse_limit(req);
+  q.limit = static_cast<int>(req.int_query("limit", 50, 1, 200));
   q.cursor = req.query_param("cursor");
   q.currency = currency_param(req);
   const auto direction = req.query_param("direction");

@@ -1,0 +1,465 @@
+// The admin panel end to end: headless Debian chromium (playwright-core) against the real
+// `lucas serve`, with the Telegram emulator as the bot's API.
+//   node tests/e2e/web_admin_e2e.mjs PATH/TO/lucas [WEB_DIR]   (WEB_DIR: default web/ beside the binary)
+// Every parse goes to the review queue here (threshold 100%), so a game bot's message the bot is
+// asked to read makes a review item; players' nickname claims make link claims (21: two pages).
+// An admin signs in by the bot's login link, sees the Admin link, accepts one review and corrects
+// the other, approves one claim (paying the credit that waited) and rejects another, bans a user by
+// id (the ban shows) and lifts it, finds the ban in the audit log, verifies the chain and exports
+// CSV, and sees the parser's status and drift chart. A plain user gets no Admin link and a refusal at
+// /admin (the API answers 403); a moderator sees what the API lets a moderator see and the rest
+// refused. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
+// web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import {
+  check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+} from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const TelegramServer = require('telegram-test-api');
+const { chromium } = require('playwright-core');
+
+const lucasPath = process.argv[2];
+if (!lucasPath) {
+  console.error('usage: web_admin_e2e.mjs PATH/TO/lucas [WEB_DIR]');
+  process.exit(2);
+}
+const webDir = resolve(process.argv[3] ?? join(dirname(lucasPath), 'web'));
+if (!existsSync(join(webDir, 'index.html'))) {
+  console.error(`web_admin_e2e: no built web app in ${webDir}: run scripts/build-web.sh ${webDir}`);
+  process.exit(1);
+}
+const shots = join(dirname(resolve(lucasPath)), 'web-screenshots');
+mkdirSync(shots, { recursive: true });
+
+const ADMIN = 201;
+const MODERATOR = 202;
+const PLAYER = 101; // a plain user
+const TARGET = 103; // the one banned
+const CLAIMER = 104; // claims the nickname
+const COLLECTOR = 105; // claims 20 more nicknames: the claim queue needs a second page
+
+const token = '525252:web-admin-e2e-token';
+const emulatorPort = await freePort();
+const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
+await emulator.start();
+
+const dataDir = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-'));
+const profiles = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-chromium-'));
+const downloads = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-downloads-'));
+const env = {
+  LUCAS_DATA_DIR: dataDir,
+  LUCAS_TELEGRAM_TOKEN: token,
+  LUCAS_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
+  LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
+  LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
+  LUCAS_PUBLIC_URL: 'http://lucas.test',
+  LUCAS_WEB_DIR: webDir,
+  LUCAS_PARSER_AUTO_TRAIN: 'false',
+  // Every model parse goes to the review queue: a sure way to have an item in it.
+  LUCAS_PARSER_REVIEW_THRESHOLD_PCT: '100',
+};
+const cli = (...args) =>
+  execFileSync(lucasPath, args, { env: { ...process.env, LUCAS_LOG_LEVEL: 'warn', ...env } }).toString();
+cli('migrate');
+cli('parser', 'train');
+cli('parser', 'drift'); // one drift check for the chart
+cli('user', 'add', '--id', String(ADMIN), '--username', 'root', '--name', 'Админ', '--language', 'ru', '--role', 'admin');
+cli('user', 'add', '--id', String(MODERATOR), '--username', 'mod', '--name', 'Модератор', '--language', 'ru', '--role', 'moderator');
+cli('user', 'add', '--id', String(PLAYER), '--username', 'alice', '--name', 'Алиса', '--language', 'ru');
+cli('user', 'add', '--id', String(TARGET), '--username', 'mallory', '--name', 'Mallory', '--language', 'ru');
+cli('user', 'add', '--id', String(CLAIMER), '--username', 'bob', '--name', 'Боб', '--language', 'ru');
+cli('user', 'add', '--id', String(COLLECTOR), '--username', 'carol', '--name', 'Кэрол', '--language', 'ru');
+cli('ledger', 'grant', '--user', String(TARGET), '--amount', '5.00', '--key', 'web-admin-e2e-103');
+const claimerToken = cli('token', 'create', '--user', String(CLAIMER)).trim();
+const collectorToken = cli('token', 'create', '--user', String(COLLECTOR)).trim();
+
+const { process: lucas, port } = await startLucas(lucasPath, env);
+const base = `http://127.0.0.1:${port}`;
+pointEmulatorAt(emulator, token, port);
+
+// --- the states the queues show: a review item (a game bot's message), a nickname claim
+const chatId = -1003;
+const group = emulator.getClient(token, {
+  userId: TARGET, firstName: 'Mallory', userName: 'mallory', chatId, type: 'supergroup', timeout: 8000,
+});
+const shmalala = { id: 901, is_bot: true, first_name: 'Shmalala', username: 'shmalala_bot' };
+const fishing = '🎣 [Рыбалка] 🎣\n\nРыбак: Боб\nОпыт: +4 (405 / 782)🔋\n\nМонеты: +30 (3947)💰\nЭнергии осталось: 6 ⚡️';
+await group.sendMessage(group.makeMessage('парсинг', {
+  reply_to_message: {
+    message_id: 6001, date: Math.floor(Date.now() / 1000) - 10, chat: { id: chatId, type: 'supergroup' },
+    from: shmalala, text: fishing,
+  },
+}));
+const queued = (await group.getUpdates()).result.map((u) => u.message.text).join('\n');
+check('a game message waits for an admin (review queued)', /№\d+/.test(queued), queued);
+await group.sendMessage(group.makeMessage('парсинг', {
+  reply_to_message: {
+    message_id: 6002, date: Math.floor(Date.now() / 1000) - 10, chat: { id: chatId, type: 'supergroup' },
+    from: shmalala, text: '🎣 [Рыбалка] 🎣\n\nРыбак: Зоя\nМонеты: +7 (100)💰',
+  },
+}));
+const queued2 = (await group.getUpdates()).result.map((u) => u.message.text).join('\n');
+check('a second game message waits for an admin', /№\d+/.test(queued2), queued2);
+const claimed = await fetch(`${base}/api/v1/users/${CLAIMER}/links`, {
+  method: 'POST',
+  headers: { Authorization: `Bearer ${claimerToken}`, 'Content-Type': 'application/json' },
+  body: JSON.stringify({ game: 'shmalala', nickname: 'Боб' }),
+});
+cli('parser', 'drift'); // a second drift check, after a model parse: a line on the chart
+check('a player claims a nickname', claimed.status === 201, `${claimed.status} ${await claimed.text()}`);
+const more = [];
+for (let i = 1; i <= 20; i += 1) {
+  const r = await fetch(`${base}/api/v1/users/${COLLECTOR}/links`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${collectorToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ game: 'gd_cards', nickname: `Игрок${String(i).padStart(2, '0')}` }),
+  });
+  more.push(r.status);
+}
+check('20 more claims', more.every((x) => x === 201), JSON.stringify(more));
+
+// --- signing in by the bot's one-time link
+const loginLink = async (userId, name) => {
+  const dm = emulator.getClient(token, { userId, firstName: name, chatId: userId, type: 'private', timeout: 8000 });
+  await dm.sendMessage(dm.makeMessage('/login'));
+  const text = (await dm.getUpdates()).result.map((u) => u.message.text).join('\n');
+  const m = text.match(/http:\/\/lucas\.test\/login#token=([0-9a-f]{64})/);
+  if (!m) throw new Error(`no login link for ${userId}: ${text}`);
+  return `${base}/login#token=${m[1]}`;
+};
+
+const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+let profileCount = 0;
+const signIn = async (userId, name) => {
+  profileCount += 1;
+  const ctx = await chromium.launchPersistentContext(join(profiles, `p${profileCount}`), {
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: flags,
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+    downloadsPath: downloads,
+  });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // Refused API calls (403) are expected here: the browser logs them as failed resources.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text());
+  });
+  await page.goto(await loginLink(userId, name));
+  await page.waitForSelector('[data-testid=balance]', { timeout: 10000 });
+  return { ctx, page, problems };
+};
+// Client-side navigation, as a click on an internal link does.
+const go = async (page, path) => {
+  await page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, path);
+};
+const csrfFetch = (page, method, path, body) =>
+  page.evaluate(async ([m, p, b]) => {
+    const s = await (await fetch('/api/v1/auth/session')).json();
+    const r = await fetch(p, {
+      method: m,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+      body: b === undefined ? undefined : JSON.stringify(b),
+    });
+    return r.status;
+  }, [method, path, body]);
+const apiGet = (page, path) =>
+  page.evaluate((p) => fetch(p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);
+
+// Visible controls smaller than 44x44 px, and the horizontal overflow of the document.
+const layoutProblems = (page) =>
+  page.evaluate(() => {
+    const small = [];
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 && r.height === 0) continue; // not rendered
+      if (style.visibility === 'hidden') continue;
+      if (r.width < 44 || r.height < 44) {
+        small.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      }
+    }
+    return { small, overflow: document.documentElement.scrollWidth - window.innerWidth };
+  });
+
+// Tabs from the top of the page; what got focus, in order (tag|href|testid|text).
+const tabThrough = async (page, presses) => {
+  // Start from the brand link, the first control of every page.
+  await page.focus('a.brand');
+  const seen = [];
+  for (let i = 0; i < presses; i += 1) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return '';
+      return `${el.tagName.toLowerCase()}|${el.getAttribute('href') ?? ''}|${el.getAttribute('data-testid') ?? ''}|${(el.textContent ?? '').trim()}`;
+    }));
+  }
+  return seen;
+};
+
+const contexts = [];
+try {
+  // ================================================================ the admin
+  const admin = await signIn(ADMIN, 'Админ');
+  contexts.push(admin);
+  const { page } = admin;
+  check('an admin sees the Admin link', await page.isVisible('nav a[href="/admin"]'));
+  const focus = await tabThrough(page, 12);
+  check('Tab reaches the Admin link', focus.some((f) => f.startsWith('a|/admin|')), JSON.stringify(focus));
+
+  // --- queues: the review
+  await page.click('nav a[href="/admin"]');
+  await page.waitForSelector('[data-testid=admin-panel]', { timeout: 10000 });
+  await page.waitForSelector('[data-testid=reviews] li', { timeout: 10000 });
+  check('two reviews are waiting', (await page.$$('[data-testid=reviews] li')).length === 2);
+  const review = await page.textContent('[data-testid=reviews] li');
+  check('the review queue shows the message text', review.includes('Рыбак: Боб'), review);
+  check('the review shows the model reading and its confidence', /shmalala/.test(review) && /уверенность \d/.test(review), review);
+  check('the claim queue shows the claim', (await page.textContent('[data-testid=claims]')).includes('Боб'));
+  const firstPage = (await page.$$('[data-testid=claims] li')).length;
+  await page.click('[data-testid=claims] + button:has-text("Показать ещё")');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=claims] li').length === 21, null, { timeout: 10000 });
+  check('the claim queue pages: 20, then the 21st on "more"', firstPage === 20 && !(await page.isVisible('[data-testid=claims] + button')), String(firstPage));
+  check('no given-up events: an empty state', await page.isVisible('[data-testid=outbox-empty]'));
+  check('admin: nothing refused on the queues', (await page.$$('[data-testid=admin-refused]')).length === 0);
+  const queueFocus = await tabThrough(page, 40);
+  check('Tab reaches the queue buttons', queueFocus.some((f) => f.startsWith('button|') && f.endsWith('|Принять')) &&
+    queueFocus.some((f) => f.startsWith('button|') && f.endsWith('|Одобрить')), JSON.stringify(queueFocus));
+
+  // The layout check can fail: a 20 px button is caught.
+  await page.evaluate(() => {
+    const b = document.createElement('button');
+    b.id = 'tiny';
+    b.style.cssText = 'min-height:0;min-width:0;width:20px;height:20px;padding:0';
+    document.querySelector('main').appendChild(b);
+  });
+  const caught = await layoutProblems(page);
+  check('the tap-target check catches a 20 px button', caught.small.some((x) => x.startsWith('button#tiny')), JSON.stringify(caught.small));
+  await page.evaluate(() => document.getElementById('tiny').remove());
+
+  // screenshots and layout with items in the queues
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`queues at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`queues at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-queues-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  await page.click('[data-testid=reviews] li:has-text("Рыбак: Боб") button:has-text("Принять")');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=reviews] li').length === 1, null, { timeout: 10000 });
+  const outcome = await page.textContent('[data-testid=admin-outcome]');
+  check('accepting a review: the item is gone and the decision shown',
+    outcome.includes('Решение сохранено') && !(await page.textContent('[data-testid=reviews]')).includes('Рыбак: Боб'), outcome);
+  const reviews = await apiGet(page, '/api/v1/admin/parser/reviews?status=accepted');
+  check('the review is accepted on the server', reviews.body?.items?.length === 1, JSON.stringify(reviews));
+  await page.click('[data-testid=reviews] li button:has-text("Исправить")');
+  await page.waitForSelector('[data-testid=correct-form]');
+  await page.fill('[data-testid=correct-form] textarea', '{not json');
+  await page.click('[data-testid=correct-form] button[type=submit]');
+  check('a correction with broken events is caught before sending',
+    (await page.textContent('[data-testid=correct-form]')).includes('списком в JSON'));
+  await page.fill('[data-testid=correct-form] textarea', JSON.stringify([{ player: 'Зоя', amount: '8', currency: 'coins', type: 'accrual' }]));
+  await page.click('[data-testid=correct-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=reviews-empty]', { timeout: 10000 });
+  const corrected = await apiGet(page, '/api/v1/admin/parser/reviews?status=corrected');
+  check('correcting a review: the queue is empty and the server has the correction',
+    corrected.body?.items?.length === 1 && JSON.stringify(corrected.body.items[0].final).includes('"8'), JSON.stringify(corrected.body));
+
+  // --- queues: the claim (the accepted credit waits for Боб, the claim pays it)
+  await page.reload();
+  await page.waitForSelector('[data-testid=unclaimed] li', { timeout: 10000 });
+  check('the accepted credit waits for its nickname', (await page.textContent('[data-testid=unclaimed]')).includes('Боб'));
+  await page.waitForSelector('[data-testid=claims] li');
+  await page.click('[data-testid=claims] li:has-text("shmalala: Боб") button:has-text("Одобрить")');
+  await page.waitForSelector('[data-testid=admin-outcome]', { timeout: 10000 });
+  const approved = await page.textContent('[data-testid=admin-outcome]');
+  check('approving the claim: it leaves the queue with its payout',
+    approved.includes('Боб') && approved.includes('привязан, выплат: 1') && !(await page.textContent('[data-testid=claims]')).includes('Боб'), approved);
+  await page.fill('[data-testid=claims] li:has-text("Игрок01") input', 'не ваш ник');
+  await page.click('[data-testid=claims] li:has-text("Игрок01") button:has-text("Отклонить")');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=claims]')?.textContent.includes('Игрок01'), null, { timeout: 10000 });
+  const rejected = await apiGet(page, '/api/v1/admin/links/claims?status=rejected');
+  check('rejecting a claim with a reason: gone from the queue, rejected on the server',
+    rejected.body?.items?.length === 1 && rejected.body.items[0].nickname === 'Игрок01' && rejected.body.items[0].note.includes('не ваш ник'), JSON.stringify(rejected.body));
+  const links = await apiGet(page, `/api/v1/users/${CLAIMER}/links`);
+  check('the nickname is linked on the server', links.body?.links?.some((l) => l.nickname === 'Боб'), JSON.stringify(links));
+
+  // --- users: ban by id
+  await page.click('.admin-tabs a[href="/admin/users"]');
+  await page.fill('#user-id', String(TARGET));
+  await page.click('form[role=search] button[type=submit]');
+  await page.waitForSelector('[data-testid=user-ban-state]', { timeout: 10000 });
+  check('the user page shows the full profile', (await page.textContent('[data-testid=user-profile]')).includes('@mallory'));
+  await page.waitForSelector('[data-testid=user-balance]');
+  check('the user page shows the balance', (await page.textContent('[data-testid=user-balance]')).includes('5.00'));
+  await page.waitForSelector('[data-testid=user-history] li');
+  check('the user page shows the transactions', (await page.$$('[data-testid=user-history] li')).length === 1);
+  check('not banned yet', (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован'));
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`users at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`users at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-users-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const userFocus = await tabThrough(page, 30);
+  check('Tab reaches the ban button', userFocus.some((f) => f.startsWith('button||ban|')), JSON.stringify(userFocus));
+  await page.click('[data-testid=ban]'); // no reason: the form refuses (required)
+  check('a ban needs a reason', (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован'));
+  await page.fill('#ban-reason', 'e2e спам');
+  await page.fill('#ban-until', '2099-01-01');
+  await page.click('[data-testid=ban]');
+  await page.waitForSelector('[data-testid=unban]', { timeout: 10000 });
+  const banState = await page.textContent('[data-testid=user-ban-state]');
+  check('the ban shows with its reason', banState.includes('Заблокирован') && banState.includes('e2e спам'), banState);
+  const banned = await apiGet(page, `/api/v1/users/${TARGET}`);
+  check('the ban is real on the server', banned.body?.ban?.reason === 'e2e спам' && banned.body?.ban?.until?.startsWith('2099-01-01'), JSON.stringify(banned.body));
+  await page.click('[data-testid=unban]');
+  await page.waitForSelector('[data-testid=ban]', { timeout: 10000 });
+  const unbanned = await apiGet(page, `/api/v1/users/${TARGET}`);
+  check('unban lifts it, on the page and on the server',
+    (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован') && unbanned.body?.ban === null, JSON.stringify(unbanned.body));
+  await page.fill('#user-id', String(MODERATOR));
+  await page.click('form[role=search] button[type=submit]');
+  await page.waitForSelector('[data-testid=user-ban-state]');
+  check('an admin may ban a moderator (ranked below): the form is there', await page.isVisible('[data-testid=ban]'));
+  await page.fill('#user-id', String(ADMIN));
+  await page.click('form[role=search] button[type=submit]');
+  await page.waitForSelector('[data-testid=user-ban-state]');
+  check('no ban form on oneself', !(await page.isVisible('[data-testid=ban]')));
+
+  // --- audit: the ban entry, verify, CSV
+  await page.click('.admin-tabs a[href="/admin/audit"]');
+  await page.waitForSelector('[data-testid=audit] li', { timeout: 10000 });
+  await page.fill('#audit-action', 'admin.ban');
+  await page.click('[data-testid=audit-search]');
+  await page.waitForFunction(() => {
+    const items = [...document.querySelectorAll('[data-testid=audit] li')];
+    return items.length > 0 && items.every((li) => li.getAttribute('data-action') === 'admin.ban');
+  }, null, { timeout: 10000 });
+  const entries = await page.$$eval('[data-testid=audit] li', (ls) => ls.map((l) => l.textContent));
+  check('the audit search finds the ban', entries.length === 1 && entries[0].includes(`кто: ${ADMIN}`) && entries[0].includes(String(TARGET)), JSON.stringify(entries));
+  await page.click('[data-testid=audit-verify]');
+  await page.waitForSelector('[data-testid=audit-verify-result]', { timeout: 20000 });
+  const verify = await page.textContent('[data-testid=audit-verify-result]');
+  check('verify says the chain is intact', verify.includes('Цепочка цела'), verify);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=audit-export]')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  const csvLines = csv.trim().split(/\r?\n/);
+  check('the CSV export has the header and the shown row',
+    csvLines[0] === 'seq,at,actor,action,target,ip,result,details,source,prev_hash,hash' &&
+      csvLines.length === 2 && csvLines[1].includes(',admin.ban,') && csvLines[1].includes('e2e спам'),
+    csv);
+  await page.fill('#audit-action', '');
+  await page.click('[data-testid=audit-search]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=audit] li').length > 1, null, { timeout: 10000 });
+  const auditFocus = await tabThrough(page, 30);
+  check('Tab reaches the audit buttons', ['audit-search', 'audit-verify'].every((id) => auditFocus.some((f) => f.includes(`|${id}|`))), JSON.stringify(auditFocus));
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`audit at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`audit at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-audit-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // --- parser: status and drift
+  await page.click('.admin-tabs a[href="/admin/parser"]');
+  await page.waitForSelector('[data-testid=parser-status]', { timeout: 10000 });
+  const status = await page.textContent('[data-testid=parser-status]');
+  check('the parser status shows the active model', status.includes('v1'), status);
+  await page.waitForSelector('[data-testid=drift-chart]', { timeout: 10000 });
+  const drawn = await page.$$eval('[data-testid=drift-chart] path', (ps) => ps.map((p) => p.getAttribute('d')));
+  check('the drift history is charted (two checks: two lines of two points)',
+    drawn.length === 2 && drawn.every((d) => /^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/.test(d)), JSON.stringify(drawn));
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`parser at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`parser at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-parser-${width}.png`), fullPage: true });
+  }
+
+  // --- English
+  await page.click('.lang button[lang=en]');
+  check('the panel speaks English when chosen', (await page.textContent('main h1')) === 'Parser', await page.textContent('main h1'));
+  await page.click('.lang button[lang=ru]');
+
+  // ================================================================ a plain user
+  const player = await signIn(PLAYER, 'Алиса');
+  contexts.push(player);
+  check('a plain user sees no Admin link', (await player.page.$$('nav a[href="/admin"]')).length === 0);
+  await go(player.page, '/admin');
+  await player.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
+  const refusals = await player.page.$$eval('[data-testid=admin-refused]', (ls) => ls.map((l) => l.textContent));
+  check('a plain user at /admin is refused, with the status', refusals.length === 4 && refusals.every((r) => r.includes('Нет доступа (403)')), JSON.stringify(refusals));
+  check('a plain user sees no queue item', (await player.page.$$('[data-testid=reviews] li, [data-testid=claims] li')).length === 0);
+  check('the API answers a plain user 403', (await apiGet(player.page, '/api/v1/admin/parser/reviews')).status === 403);
+
+  // ================================================================ a moderator
+  const mod = await signIn(MODERATOR, 'Модератор');
+  contexts.push(mod);
+  check('a moderator sees the Admin link', await mod.page.isVisible('nav a[href="/admin"]'));
+  await mod.page.click('nav a[href="/admin"]');
+  await mod.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length === 4, null, { timeout: 10000 });
+  check('a moderator: the four admin queues are refused', true);
+  await mod.page.click('.admin-tabs a[href="/admin/users"]');
+  await mod.page.fill('#user-id', String(CLAIMER));
+  await mod.page.click('form[role=search] button[type=submit]');
+  await mod.page.waitForSelector('[data-testid=user-links]', { timeout: 10000 });
+  check('a moderator reads a user\'s nickname links (the service allows it)', (await mod.page.textContent('[data-testid=user-links]')).includes('Боб'));
+  await mod.page.waitForSelector('[data-testid=user-public-only]');
+  check('a moderator gets only the public profile', true);
+  check('a moderator sees no ban form', !(await mod.page.isVisible('[data-testid=ban]')));
+  await mod.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length >= 2, null, { timeout: 10000 });
+  const modUserRefusals = await mod.page.$$eval('[data-testid=admin-refused]', (ls) => ls.length);
+  check('a moderator: balance and history are shown as refused', modUserRefusals === 2, String(modUserRefusals));
+  check('the API refuses a moderator\'s ban', (await csrfFetch(mod.page, 'POST', `/api/v1/admin/users/${PLAYER}/ban`, { reason: 'x' })) === 403);
+  await mod.page.click('.admin-tabs a[href="/admin/audit"]');
+  await mod.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
+  await mod.page.click('[data-testid=audit-verify]');
+  await mod.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length === 2, null, { timeout: 10000 });
+  check('a moderator: audit search and verify are refused', true);
+  await mod.page.click('.admin-tabs a[href="/admin/parser"]');
+  await mod.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length === 2, null, { timeout: 10000 });
+  check('a moderator: parser status and drift are refused', true);
+  const l = await layoutProblems(mod.page);
+  check('refusals: no tap target under 44 px', l.small.length === 0, JSON.stringify(l.small));
+
+  for (const [name, x] of [['admin', admin], ['plain user', player], ['moderator', mod]]) {
+    check(`${name}: no script error or CSP violation`, x.problems.length === 0, JSON.stringify(x.problems));
+  }
+} catch (e) {
+  check('the browser session completes', false, e.stack ?? String(e));
+  for (const x of contexts) {
+    console.log(`  at ${x.page.url()}: ${(await x.page.textContent('main').catch(() => '')) ?? ''}`);
+    console.log(`  problems: ${JSON.stringify(x.problems)}`);
+  }
+} finally {
+  for (const x of contexts) await x.ctx.close().catch(() => {});
+  const code = await stopLucas(lucas);
+  check('lucas stops cleanly', code === 0, `exit ${code}`);
+  await emulator.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(profiles, { recursive: true, force: true });
+  rmSync(downloads, { recursive: true, force: true });
+}
+
+finish();

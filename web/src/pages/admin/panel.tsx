@@ -1,0 +1,40 @@
+// The admin panel (requirement 34), loaded on demand: queues, users, audit and the parser. What a
+// role may do is decided by the service; the panel shows what it refuses.
+import type { User } from '../../api';
+import { t, useLanguage } from '../../i18n';
+import { onLinkClick } from '../../router';
+import { AuditPage } from './audit';
+import { ParserPage } from './parser';
+import { QueuesPage } from './queues';
+import { UsersPage } from './users';
+import './admin.css';
+
+const TABS = [
+  ['/admin', 'admin_tab_queues'],
+  ['/admin/users', 'admin_tab_users'],
+  ['/admin/audit', 'admin_tab_audit'],
+  ['/admin/parser', 'admin_tab_parser'],
+] as const;
+
+export function AdminPanel({ path, user }: { path: string; user: User }) {
+  useLanguage();
+  const current = TABS.find(([href]) => href === path)?.[0];
+  let page;
+  if (path === '/admin') page = <QueuesPage />;
+  else if (path === '/admin/users') page = <UsersPage me={user} />;
+  else if (path === '/admin/audit') page = <AuditPage />;
+  else if (path === '/admin/parser') page = <ParserPage />;
+  else page = <p class="error">{t('not_found_title')}</p>;
+  return (
+    <div class="admin" data-testid="admin-panel">
+      <nav class="admin-tabs" aria-label={t('admin_title')}>
+        {TABS.map(([href, key]) => (
+          <a key={href} href={href} onClick={onLinkClick} aria-current={current === href ? 'page' : undefined}>
+            {t(key)}
+          </a>
+        ))}
+      </nav>
+      {page}
+    </div>
+  );
+}
