@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -146,3 +148,21 @@ export const pointEmulatorAt = (emulator, botToken, lucasPort) => {
   });
   emulator.setWebhook({ url, secret_token: webhookSecret }, botToken);
 };
+
+// The command line of a browser test: `<name>.mjs PATH/TO/lucas [WEB_DIR]` — the binary, the built
+// web app (default: web/ beside the binary) and the screenshot folder beside the binary (created).
+export function browserTestArgs(name) {
+  const lucasPath = process.argv[2];
+  if (!lucasPath) {
+    console.error(`usage: ${name}.mjs PATH/TO/lucas [WEB_DIR]`);
+    process.exit(2);
+  }
+  const webDir = resolve(process.argv[3] ?? join(dirname(lucasPath), 'web'));
+  if (!existsSync(join(webDir, 'index.html'))) {
+    console.error(`${name}: no built web app in ${webDir}: run scripts/build-web.sh ${webDir}`);
+    process.exit(1);
+  }
+  const shots = join(dirname(resolve(lucasPath)), 'web-screenshots');
+  mkdirSync(shots, { recursive: true });
+  return { lucasPath, webDir, shots };
+}

@@ -16,25 +16,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+  browserTestArgs, check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const TelegramServer = require('telegram-test-api');
 const { chromium } = require('playwright-core');
 
-const lucasPath = process.argv[2];
-if (!lucasPath) {
-  console.error('usage: web_admin_e2e.mjs PATH/TO/lucas [WEB_DIR]');
-  process.exit(2);
-}
-const webDir = resolve(process.argv[3] ?? join(dirname(lucasPath), 'web'));
-if (!existsSync(join(webDir, 'index.html'))) {
-  console.error(`web_admin_e2e: no built web app in ${webDir}: run scripts/build-web.sh ${webDir}`);
-  process.exit(1);
-}
-const shots = join(dirname(resolve(lucasPath)), 'web-screenshots');
-mkdirSync(shots, { recursive: true });
+const { lucasPath, webDir, shots } = browserTestArgs('web_admin_e2e');
 
 const ADMIN = 201;
 const MODERATOR = 202;

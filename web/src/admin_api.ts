@@ -1,7 +1,7 @@
 // The admin panel's API calls (loaded with the panel, not in the initial bundle). Shapes as the
 // server writes them: src/features/{admin,bank,parser,users}/*_http.cpp. Authorization is the
 // service's: every call may answer 403, which the pages show as a refusal.
-import { call, type Money } from './api';
+import { call, type Money, type WaitingCredit } from './api';
 
 export interface Page<T> {
   items: T[];
@@ -78,14 +78,8 @@ export interface Link {
   evidence: string;
   verified_at: string;
 }
-export interface UnclaimedCredit {
-  id: number;
-  game: string;
-  nickname: string;
-  amount: Money;
-  status: string;
-  created_at: string;
-  expires_at: string;
+// A waiting credit as admins see it: also who it was paid to and when it was settled.
+export interface UnclaimedCredit extends WaitingCredit {
   paid_to: number | null;
   settled_at: string | null;
 }

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "base/time_arg.h"
 #include "features/users/access.h"
 
 namespace lucas::admin {
@@ -13,18 +14,6 @@ int64_t int_query(const http::Request& req, std::string_view name, int64_t fallb
                        std::numeric_limits<int64_t>::max());
 }
 
-std::optional<Micros> time_query(const http::Request& req, const char* name) {
-  const auto v = req.query_param(name);
-  if (!v) return std::nullopt;
-  auto t = parse_rfc3339(*v);
-  if (!t) {
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string(name) + " must be a date (2026-11-24) or an RFC 3339 UTC time",
-                {{name, *v}});
-  }
-  return t;
-}
-
 }  // namespace
 
 void register_http(http::Router& router, AdminService& service) {
@@ -33,8 +22,8 @@ void register_http(http::Router& router, AdminService& service) {
     audit::Query q;
     if (req.query_param("actor")) q.actor = int_query(req, "actor", 0);
     q.action = req.query_param("action");
-    q.since = time_query(req, "since");
-    q.until = time_query(req, "until");
+    q.since = time_argument("since", req.query_param("since"));
+    q.until = time_argument("until", req.query_param("until"));
     q.after_seq = int_query(req, "cursor", 0);
     q.limit = static_cast<int>(int_query(req, "limit", 100));
     const std::string format = req.query_param("format").value_or("json");

@@ -1,25 +1,15 @@
 #include "features/users/users_http.h"
 
 #include "base/clock.h"
+#include "base/csv.h"
 #include "base/money_json.h"
+#include "base/time_arg.h"
 
 namespace lucas::users {
 namespace {
 
 std::string currency_param(const http::Request& req) {
   return req.query_param("currency").value_or(std::string(ledger::kCoin));
-}
-
-std::optional<Micros> time_param(const http::Request& req, const char* name) {
-  const auto v = req.query_param(name);
-  if (!v) return std::nullopt;
-  auto t = parse_rfc3339(*v);
-  if (!t) {
-    throw Error(ErrorCode::kInvalidArgument,
-                std::string(name) + " must be a date (2026-11-24) or an RFC 3339 UTC time",
-                {{name, *v}});
-  }
-  return t;
 }
 
 HistoryQuery history_query(const http::Request& req) {
@@ -37,21 +27,9 @@ HistoryQuery history_query(const http::Request& req) {
                 {{"direction", *direction}});
   }
   q.filter.reason_prefix = req.query_param("reason").value_or("");
-  q.filter.since = time_param(req, "since");
-  q.filter.until = time_param(req, "until");
+  q.filter.since = time_argument("since", req.query_param("since"));
+  q.filter.until = time_argument("until", req.query_param("until"));
   return q;
-}
-
-std::string csv_cell(std::string v) {
-  // A spreadsheet runs a cell that starts with = + @ or a tab: such text is quoted as text.
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t')) v.insert(0, "'");
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Every entry the filter lets through (from `cursor`), newest first, up to kCsvMaxRows; when more
@@ -73,10 +51,10 @@ http::Response csv_export(HistoryService& history, const Actor& actor, int64_t i
                                    : "";
       body += format_rfc3339(item.created_at) + "," +
               money_json(q.currency, scale, item.amount)["amount"].get<std::string>() + "," +
-              csv_cell(q.currency) + "," +
+              csv_cell(q.currency, Formulas::kDefuse) + "," +
               money_json(q.currency, scale, item.balance_after)["amount"].get<std::string>() + "," +
-              csv_cell(item.reason) + "," + csv_cell(game) + "," +
-              std::to_string(item.transfer_id) + "," + std::to_string(item.entry_id) + "\r\n";
+              csv_cell(item.reason, Formulas::kDefuse) + "," + csv_cell(game, Formulas::kDefuse) +
+              "," + std::to_string(item.transfer_id) + "," + std::to_string(item.entry_id) + "\r\n";
     }
     rows += static_cast<int>(page.items.size());
     next = page.next_cursor;

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "base/csv.h"
 #include "base/ids.h"
 #include "infra/audit/audit_store.h"
 
@@ -38,16 +39,6 @@ std::string canonical_with(const Entry& e, const std::string& details) {
   field(out, e.source);
   field(out, e.prev_hash);
   return out;
-}
-
-std::string csv_cell(const std::string& v) {
-  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include "base/time_arg.h"
+
 namespace lucas::module {
 
 const std::string& CliRun::option(const std::string& name) const {
@@ -45,16 +47,7 @@ double CliRun::number(const std::string& name, double min, double max) const {
 }
 
 std::optional<Micros> CliRun::time(const std::string& name) const {
-  const std::string& text = option(name);
-  if (text.empty()) return std::nullopt;
-  const auto t = parse_rfc3339(text);
-  if (!t) {
-    throw Error(
-        ErrorCode::kInvalidArgument,
-        name + " must be a date (2026-12-31) or an RFC 3339 UTC time (2026-12-31T10:00:00Z)",
-        {{name, text.substr(0, 64)}});
-  }
-  return t;
+  return time_argument(name, option(name));
 }
 
 Module& Module::migrations(std::function<store::MigrationSet()> set) {
