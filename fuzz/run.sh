@@ -16,6 +16,6 @@ OUT=build/fuzz
 mkdir -p "$OUT/corpus"
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -Isrc $(pkg-config --cflags icu-uc) \
-  fuzz/parser_fuzz.cpp src/features/parser/{parser,normalize,text}.cpp \
+  fuzz/parser_fuzz.cpp src/features/parser/{parser,text}.cpp src/base/names.cpp \
   $(pkg-config --libs icu-uc icu-i18n) -o "$OUT/parser_fuzz"
 "$OUT/parser_fuzz" -max_total_time="$SECONDS_TO_RUN" -max_len=4096 "$OUT/corpus"
