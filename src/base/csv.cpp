@@ -3,17 +3,20 @@
 namespace lucas {
 
 std::string csv_cell(std::string text, Formulas formulas) {
-  if (formulas == Formulas::kDefuse && !text.empty() &&
-      (text[0] == '=' || text[0] == '+' || text[0] == '@' || text[0] == '\t')) {
-    text.insert(0, "'");
-  }
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
+  const bool defuse = formulas == Formulas::kDefuse && !text.empty() &&
+                      (text[0] == '=' || text[0] == '+' || text[0] == '@' || text[0] == '\t');
+  const bool quote = text.find_first_of(",\"\n\r") != std::string::npos;
+  if (!defuse && !quote) return text;
+  std::string out;
+  out.reserve(text.size() + 4);
+  if (quote) out += '"';
+  if (defuse) out += '\'';
+  for (const char c : text) {
+    if (quote && c == '"') out += '"';
     out += c;
   }
-  return out + "\"";
+  if (quote) out += '"';
+  return out;
 }
 
 }  // namespace lucas
