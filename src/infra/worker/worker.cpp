@@ -37,23 +37,23 @@ void Worker::stop() {
 
 void Worker::loop(const Options& options, const Round& round) {
   pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());  // as `top -H` shows it
-  std::optional<Micros> asked;  // the wait the last round asked for
+  Micros asked = -1;  // the wait the last round asked for; -1: none (the period)
   for (;;) {
     {
       std::unique_lock lock(mu_);
       const auto ready = [this] { return woken_ || stopping_; };
-      const Micros wait = asked.value_or(options.period);
-      if (asked || wait > 0) {
-        cv_.wait_for(lock, std::chrono::microseconds(std::max<Micros>(wait, 0)), ready);
+      const Micros wait = asked >= 0 ? asked : options.period;
+      if (asked >= 0 || wait > 0) {
+        cv_.wait_for(lock, std::chrono::microseconds(wait), ready);
       } else {
         cv_.wait(lock, ready);
       }
       if (stopping_ && !(options.final_round_if_woken && woken_)) return;
       woken_ = false;
     }
-    asked.reset();
+    asked = -1;
     try {
-      asked = round();
+      if (const auto next = round()) asked = std::max<Micros>(*next, 0);
     } catch (const std::exception& e) {
       spdlog::error("{}: {}", name_, e.what());
     }
