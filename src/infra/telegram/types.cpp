@@ -52,11 +52,12 @@ Message parse_message(const json& j, int depth) {
       origin.sender_user = parse_user(*u);
     }
     origin.sender_user_name = str(*o, "sender_user_name");
-    for (const char* key : {"sender_chat", "chat"}) {
-      if (auto c = o->find(key); c != o->end() && c->is_object()) {
-        origin.chat = Chat{num(*c, "id"), str(*c, "type")};
-        break;
-      }
+    const nlohmann::json& from = *o;
+    for (const std::string key : {"sender_chat", "chat"}) {
+      if (!from.contains(key) || !from.at(key).is_object()) continue;
+      const nlohmann::json& c = from.at(key);
+      origin.chat = Chat{num(c, "id"), str(c, "type")};
+      break;
     }
     origin.message_id = num(*o, "message_id");
     m.forward_origin = origin;
