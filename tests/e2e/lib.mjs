@@ -3,8 +3,9 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -165,4 +166,29 @@ export function browserTestArgs(name) {
   const shots = join(dirname(resolve(lucasPath)), 'web-screenshots');
   mkdirSync(shots, { recursive: true });
   return { lucasPath, webDir, shots };
+}
+
+// What a browser test runs against: the Telegram emulator (started), a data directory and a
+// chromium profile folder (temporary), and the environment of `lucas serve` in webhook mode with
+// the built web app — plus `extraEnv`.
+export async function browserTestWorld(name, botToken, webDir, extraEnv = {}) {
+  const TelegramServer = require('telegram-test-api');
+  const emulatorPort = await freePort();
+  const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
+  await emulator.start();
+  const slug = name.replaceAll('_', '-');
+  const dataDir = mkdtempSync(join(tmpdir(), `lucas-${slug}-`));
+  const profiles = mkdtempSync(join(tmpdir(), `lucas-${slug}-chromium-`));
+  const env = {
+    LUCAS_DATA_DIR: dataDir,
+    LUCAS_TELEGRAM_TOKEN: botToken,
+    LUCAS_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
+    LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
+    LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
+    LUCAS_PUBLIC_URL: 'http://lucas.test',
+    LUCAS_WEB_DIR: webDir,
+    LUCAS_PARSER_AUTO_TRAIN: 'false',
+    ...extraEnv,
+  };
+  return { emulator, emulatorPort, dataDir, profiles, env };
 }

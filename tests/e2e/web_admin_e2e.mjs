@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  browserTestArgs, check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+  browserTestArgs, browserTestWorld, check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -33,25 +33,12 @@ const CLAIMER = 104; // claims the nickname
 const COLLECTOR = 105; // claims 20 more nicknames: the claim queue needs a second page
 
 const token = '525252:web-admin-e2e-token';
-const emulatorPort = await freePort();
-const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
-await emulator.start();
-
-const dataDir = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-'));
-const profiles = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-chromium-'));
+const { emulator, emulatorPort, dataDir, profiles, env } = await browserTestWorld(
+  'web_admin_e2e', token, webDir, {
+    // Every model parse goes to the review queue: a sure way to have an item in it.
+    LUCAS_PARSER_REVIEW_THRESHOLD_PCT: '100',
+  });
 const downloads = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-downloads-'));
-const env = {
-  LUCAS_DATA_DIR: dataDir,
-  LUCAS_TELEGRAM_TOKEN: token,
-  LUCAS_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
-  LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
-  LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
-  LUCAS_PUBLIC_URL: 'http://lucas.test',
-  LUCAS_WEB_DIR: webDir,
-  LUCAS_PARSER_AUTO_TRAIN: 'false',
-  // Every model parse goes to the review queue: a sure way to have an item in it.
-  LUCAS_PARSER_REVIEW_THRESHOLD_PCT: '100',
-};
 const cli = (...args) =>
   execFileSync(lucasPath, args, { env: { ...process.env, LUCAS_LOG_LEVEL: 'warn', ...env } }).toString();
 cli('migrate');

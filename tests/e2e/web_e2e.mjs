@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  browserTestArgs, check, connectWs, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+  browserTestArgs, browserTestWorld, check, connectWs, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -30,22 +30,8 @@ const { chromium } = require('playwright-core');
 const { lucasPath, webDir, shots } = browserTestArgs('web_e2e');
 
 const token = '515151:web-e2e-token';
-const emulatorPort = await freePort();
-const emulator = new TelegramServer({ port: emulatorPort, host: '127.0.0.1', storeTimeout: 60 });
-await emulator.start();
-
-const dataDir = mkdtempSync(join(tmpdir(), 'lucas-web-e2e-'));
-const profiles = mkdtempSync(join(tmpdir(), 'lucas-web-e2e-chromium-'));
-const env = {
-  LUCAS_DATA_DIR: dataDir,
-  LUCAS_TELEGRAM_TOKEN: token,
-  LUCAS_TELEGRAM_WEBHOOK_SECRET: webhookSecret,
-  LUCAS_TELEGRAM_API_URL: `http://127.0.0.1:${emulatorPort}`,
-  LUCAS_TELEGRAM_BOT_USERNAME: 'lucas_bank_bot',
-  LUCAS_PUBLIC_URL: 'http://lucas.test',
-  LUCAS_WEB_DIR: webDir,
-  LUCAS_PARSER_AUTO_TRAIN: 'false',
-};
+const { emulator, emulatorPort, dataDir, profiles, env } = await browserTestWorld(
+  'web_e2e', token, webDir);
 const cli = (...args) =>
   execFileSync(lucasPath, args, { env: { ...process.env, LUCAS_LOG_LEVEL: 'warn', ...env } }).toString();
 cli('migrate');
