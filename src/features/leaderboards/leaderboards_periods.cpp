@@ -5,6 +5,7 @@
 #include <chrono>
 #include <limits>
 
+#include "base/ascii.h"
 #include "base/money_json.h"
 #include "features/leaderboards/leaderboards.h"
 #include "features/users/users.h"
@@ -19,12 +20,6 @@ constexpr Micros kDay = 86'400'000'000;
 // The calendar date of a UTC midnight.
 chr::year_month_day date_of(Micros midnight) {
   return chr::year_month_day(chr::sys_days(chr::days(midnight / kDay)));
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -46,7 +41,7 @@ std::string_view period_name(Period p) {
 }
 
 std::optional<Period> parse_period(std::string_view text) {
-  const std::string t = lower(text);
+  const std::string t = ascii_lower(text);
   if (t == "daily" || t == "day") return Period::kDaily;
   if (t == "weekly" || t == "week") return Period::kWeekly;
   if (t == "monthly" || t == "month") return Period::kMonthly;

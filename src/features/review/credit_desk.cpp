@@ -1,17 +1,9 @@
 #include "features/review/credit_desk.h"
 
+#include "base/ascii.h"
 #include "features/parser/parser.h"
 
 namespace lucas::review {
-namespace {
-
-std::string lower_ascii(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
-
 std::map<std::string, std::string> default_game_bots() {
   return {{"gdcardsbot", "gd_cards"},
           {"shmalala_bot", "shmalala"},
@@ -22,7 +14,7 @@ std::map<std::string, std::string> default_game_bots() {
 CreditDesk::CreditDesk(store::Database& db, bank::BankService& bank, DeskOptions options)
     : db_(db), bank_(bank), options_(std::move(options)) {
   std::map<std::string, std::string> lowered;
-  for (const auto& [name, game] : options_.game_bots) lowered[lower_ascii(name)] = game;
+  for (const auto& [name, game] : options_.game_bots) lowered[ascii_lower(name)] = game;
   options_.game_bots = std::move(lowered);
 }
 
@@ -37,7 +29,7 @@ Outcome CreditDesk::decide(const Claim& c) {
   // Trust: sent by an allow-listed game bot, or forwarded from one (Telegram sets the origin and
   // its date; a person can forge neither).
   if (!c.author || !c.author->is_bot) return out;
-  const std::string username = lower_ascii(c.author->username);
+  const std::string username = ascii_lower(c.author->username);
   const auto bot = options_.game_bots.find(username);
   if (bot == options_.game_bots.end()) return out;
   out.game = bot->second;

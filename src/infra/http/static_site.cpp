@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/ascii.h"
 #include "base/ids.h"
 
 namespace lucas::http {
@@ -24,12 +25,6 @@ std::string read_file(const fs::path& p) {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view trim(std::string_view s) {
@@ -63,7 +58,7 @@ bool accepts_encoding(std::string_view header, std::string_view coding) {
     std::string_view item = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     const size_t semi = item.find(';');
-    const std::string name = lower(trim(item.substr(0, semi)));
+    const std::string name = ascii_lower(trim(item.substr(0, semi)));
     bool positive = true;
     if (semi != std::string_view::npos) {
       std::string_view params = trim(item.substr(semi + 1));
@@ -100,7 +95,7 @@ std::string content_type_for(std::string_view name) {
   };
   const size_t dot = name.rfind('.');
   if (dot == std::string_view::npos) return "application/octet-stream";
-  const auto it = types.find(lower(name.substr(dot)));
+  const auto it = types.find(ascii_lower(name.substr(dot)));
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 

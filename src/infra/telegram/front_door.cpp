@@ -1,16 +1,12 @@
 #include "infra/telegram/front_door.h"
 
+#include "base/ascii.h"
 #include "base/error.h"
 #include "base/i18n.h"
 #include "base/ids.h"
 
 namespace lucas::telegram {
 namespace {
-
-std::string lower_ascii(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // What a menu shows of a help line "/cmd <args> — what it does": what it does, at most 256 bytes
 // (Telegram's limit), cut at a character boundary.
@@ -41,7 +37,7 @@ FrontDoor::FrontDoor(FrontDoorOptions options, Identify identify, std::vector<Co
       identify_(std::move(identify)),
       commands_(std::move(commands)),
       triggers_(std::move(triggers)) {
-  options_.bot_username = lower_ascii(options_.bot_username);
+  options_.bot_username = ascii_lower(options_.bot_username);
   for (size_t i = 0; i < commands_.size(); ++i) {
     if (commands_[i].name == "help" || !by_name_.emplace(commands_[i].name, i).second) {
       throw Error(ErrorCode::kInternal, "the bot command /" + commands_[i].name + " is taken");
@@ -60,7 +56,7 @@ std::vector<Outgoing> FrontDoor::handle(const Update& update) {
   std::string first = t.substr(0, t.find_first_of(" \n"));
   const std::string args = first.size() < t.size() ? t.substr(first.size() + 1) : "";
   if (const size_t at = first.find('@'); at != std::string::npos && first.front() == '/') {
-    if (lower_ascii(first.substr(at + 1)) != options_.bot_username) return {};
+    if (ascii_lower(first.substr(at + 1)) != options_.bot_username) return {};
     first = first.substr(0, at);
   }
   return dispatch(m, *asker, first, args);
@@ -97,7 +93,7 @@ std::vector<Outgoing> FrontDoor::dispatch(const Message& m, const Asker& asker,
                          private_chat,  m.chat.id,  m.message_id};
   // A trigger's failure propagates: the durable intake retries the update.
   if (trigger != nullptr) return say(trigger->run(m, call));
-  const std::string name = lower_ascii(first.substr(1));
+  const std::string name = ascii_lower(first.substr(1));
   try {
     if (name == "help") return say(help(asker));
     const auto it = by_name_.find(name);
