@@ -75,16 +75,35 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 // the last value of a repeated key wins; nullopt on a malformed escape.
 std::optional<std::map<std::string, std::string>> parse_form(std::string_view text);
 
+// How a route is served, beyond its handler.
+struct RouteOptions {
+  // Answered on the network thread, without the hop to the worker pool, and without the
+  // authenticator and the guard: only for public handlers that never block (no database, Redis
+  // or network): health and metrics.
+  bool on_io_thread = false;
+  // Left out of the OpenAPI document (Telegram's webhook, whose path carries a secret).
+  bool undocumented = false;
+};
+
 // Patterns are literal segments and "{name}" segments: "/api/v1/users/{id}/balance".
 class Router {
  public:
-  void add(std::string method, std::string pattern, Handler handler);
+  void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+    RouteOptions options;
+  };
+  // Every route, in the order added (what the OpenAPI document is checked against).
+  std::vector<RouteInfo> routes() const;
 
   struct Match {
     const Handler* handler = nullptr;  // null when nothing matched
     std::string route;                 // the pattern, for metrics and logs
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed_methods;  // non-empty when the path matched another method
+    bool on_io_thread = false;
   };
   Match match(std::string_view method, std::string_view path) const;
 
@@ -94,6 +113,8 @@ class Router {
   // logged INTERNAL_ERROR whose message reveals nothing). `route` receives the matched pattern
   // (or "unmatched").
   Response dispatch(Request& req, const Clock& clock, std::string* route = nullptr) const;
+  // The same, for a request already matched (the server matches once to choose the thread).
+  Response dispatch(Request& req, Match m, const Clock& clock, std::string* route = nullptr) const;
 
   // Runs before every request (rate limits, ...): a response refuses the request; headers it
   // adds go on whatever response is sent.
@@ -113,7 +134,7 @@ class Router {
   void set_fallback(Handler fallback) { fallback_ = std::move(fallback); }
 
  private:
-  Response route_request(Request& req, const Clock& clock, std::string* route) const;
+  Response route_request(Request& req, Match m, const Clock& clock, std::string* route) const;
   Authenticator authenticator_;
   Guard guard_;
   Handler fallback_;
@@ -122,6 +143,7 @@ class Router {
     std::vector<std::string> segments;
     std::string pattern;
     Handler handler;
+    RouteOptions options;
   };
   std::vector<Route> routes_;
 };

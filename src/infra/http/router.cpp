@@ -121,8 +121,16 @@ Response Response::error(const lucas::Error& e, Micros now) {
   return r;
 }
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), pattern, std::move(handler)});
+void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  routes_.push_back(
+      Route{std::move(method), split_path(pattern), pattern, std::move(handler), options});
+}
+
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back(RouteInfo{r.method, r.pattern, r.options});
+  return out;
 }
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
@@ -154,6 +162,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
       best.handler = &route.handler;
       best.route = route.pattern;
       best.params = std::move(params);
+      best.on_io_thread = route.options.on_io_thread;
     }
   }
   return best;
@@ -221,6 +230,11 @@ int64_t Request::require_scope(std::string_view scope) const {
 }
 
 Response Router::dispatch(Request& req, const Clock& clock, std::string* route) const {
+  return dispatch(req, match(req.method, req.path), clock, route);
+}
+
+Response Router::dispatch(Request& req, Match m, const Clock& clock, std::string* route) const {
+  if (m.on_io_thread) return route_request(req, std::move(m), clock, route);  // public
   std::vector<std::pair<std::string, std::string>> extra;
   if (authenticator_) {
     try {
@@ -243,13 +257,13 @@ Response Router::dispatch(Request& req, const Clock& clock, std::string* route) 
       return *refused;
     }
   }
-  Response r = route_request(req, clock, route);
+  Response r = route_request(req, std::move(m), clock, route);
   r.headers.insert(r.headers.end(), extra.begin(), extra.end());
   return r;
 }
 
-Response Router::route_request(Request& req, const Clock& clock, std::string* route) const {
-  Match m = match(req.method, req.path);
+Response Router::route_request(Request& req, Match m, const Clock& clock,
+                               std::string* route) const {
   if (route != nullptr) *route = m.handler ? m.route : "unmatched";
   try {
     if (m.handler == nullptr) {

@@ -216,13 +216,18 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
       route = ws->options.path;
     } else {
       req.path = *path;
+      Router::Match match = router.match(req.method, req.path);
       ++in_flight;
-      res = co_await net::co_spawn(
-          pool,
-          [this, &req, &route]() -> net::awaitable<Response> {
-            co_return router.dispatch(req, clock, &route);
-          },
-          net::use_awaitable);
+      if (match.on_io_thread) {
+        res = router.dispatch(req, std::move(match), clock, &route);  // never blocks
+      } else {
+        res = co_await net::co_spawn(
+            pool,
+            [this, &req, &route, &match]() -> net::awaitable<Response> {
+              co_return router.dispatch(req, std::move(match), clock, &route);
+            },
+            net::use_awaitable);
+      }
       --in_flight;
     }
 
