@@ -21,6 +21,7 @@
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
+#include "infra/http/openapi.h"
 #include "infra/ratelimit/address_key.h"
 #include "infra/telegram/webhook.h"
 
@@ -505,9 +506,12 @@ void App::register_routes(http::Router& router) {
           clock.now());
     });
   }
-  router.add("GET", "/healthz", [](const http::Request&) {
-    return http::Response::json(200, {{"status", "ok"}});
-  });
+  router.add(
+      "GET", "/healthz",
+      [](const http::Request&) {
+        return http::Response::json(200, {{"status", "ok"}});
+      },
+      http::RouteOptions{.on_io_thread = true});
   router.add("GET", "/readyz", [this](const http::Request&) {
     if (!db->ping()) {
       throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
@@ -526,6 +530,19 @@ void App::register_routes(http::Router& router) {
   });
   for (const auto& m : modules) {
     for (const auto& routes : m.route_sets()) routes(router, services);
+  }
+  // The document is made once; the answer is the same text for every request.
+  const auto document = api_document(modules);
+  router.add(
+      "GET", "/api/v1/openapi.json",
+      [text = document.dump()](const http::Request&) {
+        auto r = http::Response::text(200, text, "application/json");
+        r.headers.emplace_back("Cache-Control", "public, max-age=300");
+        return r;
+      },
+      http::RouteOptions{.on_io_thread = true});
+  for (const auto& problem : http::check_routes(router, document, served_outside_router())) {
+    spdlog::warn("OpenAPI document: {}", problem);  // the module contract test fails on these
   }
   router.set_fallback([this](const http::Request& req) { return web_site->serve(req); });
   if (telegram_enabled() && config.telegram_mode == "webhook") {

@@ -1,7 +1,9 @@
 // `lucas ledger check`, `lucas jobs list|run`, `lucas outbox given-up|retry`, `lucas telegram
-// failed|retry`: looking after a platform's background work from the console (actor 0).
+// failed|retry`: looking after a platform's background work from the console (actor 0); and
+// `lucas openapi`, the API document without a running server.
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 
 #include "app/app.h"
@@ -102,12 +104,32 @@ int telegram_retry(const module::CliRun& run) {
   return 0;
 }
 
+int openapi(const module::CliRun& run) {
+  const std::string text = api_document(default_modules()).dump(2) + "\n";
+  const std::string& out = run.option("--out");
+  if (out.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << text;
+  if (!file.flush()) {
+    std::cerr << "cannot write " << out << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 const module::CliOption kAll = module::CliOption("--all", "every one of them").as_flag();
 
 }  // namespace
 
 void register_ops_cli(module::Module& m) {
-  m.cli_group({{"ledger"}, "ledger tools"})
+  m.cli({{"openapi"},
+         "print the OpenAPI 3.1 document of the REST API (what GET /api/v1/openapi.json serves)",
+         {{"--out", "write it to this file instead", false, ""}},
+         openapi})
+      .cli_group({{"ledger"}, "ledger tools"})
       .cli({{"ledger", "check"},
             "verify every ledger invariant (exit 1 if broken)",
             {},

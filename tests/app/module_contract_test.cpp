@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "app/cli.h"
 #include "base/i18n.h"
+#include "infra/http/openapi.h"
 #include "tests/support/databases.h"
 
 namespace lucas {
@@ -34,7 +35,22 @@ struct EchoService {
   std::atomic<int> ticks{0};
 };
 
+// The module's API document: its one route, as the OpenAPI document will show it.
+constexpr const char* kEchoApi = R"({
+  "tags": [{"name": "Echo", "description": "notes"}],
+  "paths": {"/api/v1/echo": {"post": {
+    "operationId": "postEcho", "tags": ["Echo"], "summary": "Note a text",
+    "description": "Notes the body.", "security": [],
+    "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}}},
+    "responses": {"200": {"description": "Noted.", "content": {"application/json": {
+      "schema": {"type": "object", "properties": {
+        "echo": {"type": "string", "description": "the body"},
+        "notes": {"type": "integer", "description": "notes so far"}}},
+      "example": {"echo": "hi", "notes": 1}}}}}}}}
+})";
+
 void register_echo(module::Module& m) {
+  m.api(kEchoApi);
   m.migrations([] {
      return store::MigrationSet{
          "echo", {{1, "echo notes", "CREATE TABLE echo_notes (id {{id}}, text TEXT NOT NULL)"}}};
@@ -121,6 +137,14 @@ TEST(ModuleContract, OneRegistrationLineWiresEveryPartOfAFeature) {
   const auto res = router.dispatch(req, app.clock);
   EXPECT_EQ(res.status, 200) << res.body;
   EXPECT_EQ(echo.notes(), std::vector<std::string>{"hello"});
+  // ... in the OpenAPI document that the server serves, with nothing undocumented.
+  http::Request doc_req;
+  doc_req.method = "GET";
+  doc_req.path = "/api/v1/openapi.json";
+  const auto doc = nlohmann::json::parse(router.dispatch(doc_req, app.clock).body);
+  EXPECT_EQ(doc["paths"]["/api/v1/echo"]["post"]["operationId"], "postEcho");
+  EXPECT_EQ(http::check_routes(router, doc, app::served_outside_router()),
+            std::vector<std::string>{});
 
   // The bot command: in a private chat it runs, in the user's language; in a group it is refused
   // with the localized "private only" text; an admin-only command is refused to a user.

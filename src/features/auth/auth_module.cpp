@@ -4,10 +4,12 @@
 #include "features/auth/auth_cli.h"
 #include "features/auth/auth_http.h"
 #include "features/users/users_module.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::auth {
 
 void register_module(module::Module& m) {
+  m.api(http::api_document("auth"));  // auth_api.json: its routes in the OpenAPI document
   register_cli(m);
   m.migrations(migrations)
       .routes([](http::Router& router, module::Services& s) {

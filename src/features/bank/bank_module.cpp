@@ -5,6 +5,7 @@
 #include "features/bank/bank_bot.h"
 #include "features/bank/bank_http.h"
 #include "features/users/users_module.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::bank {
 
@@ -26,6 +27,7 @@ module::BotCommand link(const std::string& name, Who who) {
 }  // namespace
 
 void register_module(module::Module& m) {
+  m.api(http::api_document("bank"));  // bank_api.json: its routes in the OpenAPI document
   m.command(link("link", Who::kEveryone))
       .command({"stats", "help_cmd_stats", Who::kAdmin, Where::kAnywhere,
                 users::with_user([](S& s, const users::User& u, const Call&) {

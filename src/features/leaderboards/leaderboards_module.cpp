@@ -3,10 +3,13 @@
 #include "features/leaderboards/leaderboards_bot.h"
 #include "features/leaderboards/leaderboards_http.h"
 #include "features/users/users_module.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::leaderboards {
 
 void register_module(module::Module& m) {
+  m.api(http::api_document(
+      "leaderboards"));  // leaderboards_api.json: its routes in the OpenAPI document
   m.migrations(migrations)
       .routes([](http::Router& router, module::Services& s) {
         register_http(router, s.get<LeaderboardService>(), s.get<Clock>());

@@ -5,10 +5,13 @@
 #include "features/notifications/notifications_cli.h"
 #include "features/notifications/notifications_http.h"
 #include "features/users/users_module.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::notifications {
 
 void register_module(module::Module& m) {
+  m.api(http::api_document(
+      "notifications"));  // notifications_api.json: its routes in the OpenAPI document
   register_cli(m);
   m.routes([](http::Router& router, module::Services& s) {
      register_http(router, s.get<NotificationService>(), s.get<Config>().public_url);

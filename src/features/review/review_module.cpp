@@ -3,6 +3,7 @@
 #include "features/review/review_bot.h"
 #include "features/review/review_http.h"
 #include "features/users/users_module.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::review {
 namespace {
@@ -19,6 +20,7 @@ module::BotCommand queue_command(const std::string& name) {
 }  // namespace
 
 void register_module(module::Module& m) {
+  m.api(http::api_document("review"));  // review_api.json: its routes in the OpenAPI document
   m.trigger({"parse", "help_parse", &is_parse,
              [](module::Services& s, const telegram::Message& msg, const module::CommandCall& c) {
                return parse_reply(s.get<CreditDesk>(), msg,

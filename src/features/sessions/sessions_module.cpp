@@ -4,10 +4,12 @@
 #include "features/sessions/sessions_bot.h"
 #include "features/sessions/sessions_http.h"
 #include "features/users/users_module.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::sessions {
 
 void register_module(module::Module& m) {
+  m.api(http::api_document("sessions"));  // sessions_api.json: its routes in the OpenAPI document
   m.migrations(migrations)
       .routes([](http::Router& router, module::Services& s) {
         const auto& config = s.get<Config>();

@@ -3,6 +3,7 @@
 #include "features/users/users_bot.h"
 #include "features/users/users_cli.h"
 #include "features/users/users_http.h"
+#include "infra/http/api_documents.h"
 
 namespace lucas::users {
 
@@ -23,6 +24,7 @@ std::function<std::string(module::Services&, const module::CommandCall&)> user_c
 }
 
 void register_module(module::Module& m) {
+  m.api(http::api_document("users"));  // users_api.json: its routes in the OpenAPI document
   register_cli(m);
   using module::Where;
   using module::Who;

@@ -157,8 +157,16 @@ Response StaticSite::serve(const Request& req) const {
                 {{"web_dir", dir_}});
   }
   std::string path = req.path;
-  if (path == "/") path = "/index.html";
+  if (path.back() == '/' && files_.count(path + "index.html") != 0) {
+    path += "index.html";  // a folder's own page (/docs/: the explorer)
+  }
   if (const auto it = files_.find(path); it != files_.end()) return answer(req, path, it->second);
+  if (files_.count(path + "/index.html") != 0) {
+    // /docs -> /docs/, so that the page's relative links resolve inside its folder.
+    Response r = Response::text(301, "", "text/plain; charset=utf-8");
+    r.headers.emplace_back("Location", path + "/");
+    return r;
+  }
   // A client-side route (/sessions, /login) gets the app; a missing file does not.
   const std::string_view last = std::string_view(path).substr(path.rfind('/') + 1);
   if (path.rfind("/assets/", 0) == 0 || last.find('.') != std::string_view::npos) {

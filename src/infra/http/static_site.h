@@ -4,7 +4,8 @@
 // precompressed siblings (X.br, X.gz, written at build time) are chosen by Accept-Encoding. Every
 // answer carries the Content-Security-Policy given (no inline script) and nosniff.
 //
-// Client-side routes fall back to index.html: a GET of a path that is no file, whose last segment
+// A folder with an index.html (docs/: the API explorer) answers at "/docs/"; "/docs" redirects
+// there. Client-side routes fall back to index.html: a GET of a path that is no file, whose last segment
 // has no dot, outside /assets/ and outside the server's own prefixes (reserved_path) gets the app.
 #pragma once
 

@@ -87,6 +87,11 @@ Module& Module::trigger(Trigger trigger) {
   return *this;
 }
 
+Module& Module::api(std::string json_text) {
+  api_ = std::move(json_text);
+  return *this;
+}
+
 std::vector<Module> declare(const std::vector<std::pair<std::string, Registration>>& list) {
   std::vector<Module> out;
   std::set<std::string> names, commands, jobs;

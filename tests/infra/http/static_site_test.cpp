@@ -31,6 +31,7 @@ bool write_app(const fs::path& root) {
   write(root / "assets/style-x.css", "body{}");
   write(root / "manifest.webmanifest", "{}");
   write(root / "icons/icon-192.png", std::string("\x89PNG", 4));
+  write(root / "docs/index.html", "<!doctype html><title>API</title>");
   return true;
 }
 
@@ -122,6 +123,19 @@ TEST(StaticSite, ClientRoutesFallBackToIndexButServerPathsNever) {
   }
   EXPECT_EQ(s.get("/login", {}, "POST").status, 404);
   EXPECT_EQ(s.get("/../index.html").status, 404);
+}
+
+TEST(StaticSite, AFolderWithAnIndexAnswersAtItsSlashAndRedirectsThere) {
+  Site s;
+  const auto docs = s.get("/docs/");
+  EXPECT_EQ(docs.status, 200);
+  EXPECT_EQ(docs.body, "<!doctype html><title>API</title>");
+  const auto bare = s.get("/docs");
+  EXPECT_EQ(bare.status, 301);
+  EXPECT_EQ(header(bare, "Location"), "/docs/");
+  // A folder without one is still a client-side route of the app.
+  EXPECT_EQ(s.get("/icons").body, "<!doctype html><title>Lucas</title>");
+  EXPECT_EQ(s.get("/history/").body, "<!doctype html><title>Lucas</title>");
 }
 
 TEST(StaticSite, WithoutABuiltAppEveryPathExplainsHowToBuildIt) {
