@@ -185,19 +185,21 @@ Decision ReviewService::decide(int64_t actor_id, int64_t id, const std::string& 
                 {{"status", item.status}});
   }
   Decision d;
-  // The bank credits at most once per game message (its key is the message's), so a crash
-  // between these two transactions, or two admins at once, never credits twice.
   bank::GameMessage gm = item.message;
   gm.parsed = final;
   gm.asked_at = item.created_at;  // the age rule is measured to when the player asked
-  if (final.game == item.sender_game && !final.events.empty()) d.credit = bank_.credit(gm);
   const Micros now = clock_.now();
   const nlohmann::json final_json = to_json(final);
+  // One unit: the item is closed and the reading it was closed with is credited together, so of
+  // two admins deciding at once exactly one wins, and only the winner's reading is paid (the
+  // bank's own key still credits a game message at most once).
   db_.transact([&](store::Tx& tx) {
     if (!sql::close_review(tx, id, verdict, actor_id, final_json, now)) {
       throw Error(ErrorCode::kConflict,
                   "review item " + std::to_string(id) + " was reviewed by someone else meanwhile");
     }
+    d.credit = bank::CreditReport{};
+    if (final.game == item.sender_game && !final.events.empty()) d.credit = bank_.credit(gm);
     sql::insert_training(tx, id, verdict, item.text, final, actor_id, now);
     sql::set_canary_truth(tx,
                           item.message.content_key.empty()

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "base/names.h"
 #include "features/bank/bank_bot.h"
@@ -170,6 +171,47 @@ TEST_P(ReviewTest, CorrectionCreditsWhatIsRightAndJoinsTheTrainingSet) {
   EXPECT_NE(w.say(w.person(7, "Ann"), "парсинг", w.game_message(501, kNewChest)).find("№1"),
             std::string::npos);
   EXPECT_EQ(w.balance(7), 250);
+}
+
+// Hostile admins: an accept and a correction of one item at once. Exactly one wins, and the
+// reading paid is the winner's (the item's final), never the loser's.
+TEST_P(ReviewTest, AcceptRacingACorrectionPaysOnlyTheWinnersReading) {
+  w.users.upsert({2, "", "Admin2", "en"});
+  w.users.set_role(0, 2, users::Role::kAdmin);
+  const auto correction = correction_from_json(
+      {{"game", "gd_cards"},
+       {"kind", "chest"},
+       {"events",
+        {{{"player", "Mirtol"}, {"amount", "2.5"}, {"currency", "orbs"}, {"type", "accrual"}}}}});
+  for (int round = 1; round <= 6; ++round) {
+    const int64_t before = w.balance(7);
+    w.clock.advance(1'000'000);  // another chest: its own origin date, so its own key
+    const std::string queued =
+        w.say(w.person(7, "Ann"), "парсинг", w.game_message(600 + round, kChest));
+    ASSERT_NE(queued.find("№" + std::to_string(round)), std::string::npos) << queued;
+    std::atomic<int> won{0};
+    auto race = [&](auto&& decide) {
+      try {
+        decide();
+        ++won;
+      } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::kConflict) << e.what();
+      }
+    };
+    std::thread a([&] { race([&] { w.review.accept(1, round); }); });
+    std::thread b([&] { race([&] { w.review.correct(2, round, correction); }); });
+    a.join();
+    b.join();
+    EXPECT_EQ(won.load(), 1) << "round " << round;
+    const auto item = w.review.get(1, round);
+    const int64_t paid = w.balance(7) - before;
+    if (item.status == "accepted") {
+      EXPECT_EQ(paid, 170) << "round " << round;
+    } else {
+      EXPECT_EQ(item.status, "corrected");
+      EXPECT_EQ(paid, 250) << "round " << round;
+    }
+  }
 }
 
 TEST_P(ReviewTest, OnlyAdminsReviewAndBadCorrectionsChangeNothing) {
