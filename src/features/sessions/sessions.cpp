@@ -119,6 +119,11 @@ Started SessionService::sign_in_telegram(const LoginCheck& check, std::string_vi
            Error(ErrorCode::kUnauthorized, "Telegram's sign-in data was refused: " + reason,
                  {{"error", "invalid_grant"}, {"reason", reason}}));
   }
+  try {
+    users_.require_not_banned(check.user.id);  // banned users do not sign in
+  } catch (const Error& e) {
+    refuse(method, check.user.id, client, "banned", e);
+  }
   return db_.transact([&](store::Tx& tx) {
     const auto& t = check.user;
     std::string language = t.language_code;
@@ -172,15 +177,29 @@ Started SessionService::sign_in_link(const std::string& token, const Client& cli
   const bool plausible =
       token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
   std::optional<Started> started;
+  int64_t refused_user = 0;  // the link was good, but its user is gone or banned
+  std::optional<Error> refusal;
   if (plausible) {
     started = db_.transact([&](store::Tx& tx) -> std::optional<Started> {
+      refused_user = 0;
+      refusal.reset();
       const auto user = sql::consume_link(tx, sha256_hex(token), clock_.now());
       if (!user) return std::nullopt;
+      const auto found = users_.find(tx, *user);
+      try {
+        if (!found) throw Error(ErrorCode::kNotFound, "the link's user no longer exists");
+        users::UserService::require_not_banned(*found);
+      } catch (const Error& e) {
+        refused_user = *user;
+        refusal = e;
+        return std::nullopt;  // the link is used up all the same
+      }
       Started out = start(tx, *user, kLink, client);
-      out.user = users_.find(tx, *user).value();
+      out.user = *found;
       return out;
     });
   }
+  if (refusal) refuse(kLink, refused_user, client, "banned_or_unknown_user", *refusal);
   if (!started) {
     refuse(kLink, 0, client, plausible ? "unknown_used_or_expired" : "malformed",
            Error(ErrorCode::kUnauthorized,
@@ -208,32 +227,49 @@ std::optional<Resolved> SessionService::resolve(const std::string& cookie, const
   return Resolved{std::move(*s), std::move(*user), csrf_token(cookie)};
 }
 
-std::vector<Session> SessionService::list(int64_t actor, int64_t user_id) {
+void SessionService::require_manager(store::Tx& tx, const users::Actor& actor, int64_t user_id,
+                                     std::string_view what) {
+  actor.require_scope(users::scope::kSessions);  // API clients need the scope for sign-ins
+  if (actor.console || actor.user_id == user_id) return;
+  users_.require_admin(tx, actor.user_id, what);
+  // ... and outrank the user (admins manage users and moderators; the owner everyone).
+  const auto me = users_.find(tx, actor.user_id);
+  const auto target = users_.find(tx, user_id);
+  if (me && target && !users::may_administer(me->role, target->role)) {
+    throw Error(ErrorCode::kForbidden, "you may not " + std::string(what) + " of this user",
+                {{"user_id", user_id}});
+  }
+}
+
+std::vector<Session> SessionService::list(const users::Actor& actor, int64_t user_id) {
   return db_.read([&](store::Tx& tx) {
-    if (actor != user_id) users_.require_admin(tx, actor, "see another user's sessions");
+    require_manager(tx, actor, user_id, "see the sessions");
     return sql::live_of(tx, user_id, clock_.now());
   });
 }
 
-void SessionService::revoke(int64_t actor, const std::string& session_id, const std::string& ip) {
+void SessionService::revoke(const users::Actor& actor, const std::string& session_id,
+                            const std::string& ip) {
   db_.transact([&](store::Tx& tx) {
     const auto s = sql::find_by_id(tx, session_id);
     const Micros now = clock_.now();
-    bool allowed = s && s->user_id == actor;
-    if (s && !allowed) {
+    bool allowed = false;
+    if (s) {
       try {
-        users_.require_admin(tx, actor, "end another user's sessions");
+        require_manager(tx, actor, s->user_id, "end the sessions");
         allowed = true;
-      } catch (const Error&) {
-        // Someone else's session is "not found" to a non-admin: ids are not confirmed to others.
+      } catch (const Error& e) {
+        if (e.code() == ErrorCode::kInsufficientScope) throw;
+        // Someone else's session is "not found" to whoever may not end it: ids are not
+        // confirmed to others.
       }
     }
     if (!s || !live(*s, now) || !allowed) {
       throw Error(ErrorCode::kNotFound, "no such session", {{"id", session_id.substr(0, 64)}});
     }
     sql::revoke(tx, session_id, now);
-    audit_entry(tx, actor, "auth.web.session_revoke", "user:" + std::to_string(s->user_id), ip,
-                "ok", {{"session", session_id}});
+    audit_entry(tx, actor.user_id, "auth.web.session_revoke", "user:" + std::to_string(s->user_id),
+                ip, "ok", {{"session", session_id}});
   });
 }
 

@@ -111,11 +111,13 @@ class SessionService {
   // The CSRF token that belongs to a cookie value.
   static std::string csrf_token(const std::string& cookie);
 
-  // The user's live sessions, newest use first. The actor must be the user or an admin.
-  std::vector<Session> list(int64_t actor, int64_t user_id);
-  // Ends one of the actor's sessions (an admin may end anyone's); NOT_FOUND when there is no
-  // such live session of theirs. Audited.
-  void revoke(int64_t actor, const std::string& session_id, const std::string& ip);
+  // The user's live sessions, newest use first. The actor is the user, or an admin who outranks
+  // them (FORBIDDEN otherwise); an API client's token needs the "sessions" scope
+  // (INSUFFICIENT_SCOPE).
+  std::vector<Session> list(const users::Actor& actor, int64_t user_id);
+  // Ends a live session of the actor's own (or, for an admin, of a user they outrank); NOT_FOUND
+  // when there is no such session the actor may end. The same scope rule. Audited.
+  void revoke(const users::Actor& actor, const std::string& session_id, const std::string& ip);
   // Ends the session this cookie names; false when there was none. Audited.
   bool logout(const std::string& cookie, const std::string& ip);
   // Ends every live session of the user (THE HOOK FOR BANS: call it when a user is banned, in or
@@ -134,6 +136,9 @@ class SessionService {
  private:
   Started start(store::Tx& tx, int64_t user_id, std::string_view method, const Client& client);
   Started sign_in_telegram(const LoginCheck& check, std::string_view method, const Client& client);
+  // Whether the actor may see and end the user's sessions (see list).
+  void require_manager(store::Tx& tx, const users::Actor& actor, int64_t user_id,
+                       std::string_view what);
   [[noreturn]] void refuse(std::string_view method, int64_t user_id, const Client& client,
                            const std::string& reason, Error error);
   void throttle(const Client& client);

@@ -1,6 +1,7 @@
 #include "features/sessions/sessions_http.h"
 
 #include "base/ids.h"
+#include "features/users/users_http.h"
 
 namespace lucas::sessions {
 namespace {
@@ -161,7 +162,7 @@ void register_http(http::Router& router, SessionService& service, PublicConfig c
     const auto cookie = session_cookie(req);
     const auto current = cookie ? service.resolve(*cookie, req.remote_addr) : std::nullopt;
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& s : service.list(user, user)) {
+    for (const auto& s : service.list(users::actor_of(req), user)) {
       auto j = to_json(s);
       j["current"] = current && current->session.id == s.id;
       items.push_back(std::move(j));
@@ -172,11 +173,11 @@ void register_http(http::Router& router, SessionService& service, PublicConfig c
   });
 
   router.add("DELETE", "/api/v1/me/sessions/{id}", [&service](const http::Request& req) {
-    const int64_t user = req.require_user();
+    req.require_user();
     const std::string id = req.params.at("id");
     const auto cookie = session_cookie(req);
     const auto current = cookie ? service.resolve(*cookie, req.remote_addr) : std::nullopt;
-    service.revoke(user, id, req.remote_addr);
+    service.revoke(users::actor_of(req), id, req.remote_addr);
     auto r = http::Response::json(200, {{"revoked", id}});
     if (current && current->session.id == id) {
       r.headers.emplace_back("Set-Cookie", clear_cookie(service));

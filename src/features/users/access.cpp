@@ -20,6 +20,7 @@ const std::vector<ScopeInfo>& scope_catalog() {
        "revoke them"},
       {scope::kParserParse, "parse game messages (POST /api/v1/parser/parse)"},
       {scope::kWs, "get a WebSocket token for the user's live notifications"},
+      {scope::kSessions, "see the user's web sign-ins (devices, addresses) and end them"},
       {scope::kAdmin,
        "use the admin API and read other users' private data, as far as the user's role allows"},
   };

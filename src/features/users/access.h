@@ -41,6 +41,7 @@ inline constexpr std::string_view kClientsRead = "clients:read";
 inline constexpr std::string_view kClientsWrite = "clients:write";
 inline constexpr std::string_view kParserParse = "parser:parse";
 inline constexpr std::string_view kWs = "ws";
+inline constexpr std::string_view kSessions = "sessions";
 inline constexpr std::string_view kAdmin = "admin";
 }  // namespace scope
 

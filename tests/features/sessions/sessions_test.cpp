@@ -206,21 +206,34 @@ TEST_P(SessionsTest, ListRevokeLogoutAndRevokeAll) {
       w.sessions.sign_in_link(w.sessions.create_login_link(102).substr(
                                   std::string("http://localhost:8080/login#token=").size()),
                               kBrowser);
-  auto mine = w.sessions.list(101, 101);
+  using users::Actor;
+  using users::Role;
+  auto mine = w.sessions.list(Actor::user(101, Role::kUser), 101);
   ASSERT_EQ(mine.size(), 2u);
   EXPECT_EQ(mine[0].id, b.session.id);  // most recently used first
-  EXPECT_EQ(code_of([&] { w.sessions.list(102, 101); }), ErrorCode::kForbidden);
-  EXPECT_EQ(w.sessions.list(900, 101).size(), 2u);  // an admin may look
+  EXPECT_EQ(code_of([&] { w.sessions.list(Actor::user(102, Role::kUser), 101); }),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(w.sessions.list(Actor::user(900, Role::kAdmin), 101).size(), 2u);  // an admin may
+  // An API client's token needs the "sessions" scope, even for its own user's sign-ins.
+  Actor client = Actor::user(101, Role::kUser);
+  client.scopes = std::vector<std::string>{"balance:read"};
+  EXPECT_EQ(code_of([&] { w.sessions.list(client, 101); }), ErrorCode::kInsufficientScope);
+  EXPECT_EQ(code_of([&] { w.sessions.revoke(client, a.session.id, "ip"); }),
+            ErrorCode::kInsufficientScope);
+  client.scopes = std::vector<std::string>{"sessions"};
+  EXPECT_EQ(w.sessions.list(client, 101).size(), 2u);
   // Another user's session is "not found", and stays live.
-  EXPECT_EQ(code_of([&] { w.sessions.revoke(102, a.session.id, "ip"); }), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of([&] { w.sessions.revoke(Actor::user(102, Role::kUser), a.session.id, "ip"); }),
+            ErrorCode::kNotFound);
   EXPECT_TRUE(w.sessions.resolve(a.cookie, "ip").has_value());
-  w.sessions.revoke(101, a.session.id, "ip");
+  w.sessions.revoke(Actor::user(101, Role::kUser), a.session.id, "ip");
   EXPECT_FALSE(w.sessions.resolve(a.cookie, "ip").has_value());
-  EXPECT_EQ(code_of([&] { w.sessions.revoke(101, a.session.id, "ip"); }), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of([&] { w.sessions.revoke(Actor::user(101, Role::kUser), a.session.id, "ip"); }),
+            ErrorCode::kNotFound);
   EXPECT_TRUE(w.sessions.logout(b.cookie, "ip"));
   EXPECT_FALSE(w.sessions.logout(b.cookie, "ip"));
   EXPECT_FALSE(w.sessions.resolve(b.cookie, "ip").has_value());
-  EXPECT_TRUE(w.sessions.list(101, 101).empty());
+  EXPECT_TRUE(w.sessions.list(Actor::user(101, Role::kUser), 101).empty());
   // The ban hook: every live session of the user ends at once.
   const auto d = w.sessions.sign_in_webapp(w.init_data(102), kBrowser);
   EXPECT_EQ(w.sessions.revoke_all(102, "banned"), 2);
@@ -231,6 +244,39 @@ TEST_P(SessionsTest, ListRevokeLogoutAndRevokeAll) {
   EXPECT_EQ(w.audit_of("auth.web.session_revoke").size(), 1u);
   EXPECT_EQ(w.audit_of("auth.web.logout").size(), 1u);
   EXPECT_TRUE(w.t.db->read([&](store::Tx& tx) { return w.log.verify(tx); }).ok());
+}
+
+// A banned user signs in by no method (refused and audited, nothing started); an admin sees and
+// ends only the sessions of users ranked below them.
+TEST_P(SessionsTest, BannedUsersDoNotSignInAndAdminsManageOnlyThoseBelowThem) {
+  World w(GetParam());
+  using users::Actor;
+  using users::Role;
+  const std::string link = w.sessions.create_login_link(102);
+  w.users.ban(900, 102, "spam", std::nullopt);
+  EXPECT_EQ(code_of([&] { w.sessions.sign_in_webapp(w.init_data(102), kBrowser); }),
+            ErrorCode::kUserBanned);
+  EXPECT_EQ(code_of([&] { w.sessions.sign_in_link(link.substr(link.find('=') + 1), kBrowser); }),
+            ErrorCode::kUserBanned);
+  EXPECT_EQ(w.count("web_sessions"), 0);
+  size_t denied = 0;
+  for (const auto& e : w.audit_of("auth.web.signin")) denied += e.result == "denied";
+  EXPECT_EQ(denied, 2u);
+
+  // Admin 900 and a second admin 901: neither sees nor ends the other's sessions; the owner does.
+  w.users.upsert({901, "ann", "Ann", "en"});
+  w.users.set_role(0, 901, Role::kAdmin);
+  w.users.upsert({1, "own", "Owner", "en"});
+  w.users.set_role(0, 1, Role::kOwner);
+  const auto s = w.sessions.sign_in_webapp(w.init_data(901), kBrowser);
+  EXPECT_EQ(code_of([&] { w.sessions.list(Actor::user(900, Role::kAdmin), 901); }),
+            ErrorCode::kForbidden);
+  EXPECT_EQ(code_of([&] { w.sessions.revoke(Actor::user(900, Role::kAdmin), s.session.id, "ip"); }),
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(w.sessions.resolve(s.cookie, "ip").has_value());
+  EXPECT_EQ(w.sessions.list(Actor::user(1, Role::kOwner), 901).size(), 1u);
+  w.sessions.revoke(Actor::user(1, Role::kOwner), s.session.id, "ip");
+  EXPECT_FALSE(w.sessions.resolve(s.cookie, "ip").has_value());
 }
 
 TEST_P(SessionsTest, FailedSignInsAreLimitedPerIpAndTheFloodIsAuditedOnce) {
