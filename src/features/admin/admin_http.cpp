@@ -8,7 +8,7 @@
 namespace lucas::admin {
 namespace {
 
-// Any 64-bit integer: the service checks the ranges (limit) and what a cursor may be.
+// Any 64-bit integer: the service checks what a cursor may be (limits are read as 1..1000).
 int64_t int_query(const http::Request& req, std::string_view name, int64_t fallback) {
   return req.int_query(name, fallback, std::numeric_limits<int64_t>::min(),
                        std::numeric_limits<int64_t>::max());
@@ -25,7 +25,7 @@ void register_http(http::Router& router, AdminService& service) {
     q.since = time_argument("since", req.query_param("since"));
     q.until = time_argument("until", req.query_param("until"));
     q.after_seq = int_query(req, "cursor", 0);
-    q.limit = static_cast<int>(int_query(req, "limit", 100));
+    q.limit = static_cast<int>(req.int_query("limit", 100, 1, 1000));
     const std::string format = req.query_param("format").value_or("json");
     if (format != "json" && format != "jsonl" && format != "csv") {
       throw Error(ErrorCode::kInvalidArgument, "format is json, jsonl or csv",
@@ -52,7 +52,7 @@ void register_http(http::Router& router, AdminService& service) {
 
   // Given-up outbox events: ?cursor=&limit=
   router.add("GET", "/api/v1/admin/outbox/given-up", [&service](const http::Request& req) {
-    const int limit = static_cast<int>(int_query(req, "limit", 100));
+    const int limit = static_cast<int>(req.int_query("limit", 100, 1, 1000));
     const auto found = service.given_up_events(req.require_scope(users::scope::kAdmin),
                                                req.remote_addr, int_query(req, "cursor", 0), limit);
     nlohmann::json items = nlohmann::json::array();

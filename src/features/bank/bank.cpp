@@ -1,5 +1,7 @@
 #include "features/bank/bank.h"
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 
@@ -387,9 +389,13 @@ std::string BankService::checked_nickname_key(const std::string& game,
                                               const std::string& nickname) const {
   require_game(game);
   const std::string key = name_key_(nickname);
-  if (key.empty() || nickname.size() > 64) {
+  // Characters, not bytes: a Cyrillic letter is two bytes of UTF-8 (continuations are 10xxxxxx).
+  const auto characters = std::count_if(nickname.begin(), nickname.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (key.empty() || characters > 64 || nickname.size() > 256) {
     throw Error(ErrorCode::kInvalidArgument, "a nickname is 1-64 visible characters",
-                {{"nickname", nickname}});
+                {{"nickname", nickname.substr(0, 256)}});
   }
   return key;
 }

@@ -259,6 +259,8 @@ class BankService {
                            const Decimal& last_balance);
 
  private:
+  // FORBIDDEN when the actor decides their own claim (the owner excepted).
+  void require_not_own_claim(store::Tx& tx, const LinkClaim& claim, int64_t actor_id);
   struct Who;
   Who resolve(store::Tx& tx, const GameMessage& m, const std::string& key,
               const std::optional<std::string>& player, CreditReport& report);

@@ -83,6 +83,14 @@ std::vector<LinkClaim> BankService::link_claims(int64_t actor_id, const std::str
   });
 }
 
+void BankService::require_not_own_claim(store::Tx& tx, const LinkClaim& claim, int64_t actor_id) {
+  if (claim.user_id != actor_id) return;
+  const auto actor = users_.find(tx, actor_id);
+  if (!actor || actor->role < users::Role::kOwner) {
+    throw Error(ErrorCode::kForbidden, "another admin must decide your own claim");
+  }
+}
+
 std::vector<Payout> BankService::approve_claim(int64_t actor_id, int64_t claim_id) {
   return db_.transact([&](store::Tx& tx) {
     users_.require_admin(tx, actor_id, "approve nickname claims");
@@ -90,12 +98,7 @@ std::vector<Payout> BankService::approve_claim(int64_t actor_id, int64_t claim_i
     if (!claim) {
       throw Error(ErrorCode::kNotFound, "claim " + std::to_string(claim_id) + " not found");
     }
-    if (claim->user_id == actor_id) {
-      const auto actor = users_.find(tx, actor_id);
-      if (!actor || actor->role < users::Role::kOwner) {
-        throw Error(ErrorCode::kForbidden, "another admin must decide your own claim");
-      }
-    }
+    require_not_own_claim(tx, *claim, actor_id);
     if (claim->status != "pending") {
       throw Error(ErrorCode::kConflict,
                   "claim " + std::to_string(claim_id) + " was already " + claim->status,
@@ -140,6 +143,7 @@ LinkClaim BankService::reject_claim(int64_t actor_id, int64_t claim_id, const st
     if (!claim) {
       throw Error(ErrorCode::kNotFound, "claim " + std::to_string(claim_id) + " not found");
     }
+    require_not_own_claim(tx, *claim, actor_id);
     if (claim->status != "pending") {
       throw Error(ErrorCode::kConflict,
                   "claim " + std::to_string(claim_id) + " was already " + claim->status,

@@ -216,6 +216,9 @@ class LeaderboardService {
   View make_view(const BoardSpec& b, const Window& w, bool archived, std::vector<Entry> entries,
                  int64_t total);
   std::map<int64_t, std::string> names_of(const std::vector<int64_t>& ids);
+  // Names each entry (display names of the users).
+  void fill_names(std::vector<Entry>& entries);
+  // Names each entry and adds its rank and score in the previous period.
   void annotate(const BoardSpec& b, const Window& w, std::vector<Entry>& entries);
   void forget(const std::string& key);
 

@@ -60,7 +60,10 @@ View LeaderboardService::make_view(const BoardSpec& b, const Window& w, bool arc
   v.archived = archived;
   v.total = total;
   v.entries = std::move(entries);
-  if (w.period == Period::kAllTime && w.id != "all") return v;  // a snapshot: no "previous"
+  if (w.period == Period::kAllTime && w.id != "all") {  // a snapshot: names, no "previous"
+    fill_names(v.entries);
+    return v;
+  }
   annotate(b, w, v.entries);
   v.previous_period_id = previous_results(b, w)->id;
   return v;
@@ -147,14 +150,20 @@ Entry LeaderboardService::position(std::string_view board_name, Period period, i
   return one.front();
 }
 
-void LeaderboardService::annotate(const BoardSpec& b, const Window& w,
-                                  std::vector<Entry>& entries) {
+void LeaderboardService::fill_names(std::vector<Entry>& entries) {
   std::vector<int64_t> ids;
   for (const auto& e : entries) ids.push_back(e.user_id);
   const auto names = names_of(ids);
-  const auto prev = previous_results(b, w);
   for (auto& e : entries) {
     if (auto n = names.find(e.user_id); n != names.end()) e.name = n->second;
+  }
+}
+
+void LeaderboardService::annotate(const BoardSpec& b, const Window& w,
+                                  std::vector<Entry>& entries) {
+  fill_names(entries);
+  const auto prev = previous_results(b, w);
+  for (auto& e : entries) {
     if (auto p = prev->ranks.find(e.user_id); p != prev->ranks.end()) {
       e.previous_rank = p->second.first;
       e.previous_score = p->second.second;

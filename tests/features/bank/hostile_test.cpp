@@ -314,6 +314,7 @@ TEST_P(HostileLinks, AClaimNeverReplacesAVerifiedLink) {
 TEST_P(HostileLinks, OnlyOtherAdminsDecideClaimsAndNobodyClaimsForAnother) {
   const auto mine = w.bank.claim_link(9, 9, "gd_cards", "Boss");
   EXPECT_THROW(w.bank.approve_claim(9, mine.claim.id), Error) << "not one's own claim";
+  EXPECT_THROW(w.bank.reject_claim(9, mine.claim.id, "mine"), Error) << "nor rejecting it";
   const auto other = w.bank.claim_link(2, 2, "gd_cards", "Hero");
   EXPECT_THROW(w.bank.approve_claim(1, other.claim.id), Error) << "players cannot approve";
   EXPECT_THROW(w.bank.link_claims(1), Error);
@@ -322,6 +323,14 @@ TEST_P(HostileLinks, OnlyOtherAdminsDecideClaimsAndNobodyClaimsForAnother) {
   EXPECT_EQ(w.bank.reject_claim(9, other.claim.id, "not you").status, "rejected");
   EXPECT_THROW(w.bank.reject_claim(9, other.claim.id, "again"), Error);
   EXPECT_THROW(w.bank.unlink(1, "gd_cards", "Hero"), Error);
+}
+
+TEST_P(HostileLinks, NicknamesAreMeasuredInCharactersNotBytes) {
+  std::string cyrillic;
+  for (int i = 0; i < 64; ++i) cyrillic += "ж";  // 64 characters, 128 bytes
+  EXPECT_EQ(w.bank.claim_link(2, 2, "gd_cards", cyrillic).claim.nickname, cyrillic);
+  EXPECT_THROW(w.bank.claim_link(2, 2, "gd_cards", cyrillic + "ж"), Error) << "65 characters";
+  EXPECT_THROW(w.bank.claim_link(2, 2, "gd_cards", std::string(65, 'a')), Error);
 }
 
 TEST_P(HostileLinks, TheMigrationTurnsUnconfirmedLinksIntoClaims) {

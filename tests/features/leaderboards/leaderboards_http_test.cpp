@@ -126,6 +126,8 @@ TEST_P(HttpTest, ShowsTheTopTheViewerAndTheChange) {
   EXPECT_EQ(j.at("archived"), true);
   EXPECT_EQ(j.at("ends_at"), "2026-12-04T00:00:00Z");
   EXPECT_EQ(j.at("entries").size(), 2u);
+  // A snapshot names its players like every other view.
+  for (const auto& e : j.at("entries")) EXPECT_FALSE(e.at("name").get<std::string>().empty()) << e;
 }
 
 TEST_P(HttpTest, RendersAgainOnlyWhenTheBoardChanges) {
