@@ -21,7 +21,7 @@ if [ "$profile" = test ]; then
   packages+=(
     clang-format git
     # tests and benchmarks
-    libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql redis-server curl jq wrk
+    libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev postgresql redis-server curl jq python3 wrk
     nginx-light openssl
     # the web app's browser tests and its icons (headless Debian chromium, driven by playwright-core)
     chromium fonts-dejavu-core

@@ -17,9 +17,11 @@ nlohmann::json api_document(const std::vector<module::Module>& modules) {
   info.description =
       "The REST API of the Lucas platform: the bank of a Telegram gaming community, its users, "
       "leaderboards and real-time notifications. Money amounts are exact decimal strings; every "
-      "error has the same body (`Error`); every answer carries `X-Request-Id` and the rate-limit "
-      "headers. The guide (authentication, scopes, rate limits, errors, paging, idempotency, the "
-      "WebSocket protocol, examples) is in `docs/api/` of the repository.";
+      "error has the same body (`Error`); every answer carries `X-Request-Id`, and every /api/ "
+      "answer the rate limiter counted carries `X-RateLimit-Limit`, `X-RateLimit-Remaining`, "
+      "`X-RateLimit-Reset`, `RateLimit` and `RateLimit-Policy`. The guide (authentication, "
+      "scopes, rate limits, errors, paging, idempotency, the WebSocket protocol, examples) is in "
+      "`docs/api/` of the repository.";
   for (const auto& s : users::scope_catalog()) {
     info.scopes.emplace_back(std::string(s.name), std::string(s.description));
   }
