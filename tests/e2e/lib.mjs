@@ -1,5 +1,5 @@
-// Shared by the node end-to-end tests: a pass/fail tally, free ports, starting `lucas serve`, and
-// a WebSocket client that queues what it receives.
+// Shared by the node end-to-end tests: a pass/fail tally, free ports, starting `lucas serve`, a
+// WebSocket client that queues what it receives, and the OpenAPI check of every answer.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
@@ -11,6 +11,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const WebSocket = require('ws');
 
+const Ajv2020 = require('ajv/dist/2020.js');
+const addFormats = require('ajv-formats');
+
 export const tally = { passed: 0, failed: 0 };
 export const check = (name, ok, detail = '') => {
   if (ok) {
@@ -21,7 +24,17 @@ export const check = (name, ok, detail = '') => {
     console.log(`FAIL - ${name} ${detail}`);
   }
 };
-export const finish = () => {
+// Ends the test: the answers still being checked against the OpenAPI document are waited for, and
+// when the check was on (validateApiResponses), how many answers it validated is reported — none
+// at all is a failure too (the hook would be broken).
+export const finish = async () => {
+  if (apiCheck.validator) {
+    await settleApiChecks();
+    const { validated, other, unread, failures } = apiCheck;
+    check(`${validated} JSON answers validated against the OpenAPI document, ${failures} did not match` +
+      ` (${other} other answers' content types checked, ${unread} bodies the browser no longer had)`,
+    validated > 0 && failures === 0);
+  }
   console.log(`${tally.passed} passed, ${tally.failed} failed`);
   process.exit(tally.failed === 0 ? 0 : 1);
 };
@@ -123,6 +136,12 @@ export const connectWs = (url, options = {}) =>
       res.on('data', (d) => { body += d; });
       res.on('end', () => {
         try { c.body = JSON.parse(body); } catch { c.body = body; }
+        // A refused upgrade is an HTTP answer of GET /api/v1/ws: checked like the others.
+        const u = new URL(url);
+        const origin = `${u.protocol === 'wss:' ? 'https:' : 'http:'}//${u.host}`;
+        if (apiCheck.validator && apiCheck.origins.has(origin)) {
+          checkResponse('GET', u.pathname + u.search, res.statusCode, res.headers['content-type'], body);
+        }
         resolve(c);
       });
     });
@@ -191,4 +210,203 @@ export async function browserTestWorld(name, botToken, webDir, extraEnv = {}) {
     ...extraEnv,
   };
   return { emulator, emulatorPort, dataDir, profiles, env };
+}
+
+// --- The OpenAPI document as the judge of every answer
+//
+// The server's own document (GET /api/v1/openapi.json) says, for each operation and status, what
+// the body is; every answer a test gets is held against it. The document goes into ajv whole (JSON
+// Schema 2020-12, OpenAPI 3.1's dialect), so that its '#/components/...' references resolve; a
+// response's schema is then compiled by its JSON pointer in the document. OpenAPI's own keywords in
+// schemas (example, discriminator, ...) are annotations: strict mode is off.
+
+const DOC_ID = 'lucas-openapi.json';
+const pointer = (segments) =>
+  `#/${segments.map((s) => encodeURIComponent(String(s).replaceAll('~', '~0').replaceAll('/', '~1'))).join('/')}`;
+const isJson = (contentType) => /^application\/([\w.+-]*\+)?json\b/i.test(contentType ?? '');
+const mediaType = (contentType) => (contentType ?? '').split(';')[0].trim().toLowerCase();
+
+// A checker of answers against `doc`: problems(method, pathOrUrl, status, contentType, body) says
+// what is wrong with one answer ({ kind: 'json' | 'other' | 'skip', problem: string | null }).
+export function createApiValidator(doc) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addFormat('int64', { type: 'number', validate: (n) => Number.isInteger(n) });
+  ajv.addFormat('int32', { type: 'number', validate: (n) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addSchema(doc, DOC_ID);
+  const compiled = new Map();
+  const validatorAt = (segments) => {
+    const ref = DOC_ID + pointer(segments);
+    if (!compiled.has(ref)) compiled.set(ref, ajv.compile({ $ref: ref }));
+    return compiled.get(ref);
+  };
+  // A '#/components/...' reference of the document: its target and its path in the document.
+  const deref = (node, segments) => {
+    for (let hops = 0; node && typeof node.$ref === 'string' && hops < 10; hops += 1) {
+      segments = node.$ref.replace(/^#\//, '').split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+      node = segments.reduce((n, k) => n?.[k], doc);
+    }
+    return [node, segments];
+  };
+  // The path templates, most literal first: /users/me before /users/{id}.
+  const templates = Object.keys(doc.paths ?? {}).map((t) => {
+    const re = new RegExp(`^${t.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+    return { t, re, literal: t.replace(/\{[^}]+\}/g, '').length };
+  }).sort((a, b) => b.literal - a.literal);
+  const errorSchema = doc.components?.schemas?.Error ? ['components', 'schemas', 'Error'] : null;
+
+  const validate = (segments, body, what) => {
+    const v = validatorAt(segments);
+    if (v(body)) return null;
+    const errors = v.errors.slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message}` +
+      (e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '')).join('; ');
+    return `${what}: ${errors} — body ${JSON.stringify(body).slice(0, 400)}`;
+  };
+
+  function problems(method, pathOrUrl, status, contentType, body) {
+    const url = new URL(pathOrUrl, 'http://lucas.invalid');
+    const path = url.pathname;
+    const m = method.toLowerCase();
+    const what = `${method.toUpperCase()} ${path} ${status}`;
+    // The most literal template that matches and has this method (a template matches itself too).
+    const matches = templates.filter(({ re }) => re.test(path));
+    const match = matches.find(({ t }) => doc.paths[t][m]) ?? matches[0];
+    const operation = match ? doc.paths[match.t][m] : undefined;
+    const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : null;
+    let json = text === null ? body : undefined;
+    if (text !== null && isJson(contentType) && text !== '') {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return { kind: 'json', problem: `${what}: the body is not JSON though ${contentType} says so: ${text.slice(0, 200)}` };
+      }
+    }
+    if (status === 304 || (status === 101 && operation)) return { kind: 'skip', problem: null }; // no body
+    if (!operation) {
+      // No operation answers this (an unknown path, a wrong method, a route outside the document):
+      // what can be held against the document is that an error has the Error body.
+      if (status >= 400 && json !== undefined && errorSchema) {
+        return { kind: 'json', problem: validate(errorSchema, json, `${what} (no operation: the Error body)`) };
+      }
+      return { kind: 'skip', problem: null };
+    }
+    const opSegments = ['paths', match.t, m];
+    const responses = operation.responses ?? {};
+    const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in responses);
+    if (!key) {
+      return { kind: isJson(contentType) ? 'json' : 'other', problem: `${what}: status ${status} is not documented for ${method.toUpperCase()} ${match.t} (documented: ${Object.keys(responses).join(', ')})` };
+    }
+    const [response, responseSegments] = deref(responses[key], [...opSegments, 'responses', key]);
+    const content = response?.content ?? {};
+    const type = mediaType(contentType);
+    const noBody = (text === '' || text === null && json === undefined);
+    if (Object.keys(content).length === 0) {
+      if (noBody) return { kind: 'other', problem: null };
+      return { kind: isJson(contentType) ? 'json' : 'other', problem: `${what}: a body (${contentType}) where the document says there is none` };
+    }
+    const documented = Object.keys(content).find((k) => k.toLowerCase() === type) ??
+      Object.keys(content).find((k) => k.endsWith('/*') && type.startsWith(k.slice(0, -1))) ??
+      (content['*/*'] ? '*/*' : undefined);
+    if (!documented) {
+      return { kind: isJson(contentType) ? 'json' : 'other', problem: `${what}: content type ${contentType || '(none)'} is not documented (documented: ${Object.keys(content).join(', ')})` };
+    }
+    if (!isJson(contentType)) return { kind: 'other', problem: null };
+    if (!content[documented].schema) return { kind: 'json', problem: null };
+    return { kind: 'json', problem: validate([...responseSegments, 'content', documented, 'schema'], json, what) };
+  }
+
+  return { doc, problems };
+}
+
+// The check's tally: JSON answers validated, other answers (CSV, text) whose content type was
+// checked, browser answers whose body could not be read any more, answers that did not match.
+export const apiCheck = { validator: null, origins: new Set(), validated: 0, other: 0, unread: 0, failures: 0, pending: new Set() };
+
+// Holds one answer against the document (validateApiResponses first); a mismatch is a failed check
+// naming the answer and ajv's errors.
+export function checkResponse(method, pathOrUrl, status, contentType, body) {
+  const { kind, problem } = apiCheck.validator.problems(method, pathOrUrl, status, contentType, body);
+  if (kind === 'json') apiCheck.validated += 1;
+  if (kind === 'other') apiCheck.other += 1;
+  if (problem) {
+    apiCheck.failures += 1;
+    check('the answer matches the OpenAPI document', false, problem);
+  }
+  return problem;
+}
+
+const track = (promise) => {
+  const p = promise.catch((e) => check('an answer could be checked against the OpenAPI document', false, String(e?.stack ?? e)));
+  apiCheck.pending.add(p);
+  p.finally(() => apiCheck.pending.delete(p));
+};
+
+// Waits for the checks still running (bodies being read).
+export async function settleApiChecks() {
+  while (apiCheck.pending.size) await Promise.all([...apiCheck.pending]);
+}
+
+// The validator must be able to fail: a wrong body, an error body that is not the Error, an
+// undocumented status and a wrong content type are each reported; a right body is not.
+export function apiSelfTest(validator) {
+  const p = (...args) => validator.problems(...args).problem;
+  const error = JSON.stringify({ error_code: 'NOT_FOUND', message: 'x', details: null, retry_after: null, timestamp: '2026-12-07T12:00:00Z' });
+  const cases = [
+    ['a right body', p('GET', '/healthz', 200, 'application/json', '{"status":"ok"}') === null],
+    ['a wrong value', p('GET', '/healthz', 200, 'application/json', '{"status":"broken"}') !== null],
+    ['a missing field', p('GET', '/readyz', 200, 'application/json', '{"status":"ready"}') !== null],
+    ['an error body that is not the Error', p('GET', '/api/v1/no-such-thing', 404, 'application/json', '{"error":"nope"}') !== null],
+    ['a right error body', p('GET', '/api/v1/no-such-thing', 404, 'application/json', error) === null],
+    ['an undocumented status', p('GET', '/healthz', 418, 'application/json', error) !== null],
+    ['an undocumented content type', p('GET', '/healthz', 200, 'text/html', '<p>ok</p>') !== null],
+    ['a body that is not JSON', p('GET', '/healthz', 200, 'application/json', '{') !== null],
+  ];
+  return cases.filter(([, ok]) => !ok).map(([name]) => name);
+}
+
+const originalFetch = globalThis.fetch;
+
+// Turns the check on for the server at `base` (http://127.0.0.1:PORT): reads its document, tests the
+// validator on wrong bodies, and from then on holds every answer that this process's fetch gets
+// from that server against the document (finish() reports the count). Browser tests add their
+// pages with watchPageApi.
+export async function validateApiResponses(base) {
+  const origin = new URL(base).origin;
+  if (!apiCheck.validator) {
+    const r = await originalFetch(`${origin}/api/v1/openapi.json`);
+    const doc = await r.json();
+    apiCheck.validator = createApiValidator(doc);
+    const missed = apiSelfTest(apiCheck.validator);
+    check('the OpenAPI check refuses wrong answers', missed.length === 0, `not reported: ${missed.join(', ')}`);
+    checkResponse('GET', '/api/v1/openapi.json', r.status, r.headers.get('content-type'), doc);
+    globalThis.fetch = async (input, init) => {
+      const res = await originalFetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (apiCheck.origins.has(url.origin)) {
+        const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+        const copy = res.clone();
+        track(copy.text().then((text) =>
+          checkResponse(method, url.pathname + url.search, res.status, res.headers.get('content-type'), text)));
+      }
+      return res;
+    };
+  }
+  apiCheck.origins.add(origin);
+}
+
+// Holds every answer that `page` (playwright) gets from a checked server against the document.
+export function watchPageApi(page) {
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (!apiCheck.origins.has(url.origin)) return;
+    const status = response.status();
+    const contentType = response.headers()['content-type'];
+    const method = response.request().method();
+    if (status >= 300 && status < 400) return; // redirects and 304: no body to check
+    track(response.text().then(
+      (text) => checkResponse(method, url.pathname + url.search, status, contentType, text),
+      // The page went on (navigated, closed) before its body was read: nothing to check.
+      () => { apiCheck.unread += 1; },
+    ));
+  });
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # End to end: drives the real `lucas` binary — CLI, configuration errors, `lucas serve` over HTTP,
-# error bodies for bad input — on a fresh SQLite data directory.
+# error bodies for bad input — on a fresh SQLite data directory. Every answer of the server is
+# recorded and, at the end, held against the server's OpenAPI document (check_answers.mjs, node).
 # Usage: serve_e2e.sh PATH/TO/lucas
 set -uo pipefail
 LUCAS=${1:?usage: serve_e2e.sh PATH/TO/lucas}
+HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d /tmp/lucas-e2e-XXXXXX)
+mkdir -p "$TMP/answers"
 SERVER_PID=""
 passed=0
 failed=0
@@ -170,9 +173,21 @@ fi
 ok "server started on port $PORT"
 BASE="http://127.0.0.1:$PORT"
 
-get() {  # path -> "STATUS BODY"
-  curl -s -o "$TMP/body" -w '%{http_code}' "$@"
+# curl's arguments -> the status; the body in $TMP/body. Every answer is also kept in
+# $TMP/answers/ (status, content type, method, URL; the body beside) for the OpenAPI check.
+get() {
+  local meta f
+  meta=$(curl -s -o "$TMP/body" -w '%{http_code}\t%{content_type}\t%{method}\t%{url_effective}' "$@")
+  if [ "${meta%%$'\t'*}" != "000" ]; then
+    f=$(mktemp "$TMP/answers/XXXXXXXX")
+    printf '%s\n' "$meta" > "$f"
+    cp "$TMP/body" "$f.body"
+  fi
+  printf '%s' "${meta%%$'\t'*}"
 }
+
+expect_eq "the OpenAPI document" "$(get "$BASE/api/v1/openapi.json")" "200"
+cp "$TMP/body" "$TMP/openapi.json"
 
 expect_eq "healthz" "$(get "$BASE/healthz")" "200"
 expect_eq "readyz" "$(get "$BASE/readyz")" "200"
@@ -258,7 +273,7 @@ head -c 2000000 /dev/zero > "$TMP/big"
 expect_eq "oversized body is 413" "$(get -X POST --data-binary @"$TMP/big" "$BASE/api/v1/users/101")" "413"
 raw=$(printf 'THIS IS NOT HTTP\r\n\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat >&3; cat <&3")
 expect_contains "garbage request gets 400" "$raw" "400"
-expect_eq "request id echoed" "$(curl -s -D - -o /dev/null -H 'X-Request-Id: e2e-abc' "$BASE/healthz" | tr -d '\r' | sed -n 's/^[Xx]-[Rr]equest-[Ii]d: //p')" "e2e-abc"
+expect_eq "request id echoed" "$(get -D "$TMP/headers" -H 'X-Request-Id: e2e-abc' "$BASE/healthz" >/dev/null; tr -d '\r' < "$TMP/headers" | sed -n 's/^[Xx]-[Rr]equest-[Ii]d: //p')" "e2e-abc"
 
 # --- metrics
 get "$BASE/metrics" >/dev/null
@@ -311,17 +326,17 @@ GAME_BOT='{"id":900,"is_bot":true,"first_name":"GDcards","username":"gdcardsBot"
 PERSON='{"id":102,"is_bot":false,"first_name":"Bob"}'
 CHEST='Алиса открыл сундук и получил 2.5 орб'
 post_hook() {  # secret body
-  curl -s -o "$TMP/body" -w '%{http_code}' -X POST -H "X-Telegram-Bot-Api-Secret-Token: $1" \
-    -H 'Content-Type: application/json' --data-binary "$2" "$HOOK"
+  get -X POST -H "X-Telegram-Bot-Api-Secret-Token: $1" -H 'Content-Type: application/json' \
+    --data-binary "$2" "$HOOK"
 }
 expect_eq "webhook refuses a wrong secret" "$(post_hook wrong "$(update 1 500 "$GAME_BOT" "$CHEST")")" "401"
-expect_eq "webhook refuses a missing secret" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' "$HOOK")" "401"
-expect_eq "webhook at another path is unknown" "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' "$BASE/telegram/webhook/guess")" "404"
+expect_eq "webhook refuses a missing secret" "$(get -X POST --data-binary '{}' "$HOOK")" "401"
+expect_eq "webhook at another path is unknown" "$(get -X POST --data-binary '{}' "$BASE/telegram/webhook/guess")" "404"
 expect_eq "webhook refuses non-JSON" "$(post_hook e2e-secret 'not json')" "400"
 expect_eq "webhook accepts a game bot message" "$(post_hook e2e-secret "$(update 2 500 "$GAME_BOT" "$CHEST")")" "200"
 balance=""
 for _ in $(seq 1 50); do
-  balance=$(curl -s -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)
+  balance=$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance" >/dev/null; jq -r .balance.amount "$TMP/body")
   [ "$balance" == "14.84" ] && break
   sleep 0.1
 done
@@ -330,13 +345,13 @@ expect_eq "telegram retry of the same update" "$(post_hook e2e-secret "$(update 
 expect_eq "second parse of the same game message" "$(post_hook e2e-secret "$(update 3 500 "$GAME_BOT" "$CHEST")")" "200"
 expect_eq "a person's forged copy" "$(post_hook e2e-secret "$(update 4 501 "$PERSON" "$CHEST")")" "200"
 sleep 1
-expect_eq "retries and forgeries credit nothing" "$(curl -s -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance" | jq -r .balance.amount)" "14.84"
-codes=$(for _ in $(seq 1 110); do curl -s -o /dev/null -w '%{http_code}\n' "$BASE/api/v1/users/101"; done | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+expect_eq "retries and forgeries credit nothing" "$(get -H "Authorization: Bearer $ALICE" "$BASE/api/v1/users/101/balance" >/dev/null; jq -r .balance.amount "$TMP/body")" "14.84"
+codes=$(for _ in $(seq 1 110); do get "$BASE/api/v1/users/101"; echo; done | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
 expect_contains "a burst past 100 requests a minute is limited" "$codes" " 429"
-headers=$(curl -s -D - -o /dev/null "$BASE/api/v1/users/101" | tr -d '\r')
+headers=$(get -D "$TMP/headers" "$BASE/api/v1/users/101" >/dev/null; tr -d '\r' < "$TMP/headers")
 expect_contains "limited answers say when to retry" "$headers" "Retry-After: "
 expect_contains "limits are announced (IETF RateLimit)" "$headers" 'RateLimit: "api";r=0;t='
-expect_eq "health probes are never limited" "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" "200"
+expect_eq "health probes are never limited" "$(get "$BASE/healthz")" "200"
 grep -q "e2e-token" "$TMP/serve2.err" && bad "the bot token appears in the log" || ok "the bot token is not logged"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"; rc=$?
@@ -344,6 +359,11 @@ SERVER_PID=""
 expect_eq "SIGTERM stops cleanly with telegram" "$rc" "0"
 out=$("$LUCAS" ledger check); expect_contains "ledger check after webhook credits" "$out" "ledger OK"
 unset LUCAS_TELEGRAM_TOKEN LUCAS_TELEGRAM_WEBHOOK_SECRET LUCAS_TELEGRAM_API_URL
+
+# --- every answer above, held against the OpenAPI document the first server gave
+out=$(node "$HERE/check_answers.mjs" "$TMP/openapi.json" "$TMP/answers" 2>&1); rc=$?
+[ "$rc" -eq 0 ] || echo "$out" | sed '$d'
+expect_eq "$(echo "$out" | tail -1)" "$rc" "0"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,13 +8,14 @@
 // replies to a stranger's fishing result gets nothing (the credit waits for the stranger's
 // nickname); /balance shows the right amounts. /web in a private chat gives a WebSocket token (refused in the group), and
 // the credit reaches the player's open WebSocket as it happens (Property 27 through the binary);
-// the coin board (REST and /top) shows the credit.
+// the coin board (REST and /top) shows the credit. Every REST answer is held against the server's
+// OpenAPI document.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  check, connectWs, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+  check, connectWs, finish, freePort, pointEmulatorAt, startLucas, stopLucas, validateApiResponses, webhookSecret,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -41,6 +42,7 @@ const { process: lucas, port: lucasPort } = await startLucas(lucasPath, {
   LUCAS_PUBLIC_URL: 'https://lucas.example',
 });
 check('lucas started', lucasPort > 0);
+await validateApiResponses(`http://127.0.0.1:${lucasPort}`);
 
 pointEmulatorAt(emulator, token, lucasPort);
 

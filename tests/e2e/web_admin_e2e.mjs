@@ -9,14 +9,16 @@
 // CSV, and sees the parser's status and drift chart. A plain user gets no Admin link and a refusal at
 // /admin (the API answers 403); a moderator sees what the API lets a moderator see and the rest
 // refused. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
-// web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons.
+// web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons. Every API
+// answer, to this process or to the browser, is held against the server's OpenAPI document.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  browserTestArgs, browserTestWorld, check, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+  browserTestArgs, browserTestWorld, check, finish, freePort, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
+  validateApiResponses, watchPageApi, webhookSecret,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -57,6 +59,7 @@ const collectorToken = cli('token', 'create', '--user', String(COLLECTOR)).trim(
 const { process: lucas, port } = await startLucas(lucasPath, env);
 const base = `http://127.0.0.1:${port}`;
 pointEmulatorAt(emulator, token, port);
+await validateApiResponses(base);
 
 // --- the states the queues show: a review item (a game bot's message), a nickname claim
 const chatId = -1003;
@@ -123,6 +126,7 @@ const signIn = async (userId, name) => {
     downloadsPath: downloads,
   });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
+  watchPageApi(page);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
@@ -429,6 +433,7 @@ try {
     console.log(`  problems: ${JSON.stringify(x.problems)}`);
   }
 } finally {
+  await settleApiChecks(); // the browsers' answers are read before the browsers close
   for (const x of contexts) await x.ctx.close().catch(() => {});
   const code = await stopLucas(lucas);
   check('lucas stops cleanly', code === 0, `exit ${code}`);

@@ -12,7 +12,9 @@
 // profile (language, nicknames with their state and the credits waiting for them); every page at
 // 320, 768, 1440 and 3840 px with no horizontal overflow and no tap target under 44 px
 // (screenshots in build/<preset>/web-screenshots/), and the keyboard's Tab reaching every nav link
-// and control with a visible focus.
+// and control with a visible focus. The API explorer at /docs under the same CSP: every operation
+// of the document shown, "Try it out" against this server (with the session's CSRF token). Every
+// API answer, to this process or to the browser, is held against the server's OpenAPI document.
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +22,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  browserTestArgs, browserTestWorld, check, connectWs, finish, freePort, pointEmulatorAt, startLucas, stopLucas, webhookSecret,
+  browserTestArgs, browserTestWorld, check, connectWs, finish, freePort, pointEmulatorAt, settleApiChecks, startLucas,
+  stopLucas, validateApiResponses, watchPageApi, webhookSecret,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -47,6 +50,7 @@ for (const k of ['d1', 'd2']) cli('ledger', 'grant', '--user', '101', '--amount'
 const { process: lucas, port } = await startLucas(lucasPath, env);
 const base = `http://127.0.0.1:${port}`;
 pointEmulatorAt(emulator, token, port);
+await validateApiResponses(base);
 
 // Telegram's Mini App initData, signed as Telegram signs it (or with another token: forged).
 const initData = (user, botToken = token) => {
@@ -87,6 +91,7 @@ const browserContext = async () => {
     viewport: { width: 390, height: 844 },
   });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
+  watchPageApi(page);
   const problems = [];
   const foreign = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -445,6 +450,56 @@ try {
   await d.page.waitForSelector('[data-testid=login-error]', { timeout: 10000 });
   check('forged initData is refused', (await d.ctx.cookies(base)).length === 0);
 
+  // --- the API explorer (Swagger UI, served by the binary under the same CSP): every operation of
+  // the document, "Try it out" against this server with the session's cookie — and, for a POST,
+  // the session's CSRF token, which the explorer reads by itself.
+  const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+  const operations = Object.values(doc.paths).flatMap((item) =>
+    Object.keys(item).filter((m) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(m)));
+  const docs = await a.ctx.newPage();
+  watchPageApi(docs);
+  const docsProblems = [];
+  const docsForeign = [];
+  docs.on('pageerror', (e) => docsProblems.push(`page error: ${e.message}`));
+  docs.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) docsProblems.push(m.text());
+  });
+  docs.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) docsForeign.push(r.url());
+  });
+  await docs.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  await docs.setViewportSize({ width: 1280, height: 900 });
+  await docs.goto(`${base}/docs`);
+  check('/docs redirects to the explorer at /docs/', new URL(docs.url()).pathname === '/docs/', docs.url());
+  await docs.waitForSelector('.opblock', { timeout: 20000 });
+  check('the explorer is titled Lucas API', (await docs.title()) === 'Lucas API' &&
+    (await docs.textContent('.info .title'))?.includes('Lucas API'), await docs.title());
+  const shown = await docs.locator('.opblock').count();
+  check(`the explorer shows every operation of the document (${operations.length})`, shown === operations.length && shown > 40, `${shown}`);
+  const tryOut = async (method, path) => {
+    const block = docs.locator(`.opblock-${method}:has(.opblock-summary-path[data-path="${path}"])`);
+    await block.locator('.opblock-summary-control').click();
+    await block.locator('button.try-out__btn').click();
+    const [answer] = await Promise.all([
+      docs.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === method.toUpperCase()),
+      block.locator('button.execute').click(),
+    ]);
+    const shown = block.locator('.live-responses-table td.response-col_status:not(.col_header)');
+    await shown.waitFor();
+    return { status: answer.status(), body: await answer.json().catch(() => null), shownStatus: (await shown.textContent())?.trim() };
+  };
+  const me = await tryOut('get', '/api/v1/me');
+  check('"Try it out" of GET /api/v1/me answers from this server, with the session', me.status === 200 && me.body?.id === 101 && me.shownStatus === '200', JSON.stringify(me));
+  const wsToken = await tryOut('post', '/api/v1/ws/token');
+  check('"Try it out" of a POST carries the session\'s CSRF token', wsToken.status === 200 && wsToken.body?.user_id === 101 && wsToken.shownStatus === '200', JSON.stringify(wsToken));
+  await docs.screenshot({ path: join(shots, 'docs-1280.png') });
+  check('the explorer: no script error or CSP violation', docsProblems.length === 0, JSON.stringify(docsProblems));
+  check('the explorer: nothing loaded from elsewhere', docsForeign.length === 0, JSON.stringify(docsForeign));
+  await docs.close();
+
   // --- sign out
   await a.page.setViewportSize({ width: 390, height: 844 });
   await a.page.click('[data-testid=logout]');
@@ -462,6 +517,7 @@ try {
     console.log(`  problems: ${JSON.stringify(x.problems)}`);
   }
 } finally {
+  await settleApiChecks(); // the browsers' answers are read before the browsers close
   for (const x of contexts) await x.ctx.close().catch(() => {});
   const code = await stopLucas(lucas);
   check('lucas stops cleanly', code === 0, `exit ${code}`);

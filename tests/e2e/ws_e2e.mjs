@@ -3,12 +3,13 @@
 // Tokens (missing, forged, valid; every attempt audited with the IP), the protocol (subscribe,
 // ping, bad and oversized frames), at most 3 connections per user, resume from the last event
 // id after money moved while the user was away, the heartbeat closing a silent peer, /metrics,
-// and a graceful shutdown that says 1001.
+// and a graceful shutdown that says 1001. Every HTTP answer (refused upgrades included) is held
+// against the server's OpenAPI document.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, connectWs, finish, startLucas, stopLucas } from './lib.mjs';
+import { check, connectWs, finish, startLucas, stopLucas, validateApiResponses } from './lib.mjs';
 
 const lucasPath = process.argv[2];
 if (!lucasPath) {
@@ -24,6 +25,7 @@ cli('user', 'add', '--id', '101', '--name', 'Алиса');
 cli('user', 'add', '--id', '102', '--name', 'Bob');
 const { process: lucas, port } = await startLucas(lucasPath, env);
 const base = `ws://127.0.0.1:${port}/api/v1/ws`;
+await validateApiResponses(`http://127.0.0.1:${port}`);
 const tokenFor = (user) => JSON.parse(cli('ws', 'token', '--user', String(user)));
 
 try {
