@@ -3,11 +3,14 @@
 // retried with exponential backoff; repeated failures open a circuit breaker for a while.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/clock.h"
 #include "infra/telegram/bot_api.h"
@@ -15,11 +18,21 @@
 
 namespace lucas::telegram {
 
+// What the bot sends: a message (sendMessage), or the new text of one of its own messages
+// (editMessageText, `edit_message_id`), or the answer to a button press (answerCallbackQuery,
+// `callback_query_id`: `text`, if any, is shown to the presser as a notice). An answer does not
+// post to the chat, so the chat's pacing does not hold it back.
 struct Outgoing {
   int64_t chat_id = 0;
   std::string text;
   int64_t reply_to_message_id = 0;
   int attempts = 0;
+  nlohmann::json reply_markup = nullptr;  // an inline keyboard, or null
+  int64_t edit_message_id = 0;
+  std::string callback_query_id;
+
+  // The Bot API method and its parameters.
+  std::pair<std::string, nlohmann::json> call() const;
 };
 
 struct SenderOptions {
