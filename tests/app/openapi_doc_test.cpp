@@ -118,8 +118,9 @@ TEST_F(ServedDocument, EveryOperationIsCompleteForTheExplorerAndGenerators) {
           EXPECT_TRUE(doc_["components"]["securitySchemes"].contains(scheme))
               << where << " " << scheme;
           for (const auto& s : needed) {
-            if (scheme == "oauth2")
+            if (scheme == "oauth2") {
               EXPECT_TRUE(scopes.contains(s)) << where << " names scope " << s;
+            }
           }
         }
       }
@@ -129,7 +130,8 @@ TEST_F(ServedDocument, EveryOperationIsCompleteForTheExplorerAndGenerators) {
         if (status[0] != '2' && status != "101") continue;
         success = true;
         EXPECT_FALSE(answer.value("description", "").empty()) << where << " " << status;
-        for (const auto& [type, media] : answer.value("content", json::object()).items()) {
+        const json content = answer.value("content", json::object());
+        for (const auto& [type, media] : content.items()) {
           EXPECT_TRUE(media.contains("schema")) << where << " " << status << " " << type;
           EXPECT_TRUE(media.contains("example") || media.contains("examples"))
               << where << " " << status << " " << type << " has no example";

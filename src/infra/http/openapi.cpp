@@ -38,7 +38,9 @@ void merge(nlohmann::json& doc, const ApiFragment& f, std::set<std::string>& ope
                                    [&](const auto& t) { return t["name"] == tag["name"]; });
     if (!known) doc["tags"].push_back(tag);
   }
-  for (const auto& [path, item] : j.value("paths", nlohmann::json::object()).items()) {
+  // (items() of a temporary would dangle: each part is held here first.)
+  const nlohmann::json paths = j.value("paths", nlohmann::json::object());
+  for (const auto& [path, item] : paths.items()) {
     if (!item.is_object()) fail(f.name, path + " is not an object");
     for (const auto& [method, operation] : item.items()) {
       const std::string where = method + " " + path;
@@ -53,7 +55,8 @@ void merge(nlohmann::json& doc, const ApiFragment& f, std::set<std::string>& ope
       doc["paths"][path][method] = operation;
     }
   }
-  for (const auto& [kind, entries] : j.value("components", nlohmann::json::object()).items()) {
+  const nlohmann::json components = j.value("components", nlohmann::json::object());
+  for (const auto& [kind, entries] : components.items()) {
     for (const auto& [name, value] : entries.items()) {
       auto& slot = doc["components"][kind][name];
       if (!slot.is_null() && slot != value) {

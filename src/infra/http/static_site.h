@@ -5,8 +5,9 @@
 // answer carries the Content-Security-Policy given (no inline script) and nosniff.
 //
 // A folder with an index.html (docs/: the API explorer) answers at "/docs/"; "/docs" redirects
-// there. Client-side routes fall back to index.html: a GET of a path that is no file, whose last segment
-// has no dot, outside /assets/ and outside the server's own prefixes (reserved_path) gets the app.
+// there. Client-side routes fall back to index.html: a GET of a path that is no file, whose last
+// segment has no dot, outside /assets/ and outside the server's own prefixes (reserved_path) gets
+// the app.
 #pragma once
 
 #include <map>

@@ -63,7 +63,7 @@ std::string header(const Response& r, const std::string& name) {
 TEST(StaticSite, HashedAssetsAreImmutableAndIndexIsRevalidated) {
   Site s;
   ASSERT_TRUE(s.site.loaded());
-  EXPECT_EQ(s.site.files(), 5u);  // variants are not files of their own
+  EXPECT_EQ(s.site.files(), 6u);  // variants are not files of their own
   const auto js = s.get("/assets/index-AbC123.js");
   EXPECT_EQ(js.status, 200);
   EXPECT_EQ(js.body, "console.log(1)");
