@@ -23,6 +23,13 @@ namespace lucas::telegram {
 // `callback_query_id`: `text`, if any, is shown to the presser as a notice). An answer does not
 // post to the chat, so the chat's pacing does not hold it back.
 struct Outgoing {
+  Outgoing() = default;
+  Outgoing(int64_t chat, std::string message_text, int64_t reply_to = 0, int tried = 0)
+      : chat_id(chat),
+        text(std::move(message_text)),
+        reply_to_message_id(reply_to),
+        attempts(tried) {}
+
   int64_t chat_id = 0;
   std::string text;
   int64_t reply_to_message_id = 0;
