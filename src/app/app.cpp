@@ -395,25 +395,22 @@ void App::start_background() {
     bot_api->call("deleteWebhook", {{"drop_pending_updates", false}});
     poller->start(10);
   }
-  // The command menu in both languages (Russian is the default list).
-  std::thread([api = bot_api.get()] {
-    const auto commands = [](const std::string& lang) {
-      nlohmann::json list = nlohmann::json::array();
-      for (const char* c : {"start", "help", "balance", "history", "profile", "top", "link",
-                            "parse", "ping", "web", "login"}) {
-        list.push_back(
-            {{"command", c}, {"description", i18n::text(lang, std::string("cmd_") + c)}});
-      }
-      return list;
-    };
-    api->call("setMyCommands", {{"commands", commands("ru")}});
-    api->call("setMyCommands", {{"commands", commands("en")}, {"language_code", "en"}});
-  }).detach();
+  // The command menus from the modules' registry (lucas bot set-commands does the same):
+  // everyone's in Russian and English, each admin's own. Telegram being slow or down does not
+  // hold the start up.
+  menu_publisher_ = std::thread([this] {
+    try {
+      spdlog::info("telegram: {} command menus published", publish_bot_commands());
+    } catch (const std::exception& e) {
+      spdlog::warn("telegram: the command menus were not published: {}", e.what());
+    }
+  });
 }
 
 void App::stop_background() {
   parser_watcher_.stop();
   if (parser_trainer_.joinable()) parser_trainer_.join();
+  if (menu_publisher_.joinable()) menu_publisher_.join();
   if (poller) poller->stop();
   if (updates) updates->stop();
   if (sender) sender->stop();

@@ -181,6 +181,7 @@ struct App {
   std::optional<Micros> given_up_alerted_at_;
   worker::Worker parser_watcher_{"parser-watch"};
   std::thread parser_trainer_;
+  std::thread menu_publisher_;  // publishes the command menus at the start of serving
 };
 
 // Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside

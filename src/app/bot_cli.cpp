@@ -39,7 +39,7 @@ int set_webhook(const module::CliRun& run) {
   return answer(
       app.bot_api->call("setWebhook", {{"url", base + app.webhook_path()},
                                        {"secret_token", run.config().telegram_webhook_secret},
-                                       {"allowed_updates", {"message", "edited_message"}}}));
+                                       {"allowed_updates", telegram::allowed_updates()}}));
 }
 
 int delete_webhook(const module::CliRun& run) {

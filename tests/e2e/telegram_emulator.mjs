@@ -181,9 +181,35 @@ try {
       board.me?.rank === 1 && board.entries.length === 1,
     JSON.stringify(board),
   );
-  const top = await ask('/top день');
+  await client.sendMessage(client.makeMessage('/top день'));
+  const topUpdate = (await client.getUpdates()).result.find((u) => u.message.text?.includes('Топ'));
+  const top = topUpdate?.message.text ?? '';
   check('/top shows the credit', top.includes('1. Алиса — 9.00 🆕'), top);
   check('/top shows the asker', top.includes('Вы: #1 из 1 — 9.00'), top);
+  // Its buttons are the other periods; pressing one edits the same message in place.
+  const buttons = (topUpdate?.message.reply_markup?.inline_keyboard ?? []).flat();
+  check(
+    '/top carries a button per period, the current one marked',
+    buttons.map((b) => b.callback_data).join(',') === '/top daily,/top weekly,/top monthly,/top all_time' &&
+      buttons[0].text.startsWith('✓ '),
+    JSON.stringify(buttons),
+  );
+  const edited = Promise.race([
+    emulator.waitBotEdits(),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('no edit within 8 s')), 8000)),
+  ]);
+  await client.sendCallback(
+    client.makeCallbackQuery('/top weekly', { message: { message_id: topUpdate.messageId } }),
+  );
+  await edited;
+  const after = (await client.getUpdatesHistory()).find((u) => u.messageId === topUpdate.messageId);
+  const afterButtons = (after?.message.reply_markup?.inline_keyboard ?? []).flat();
+  check(
+    'pressing "week" edits the /top message to the weekly board',
+    after?.message.text?.includes('1. Алиса — 9.00') && after.message.text !== top &&
+      afterButtons[1]?.text.startsWith('✓ '),
+    JSON.stringify(after?.message),
+  );
 } catch (e) {
   check('the conversation completes', false, String(e));
 } finally {

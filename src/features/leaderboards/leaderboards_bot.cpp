@@ -66,8 +66,18 @@ std::optional<Period> parse_period_word(std::string_view word) {
   return it->second;
 }
 
-std::string top_reply(LeaderboardService& service, const users::User& viewer,
-                      const std::string& args) {
+telegram::Keyboard period_buttons(const std::string& lang, Period current) {
+  std::vector<telegram::Button> row;
+  for (const Period p : {Period::kDaily, Period::kWeekly, Period::kMonthly, Period::kAllTime}) {
+    const std::string name(period_name(p));
+    const std::string label = i18n::text(lang, "top_button_" + name);
+    row.push_back({p == current ? "✓ " + label : label, "/top " + name});
+  }
+  return {row};
+}
+
+telegram::Reply top_reply(LeaderboardService& service, const users::User& viewer,
+                          const std::string& args) {
   const std::string& lang = viewer.language;
   const auto period = parse_period_word(args);
   if (!period) return i18n::text(lang, "top_usage");
@@ -75,8 +85,14 @@ std::string top_reply(LeaderboardService& service, const users::User& viewer,
   const View v = service.top(b.name, *period, kBotTop);
   std::string period_label =
       i18n::text(lang, "top_period_" + std::string(period_name(*period)), {{"id", v.window.id}});
-  std::string text = i18n::text(lang, "top_header", {{"period", period_label}});
-  if (v.entries.empty()) return text + "\n" + i18n::text(lang, "top_empty");
+  telegram::Reply reply;
+  reply.keyboard = period_buttons(lang, *period);  // the other periods, one press away
+  std::string& text = reply.text;
+  text = i18n::text(lang, "top_header", {{"period", period_label}});
+  if (v.entries.empty()) {
+    text += "\n" + i18n::text(lang, "top_empty");
+    return reply;
+  }
   for (const auto& e : v.entries) {
     text += "\n" + i18n::text(lang, "top_line",
                               {{"rank", std::to_string(e.rank)},
@@ -95,7 +111,7 @@ std::string top_reply(LeaderboardService& service, const users::User& viewer,
                         {"score", score_text(b, me.score)},
                         {"change", change_text(lang, me)}});
   }
-  return text;
+  return reply;
 }
 
 }  // namespace lucas::leaderboards

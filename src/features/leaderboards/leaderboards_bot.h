@@ -9,6 +9,7 @@
 
 #include "features/leaderboards/leaderboards.h"
 #include "features/users/users.h"
+#include "infra/telegram/commands.h"
 
 namespace lucas::leaderboards {
 
@@ -17,8 +18,8 @@ inline constexpr int kBotTop = 10;
 // day|week|month|all and their Russian words (день, неделя, месяц, всё, ...); empty: all-time.
 std::optional<Period> parse_period_word(std::string_view word);
 
-// The reply to `/top <args>`.
-std::string top_reply(LeaderboardService& service, const users::User& viewer,
-                      const std::string& args);
+// The reply to `/top <args>`, with a button per period (a press edits the message in place).
+telegram::Reply top_reply(LeaderboardService& service, const users::User& viewer,
+                          const std::string& args);
 
 }  // namespace lucas::leaderboards

@@ -102,17 +102,24 @@ std::string credit_text(const bank::Options& options, const bank::CreditReport& 
 
 }  // namespace
 
-std::optional<std::string> review_command(ReviewService& review, const users::User& u,
-                                          const std::string& cmd, const std::string& args) {
+std::optional<telegram::Reply> review_command(ReviewService& review, const users::User& u,
+                                              const std::string& cmd, const std::string& args) {
   const std::string& lang = u.language;
   if (cmd == "/review") {
     const int64_t after = args.empty() ? 0 : number(args).value_or(0);
     constexpr int kPage = 10;
     const auto items = review.list(u.telegram_id, "pending", kPage, after);
-    if (items.empty()) return i18n::text(lang, "review_empty");
-    std::string out =
-        i18n::text(lang, "review_header", {{"count", std::to_string(review.pending_count())}});
+    if (items.empty()) return telegram::Reply(i18n::text(lang, "review_empty"));
+    telegram::Reply reply;
+    std::string& out = reply.text;
+    out = i18n::text(lang, "review_header", {{"count", std::to_string(review.pending_count())}});
     for (const auto& it : items) {
+      // One press accepts what the model read; a correction needs its words (/correct).
+      if (reply.keyboard.empty() || reply.keyboard.back().size() == 3)
+        reply.keyboard.emplace_back();
+      reply.keyboard.back().push_back(
+          {i18n::text(lang, "review_button_accept", {{"id", std::to_string(it.id)}}),
+           "/accept " + std::to_string(it.id)});
       out += "\n" +
              i18n::text(
                  lang, "review_line",
@@ -124,17 +131,21 @@ std::optional<std::string> review_command(ReviewService& review, const users::Us
     }
     if (static_cast<int>(items.size()) == kPage) {
       out += "\n" + i18n::text(lang, "review_more", {{"next", std::to_string(items.back().id)}});
+      reply.keyboard.push_back(
+          {{i18n::text(lang, "review_button_more"), "/review " + std::to_string(items.back().id)}});
     }
-    return out;
+    return reply;
   }
   if (cmd == "/accept") {
     const auto id = number(args);
     if (!id) return i18n::text(lang, "usage_accept");
     const Decision d = review.accept(u.telegram_id, *id);
-    return i18n::text(lang, "review_accepted",
-                      {{"id", std::to_string(*id)},
-                       {"label", label_of(d.item.final)},
-                       {"credited", credited(lang, d)}});
+    telegram::Reply reply(i18n::text(lang, "review_accepted",
+                                     {{"id", std::to_string(*id)},
+                                      {"label", label_of(d.item.final)},
+                                      {"credited", credited(lang, d)}}));
+    reply.keyboard = {{{i18n::text(lang, "review_button_queue"), "/review"}}};
+    return reply;
   }
   if (cmd == "/correct") {
     std::istringstream in(args);

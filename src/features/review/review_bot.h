@@ -10,6 +10,7 @@
 #include "features/review/credit_desk.h"
 #include "features/review/review.h"
 #include "features/users/users.h"
+#include "infra/telegram/commands.h"
 #include "infra/telegram/types.h"
 
 namespace lucas::review {
@@ -21,9 +22,11 @@ Claim claim_of(const telegram::Message& m, int64_t replier_id);
 // The reply to the parse trigger `m` sent by `u`.
 std::string parse_reply(CreditDesk& desk, const telegram::Message& m, const users::User& u);
 
-// The reply text when `cmd` is one of the queue's commands, nullopt otherwise. Errors propagate
-// as lucas::Error for the bot's usual error replies (FORBIDDEN for non-admins).
-std::optional<std::string> review_command(ReviewService& review, const users::User& user,
-                                          const std::string& cmd, const std::string& args);
+// The reply when `cmd` is one of the queue's commands, nullopt otherwise: the queue has a button
+// per item to accept it and one for the next page; an accepted item's reply one back to the
+// queue. Errors propagate as lucas::Error for the bot's usual error replies (FORBIDDEN for
+// non-admins).
+std::optional<telegram::Reply> review_command(ReviewService& review, const users::User& user,
+                                              const std::string& cmd, const std::string& args);
 
 }  // namespace lucas::review

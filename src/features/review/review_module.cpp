@@ -25,7 +25,8 @@ void register_module(module::Module& m) {
              [](module::Services& s, const telegram::Message& msg, const module::CommandCall& c) {
                return parse_reply(s.get<CreditDesk>(), msg,
                                   s.get<users::UserService>().get(c.user_id));
-             }})
+             },
+             telegram::RateClass::kHeavy})  // the AI parser may read it
       .command(queue_command("review"))
       .command(queue_command("accept"))
       .command(queue_command("correct"))

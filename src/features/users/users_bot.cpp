@@ -106,8 +106,7 @@ std::string grant_reply(UserService& users, const User& user, const telegram::Co
   }
   if (!target) return i18n::text(lang, "unknown_user", {{"user", who}});
   const int64_t minor = parse_amount(amount, 2);
-  const std::string key =
-      "bot:grant:" + std::to_string(call.chat_id) + ":" + std::to_string(call.message_id);
+  const std::string key = "bot:grant:" + call.use_key();
   users.adjust(user.telegram_id, key, target->telegram_id, minor, ledger::kCoin, reason);
   return i18n::text(lang, "grant_ok",
                     {{"user", target->display_name},

@@ -7,7 +7,7 @@
 
 namespace lucas::users {
 
-std::function<std::string(module::Services&, const module::CommandCall&)> with_user(
+std::function<telegram::Reply(module::Services&, const module::CommandCall&)> with_user(
     UserHandler handler) {
   return [handler = std::move(handler)](module::Services& s, const module::CommandCall& call) {
     const User user = s.get<UserService>().get(call.user_id);
@@ -15,7 +15,7 @@ std::function<std::string(module::Services&, const module::CommandCall&)> with_u
   };
 }
 
-std::function<std::string(module::Services&, const module::CommandCall&)> user_command(
+std::function<telegram::Reply(module::Services&, const module::CommandCall&)> user_command(
     std::function<UserCommand(module::Services&)> make) {
   return with_user([make = std::move(make)](module::Services& s, const User& user,
                                             const module::CommandCall& call) {

@@ -15,15 +15,15 @@ void register_module(module::Module& m);
 
 // A bot face that answers the sender (whom the front door has just recorded) for this call.
 using UserHandler =
-    std::function<std::string(module::Services&, const User& user, const module::CommandCall&)>;
-std::function<std::string(module::Services&, const module::CommandCall&)> with_user(
+    std::function<telegram::Reply(module::Services&, const User& user, const module::CommandCall&)>;
+std::function<telegram::Reply(module::Services&, const module::CommandCall&)> with_user(
     UserHandler handler);
 
 // A bot face that answers (the sender, the arguments, whether the chat is private), built from the
 // services by `make`.
 using UserCommand =
-    std::function<std::string(const User& user, const std::string& args, bool private_chat)>;
-std::function<std::string(module::Services&, const module::CommandCall&)> user_command(
+    std::function<telegram::Reply(const User& user, const std::string& args, bool private_chat)>;
+std::function<telegram::Reply(module::Services&, const module::CommandCall&)> user_command(
     std::function<UserCommand(module::Services&)> make);
 
 }  // namespace lucas::users

@@ -134,7 +134,8 @@ std::vector<telegram::Command> bot_commands(const std::vector<Module>& modules,
     for (const auto& c : m.commands()) {
       out.push_back(
           {c.name, c.help_key, c.who, c.where,
-           [&services, run = c.run](const CommandCall& call) { return run(services, call); }});
+           [&services, run = c.run](const CommandCall& call) { return run(services, call); },
+           c.rate});
     }
   }
   return out;
@@ -149,7 +150,8 @@ std::vector<telegram::Trigger> bot_triggers(const std::vector<Module>& modules,
           {t.name, t.help_key, t.matches,
            [&services, run = t.run](const telegram::Message& msg, const CommandCall& call) {
              return run(services, msg, call);
-           }});
+           },
+           t.rate});
     }
   }
   return out;

@@ -35,8 +35,10 @@ struct BotCommand {
   std::string help_key;  // the catalogue key of its /help line, in ru.json and en.json
   Who who = Who::kEveryone;
   Where where = Where::kAnywhere;
-  // The reply text. A lucas::Error becomes the bot's localized error reply.
-  std::function<std::string(Services&, const CommandCall&)> run;
+  // The reply (a text, and optionally an inline keyboard of commands). A lucas::Error becomes
+  // the bot's localized error reply.
+  std::function<telegram::Reply(Services&, const CommandCall&)> run;
+  telegram::RateClass rate = telegram::RateClass::kNormal;
 };
 
 // A reply trigger as a module declares it (telegram::Trigger, with the services).
@@ -45,6 +47,7 @@ struct Trigger {
   std::string help_key;  // its /help line
   std::function<bool(const std::string& first_word, const std::string& rest)> matches;
   std::function<std::string(Services&, const telegram::Message&, const CommandCall&)> run;
+  telegram::RateClass rate = telegram::RateClass::kNormal;
 };
 
 struct Job {

@@ -22,8 +22,29 @@ void Sender::enqueue(Outgoing message) {
   worker_.wake();
 }
 
+std::pair<std::string, nlohmann::json> Outgoing::call() const {
+  if (!callback_query_id.empty()) {
+    nlohmann::json params{{"callback_query_id", callback_query_id}};
+    if (!text.empty()) params["text"] = text.substr(0, 200);  // Telegram shows at most 200
+    return {"answerCallbackQuery", params};
+  }
+  nlohmann::json params{{"chat_id", chat_id}, {"text", text}};
+  if (!reply_markup.is_null()) params["reply_markup"] = reply_markup;
+  if (edit_message_id != 0) {
+    params["message_id"] = edit_message_id;
+    return {"editMessageText", params};
+  }
+  if (reply_to_message_id != 0) {
+    params["reply_parameters"] = {{"message_id", reply_to_message_id},
+                                  {"allow_sending_without_reply", true}};
+  }
+  return {"sendMessage", params};
+}
+
 std::optional<Micros> Sender::due_time(int64_t chat, const ChatState& s, Micros now) const {
   if (s.queue.empty()) return std::nullopt;
+  // An answer to a button press posts nothing: only the breaker holds it.
+  if (!s.queue.front().callback_query_id.empty()) return std::max(now, breaker_until_);
   Micros due = std::max(now, s.next_allowed);
   if (chat < 0 && static_cast<int>(s.minute_window.size()) >= options_.group_per_minute) {
     due = std::max(due, s.minute_window.front() + 60'000'000);
@@ -57,19 +78,17 @@ std::optional<Micros> Sender::pump() {
     if (!best_due || *best_due > now) return best_due;
 
     ChatState& s = chats_[best_chat];
-    Outgoing msg = s.queue.front();
-    nlohmann::json params{{"chat_id", msg.chat_id}, {"text", msg.text}};
-    if (msg.reply_to_message_id != 0) {
-      params["reply_parameters"] = {{"message_id", msg.reply_to_message_id},
-                                    {"allow_sending_without_reply", true}};
-    }
+    const auto [method, params] = s.queue.front().call();
+    const bool posts = method != "answerCallbackQuery";
     lock.unlock();
-    const ApiResult r = api_.call("sendMessage", params);
+    const ApiResult r = api_.call(method, params);
     lock.lock();
     const Micros after = clock_.now();
     // Every attempt counts against the limits: Telegram counts them too.
-    s.next_allowed = after + options_.per_chat_interval;
-    if (best_chat < 0) s.minute_window.push_back(after);
+    if (posts) {
+      s.next_allowed = after + options_.per_chat_interval;
+      if (best_chat < 0) s.minute_window.push_back(after);
+    }
     global_window_.push_back(after);
     if (r.ok) {
       s.queue.pop_front();

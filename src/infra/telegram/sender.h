@@ -3,11 +3,14 @@
 // retried with exponential backoff; repeated failures open a circuit breaker for a while.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/clock.h"
 #include "infra/telegram/bot_api.h"
@@ -15,11 +18,28 @@
 
 namespace lucas::telegram {
 
+// What the bot sends: a message (sendMessage), or the new text of one of its own messages
+// (editMessageText, `edit_message_id`), or the answer to a button press (answerCallbackQuery,
+// `callback_query_id`: `text`, if any, is shown to the presser as a notice). An answer does not
+// post to the chat, so the chat's pacing does not hold it back.
 struct Outgoing {
+  Outgoing() = default;
+  Outgoing(int64_t chat, std::string message_text, int64_t reply_to = 0, int tried = 0)
+      : chat_id(chat),
+        text(std::move(message_text)),
+        reply_to_message_id(reply_to),
+        attempts(tried) {}
+
   int64_t chat_id = 0;
   std::string text;
   int64_t reply_to_message_id = 0;
   int attempts = 0;
+  nlohmann::json reply_markup = nullptr;  // an inline keyboard, or null
+  int64_t edit_message_id = 0;
+  std::string callback_query_id;
+
+  // The Bot API method and its parameters.
+  std::pair<std::string, nlohmann::json> call() const;
 };
 
 struct SenderOptions {

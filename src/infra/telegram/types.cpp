@@ -92,7 +92,23 @@ Update parse_update(const json& j) {
       break;
     }
   }
+  if (auto q = j.find("callback_query"); q != j.end() && q->is_object()) {
+    CallbackQuery cq;
+    cq.id = str(*q, "id");
+    if (auto f = q->find("from"); f != q->end() && f->is_object()) cq.from = parse_user(*f);
+    // A message too old for the bot to see comes as {chat, message_id, date: 0}: still where.
+    if (auto m = q->find("message"); m != q->end() && m->is_object()) {
+      cq.message = parse_message(*m, 0);
+    }
+    cq.data = str(*q, "data");
+    if (!cq.id.empty() && cq.from.id != 0) u.callback_query = std::move(cq);
+  }
   return u;
+}
+
+const json& allowed_updates() {
+  static const json kAllowed = {"message", "edited_message", "callback_query"};
+  return kAllowed;
 }
 
 std::string entity_text(const std::string& s, const Entity& e) {

@@ -56,14 +56,26 @@ struct Message {
   std::string via_bot_username;
 };
 
+// A press of an inline keyboard button (Bot API CallbackQuery).
+struct CallbackQuery {
+  std::string id;                  // answered with answerCallbackQuery
+  User from;                       // who pressed (Telegram vouches for them)
+  std::optional<Message> message;  // the message the keyboard is on (absent when too old)
+  std::string data;                // the button's callback_data (at most 64 bytes)
+};
+
 struct Update {
   int64_t update_id = 0;
   std::optional<Message> message;  // message or edited_message
   bool edited = false;             // it came as edited_message
+  std::optional<CallbackQuery> callback_query;
 };
 
 // INVALID_ARGUMENT when the JSON is not an update.
 Update parse_update(const nlohmann::json& j);
+
+// The kinds of update the bot asks Telegram for (getUpdates and setWebhook's allowed_updates).
+const nlohmann::json& allowed_updates();
 
 // The substring an entity covers (offsets are UTF-16 code units).
 std::string entity_text(const std::string& utf8, const Entity& e);

@@ -201,9 +201,9 @@ Poller::~Poller() {
 }
 
 int Poller::poll_once(int timeout_s) {
-  const ApiResult r = api_.call("getUpdates", {{"offset", offset_},
-                                               {"timeout", timeout_s},
-                                               {"allowed_updates", {"message", "edited_message"}}});
+  const ApiResult r = api_.call(
+      "getUpdates",
+      {{"offset", offset_}, {"timeout", timeout_s}, {"allowed_updates", allowed_updates()}});
   if (!r.ok || !r.result.is_array()) {
     if (!r.ok) spdlog::warn("telegram: getUpdates failed: {} {}", r.error_code, r.description);
     return 0;

@@ -15,11 +15,12 @@ struct FakeApi : BotApi {
     int64_t chat;
     Micros at;
     std::string text;
+    std::string method = "sendMessage";
+    nlohmann::json params = nullptr;
   };
   explicit FakeApi(const Clock& c) : clock(c) {}
   ApiResult call(const std::string& method, const nlohmann::json& p) override {
-    EXPECT_EQ(method, "sendMessage");
-    calls.push_back({p.at("chat_id").get<int64_t>(), clock.now(), p.at("text").get<std::string>()});
+    calls.push_back({p.value("chat_id", int64_t{0}), clock.now(), p.value("text", ""), method, p});
     if (!script.empty()) {
       ApiResult r = script.front();
       script.pop_front();
@@ -56,6 +57,35 @@ struct SenderTest : ::testing::Test {
   ManualClock clock{1'000'000'000};
   FakeApi api{clock};
 };
+
+// A button press: its answer goes at once (it posts nothing, so the chat's pacing does not hold
+// it), then the edit of the keyboard's message, paced like a message; a keyboard travels as
+// reply_markup.
+TEST_F(SenderTest, AnswersToPressesSkipThePacingAndEditsKeepIt) {
+  Sender s(api, clock);
+  Outgoing first{-100, "first", 0, 0};
+  s.enqueue(first);
+  Outgoing ack;
+  ack.chat_id = -100;
+  ack.callback_query_id = "q1";
+  ack.text = std::string(300, 'x');
+  Outgoing edit{-100, "edited", 0, 0};
+  edit.edit_message_id = 77;
+  edit.reply_markup = {{"inline_keyboard", {{{{"text", "Day"}, {"callback_data", "/top daily"}}}}}};
+  s.enqueue(ack);
+  s.enqueue(edit);
+  run(s, clock);
+  ASSERT_EQ(api.calls.size(), 3u);
+  EXPECT_EQ(api.calls[0].method, "sendMessage");
+  EXPECT_EQ(api.calls[1].method, "answerCallbackQuery");
+  EXPECT_EQ(api.calls[1].at, api.calls[0].at) << "the answer waits for no pacing";
+  EXPECT_EQ(api.calls[1].params.at("callback_query_id"), "q1");
+  EXPECT_EQ(api.calls[1].text.size(), 200u) << "Telegram shows at most 200 characters";
+  EXPECT_EQ(api.calls[2].method, "editMessageText");
+  EXPECT_EQ(api.calls[2].params.at("message_id"), 77);
+  EXPECT_EQ(api.calls[2].params.at("reply_markup"), edit.reply_markup);
+  EXPECT_GE(api.calls[2].at - api.calls[0].at, 1'000'000) << "an edit is paced like a message";
+}
 
 TEST_F(SenderTest, OneMessagePerSecondPerChat) {
   Sender s(api, clock);

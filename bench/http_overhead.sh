@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The HTTP front door's own cost, measured side by side in one run on one machine (issue 16.9):
+# requests per second of a bare 40-line Beast server answering {"status":"ok"} (bench/bare_server),
+# of `lucas serve`'s /healthz (answered on the I/O thread), and of an authenticated, cached balance
+# read (a bearer token with balance:read; the token, the user and the balance come from the
+# in-process cache after the first request). Prints the three figures and the ratios
+# healthz/bare and balance/healthz. Release build, embedded SQLite, access log and rate limits off,
+# background work off (no parser training).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+cmake --preset release >/dev/null
+cmake --build --preset release --target lucas bare_server >/dev/null
+LUCAS=build/release/lucas
+DATA=$(mktemp -d /tmp/lucas-overhead-XXXXXX)
+export LUCAS_DATA_DIR="$DATA" LUCAS_LOG_LEVEL=warn LUCAS_HTTP_ACCESS_LOG=false
+export LUCAS_HTTP_RATE_LIMIT_PER_MINUTE=0 LUCAS_PARSER_AUTO_TRAIN=false
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+BARE_PORT=$(free_port)
+build/release/bench/bare_server "$BARE_PORT" "$THREADS" &
+BARE=$!
+"$LUCAS" user add --id 101 --name Bench >/dev/null
+"$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
+"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$DATA/serve.out" &
+PID=$!
+trap 'kill $PID $BARE 2>/dev/null; wait $PID $BARE 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 100); do
+  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$DATA/serve.out")
+  [ -n "${PORT:-}" ] && break
+  sleep 0.1
+done
+TOKEN=$("$LUCAS" token create --user 101 --scope balance:read --ttl-s 3600)
+BALANCE="http://127.0.0.1:$PORT/api/v1/users/101/balance"
+curl -sf "http://127.0.0.1:$BARE_PORT/" >/dev/null
+curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null
+curl -sf -H "Authorization: Bearer $TOKEN" "$BALANCE" >/dev/null
+rps() {  # wrk's Requests/sec for the URL (extra wrk arguments before it)
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$@" | awk '/Requests\/sec/ {print $2}'
+}
+bare=$(rps "http://127.0.0.1:$BARE_PORT/healthz")
+healthz=$(rps "http://127.0.0.1:$PORT/healthz")
+balance=$(rps -H "Authorization: Bearer $TOKEN" "$BALANCE")
+echo "bare Beast /healthz:        $bare req/s"
+echo "lucas /healthz:             $healthz req/s"
+echo "lucas cached balance read:  $balance req/s"
+awk -v b="$bare" -v h="$healthz" -v c="$balance" \
+  'BEGIN { printf "healthz / bare = %.2f   balance / healthz = %.2f\n", h / b, c / h }'
