@@ -10,35 +10,15 @@ set -uo pipefail
 LUCAS=${1:?usage: api_examples.sh PATH/TO/lucas}
 EXAMPLES=$(cd "$(dirname "$0")/../../docs/api/examples" && pwd)
 TMP=$(mktemp -d /tmp/lucas-api-examples-XXXXXX)
-SERVER_PID=""
-passed=0
-failed=0
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
-  fi
-}
 cleanup() {
   stop_server
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL - $1"; }
-expect_eq() {  # name actual expected
-  if [ "$2" == "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi
-}
-expect_contains() {  # name haystack needle
-  if [[ "$2" == *"$3"* ]]; then ok "$1"; else bad "$1: '$3' not in: ${2:0:400}"; fi
-}
-expect_lacks() {  # name haystack needle
-  if [[ "$2" != *"$3"* ]]; then ok "$1"; else bad "$1: '$3' in: ${2:0:400}"; fi
-}
 
 for tool in curl jq python3 node; do
   command -v "$tool" >/dev/null || { echo "FAIL - $tool is needed"; exit 1; }
@@ -53,21 +33,6 @@ cli() {  # a console command; its log lines go to $TMP/cli.err, shown when it fa
   local rc=$?
   bad "lucas $*: exit $rc"; tail -5 "$TMP/cli.err"
   return "$rc"
-}
-
-start_server() {  # extra serve arguments...
-  "$LUCAS" serve --port 0 --http-host 127.0.0.1 "$@" > "$TMP/serve.out" 2>> "$TMP/serve.err" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 150); do
-    PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$TMP/serve.out")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-  done
-  if [ -z "$PORT" ]; then
-    bad "server started"; cat "$TMP/serve.err"; echo "$passed passed, $failed failed"; exit 1
-  fi
-  BASE="http://127.0.0.1:$PORT"
 }
 
 new_client() {  # user -> "CLIENT_ID CLIENT_SECRET" (a console client is active at once)
@@ -107,7 +72,7 @@ read -r C202_ID C202_SECRET < <(new_client 202)
 read -r C203_ID C203_SECRET < <(new_client 203)
 
 # --- the examples against the default limits
-start_server
+start_server serve || { bad "server started"; echo "$passed passed, $failed failed"; exit 1; }
 ok "server started on port $PORT"
 
 doc=$(curl -s "$BASE/api/v1/openapi.json")
@@ -152,7 +117,8 @@ stop_server
 # --- rate limited: 4 requests a minute; each user's budget is spent by a console token first, so
 # each example's first call as the user gets 429 and waits Retry-After (about a minute; the three
 # run at once, each as its own user — the token requests count against the address: 3 of 4).
-start_server --http-rate-limit-per-minute 4
+start_server serve --http-rate-limit-per-minute 4 ||
+  { bad "limited server started"; echo "$passed passed, $failed failed"; exit 1; }
 for u in 201 202 203; do
   token=$(cli token create --user "$u")
   for _ in 1 2 3 4; do curl -s -o /dev/null -H "Authorization: Bearer $token" "$BASE/api/v1/me"; done

@@ -8,24 +8,14 @@ LUCAS=${1:?usage: serve_e2e.sh PATH/TO/lucas}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d /tmp/lucas-e2e-XXXXXX)
 mkdir -p "$TMP/answers"
-SERVER_PID=""
-passed=0
-failed=0
+# shellcheck source=tests/e2e/lib.sh
+. "$HERE/lib.sh"
 
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  stop_server
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL - $1"; }
-expect_eq() {  # name actual expected
-  if [ "$2" == "$3" ]; then ok "$1"; else bad "$1: got '$2', expected '$3'"; fi
-}
-expect_contains() {  # name haystack needle
-  if [[ "$2" == *"$3"* ]]; then ok "$1"; else bad "$1: '$3' not in: ${2:0:300}"; fi
-}
 
 export LUCAS_DATA_DIR="$TMP/data"
 export LUCAS_LOG_LEVEL=warn
@@ -159,19 +149,8 @@ ALICE_HISTORY=$("$LUCAS" token create --user 101 --scope history:read)
 expect_contains "token create prints a token" "$ALICE" "lat_"
 
 # --- the server
-"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve.out" 2> "$TMP/serve.err" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$TMP/serve.out")
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-if [ -z "$PORT" ]; then
-  bad "server started"; cat "$TMP/serve.err"; echo "$passed passed, $failed failed"; exit 1
-fi
+start_server serve || { bad "server started"; echo "$passed passed, $failed failed"; exit 1; }
 ok "server started on port $PORT"
-BASE="http://127.0.0.1:$PORT"
 
 # curl's arguments -> the status; the body in $TMP/body. Every answer is also kept in
 # $TMP/answers/ (status, content type, method, URL; the body beside) for the OpenAPI check.
@@ -284,9 +263,7 @@ expect_contains "metrics: route label, not raw path" "$metrics" 'route="/api/v1/
 
 # --- still alive after all that, and stops cleanly
 expect_eq "alive after bad input" "$(get "$BASE/healthz")" "200"
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID"; rc=$?
-SERVER_PID=""
+stop_server; rc=$?
 expect_eq "SIGTERM stops cleanly" "$rc" "0"
 
 # --- bans from the console
@@ -305,16 +282,7 @@ env -u LUCAS_TELEGRAM_WEBHOOK_SECRET "$LUCAS" serve --port 0 --http-host 127.0.0
   > "$TMP/nosecret.out" 2> "$TMP/nosecret.err"; rc=$?
 expect_eq "webhook mode without a secret refuses to start (exit 2)" "$rc" "2"
 expect_contains "... naming the setting" "$(cat "$TMP/nosecret.err")" "telegram.webhook_secret"
-"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$TMP/serve2.out" 2> "$TMP/serve2.err" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$TMP/serve2.out")
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] && ok "server with telegram started" || bad "server with telegram started"
-BASE="http://127.0.0.1:$PORT"
+start_server serve2 && ok "server with telegram started" || bad "server with telegram started"
 HOOK="$BASE/telegram/webhook/$(printf '%s' "lucas-webhook:$LUCAS_TELEGRAM_TOKEN" | sha256sum | cut -c1-32)"
 # The game message was sent half a minute ago (older than 48 h credits nothing) and names Алиса
 # with a text_mention, the evidence of who the player is.
@@ -353,9 +321,7 @@ expect_contains "limited answers say when to retry" "$headers" "Retry-After: "
 expect_contains "limits are announced (IETF RateLimit)" "$headers" 'RateLimit: "api";r=0;t='
 expect_eq "health probes are never limited" "$(get "$BASE/healthz")" "200"
 grep -q "e2e-token" "$TMP/serve2.err" && bad "the bot token appears in the log" || ok "the bot token is not logged"
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID"; rc=$?
-SERVER_PID=""
+stop_server; rc=$?
 expect_eq "SIGTERM stops cleanly with telegram" "$rc" "0"
 out=$("$LUCAS" ledger check); expect_contains "ledger check after webhook credits" "$out" "ledger OK"
 unset LUCAS_TELEGRAM_TOKEN LUCAS_TELEGRAM_WEBHOOK_SECRET LUCAS_TELEGRAM_API_URL
