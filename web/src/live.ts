@@ -7,17 +7,13 @@
 // minute: tabs beyond the server's 3 connections per user, closing each other in turn (4001),
 // settle at one reconnect per 30 s instead of a storm of tokens. Topics are re-subscribed after a reconnect (they are not
 // stored: pages re-read what they show).
-import { api, ApiError } from './api';
+import { api, ApiError, type LiveClientMessage, type LiveFrame } from './api';
 import { session, signedOut } from './session';
 import { createStore } from './store';
 
-export interface LiveMessage {
-  id: number | null;
-  type: string;
-  topic?: string;
-  data: Record<string, unknown>;
-  time: string;
-}
+// A frame as the document describes it (WsServerFrame): a notification (numbered), a topic's
+// broadcast or a protocol reply.
+export type LiveMessage = LiveFrame;
 type Listener = (m: LiveMessage) => void;
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'waiting';
 
@@ -33,7 +29,7 @@ let openedAt = 0;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let generation = 0; // bumps on stop(): late callbacks of an old connection do nothing
 
-const send = (op: Record<string, string>) => {
+const send = (op: LiveClientMessage) => {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(op));
 };
 

@@ -1,231 +1,78 @@
-// The admin panel's API calls (loaded with the panel, not in the initial bundle). Shapes as the
-// server writes them: src/features/{admin,bank,parser,users}/*_http.cpp. Authorization is the
-// service's: every call may answer 403, which the pages show as a refusal.
-import { call, type Money, type WaitingCredit } from './api';
+// The admin panel's API calls (loaded with the panel, not in the initial bundle), typed from the
+// OpenAPI document like the player's (./index.ts). Authorization is the service's: every call may
+// answer 403, which the pages show as a refusal.
+import { request, type Query, type Schemas } from './client';
 
+// What every paged answer of the document has (ReviewPage, AuditPage, ...): the pages' list
+// helper takes any of them, so a renamed `items` or `next_cursor` fails where it is passed.
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
 
-export interface ParsedEvent {
-  player: string | null;
-  amount: string | null;
-  currency: string;
-  type: string;
-}
-export interface ReviewItem {
-  id: number;
-  chat_id: number;
-  message_id: number;
-  sender_game: string;
-  replier_id: number;
-  text: string;
-  // The model's reading (AiResult): game_type, kind, events, confidence, entities, ...
-  result: {
-    game_type?: string;
-    kind?: string;
-    events?: ParsedEvent[];
-    confidence?: number;
-    source?: string;
-    review_reason?: string | null;
-  };
-  confidence: number;
-  reason: string;
-  model_version: string;
-  status: string;
-  reviewed_by: number | null;
-  reviewed_at: string | null;
-  final: unknown;
-  created_at: string;
-}
-export interface Decision {
-  item: ReviewItem;
-  already_processed: boolean;
-  credits: {
-    user_id: number;
-    player: string | null;
-    game_currency: string;
-    game_amount: string;
-    how: string;
-    amount_minor: number;
-    transfer_id: number | null;
-  }[];
-}
-export interface Correction {
-  game: string;
-  kind: string;
-  events?: ParsedEvent[];
-}
-
-export interface LinkClaim {
-  id: number;
-  game: string;
-  nickname: string;
-  user_id: number;
-  status: string;
-  note: string;
-  created_at: string;
-  decided_by: number | null;
-  decided_at: string | null;
-  competing_claims: number;
-  waiting: Money;
-}
-export interface Link {
-  game: string;
-  nickname: string;
-  user_id: number;
-  evidence: string;
-  verified_at: string;
-}
-// A waiting credit as admins see it: also who it was paid to and when it was settled.
-export interface UnclaimedCredit extends WaitingCredit {
-  paid_to: number | null;
-  settled_at: string | null;
-}
-export interface GivenUpEvent {
-  id: number;
-  topic: string;
-  payload: unknown;
-  created_at: string;
-  attempts: number;
-  last_error: string;
-  given_up_at: string;
-}
-
-export interface Ban {
-  reason: string;
-  banned_by: number;
-  banned_at: string;
-  until: string | null;
-}
+export type ReviewItem = Schemas['ReviewItem'];
+export type ReviewEvent = Schemas['ReviewEvent'];
+export type Correction = Schemas['ReviewCorrection'];
+export type CorrectionEvent = Schemas['ReviewCorrectionEvent'];
+export type Decision = Schemas['ReviewDecision'];
+export type LinkClaim = Schemas['BankLinkClaim'];
+export type Link = Schemas['BankLink'];
+export type UnclaimedCredit = Schemas['BankUnclaimedCredit'];
+export type GivenUpEvent = Schemas['AdminGivenUpEvent'];
 // GET /api/v1/users/{id}: the full record for admins (and the user), public fields otherwise.
-export interface Profile {
-  id: number;
-  display_name: string;
-  created_at: string;
-  visibility: 'full' | 'public';
-  username?: string;
-  language?: string;
-  role?: string;
-  last_active_at?: string;
-  ban?: Ban | null;
-}
-export interface Transaction {
-  id: number;
-  transfer_id: number;
-  kind: string;
-  amount: Money;
-  balance_after: Money;
-  reason: string;
-  metadata: unknown;
-  created_at: string;
-}
+export type Profile = Schemas['UserProfile'];
+export type Transaction = Schemas['UserTransaction'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type AuditVerify = Schemas['AuditVerifyReport'];
+export type AuditQuery = Pick<Query<'/api/v1/admin/audit'>, 'actor' | 'action' | 'since' | 'until'>;
+export type ParserStatus = Schemas['ReviewParserStatus'];
+export type DriftReport = Schemas['ParserDriftReport'];
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: number;
-  action: string;
-  target: string;
-  ip: string;
-  result: string;
-  details: unknown;
-  source: string;
-  prev_hash: string;
-  hash: string;
-}
-export interface AuditVerify {
-  ok: boolean;
-  entries: number;
-  checkpoints: number;
-  first_bad_seq: number | null;
-  problem: string;
-}
-export interface AuditQuery {
-  actor?: string;
-  action?: string;
-  since?: string;
-  until?: string;
-}
-
-export interface ParserStatus {
-  active_model: string | null;
-  candidate_model: string | null;
-  canary_share: number;
-  breaker_open: boolean;
-  incidents: number;
-  last_incident: string;
-  model_parses: number;
-  rule_parses: number;
-  cache_hits: number;
-  cache_size: number;
-  canary: {
-    records: number;
-    agreement: number;
-    reviewed: number;
-    active_accuracy: number;
-    candidate_accuracy: number;
-  };
-  review_pending: number;
-  corrections_not_trained: number;
-}
-export interface DriftReport {
-  at: string;
-  model_version: string;
-  messages: number;
-  psi_class: number;
-  psi_confidence: number;
-  alert: boolean;
-  note: string;
-}
-
-const q = (params: Record<string, string | number | null | undefined>): string => {
-  const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') s.set(k, String(v));
-  const text = s.toString();
-  return text ? `?${text}` : '';
-};
-const id = (n: number) => encodeURIComponent(String(n));
+// The lists' cursors are integers in the document's queries; their pages give the next one as a
+// decimal string (next_cursor). Ids stay far below 2^53.
+const after = (cursor: string | null) => (cursor === null ? {} : { cursor: Number(cursor) });
 
 export const adminApi = {
   reviews: (cursor: string | null, limit = 20) =>
-    call<Page<ReviewItem>>('GET', `/api/v1/admin/parser/reviews${q({ cursor, limit })}`),
-  review: (n: number) => call<ReviewItem>('GET', `/api/v1/admin/parser/reviews/${id(n)}`),
-  acceptReview: (n: number) => call<Decision>('POST', `/api/v1/admin/parser/reviews/${id(n)}/accept`),
-  correctReview: (n: number, c: Correction) =>
-    call<Decision>('POST', `/api/v1/admin/parser/reviews/${id(n)}/correct`, c),
+    request('get', '/api/v1/admin/parser/reviews', { query: { ...after(cursor), limit } }),
+  review: (id: number) => request('get', '/api/v1/admin/parser/reviews/{id}', { path: { id } }),
+  acceptReview: (id: number) =>
+    request('post', '/api/v1/admin/parser/reviews/{id}/accept', { path: { id } }),
+  correctReview: (id: number, body: Correction) =>
+    request('post', '/api/v1/admin/parser/reviews/{id}/correct', { path: { id }, body }),
 
   claims: (cursor: string | null, limit = 20) =>
-    call<Page<LinkClaim>>('GET', `/api/v1/admin/links/claims${q({ cursor, limit })}`),
-  approveClaim: (n: number) =>
-    call<{ id: number; status: string; paid: unknown[] }>('POST', `/api/v1/admin/links/claims/${id(n)}/approve`),
-  rejectClaim: (n: number, reason: string) =>
-    call<LinkClaim>('POST', `/api/v1/admin/links/claims/${id(n)}/reject`, { reason }),
+    request('get', '/api/v1/admin/links/claims', { query: { ...after(cursor), limit } }),
+  approveClaim: (id: number) =>
+    request('post', '/api/v1/admin/links/claims/{id}/approve', { path: { id } }),
+  rejectClaim: (id: number, reason: string) =>
+    request('post', '/api/v1/admin/links/claims/{id}/reject', { path: { id }, body: { reason } }),
 
   givenUp: (cursor: string | null, limit = 20) =>
-    call<Page<GivenUpEvent>>('GET', `/api/v1/admin/outbox/given-up${q({ cursor, limit })}`),
-  retryEvent: (n: number) => call<{ retried: number }>('POST', `/api/v1/admin/outbox/given-up/${id(n)}/retry`),
-  retryAll: () => call<{ retried: number }>('POST', '/api/v1/admin/outbox/given-up/retry'),
+    request('get', '/api/v1/admin/outbox/given-up', { query: { ...after(cursor), limit } }),
+  retryEvent: (id: number) =>
+    request('post', '/api/v1/admin/outbox/given-up/{id}/retry', { path: { id } }),
+  retryAll: () => request('post', '/api/v1/admin/outbox/given-up/retry'),
 
   unclaimed: (cursor: string | null, limit = 20) =>
-    call<Page<UnclaimedCredit>>('GET', `/api/v1/admin/unclaimed${q({ cursor, limit })}`),
+    request('get', '/api/v1/admin/unclaimed', { query: { ...after(cursor), limit } }),
 
-  user: (n: number) => call<Profile>('GET', `/api/v1/users/${id(n)}`),
-  balance: (n: number) => call<{ user_id: number; balance: Money }>('GET', `/api/v1/users/${id(n)}/balance`),
-  transactions: (n: number, cursor: string | null, limit = 20) =>
-    call<Page<Transaction>>('GET', `/api/v1/users/${id(n)}/transactions${q({ cursor, limit })}`),
-  links: (n: number) =>
-    call<{ links: Link[]; claims: LinkClaim[]; waiting: UnclaimedCredit[] }>('GET', `/api/v1/users/${id(n)}/links`),
-  ban: (n: number, reason: string, until: string | null) =>
-    call<Profile>('POST', `/api/v1/admin/users/${id(n)}/ban`, { reason, until }),
-  unban: (n: number) => call<Profile>('POST', `/api/v1/admin/users/${id(n)}/unban`),
+  user: (id: number) => request('get', '/api/v1/users/{id}', { path: { id } }),
+  balance: (id: number) => request('get', '/api/v1/users/{id}/balance', { path: { id } }),
+  transactions: (id: number, cursor: string | null, limit = 20) =>
+    request('get', '/api/v1/users/{id}/transactions', {
+      path: { id },
+      query: { limit, ...(cursor === null ? {} : { cursor }) },
+    }),
+  links: (id: number) => request('get', '/api/v1/users/{id}/links', { path: { id } }),
+  ban: (id: number, reason: string, until: string | null) =>
+    request('post', '/api/v1/admin/users/{id}/ban', { path: { id }, body: { reason, until } }),
+  unban: (id: number) => request('post', '/api/v1/admin/users/{id}/unban', { path: { id } }),
 
   audit: (query: AuditQuery, cursor: string | null, limit = 50) =>
-    call<Page<AuditEntry>>('GET', `/api/v1/admin/audit${q({ ...query, cursor, limit })}`),
-  verifyAudit: () => call<AuditVerify>('GET', '/api/v1/admin/audit/verify'),
+    request('get', '/api/v1/admin/audit', { query: { ...query, ...after(cursor), limit } }),
+  verifyAudit: () => request('get', '/api/v1/admin/audit/verify'),
 
-  parserStatus: () => call<ParserStatus>('GET', '/api/v1/admin/parser/status'),
-  drift: (limit = 30) =>
-    call<{ items: DriftReport[]; latest: DriftReport | null }>('GET', `/api/v1/admin/parser/drift${q({ limit })}`),
+  parserStatus: () => request('get', '/api/v1/admin/parser/status'),
+  drift: (limit = 30) => request('get', '/api/v1/admin/parser/drift', { query: { limit } }),
 };

@@ -1,7 +1,7 @@
 // The signed-in home: the balance and the latest credits, both kept current over the WebSocket
 // (money.credited / money.debited carry the new balance), with the connection's state shown.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Money, type User } from '../api';
+import { api, ApiError, type HistoryItem, type Money, type MoneyNotification, type User } from '../api';
 import { formatTime, t, useLanguage } from '../i18n';
 import { listen, liveStatus, type LiveMessage } from '../live';
 import { currencyLabel, formatAmount, formatMoney, isNegative } from '../money';
@@ -11,7 +11,7 @@ interface Credit {
   transfer_id: number;
   amount: Money;
   reason: string;
-  metadata: Record<string, unknown>;
+  metadata: HistoryItem['metadata'];
   time: string;
   live: boolean;
 }
@@ -64,17 +64,15 @@ export function HomePage({ user }: { user: User }) {
     () =>
       listen((m: LiveMessage) => {
         if (m.type !== 'money.credited' && m.type !== 'money.debited') return;
-        const d = m.data;
-        if (isMoney(d['balance']) && d['balance'].currency === 'COIN') setBalance(d['balance']);
-        if (m.type !== 'money.credited' || !isMoney(d['amount'])) return;
+        // The data of both is a WsMoneyNotification; each field is still checked before use.
+        const d = (m.data ?? {}) as Partial<MoneyNotification>;
+        if (isMoney(d.balance) && d.balance.currency === 'COIN') setBalance(d.balance);
+        if (m.type !== 'money.credited' || !isMoney(d.amount)) return;
         const credit: Credit = {
-          transfer_id: Number(d['transfer_id']),
-          amount: d['amount'],
-          reason: typeof d['reason'] === 'string' ? d['reason'] : '',
-          metadata:
-            d['metadata'] && typeof d['metadata'] === 'object'
-              ? (d['metadata'] as Record<string, unknown>)
-              : {},
+          transfer_id: Number(d.transfer_id),
+          amount: d.amount,
+          reason: typeof d.reason === 'string' ? d.reason : '',
+          metadata: {}, // a notification has none: a game's name shows once the history is read
           time: m.time,
           live: true,
         };

@@ -3,12 +3,12 @@
 // to leaderboard.<board>.<period> over the WebSocket and re-reads the board when it changes; the
 // time of the last reading is shown.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Board, type BoardEntry, type BoardView, type User } from '../api';
+import { api, ApiError, type Board, type BoardEntry, type BoardView, type Period, type User } from '../api';
 import { t, useLanguage, type Key, type Lang } from '../i18n';
 import { listen, liveStatus, subscribe } from '../live';
 import { currencyLabel, formatAmount } from '../money';
 
-const periodKey: Record<string, Key> = {
+const periodKey: Record<Period, Key> = {
   daily: 'period_daily',
   weekly: 'period_weekly',
   monthly: 'period_monthly',
@@ -21,13 +21,15 @@ const boardText = (b: Board): { name: string; description: string } =>
     ? { name: t('board_coins'), description: t('board_coins_description') }
     : { name: b.description || b.name, description: b.description };
 
-function score(e: BoardEntry, board: Board | undefined, lang: Lang): string {
-  const amount = formatAmount(e.score.amount, lang);
-  return board?.score.kind === 'points' ? amount : `${amount} ${currencyLabel(e.score.currency)}`;
+// A points board scores a whole number, a money board a Money (LeaderboardEntry.score).
+function score(e: BoardEntry, lang: Lang): string {
+  return typeof e.score === 'number'
+    ? formatAmount(String(e.score), lang)
+    : `${formatAmount(e.score.amount, lang)} ${currencyLabel(e.score.currency)}`;
 }
 
 function change(e: BoardEntry): { text: string; label: string } {
-  const n = Math.abs(e.rank_change ?? 0);
+  const n = Math.abs(e.rank_change);
   if (e.change === 'new') return { text: '•', label: t('board_new') };
   if (e.change === 'up') return { text: `▲${n}`, label: t('board_up', { n }) };
   if (e.change === 'down') return { text: `▼${n}`, label: t('board_down', { n }) };
@@ -37,11 +39,10 @@ function change(e: BoardEntry): { text: string; label: string } {
 interface RowProps {
   e: BoardEntry;
   me: boolean;
-  board: Board | undefined;
   lang: Lang;
 }
 
-function Row({ e, me, board, lang }: RowProps) {
+function Row({ e, me, lang }: RowProps) {
   const c = change(e);
   return (
     <li class={me ? 'me' : ''} aria-current={me ? 'true' : undefined} data-user={e.user_id}>
@@ -50,7 +51,7 @@ function Row({ e, me, board, lang }: RowProps) {
         {e.name || `#${e.user_id}`}
         {me && <span class="badge">{t('board_you')}</span>}
       </span>
-      <span class="score">{score(e, board, lang)}</span>
+      <span class="score">{score(e, lang)}</span>
       <span class={`change ${e.change}`} title={c.label} aria-label={c.label}>
         {c.text}
       </span>
@@ -63,7 +64,7 @@ export function LeaderboardsPage({ user }: { user: User }) {
   const status = liveStatus.use();
   const [boards, setBoards] = useState<Board[] | null>(null);
   const [boardName, setBoardName] = useState('');
-  const [period, setPeriod] = useState('');
+  const [period, setPeriod] = useState<Period | null>(null);
   const [view, setView] = useState<BoardView | null>(null);
   const [updated, setUpdated] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -109,7 +110,7 @@ export function LeaderboardsPage({ user }: { user: User }) {
     const unsubscribe = subscribe(topic);
     const unlisten = listen((m) => {
       // A change of this board, or a reconnect (topic messages are not replayed): read it again.
-      if ((m.type === 'leaderboard.changed' && m.topic === topic) || m.type === 'welcome') read();
+      if ((m.type === 'leaderboard.changed' && 'topic' in m && m.topic === topic) || m.type === 'welcome') read();
     });
     return () => {
       unlisten();
@@ -131,7 +132,7 @@ export function LeaderboardsPage({ user }: { user: User }) {
               aria-pressed={b.name === boardName}
               onClick={() => {
                 setBoardName(b.name);
-                if (!b.periods.includes(period)) setPeriod(b.periods[0] ?? 'all_time');
+                if (!period || !b.periods.includes(period)) setPeriod(b.periods[0] ?? 'all_time');
               }}
             >
               {boardText(b).name}
@@ -181,7 +182,7 @@ export function LeaderboardsPage({ user }: { user: User }) {
       {boards?.length === 0 && <p class="muted">{t('boards_none')}</p>}
       {view && view.entries.length === 0 && <p class="muted">{t('boards_empty')}</p>}
       <ol class="board" data-testid="board">
-        {view?.entries.map((e) => <Row key={e.user_id} e={e} me={mine(e)} board={board} lang={lang} />)}
+        {view?.entries.map((e) => <Row key={e.user_id} e={e} me={mine(e)} lang={lang} />)}
       </ol>
       {meBelow && (
         <>
@@ -190,7 +191,7 @@ export function LeaderboardsPage({ user }: { user: User }) {
             <p class="muted">{t('boards_not_ranked')}</p>
           ) : (
             <ol class="board">
-              <Row e={meBelow} me board={board} lang={lang} />
+              <Row e={meBelow} me lang={lang} />
             </ol>
           )}
         </>

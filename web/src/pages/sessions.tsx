@@ -1,7 +1,7 @@
 // My sessions: where I am signed in, with a way to end any of them.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type WebSession } from '../api';
-import { formatTime, t, useLanguage, type Key } from '../i18n';
+import { formatTime, t, useLanguage } from '../i18n';
 import { signedOut } from '../session';
 import { navigate } from '../router';
 
@@ -45,7 +45,7 @@ export function SessionsPage() {
         {items?.map((s) => (
           <li key={s.id} class={s.current ? 'current' : ''}>
             <div class="session-head">
-              <strong>{t(`method_${s.method}` as Key)}</strong>
+              <strong>{t(`method_${s.method}`)}</strong>
               {s.current && <span class="badge">{t('sessions_current')}</span>}
             </div>
             <div class="ua">{s.user_agent}</div>

@@ -1,7 +1,7 @@
 // Audit: search the log by actor, action (a prefix: "admin." matches every admin action) and time,
 // verify the hash chain, and export the results shown as CSV (made here, in the browser).
 import { useState } from 'preact/hooks';
-import { adminApi, type AuditEntry, type AuditQuery, type AuditVerify } from '../../admin_api';
+import { adminApi, type AuditEntry, type AuditQuery, type AuditVerify } from '../../api/admin';
 import { t } from '../../i18n';
 import { ErrorNote, PagedList, usePaged, when } from './common';
 
@@ -64,14 +64,27 @@ function Verify() {
   );
 }
 
+// The search form holds text; the query takes the actor as an integer (a text that is not a
+// number goes as NaN, which the server refuses with its reason).
+type AuditForm = { [K in keyof AuditQuery]?: string };
+function queryOf(form: AuditForm): AuditQuery {
+  const q: AuditQuery = {};
+  const actor = form.actor?.trim();
+  if (actor) q.actor = Number(actor);
+  if (form.action) q.action = form.action;
+  if (form.since) q.since = form.since;
+  if (form.until) q.until = form.until;
+  return q;
+}
+
 export function AuditPage() {
-  const [form, setForm] = useState<AuditQuery>({});
+  const [form, setForm] = useState<AuditForm>({});
   const [query, setQuery] = useState<{ q: AuditQuery; n: number }>({ q: {}, n: 0 });
   const list = usePaged((c) => adminApi.audit(query.q, c), [query]);
-  const field = (name: keyof AuditQuery) => (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
+  const field = (name: keyof AuditForm) => (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
   const search = (e: Event) => {
     e.preventDefault();
-    setQuery({ q: { ...form }, n: query.n + 1 });
+    setQuery({ q: queryOf(form), n: query.n + 1 });
   };
   return (
     <>

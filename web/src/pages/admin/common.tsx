@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api';
 import type { Money } from '../../api';
-import type { Page } from '../../admin_api';
+import type { Page } from '../../api/admin';
 import { formatTime, language, t, type Key } from '../../i18n';
 
 // A failure as the user should read it: what happened (localized, by status) and the server's

@@ -2,7 +2,7 @@
 // (PSI of the predicted classes and of the confidence, one point per daily check) as a small
 // hand-written SVG chart.
 import { useEffect, useState } from 'preact/hooks';
-import { adminApi, type DriftReport, type ParserStatus } from '../../admin_api';
+import { adminApi, type DriftReport, type ParserStatus } from '../../api/admin';
 import { t } from '../../i18n';
 import { ErrorNote, Facts, pct, when } from './common';
 

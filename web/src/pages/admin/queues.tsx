@@ -3,16 +3,22 @@
 import { useState } from 'preact/hooks';
 import {
   adminApi,
+  type Correction,
+  type CorrectionEvent,
+  type Decision,
   type GivenUpEvent,
   type LinkClaim,
-  type ParsedEvent,
+  type ReviewEvent,
   type ReviewItem,
   type UnclaimedCredit,
-} from '../../admin_api';
+} from '../../api/admin';
+import type { Schemas } from '../../api';
 import { t } from '../../i18n';
 import { describe, Facts, money, PagedList, pct, usePaged, when } from './common';
 
-const GAMES = ['gd_cards', 'shmalala', 'true_mafia', 'bunker_rp', 'gusya_cards'];
+// The games a correction may name (ReviewCorrection.game; `other`: not a game message).
+const GAMES: readonly Correction['game'][] = ['gd_cards', 'shmalala', 'true_mafia', 'bunker_rp', 'gusya_cards', 'other'];
+const asGame = (g: string | undefined): Correction['game'] | undefined => GAMES.find((x) => x === g);
 
 // The outcome of the last action in a section, announced politely.
 function useOutcome() {
@@ -35,28 +41,28 @@ function useOutcome() {
   return { run, view };
 }
 
-function events(list: ParsedEvent[] | undefined) {
+function events(list: ReviewEvent[] | undefined) {
   if (!list || list.length === 0) return t('admin_review_no_events');
   return list
     .map((e) => `${e.player ?? '—'}: ${e.amount ?? ''} ${e.currency} (${e.type})`.replace(/\s+/g, ' '))
     .join('; ');
 }
 
-function CorrectForm({ item, onDone }: { item: ReviewItem; onDone: (c: { game: string; kind: string; events?: ParsedEvent[] }) => void }) {
-  const model = item.result;
-  const [game, setGame] = useState(GAMES.includes(model.game_type ?? '') ? (model.game_type as string) : item.sender_game);
-  const [kind, setKind] = useState(model.kind ?? '');
-  const [eventsText, setEventsText] = useState(JSON.stringify(model.events ?? [], null, 1));
+function CorrectForm({ item, onDone }: { item: ReviewItem; onDone: (c: Correction) => void }) {
+  const model = item.result; // null when the model gave no reading
+  const [game, setGame] = useState<Correction['game']>(asGame(model?.game_type) ?? asGame(item.sender_game) ?? 'other');
+  const [kind, setKind] = useState(model?.kind ?? '');
+  const [eventsText, setEventsText] = useState(JSON.stringify(model?.events ?? [], null, 1));
   const [error, setError] = useState<string | null>(null);
   const prefix = `correct-${item.id}`;
   const submit = (e: Event) => {
     e.preventDefault();
-    let parsed: ParsedEvent[] | undefined;
+    let parsed: CorrectionEvent[] | undefined;
     if (eventsText.trim()) {
       try {
         const v: unknown = JSON.parse(eventsText);
         if (!Array.isArray(v)) throw new Error('not a list');
-        parsed = v as ParsedEvent[];
+        parsed = v as CorrectionEvent[]; // the server checks each event
       } catch {
         setError(t('admin_review_events_invalid'));
         return;
@@ -68,8 +74,8 @@ function CorrectForm({ item, onDone }: { item: ReviewItem; onDone: (c: { game: s
   return (
     <form class="admin-form" onSubmit={submit} data-testid="correct-form">
       <label for={`${prefix}-game`}>{t('admin_review_game')}</label>
-      <select id={`${prefix}-game`} value={game} onChange={(e) => setGame((e.target as HTMLSelectElement).value)}>
-        {[...new Set([...GAMES, item.sender_game])].map((g) => (
+      <select id={`${prefix}-game`} value={game} onChange={(e) => setGame(asGame((e.target as HTMLSelectElement).value) ?? 'other')}>
+        {GAMES.map((g) => (
           <option key={g} value={g}>
             {g}
           </option>
@@ -94,7 +100,7 @@ function Reviews() {
   const list = usePaged((c) => adminApi.reviews(c));
   const { run, view } = useOutcome();
   const [correcting, setCorrecting] = useState<number | null>(null);
-  const decided = (r: { credits: unknown[]; already_processed: boolean }) =>
+  const decided = (r: Decision) =>
     r.already_processed ? t('admin_review_done_already') : t('admin_review_done', { n: r.credits.length });
   return (
     <section class="card admin-section" aria-labelledby="reviews-title">
@@ -110,8 +116,8 @@ function Reviews() {
             <pre class="message" aria-label={t('admin_review_message')}>{it.text}</pre>
             <Facts
               rows={[
-                [t('admin_review_reading'), `${it.result.game_type ?? '?'} / ${it.result.kind ?? '?'}`],
-                [t('admin_review_events'), events(it.result.events)],
+                [t('admin_review_reading'), `${it.result?.game_type ?? '?'} / ${it.result?.kind ?? '?'}`],
+                [t('admin_review_events'), events(it.result?.events)],
                 [t('admin_review_reason'), it.reason],
                 [t('admin_review_sender'), it.sender_game],
                 [t('admin_review_model'), it.model_version || '—'],
@@ -211,7 +217,7 @@ function Claims() {
 function GivenUp() {
   const list = usePaged((c) => adminApi.givenUp(c));
   const { run, view } = useOutcome();
-  const retried = (r: { retried: number }) => t('admin_outbox_retried', { n: r.retried });
+  const retried = (r: Schemas['AdminRetryResult']) => t('admin_outbox_retried', { n: r.retried });
   return (
     <section class="card admin-section" aria-labelledby="outbox-title">
       <h2 id="outbox-title">{t('admin_outbox_title')}</h2>

@@ -2,8 +2,8 @@
 // transactions, nickname links; ban with a reason and an optional end, or unban. Each part shows
 // the service's refusal on its own.
 import { useEffect, useState } from 'preact/hooks';
-import type { User } from '../../api';
-import { adminApi, type Link, type LinkClaim, type Profile, type Transaction, type UnclaimedCredit } from '../../admin_api';
+import type { Schemas, User } from '../../api';
+import { adminApi, type Link, type LinkClaim, type Profile, type Transaction, type UnclaimedCredit } from '../../api/admin';
 import { t } from '../../i18n';
 import { describe, ErrorNote, Facts, money, PagedList, usePaged, when } from './common';
 
@@ -33,7 +33,8 @@ function BanForm({ profile, onChange }: { profile: Profile; onChange: (p: Profil
   const [until, setUntil] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const act = async (action: () => Promise<Profile>) => {
+  // Ban and unban answer with the full record (AdminUserRecord): the profile as an admin sees it.
+  const act = async (action: () => Promise<Schemas['AdminUserRecord']>) => {
     setBusy(true);
     setError(null);
     try {
