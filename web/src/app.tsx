@@ -6,6 +6,7 @@ import { useEffect } from 'preact/hooks';
 import { setLanguage, t, useLanguage, type Key, type Lang } from './i18n';
 import { lazyPage } from './lazy';
 import { navigate, onLinkClick, route } from './router';
+import { savedAt } from './offline';
 import { logout, session } from './session';
 import type { User } from './api';
 import { AdminRoute, isStaff } from './pages/admin/entry';
@@ -77,6 +78,24 @@ function LanguageSwitch({ lang }: { lang: Lang }) {
   );
 }
 
+// Shown while what the pages show came from the service worker's cache (no network): since when.
+function OfflineBanner({ lang }: { lang: Lang }) {
+  const at = savedAt.use();
+  if (at === null) return null;
+  const time = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
+    dateStyle: 'short',
+    timeStyle: 'short',
+  }).format(new Date(at));
+  return (
+    <div class="offline" role="status" data-testid="offline">
+      <span>{t('offline_banner', { time })}</span>
+      <button type="button" onClick={() => location.reload()}>
+        {t('offline_retry')}
+      </button>
+    </div>
+  );
+}
+
 export function App() {
   const lang = useLanguage();
   const path = route.use();
@@ -129,6 +148,7 @@ export function App() {
         </div>
       </header>
       <main id="main" class={s.status === 'signed-in' ? 'with-tabs' : ''}>
+        <OfflineBanner lang={lang} />
         {page}
       </main>
     </>

@@ -2,6 +2,7 @@
 // the user and the CSRF token the server gave it (sign-in, or GET /api/v1/auth/session).
 import { api, ApiError, setCsrfToken, type SignedIn, type User } from './api';
 import { suggestLanguage } from './i18n';
+import { forgetData, ownData } from './offline';
 import { createStore } from './store';
 
 export type SessionState =
@@ -14,11 +15,15 @@ export const session = createStore<SessionState>({ status: 'unknown' });
 export function signedIn(s: SignedIn): void {
   setCsrfToken(s.csrf_token);
   suggestLanguage(s.user.language);
+  ownData(s.user.id);
   session.set({ status: 'signed-in', user: s.user });
 }
 
-export function signedOut(): void {
+// `forget`: the server said the session is over (or the user signed out), so what the service
+// worker kept of the user's data goes too; a network failure keeps it.
+export function signedOut(forget = true): void {
   setCsrfToken('');
+  if (forget) void forgetData();
   session.set({ status: 'anonymous' });
 }
 

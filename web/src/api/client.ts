@@ -4,6 +4,7 @@
 // therefore fails `tsc --noEmit` wherever the app sends or reads it. At run time it is a plain
 // fetch: same-origin credentials (the session cookie), the X-CSRF-Token on state-changing
 // requests, and every failure thrown as an ApiError made from the document's Error body.
+import { noteAnswer } from '../offline';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -105,6 +106,7 @@ export async function request<M extends Method, P extends PathWith<M>>(
   } catch {
     throw new ApiError(0, 'NETWORK', 'network');
   }
+  if (verb === 'GET') noteAnswer(res);
   const json: unknown = await res.json().catch(() => ({}));
   if (!res.ok) {
     const e = (json ?? {}) as Partial<Schemas['Error']>;
