@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   }
   const int threads = argc > 2 ? std::atoi(argv[2]) : 2;
   net::io_context ioc(threads);
-  tcp::acceptor acceptor(ioc, {net::ip::make_address("127.0.0.1"),
-                               static_cast<unsigned short>(std::atoi(argv[1]))});
+  tcp::acceptor acceptor(
+      ioc, {net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::atoi(argv[1]))});
   net::co_spawn(ioc, listen(acceptor), net::detached);
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
