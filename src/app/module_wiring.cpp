@@ -2,6 +2,7 @@
 // jobs and event subscriptions. Their routes are added in register_routes, their bot commands and
 // triggers go to the Telegram front door, and their migrations come from all_migrations(modules).
 #include "app/app.h"
+#include "infra/telegram/mini_app.h"
 
 namespace lucas::app {
 
@@ -63,6 +64,18 @@ int App::publish_bot_commands() {
       throw Error(
           ErrorCode::kUnavailable, "setMyCommands failed: " + r.description,
           {{"scope", call.value("scope", nlohmann::json("default"))}, {"published", published}});
+    }
+    ++published;
+  }
+  // Inside Telegram the menu button opens the web app — a Mini App only opens over https.
+  if (const auto app_url = telegram::mini_app_url(config.public_url)) {
+    const auto r = bot_api->call(
+        "setChatMenuButton",
+        {{"menu_button",
+          {{"type", "web_app"}, {"text", "Lucas"}, {"web_app", {{"url", *app_url}}}}}});
+    if (!r.ok) {
+      throw Error(ErrorCode::kUnavailable, "setChatMenuButton failed: " + r.description,
+                  {{"published", published}});
     }
     ++published;
   }

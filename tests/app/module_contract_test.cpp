@@ -195,6 +195,65 @@ TEST(ModuleContract, TheBotsCommandMenusComeFromTheRegistry) {
   EXPECT_EQ(admin.at("stats"), "statistics");
 }
 
+// Records the Bot API calls instead of making them.
+struct RecordingBotApi final : telegram::BotApi {
+  std::vector<std::pair<std::string, nlohmann::json>> calls;
+  telegram::ApiResult call(const std::string& method, const nlohmann::json& params) override {
+    calls.emplace_back(method, params);
+    telegram::ApiResult r;
+    r.ok = true;
+    r.result = true;
+    return r;
+  }
+};
+
+TEST(ModuleContract, TheMenuButtonOpensTheWebAppWhenThePublicUrlIsHttps) {
+  for (const std::string public_url : {"https://lucas.example", "http://localhost:8080"}) {
+    SCOPED_TRACE(public_url);
+    testing::TempDir dir;
+    Config config = echo_config(dir.path());
+    config.public_url = public_url;
+    app::App app(config, module::declare(with_echo()));
+    app.migrate();
+    auto real = std::move(app.bot_api);
+    auto recording = std::make_unique<RecordingBotApi>();
+    auto* calls = &recording->calls;
+    app.bot_api = std::move(recording);
+    const int published = app.publish_bot_commands();
+    std::vector<std::string> methods;
+    for (const auto& [method, params] : *calls) methods.push_back(method);
+    if (public_url.rfind("https://", 0) == 0) {
+      EXPECT_EQ(methods,
+                (std::vector<std::string>{"setMyCommands", "setMyCommands", "setChatMenuButton"}));
+      EXPECT_EQ(calls->back().second,
+                (nlohmann::json{{"menu_button",
+                                 {{"type", "web_app"},
+                                  {"text", "Lucas"},
+                                  {"web_app", {{"url", "https://lucas.example/"}}}}}}));
+      // /web in private: the token, and a button opening the same app.
+      const auto out = app.front_door->handle(message(10, 501, "en", "private", "/web"));
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0].reply_markup["inline_keyboard"][0][0]["web_app"]["url"],
+                "https://lucas.example/");
+      EXPECT_NE(out[0].text.find(i18n::text("en", "web_open_app")), std::string::npos);
+      EXPECT_NE(out[0].text.find("?token="), std::string::npos) << out[0].text;
+    } else {
+      EXPECT_EQ(methods, (std::vector<std::string>{"setMyCommands", "setMyCommands"}));
+      const auto out = app.front_door->handle(message(10, 501, "en", "private", "/web"));
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_TRUE(out[0].reply_markup.is_null()) << out[0].reply_markup;
+      EXPECT_NE(out[0].text.find("?token="), std::string::npos) << out[0].text;
+    }
+    EXPECT_EQ(published, static_cast<int>(calls->size()));
+    // In a group /web shows neither a token nor a button.
+    const auto group = app.front_door->handle(message(11, 501, "en", "group", "/web"));
+    ASSERT_EQ(group.size(), 1u);
+    EXPECT_TRUE(group[0].reply_markup.is_null());
+    EXPECT_EQ(group[0].text, i18n::text("en", "web_private_only"));
+    app.bot_api = std::move(real);
+  }
+}
+
 TEST(ModuleContract, TheModuleCliSubcommandRunsOnAMigratedPlatform) {
   testing::TempDir dir;
   const std::string data = "--data-dir=" + dir.path();

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "infra/telegram/types.h"
@@ -46,10 +47,18 @@ struct CommandCall {
 
 // An inline keyboard button. Pressing it runs `command` ("/top weekly", at most 64 bytes) as the
 // one who pressed, with the same rights, limits and errors as typing it; the answer replaces the
-// message the keyboard is on.
+// message the keyboard is on. A web app button (`Button::web_app`) opens `web_app_url` (https) as
+// a Mini App instead; Telegram shows those only in private chats.
 struct Button {
+  Button(std::string label, std::string run) : text(std::move(label)), command(std::move(run)) {}
+  static Button web_app(std::string label, std::string url) {
+    Button b(std::move(label), "");
+    b.web_app_url = std::move(url);
+    return b;
+  }
   std::string text;
   std::string command;
+  std::string web_app_url;
 };
 using Keyboard = std::vector<std::vector<Button>>;  // rows of buttons
 
@@ -61,8 +70,9 @@ struct Reply {
   std::string text;
   Keyboard keyboard;
 };
-// {"inline_keyboard": [[{"text", "callback_data"}]]}, or null for none. INTERNAL when a
-// button's command is longer than Telegram's 64 bytes.
+// {"inline_keyboard": [[{"text", "callback_data"} or {"text", "web_app": {"url"}}]]}, or null for
+// none. INTERNAL when a button's command is longer than Telegram's 64 bytes or a web app's URL is
+// not https.
 nlohmann::json reply_markup(const Keyboard& keyboard);
 
 struct Command {

@@ -53,6 +53,14 @@ nlohmann::json reply_markup(const Keyboard& keyboard) {
   for (const auto& row : keyboard) {
     nlohmann::json buttons = nlohmann::json::array();
     for (const auto& b : row) {
+      if (!b.web_app_url.empty()) {
+        if (b.web_app_url.rfind("https://", 0) != 0) {
+          throw Error(ErrorCode::kInternal, "a web app button opens an https URL",
+                      {{"url", b.web_app_url.substr(0, 80)}});
+        }
+        buttons.push_back({{"text", b.text}, {"web_app", {{"url", b.web_app_url}}}});
+        continue;
+      }
       if (b.command.empty() || b.command.size() > 64 || b.command.front() != '/') {
         throw Error(ErrorCode::kInternal, "a button's command is /… of at most 64 bytes",
                     {{"command", b.command.substr(0, 80)}});
@@ -72,7 +80,9 @@ std::vector<Outgoing> FrontDoor::handle(const Update& update) {
   if (!asker) return {};
   const auto [first, args] = split_command(m.text);
   if (!first) return {};  // another bot's command
-  const auto answer = dispatch(&m, *asker, *first, args, call_for(*asker, m.chat, args));
+  CommandCall call = call_for(*asker, m.chat, args);
+  call.message_id = m.message_id;  // names this use once (use_key)
+  const auto answer = dispatch(&m, *asker, *first, args, call);
   if (!answer || answer->reply.text.empty()) return {};
   Outgoing out{m.chat.id, answer->reply.text, m.message_id, 0};
   out.reply_markup = reply_markup(answer->reply.keyboard);

@@ -10,6 +10,7 @@
 #include "base/i18n.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/telegram/front_door.h"
+#include "infra/telegram/mini_app.h"
 
 namespace lucas::telegram {
 namespace {
@@ -156,6 +157,25 @@ TEST(FrontDoorButtons, AButtonCommandLongerThanTelegramAllowsIsAWiringMistake) {
   EXPECT_THROW(reply_markup({{{"x", "/" + std::string(64, 'a')}}}), Error);
   EXPECT_THROW(reply_markup({{{"x", "not a command"}}}), Error);
   EXPECT_TRUE(reply_markup({}).is_null());
+}
+
+TEST(FrontDoorButtons, AWebAppButtonOpensItsHttpsUrlAsAMiniApp) {
+  const auto markup =
+      reply_markup({{Button::web_app("Open", "https://lucas.example/"), {"More", "/top weekly"}}});
+  EXPECT_EQ(markup["inline_keyboard"][0][0],
+            (nlohmann::json{{"text", "Open"}, {"web_app", {{"url", "https://lucas.example/"}}}}));
+  EXPECT_FALSE(markup["inline_keyboard"][0][0].contains("callback_data"));
+  EXPECT_EQ(markup["inline_keyboard"][0][1]["callback_data"], "/top weekly");
+  // Telegram opens Mini Apps over https only: anything else is a wiring mistake.
+  EXPECT_THROW(reply_markup({{Button::web_app("Open", "http://lucas.example/")}}), Error);
+}
+
+TEST(MiniApp, TheWebAppUrlIsThePublicUrlWhenItIsHttps) {
+  EXPECT_EQ(mini_app_url("https://lucas.example"), "https://lucas.example/");
+  EXPECT_EQ(mini_app_url("https://lucas.example/bank//"), "https://lucas.example/bank/");
+  EXPECT_EQ(mini_app_url("http://lucas.example"), std::nullopt);
+  EXPECT_EQ(mini_app_url("https://"), std::nullopt);
+  EXPECT_EQ(mini_app_url(""), std::nullopt);
 }
 
 }  // namespace
