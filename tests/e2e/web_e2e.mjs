@@ -15,7 +15,7 @@
 // and control with a visible focus. The API explorer at /docs under the same CSP: every operation
 // of the document shown, "Try it out" against this server (with the session's CSRF token). Every
 // API answer, to this process or to the browser, is held against the server's OpenAPI document.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,8 +33,9 @@ const { chromium } = require('playwright-core');
 const { lucasPath, webDir, shots } = browserTestArgs('web_e2e');
 
 const token = '515151:web-e2e-token';
+// web.login_domain set: the sign-in page offers Telegram's own sign-in page (the Login Widget).
 const { emulator, emulatorPort, dataDir, profiles, env } = await browserTestWorld(
-  'web_e2e', token, webDir);
+  'web_e2e', token, webDir, { LUCAS_WEB_LOGIN_DOMAIN: 'lucas.test' });
 const cli = (...args) =>
   execFileSync(lucasPath, args, { env: { ...process.env, LUCAS_LOG_LEVEL: 'warn', ...env } }).toString();
 cli('migrate');
@@ -449,6 +450,38 @@ try {
   await d.page.goto(miniAppUrl(initData({ id: 101, first_name: 'Алиса' }, '999:forged-token')));
   await d.page.waitForSelector('[data-testid=login-error]', { timeout: 10000 });
   check('forged initData is refused', (await d.ctx.cookies(base)).length === 0);
+
+  // --- the Login Widget: "Sign in with Telegram" goes to Telegram's sign-in page for this bot,
+  // which comes back to /login#tgAuthResult=<base64url of the user object, signed as Telegram
+  // signs widget answers: HMAC-SHA256 under SHA-256(bot token)>.
+  const widgetAnswer = (user, botToken = token) => {
+    const fields = { ...user, auth_date: Math.floor(Date.now() / 1000) };
+    const dcs = Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('\n');
+    const secret = createHash('sha256').update(botToken).digest();
+    const hash = createHmac('sha256', secret).update(dcs).digest('hex');
+    return Buffer.from(JSON.stringify({ ...fields, hash })).toString('base64url');
+  };
+  const w = await browserContext();
+  contexts.push(w);
+  await w.page.goto(`${base}/login`);
+  await w.page.waitForSelector('[data-testid=login-telegram]', { timeout: 10000 });
+  const telegramUrl = new URL((await w.page.getAttribute('[data-testid=login-telegram]', 'href')) ?? 'x:');
+  check('"Sign in with Telegram" goes to Telegram for this bot and back to /login',
+    telegramUrl.origin === 'https://oauth.telegram.org' && telegramUrl.searchParams.get('bot_id') === '515151' &&
+    telegramUrl.searchParams.get('origin') === base && telegramUrl.searchParams.get('return_to') === `${base}/login`,
+    telegramUrl.toString());
+  await w.page.goto('about:blank');  // Telegram's page comes back with a new page load, not a hash change
+  await w.page.goto(`${base}/login#tgAuthResult=${widgetAnswer({ id: 103, first_name: 'Carol', username: 'carol' })}`);
+  await w.page.waitForSelector('[data-testid=balance]', { timeout: 10000 });
+  check("Telegram's answer signs in (a new user is created)", (await w.page.textContent('h1'))?.includes('Carol'),
+    await w.page.textContent('h1'));
+  check('the answer leaves the address bar', !w.page.url().includes('tgAuthResult'), w.page.url());
+  const wf = await browserContext();
+  contexts.push(wf);
+  await wf.page.goto(`${base}/login#tgAuthResult=${widgetAnswer({ id: 101, first_name: 'Алиса' }, '999:forged-token')}`);
+  await wf.page.waitForSelector('[data-testid=login-error]', { timeout: 10000 });
+  check("a forged widget answer is refused with the widget's reason",
+    (await wf.page.textContent('[data-testid=login-error]'))?.includes('Telegram') && (await wf.ctx.cookies(base)).length === 0);
 
   // --- the API explorer (Swagger UI, served by the binary under the same CSP): every operation of
   // the document, "Try it out" against this server with the session's cookie — and, for a POST,

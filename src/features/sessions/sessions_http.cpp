@@ -41,6 +41,19 @@ http::Response signed_in(const SessionService& service, const Started& s) {
 
 }  // namespace
 
+// The bot's numeric id: the digits before its token's colon (public — Telegram's sign-in page
+// takes it as bot_id); 0 when the token has no such prefix.
+int64_t bot_id_of(const std::string& token) {
+  const auto colon = token.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 18) return 0;
+  int64_t id = 0;
+  for (size_t i = 0; i < colon; ++i) {
+    if (token[i] < '0' || token[i] > '9') return 0;
+    id = id * 10 + (token[i] - '0');
+  }
+  return id;
+}
+
 std::string cookie_name(bool secure) {
   return secure ? "__Host-lucas_session" : "lucas_session";
 }
@@ -101,7 +114,9 @@ void register_http(http::Router& router, SessionService& service, PublicConfig c
     return http::Response::json(
         200, {{"bot_username", config.bot_username},
               {"telegram", !service.options().bot_token.empty()},
-              {"widget", widget ? nlohmann::json{{"domain", config.login_domain}} : nullptr},
+              {"widget", widget ? nlohmann::json{{"domain", config.login_domain},
+                                                 {"bot_id", bot_id_of(service.options().bot_token)}}
+                                : nullptr},
               {"login_link_command", "/login"}});
   });
 

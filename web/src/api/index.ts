@@ -38,6 +38,8 @@ export const api = {
   signInWebApp: (init_data: string) =>
     request('post', '/api/v1/auth/telegram/webapp', { body: { init_data } }),
   signInLink: (token: string) => request('post', '/api/v1/auth/login-link', { body: { token } }),
+  signInWidget: (user: Schemas['LoginWidgetSignInRequest']) =>
+    request('post', '/api/v1/auth/telegram/widget', { body: user }),
   logout: () => request('post', '/api/v1/auth/logout'),
   balance: (userId: number) => request('get', '/api/v1/users/{id}/balance', { path: { id: userId } }),
   transactions: (userId: number, filter: HistoryFilter, limit: number, cursor?: string) =>

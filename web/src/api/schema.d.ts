@@ -2416,8 +2416,13 @@ export interface components {
             login_link_command: "/login";
             /** @description Whether Telegram sign-ins can work here (a bot token is configured); without one every Telegram sign-in is refused. */
             telegram: boolean;
-            /** @description The Telegram Login Widget's settings, or null when the widget is not enabled (no `web.login_domain`). */
+            /** @description The Telegram Login Widget's settings, or null when the widget is not enabled (no `web.login_domain`). The web app signs in through Telegram's own page (`https://oauth.telegram.org/auth`), which returns to `/login` with the signed user object; nothing of Telegram's is loaded into the app. */
             widget: {
+                /**
+                 * Format: int64
+                 * @description The bot's numeric Telegram id (the part of its token before the colon; public), which Telegram's sign-in page (`oauth.telegram.org/auth?bot_id=…`) needs.
+                 */
+                bot_id: number;
                 /** @description The domain the widget is set up for (`web.login_domain`). */
                 domain: string;
             } | null;
