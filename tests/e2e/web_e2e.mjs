@@ -269,7 +269,7 @@ try {
     csv.slice(1).every((l) => /^\d{4}-\d\d-\d\dT[^,]+,-0\.50,COIN,\d+\.\d\d,admin\.debit,/.test(l)), JSON.stringify(csv));
   check('the CSV download has a file name', download.suggestedFilename() === 'lucas-history-101.csv', download.suggestedFilename());
   await refilter(() => a.page.selectOption('select[name=kind]', 'games'), 2);
-  check('the kind filter: games', (await historyRows()).every((t) => t.includes('Игра gd_cards')), JSON.stringify(await historyRows()));
+  check('the kind filter: games', (await historyRows()).every((t) => t.includes('Игра GD Cards')), JSON.stringify(await historyRows()));
   const today = new Date().toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
   await refilter(() => a.page.fill('input[name=from]', tomorrow), 0);
@@ -319,8 +319,8 @@ try {
   await a.page.click('a[href="/profile"]');
   await a.page.waitForSelector('[data-testid=links] li');
   const links = await a.page.$$eval('[data-testid=links] li', (ls) => ls.map((l) => l.textContent));
-  check('profile: the nickname the game bot verified', links.some((t) => t.includes('Алиса') && t.includes('gd_cards') && t.includes('подтверждён')), JSON.stringify(links));
-  check('profile: the claim waiting for review', links.some((t) => t.includes('Боб') && t.includes('shmalala') && t.includes('ждёт проверки')), JSON.stringify(links));
+  check('profile: the nickname the game bot verified', links.some((t) => t.includes('Алиса') && t.includes('GD Cards') && t.includes('подтверждён')), JSON.stringify(links));
+  check('profile: the claim waiting for review', links.some((t) => t.includes('Боб') && t.includes('Shmalala') && t.includes('ждёт проверки')), JSON.stringify(links));
   const waiting = await a.page.textContent('[data-testid=waiting]').catch(() => '');
   check('profile: the credit waiting for the claimed nickname', waiting.includes('Боб') && /\+\d+\.\d\d монет/.test(waiting), waiting);
   // An admin rejects the claim: the profile says so, with the reason; nothing waits for it now.
@@ -418,6 +418,16 @@ try {
       const small = await smallTargets(a.page);
       check(`${name} at ${width}px has no tap target under 44 px`, small.length === 0, JSON.stringify(small));
       await a.page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+    }
+    if (width === 1440) {  // the README's pictures: home as a phone and a desktop window show it
+      await a.page.evaluate(() => { history.pushState(null, '', '/'); dispatchEvent(new PopStateEvent('popstate')); });
+      await a.page.waitForSelector('[data-testid=credits] li');
+      await a.page.setViewportSize({ width: 390, height: 844 });
+      await a.page.waitForTimeout(200);
+      await a.page.screenshot({ path: join(shots, 'readme-phone.png') });
+      await a.page.setViewportSize({ width: 1440, height: 900 });
+      await a.page.waitForTimeout(200);
+      await a.page.screenshot({ path: join(shots, 'readme-desktop.png') });
     }
     await b.page.setViewportSize({ width, height: 900 });
     await b.page.waitForTimeout(100);

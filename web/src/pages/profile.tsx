@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type PlayerLinks, type User } from '../api';
 import { formatTime, setLanguage, t, useLanguage, type Key } from '../i18n';
 import { formatMoney } from '../money';
+import { gameName } from './reasons';
 
 const claimState: Record<string, Key> = {
   pending: 'profile_state_pending',
@@ -80,7 +81,7 @@ export function ProfilePage({ user }: { user: User }) {
               <span class="what">
                 <strong>{l.nickname}</strong>
                 <span class="muted when">
-                  {l.game} · {t('profile_since', { when: formatTime(l.verified_at, lang) })}
+                  {gameName(l.game)} · {t('profile_since', { when: formatTime(l.verified_at, lang) })}
                 </span>
               </span>
               <span class="state verified">{t('profile_state_verified')}</span>
@@ -91,7 +92,7 @@ export function ProfilePage({ user }: { user: User }) {
               <span class="what">
                 <strong>{c.nickname}</strong>
                 <span class="muted when">
-                  {c.game} · {t('profile_claimed', { when: formatTime(c.created_at, lang) })}
+                  {gameName(c.game)} · {t('profile_claimed', { when: formatTime(c.created_at, lang) })}
                   {c.status === 'rejected' && c.note ? ` · ${c.note}` : ''}
                 </span>
               </span>
@@ -107,7 +108,7 @@ export function ProfilePage({ user }: { user: User }) {
               {links.waiting.map((w) => (
                 <li key={`w-${w.id}`}>
                   <span class="what">
-                    {w.nickname} · {w.game}
+                    {w.nickname} · {gameName(w.game)}
                     <span class="muted when">
                       {t('profile_waiting_until', { when: formatTime(w.expires_at, lang) })}
                     </span>
