@@ -15,14 +15,10 @@ export LUCAS_DATA_DIR="$DATA" LUCAS_LOG_LEVEL=warn LUCAS_HTTP_ACCESS_LOG=false
 export LUCAS_HTTP_RATE_LIMIT_PER_MINUTE=0
 "$LUCAS" user add --id 101 --name Bench >/dev/null
 "$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
-"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$DATA/serve.out" &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$DATA/serve.out")
-  [ -n "${PORT:-}" ] && break
-  sleep 0.1
-done
+TMP=$DATA
+source scripts/lib/serve.sh
+trap 'stop_server; rm -rf "$DATA"' EXIT
+start_server serve
 # The balance is private: the requests carry the user's bearer token (balance:read only), so
 # every request also authenticates it (the token cache) and checks the read rights.
 TOKEN=$("$LUCAS" token create --user 101 --scope balance:read --ttl-s 3600)

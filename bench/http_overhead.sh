@@ -23,14 +23,10 @@ build/release/bench/bare_server "$BARE_PORT" "$THREADS" &
 BARE=$!
 "$LUCAS" user add --id 101 --name Bench >/dev/null
 "$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
-"$LUCAS" serve --port 0 --http-host 127.0.0.1 > "$DATA/serve.out" &
-PID=$!
-trap 'kill $PID $BARE 2>/dev/null; wait $PID $BARE 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 100); do
-  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$DATA/serve.out")
-  [ -n "${PORT:-}" ] && break
-  sleep 0.1
-done
+TMP=$DATA
+source scripts/lib/serve.sh
+trap 'kill $BARE 2>/dev/null; wait $BARE 2>/dev/null; stop_server; rm -rf "$DATA"' EXIT
+start_server serve
 TOKEN=$("$LUCAS" token create --user 101 --scope balance:read --ttl-s 3600)
 BALANCE="http://127.0.0.1:$PORT/api/v1/users/101/balance"
 curl -sf "http://127.0.0.1:$BARE_PORT/" >/dev/null

@@ -37,16 +37,10 @@ export LUCAS_DATA_DIR="$DATA" LUCAS_LOG_LEVEL=warn LUCAS_WEB_DIR="$WEB" LUCAS_TE
 for i in $(seq 1 25); do
   "$LUCAS" ledger grant --user 101 --amount "$i.25" --key "lighthouse-$i" >/dev/null
 done
-"$LUCAS" serve --port 0 --http-host 127.0.0.1 >"$DATA/serve.out" &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 1 150); do
-  PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$DATA/serve.out")
-  [ -n "${PORT:-}" ] && break
-  sleep 0.1
-done
-[ -n "${PORT:-}" ] || { echo "lighthouse: lucas did not start" >&2; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+TMP=$DATA
+source scripts/lib/serve.sh
+trap 'stop_server; rm -rf "$DATA"' EXIT
+start_server serve || { echo "lighthouse: lucas did not start" >&2; exit 1; }
 
 # A session for home: Mini App initData signed with the bot token, as Telegram signs it.
 INIT=$(TOKEN="$TOKEN" python3 - <<'PY'

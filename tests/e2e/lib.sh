@@ -1,5 +1,5 @@
 # Shared by the bash end-to-end tests (source it after setting LUCAS and TMP): pass/fail counters
-# and checks, and starting `lucas serve` on a free port.
+# and checks, and starting `lucas serve` on a free port (scripts/lib/serve.sh).
 SERVER_PID=""
 passed=0
 failed=0
@@ -16,32 +16,5 @@ expect_lacks() {  # name haystack needle
   if [[ "$2" != *"$3"* ]]; then ok "$1"; else bad "$1: '$3' in: ${2:0:400}"; fi
 }
 
-# start_server NAME [serve arguments...]: `lucas serve` on a free port of 127.0.0.1, its output in
-# $TMP/NAME.out and .err; sets SERVER_PID, PORT and BASE. Returns 1 (showing its errors) when it
-# does not say where it listens within 15 s.
-start_server() {
-  local name=$1
-  shift
-  "$LUCAS" serve --port 0 --http-host 127.0.0.1 "$@" > "$TMP/$name.out" 2>> "$TMP/$name.err" &
-  SERVER_PID=$!
-  PORT=""
-  for _ in $(seq 1 150); do
-    PORT=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$TMP/$name.out")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-  done
-  BASE="http://127.0.0.1:$PORT"
-  [ -n "$PORT" ] && return 0
-  cat "$TMP/$name.err"
-  return 1
-}
-
-# stop_server: SIGTERM, then waits; $? is the server's exit status.
-stop_server() {
-  [ -z "$SERVER_PID" ] && return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  wait "$SERVER_PID" 2>/dev/null
-  local rc=$?
-  SERVER_PID=""
-  return $rc
-}
+# start_server and stop_server: `lucas serve` on a free port (shared with the benchmarks).
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/serve.sh"

@@ -3,7 +3,7 @@
 // (web.login_domain), "Sign in with Telegram" goes to Telegram's own sign-in page, which comes
 // back here with the signed user (#tgAuthResult=...); otherwise it explains how to get a link.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type AuthConfig, type Schemas } from '../api';
+import { api, ApiError, type AuthConfig, type Schemas, type SignedIn } from '../api';
 import { suggestLanguage, t, useLanguage, type Key } from '../i18n';
 import { navigate } from '../router';
 import { signedIn } from '../session';
@@ -73,65 +73,44 @@ export function LoginPage() {
 
   useEffect(() => {
     api.config().then(setConfig, () => setConfig(null));
+    // One sign-in attempt: signed in, home; refused (401), the way's own explanation; else why.
+    const attempt = (way: Phase, refused: Key, signIn: Promise<SignedIn>) => {
+      setPhase(way);
+      signIn.then(
+        (s) => {
+          signedIn(s);
+          navigate('/', true);
+        },
+        (e) => {
+          setPhase('idle');
+          setError(
+            e instanceof ApiError && e.status === 401
+              ? { key: refused }
+              : { key: 'login_failed', reason: reason(e) },
+          );
+        },
+      );
+    };
     const token = linkToken();
     const widget = token ? null : widgetResult();
+    if (widget || token) {
+      // A link's token or Telegram's signed answer leaves the address bar at once: it must not
+      // stay in history or be shared.
+      history.replaceState(null, '', '/login');
+    }
     if (widget) {
-      // The signed user object leaves the address bar at once, as a link's token does.
-      history.replaceState(null, '', '/login');
-      setPhase('widget');
-      api.signInWidget(widget).then(
-        (s) => {
-          signedIn(s);
-          navigate('/', true);
-        },
-        (e) => {
-          setPhase('idle');
-          setError(
-            e instanceof ApiError && e.status === 401
-              ? { key: 'login_widget_refused' }
-              : { key: 'login_failed', reason: reason(e) },
-          );
-        },
-      );
+      attempt('widget', 'login_widget_refused', api.signInWidget(widget));
     } else if (token) {
-      // The token leaves the address bar at once: it must not stay in history or be shared.
-      history.replaceState(null, '', '/login');
-      setPhase('link');
-      api.signInLink(token).then(
-        (s) => {
-          signedIn(s);
-          navigate('/', true);
-        },
-        (e) => {
-          setPhase('idle');
-          setError(
-            e instanceof ApiError && e.status === 401
-              ? { key: 'login_link_invalid' }
-              : { key: 'login_failed', reason: reason(e) },
-          );
-        },
-      );
+      attempt('link', 'login_link_invalid', api.signInLink(token));
     } else if (insideTelegram()) {
-      setPhase('telegram');
-      telegramWebApp()
-        .then((app) => {
+      attempt(
+        'telegram',
+        'login_webapp_refused',
+        telegramWebApp().then((app) => {
           suggestLanguage(app.initDataUnsafe?.user?.language_code);
           return api.signInWebApp(app.initData);
-        })
-        .then(
-          (s) => {
-            signedIn(s);
-            navigate('/', true);
-          },
-          (e) => {
-            setPhase('idle');
-            setError(
-              e instanceof ApiError && e.status === 401
-                ? { key: 'login_webapp_refused' }
-                : { key: 'login_failed', reason: reason(e) },
-            );
-          },
-        );
+        }),
+      );
     }
   }, []);
 
