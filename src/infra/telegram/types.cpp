@@ -92,15 +92,18 @@ Update parse_update(const json& j) {
       break;
     }
   }
-  if (auto q = j.find("callback_query"); q != j.end() && q->is_object()) {
+  if (j.contains("callback_query") && j["callback_query"].is_object()) {
+    // Looked up by key, not through find's iterator: GCC 12 at -O2 sees a possible null in
+    // nlohmann's iterator there (-Wnull-dereference).
+    const json& q = j["callback_query"];
     CallbackQuery cq;
-    cq.id = str(*q, "id");
-    if (auto f = q->find("from"); f != q->end() && f->is_object()) cq.from = parse_user(*f);
+    cq.id = str(q, "id");
+    if (q.contains("from") && q["from"].is_object()) cq.from = parse_user(q["from"]);
     // A message too old for the bot to see comes as {chat, message_id, date: 0}: still where.
-    if (auto m = q->find("message"); m != q->end() && m->is_object()) {
-      cq.message = parse_message(*m, 0);
+    if (q.contains("message") && q["message"].is_object()) {
+      cq.message = parse_message(q["message"], 0);
     }
-    cq.data = str(*q, "data");
+    cq.data = str(q, "data");
     if (!cq.id.empty() && cq.from.id != 0) u.callback_query = std::move(cq);
   }
   return u;
