@@ -5,6 +5,8 @@
 import { useEffect } from 'preact/hooks';
 import { setLanguage, t, useLanguage, type Key, type Lang } from './i18n';
 import { lazyPage } from './lazy';
+import { listen } from './live';
+import { countLive, forgetUnread, refreshUnread, unread } from './notifications';
 import { navigate, onLinkClick, route } from './router';
 import { logout, session } from './session';
 import type { User } from './api';
@@ -23,15 +25,33 @@ const ProfilePage = lazyPage<{ user: User }>(() =>
 const SessionsPage = lazyPage<{ user: User }>(() =>
   import('./pages/sessions').then((m) => m.SessionsPage),
 );
+const NotificationsPage = lazyPage<{ user: User }>(() =>
+  import('./pages/notifications').then((m) => m.NotificationsPage),
+);
 const LoginPage = lazyPage<object>(() => import('./pages/login').then((m) => m.LoginPage));
 
 const pages: { path: string; label: Key; Page: typeof HomePage }[] = [
   { path: '/', label: 'nav_home', Page: HomePage },
   { path: '/history', label: 'nav_history', Page: HistoryPage },
   { path: '/leaderboards', label: 'nav_leaderboards', Page: LeaderboardsPage },
+  { path: '/notifications', label: 'nav_notifications', Page: NotificationsPage },
   { path: '/profile', label: 'nav_profile', Page: ProfilePage },
   { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
 ];
+
+// The unread notifications on the Notifications link: "Уведомления (3)" to a screen reader, a
+// count in a bubble to the eye.
+function UnreadBadge() {
+  const n = unread.use();
+  if (!n) return null;
+  return (
+    <span class="badge" data-testid="unread-badge">
+      <span class="sr-only"> (</span>
+      {n > 99 ? '99+' : n}
+      <span class="sr-only">)</span>
+    </span>
+  );
+}
 
 function Nav({ path, user }: { path: string; user: User }) {
   return (
@@ -44,6 +64,7 @@ function Nav({ path, user }: { path: string; user: User }) {
           aria-current={path === p.path ? 'page' : undefined}
         >
           {t(p.label)}
+          {p.path === '/notifications' && <UnreadBadge />}
         </a>
       ))}
       {isStaff(user) && (
@@ -86,6 +107,21 @@ export function App() {
     if (s.status === 'anonymous' && path !== '/login') navigate('/login', true);
     if (s.status === 'signed-in' && path === '/login') navigate('/', true);
   }, [s.status, path]);
+
+  // While someone is signed in the WebSocket stays open, so the unread badge follows every page;
+  // the server's count is read again whenever a page opens (the Notifications page reads its own).
+  const userId = s.status === 'signed-in' ? s.user.id : 0;
+  useEffect(() => {
+    if (!userId) return;
+    const off = listen(countLive);
+    return () => {
+      off();
+      forgetUnread();
+    };
+  }, [userId]);
+  useEffect(() => {
+    if (userId && path !== '/notifications' && path !== '/login') refreshUnread();
+  }, [userId, path]);
 
   let page;
   if (s.status === 'unknown') {
