@@ -273,6 +273,8 @@ try {
       });
       check(`${name} at ${width}px: the badge sits within its link`, badgeInside);
       await page.screenshot({ path: join(shots, `notifications-${name}-${width}.png`), fullPage: true });
+      // The phone's screen as it is seen (the tab bar over the page).
+      if (width === 320) await page.screenshot({ path: join(shots, `notifications-${name}-${width}-screen.png`) });
     }
   }
   // Opened last: the page read the last credit.

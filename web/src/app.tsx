@@ -6,7 +6,7 @@ import { useEffect } from 'preact/hooks';
 import { setLanguage, t, useLanguage, type Key, type Lang } from './i18n';
 import { lazyPage } from './lazy';
 import { listen } from './live';
-import { countLive, forgetUnread, refreshUnread, unread } from './notifications';
+import { countLive, forgetUnread, unread } from './notifications';
 import { navigate, onLinkClick, route } from './router';
 import { logout, session } from './session';
 import type { User } from './api';
@@ -53,6 +53,22 @@ function UnreadBadge() {
   );
 }
 
+// On a phone's tab bar the Notifications tab is a bell (its name is still read out): six names
+// do not fit across 320 px.
+function BellIcon() {
+  return (
+    <svg class="tab-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+      <path
+        d="M18 16v-5a6 6 0 0 0-12 0v5l-2 2h16zM10 20a2 2 0 0 0 4 0"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linejoin="round"
+      />
+    </svg>
+  );
+}
+
 function Nav({ path, user }: { path: string; user: User }) {
   return (
     <nav aria-label={t('nav_label')} class="tabs">
@@ -62,9 +78,17 @@ function Nav({ path, user }: { path: string; user: User }) {
           href={p.path}
           onClick={onLinkClick}
           aria-current={path === p.path ? 'page' : undefined}
+          class={p.path === '/notifications' ? 'tab-bell' : undefined}
         >
-          {t(p.label)}
-          {p.path === '/notifications' && <UnreadBadge />}
+          {p.path === '/notifications' ? (
+            <>
+              <BellIcon />
+              <span class="tab-label">{t(p.label)}</span>
+              <UnreadBadge />
+            </>
+          ) : (
+            t(p.label)
+          )}
         </a>
       ))}
       {isStaff(user) && (
@@ -108,8 +132,8 @@ export function App() {
     if (s.status === 'signed-in' && path === '/login') navigate('/', true);
   }, [s.status, path]);
 
-  // While someone is signed in the WebSocket stays open, so the unread badge follows every page;
-  // the server's count is read again whenever a page opens (the Notifications page reads its own).
+  // While someone is signed in the WebSocket stays open, so the unread badge follows every page
+  // (notifications.ts: the server's count on each fresh connection, then one per notification).
   const userId = s.status === 'signed-in' ? s.user.id : 0;
   useEffect(() => {
     if (!userId) return;
@@ -119,9 +143,6 @@ export function App() {
       forgetUnread();
     };
   }, [userId]);
-  useEffect(() => {
-    if (userId && path !== '/notifications' && path !== '/login') refreshUnread();
-  }, [userId, path]);
 
   let page;
   if (s.status === 'unknown') {

@@ -1,8 +1,9 @@
 // The navigation's unread badge: how many of my notifications are unread. The server's count
-// (GET /api/v1/me/notifications: `unread`) is read when a page opens, and every notification the
-// WebSocket brings (numbered frames are the user's stored notifications) adds one. Ids only grow,
-// so the count goes by id: a frame already counted (a resume replays) is not counted again, and
-// one that came while the server's count was on its way is added to it.
+// (GET /api/v1/me/notifications: `unread`) is read whenever the WebSocket connects afresh (its
+// `welcome`; a resuming connection replays what it missed instead) and after marking read, and
+// every notification the WebSocket brings (numbered frames are the user's stored notifications)
+// adds one. Ids only grow, so the count goes by id: a frame already counted (a resume replays) is
+// not counted again, and one that came while the server's count was on its way is added to it.
 import { api } from './api';
 import type { LiveMessage } from './live';
 import { createStore } from './store';
@@ -31,6 +32,7 @@ export function refreshUnread(): void {
 
 // A WebSocket message (the shell listens while someone is signed in).
 export function countLive(m: LiveMessage): void {
+  if (m.type === 'welcome' && !(m.data as { resuming?: unknown } | null)?.resuming) refreshUnread();
   if (typeof m.id !== 'number' || m.id <= counted) return;
   counted = m.id;
   recent = [...recent.slice(-99), m.id];
