@@ -387,6 +387,15 @@ void App::start_background() {
     }
   });
   leaderboards->start();
+  // On Redis every process publishes to every node; alone, the notifications a console command
+  // stored reach the connected clients through this.
+  if (!redis) {
+    notification_catch_up_.start({.period = 1'000'000, .run_at_start = true},
+                                 [this]() -> std::optional<Micros> {
+                                   notifier->catch_up();
+                                   return std::nullopt;
+                                 });
+  }
   if (!telegram_enabled()) return;
   sender->start();
   updates->start();
@@ -409,6 +418,7 @@ void App::start_background() {
 
 void App::stop_background() {
   parser_watcher_.stop();
+  notification_catch_up_.stop();
   if (parser_trainer_.joinable()) parser_trainer_.join();
   if (menu_publisher_.joinable()) menu_publisher_.join();
   if (poller) poller->stop();

@@ -180,6 +180,8 @@ struct App {
   std::mutex given_up_alert_mu_;
   std::optional<Micros> given_up_alerted_at_;
   worker::Worker parser_watcher_{"parser-watch"};
+  // One node (no Redis): publishes the notifications console commands stored (Notifier::catch_up).
+  worker::Worker notification_catch_up_{"ws-catch-up"};
   std::thread parser_trainer_;
   std::thread menu_publisher_;  // publishes the command menus at the start of serving
 };

@@ -52,6 +52,8 @@ TEST(AppScopes, EveryAuthenticatedEndpointChecksItsScope) {
       {"POST", "/api/v1/users/101/clients", R"({"name":"n"})", "clients:write"},
       {"POST", "/api/v1/parser/parse", R"({"text":"hello"})", "parser:parse"},
       {"POST", "/api/v1/ws/token", "", "ws"},
+      {"GET", "/api/v1/me/notifications", "", "ws"},
+      {"POST", "/api/v1/me/notifications/read", R"({"up_to_id":0})", "ws"},
       {"POST", "/api/v1/ws/broadcast", R"({"topic":"news","type":"t"})", "admin"},
       {"GET", "/api/v1/admin/audit", "", "admin"},
       {"GET", "/api/v1/admin/audit/verify", "", "admin"},

@@ -141,6 +141,9 @@ try {
   check('/login in private answers a one-time link', !!link, reply);
   const a = await browserContext();
   contexts.push(a);
+  // The app keeps one WebSocket while someone is signed in (the unread badge follows every page).
+  const wsOpened = [];
+  a.page.on('websocket', (ws) => wsOpened.push(ws.url()));
   await a.page.goto(`${base}/login#token=${link?.[1]}`);
   await a.page.waitForSelector('[data-testid=balance]', { timeout: 10000 });
   const balance = await a.page.textContent('[data-testid=balance]');
@@ -201,10 +204,7 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const wsOpened = [];
-  a.page.on('websocket', (ws) => wsOpened.push(ws.url()));
-
-  // Home: the latest credits, and the WebSocket open.
+  // Home: the latest credits, and the WebSocket open (the one opened at sign-in).
   await a.page.click('a[href="/"]');
   await a.page.waitForSelector('[data-testid=credits] li');
   const latest = await a.page.$$eval('[data-testid=credits] li', (ls) => ls.map((l) => l.textContent));

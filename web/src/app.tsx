@@ -5,6 +5,8 @@
 import { useEffect } from 'preact/hooks';
 import { setLanguage, t, useLanguage, type Key, type Lang } from './i18n';
 import { lazyPage } from './lazy';
+import { listen } from './live';
+import { countLive, forgetUnread, unread } from './notifications';
 import { navigate, onLinkClick, route } from './router';
 import { savedAt } from './offline';
 import { logout, session } from './session';
@@ -24,15 +26,49 @@ const ProfilePage = lazyPage<{ user: User }>(() =>
 const SessionsPage = lazyPage<{ user: User }>(() =>
   import('./pages/sessions').then((m) => m.SessionsPage),
 );
+const NotificationsPage = lazyPage<{ user: User }>(() =>
+  import('./pages/notifications').then((m) => m.NotificationsPage),
+);
 const LoginPage = lazyPage<object>(() => import('./pages/login').then((m) => m.LoginPage));
 
 const pages: { path: string; label: Key; Page: typeof HomePage }[] = [
   { path: '/', label: 'nav_home', Page: HomePage },
   { path: '/history', label: 'nav_history', Page: HistoryPage },
   { path: '/leaderboards', label: 'nav_leaderboards', Page: LeaderboardsPage },
+  { path: '/notifications', label: 'nav_notifications', Page: NotificationsPage },
   { path: '/profile', label: 'nav_profile', Page: ProfilePage },
   { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
 ];
+
+// The unread notifications on the Notifications link: "Уведомления (3)" to a screen reader, a
+// count in a bubble to the eye.
+function UnreadBadge() {
+  const n = unread.use();
+  if (!n) return null;
+  return (
+    <span class="badge" data-testid="unread-badge">
+      <span class="sr-only"> (</span>
+      {n > 99 ? '99+' : n}
+      <span class="sr-only">)</span>
+    </span>
+  );
+}
+
+// On a phone's tab bar the Notifications tab is a bell (its name is still read out): six names
+// do not fit across 320 px.
+function BellIcon() {
+  return (
+    <svg class="tab-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+      <path
+        d="M18 16v-5a6 6 0 0 0-12 0v5l-2 2h16zM10 20a2 2 0 0 0 4 0"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linejoin="round"
+      />
+    </svg>
+  );
+}
 
 function Nav({ path, user }: { path: string; user: User }) {
   return (
@@ -43,8 +79,17 @@ function Nav({ path, user }: { path: string; user: User }) {
           href={p.path}
           onClick={onLinkClick}
           aria-current={path === p.path ? 'page' : undefined}
+          class={p.path === '/notifications' ? 'tab-bell' : undefined}
         >
-          {t(p.label)}
+          {p.path === '/notifications' ? (
+            <>
+              <BellIcon />
+              <span class="tab-label">{t(p.label)}</span>
+              <UnreadBadge />
+            </>
+          ) : (
+            t(p.label)
+          )}
         </a>
       ))}
       {isStaff(user) && (
@@ -105,6 +150,18 @@ export function App() {
     if (s.status === 'anonymous' && path !== '/login') navigate('/login', true);
     if (s.status === 'signed-in' && path === '/login') navigate('/', true);
   }, [s.status, path]);
+
+  // While someone is signed in the WebSocket stays open, so the unread badge follows every page
+  // (notifications.ts: the server's count on each fresh connection, then one per notification).
+  const userId = s.status === 'signed-in' ? s.user.id : 0;
+  useEffect(() => {
+    if (!userId) return;
+    const off = listen(countLive);
+    return () => {
+      off();
+      forgetUnread();
+    };
+  }, [userId]);
 
   let page;
   if (s.status === 'unknown') {

@@ -1,4 +1,5 @@
-// One WebSocket per tab (GET /api/v1/ws), opened while some page listens: the user's own
+// One WebSocket per tab (GET /api/v1/ws), open while something listens (the shell listens while
+// someone is signed in, for the unread badge; pages add their own listeners): the user's own
 // notifications (money.credited, money.debited, ...) and the topics pages subscribe to
 // (leaderboard.<board>.<period>). A token comes from POST /api/v1/ws/token (session cookie + CSRF).
 // When the connection drops it reconnects with exponential backoff (1 s, 2 s, 4 s ... 30 s, with

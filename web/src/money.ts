@@ -25,3 +25,9 @@ export function formatMoney(money: Money, lang: Lang, signed = false): string {
 }
 
 export const isNegative = (money: Money): boolean => money.amount.trim().startsWith('-');
+
+// The same sum with the opposite sign ("4.00" -> "-4.00", "-4.00" -> "4.00").
+export function negated(money: Money): Money {
+  const a = money.amount.trim();
+  return { ...money, amount: a.startsWith('-') ? a.slice(1) : `-${a}` };
+}

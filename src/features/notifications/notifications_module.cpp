@@ -4,6 +4,7 @@
 #include "features/notifications/notifications_bot.h"
 #include "features/notifications/notifications_cli.h"
 #include "features/notifications/notifications_http.h"
+#include "features/notifications/notifications_store.h"
 #include "features/users/users_module.h"
 #include "infra/http/api_documents.h"
 
@@ -13,9 +14,15 @@ void register_module(module::Module& m) {
   m.api(http::api_document(
       "notifications"));  // notifications_api.json: its routes in the OpenAPI document
   register_cli(m);
-  m.routes([](http::Router& router, module::Services& s) {
-     register_http(router, s.get<NotificationService>(), s.get<Config>().public_url);
-   })
+  m.migrations(migrations)
+      .provide([](module::Services& s) {
+        s.put(std::make_unique<Inbox>(s.get<store::Database>(), s.get<realtime::Notifier>(),
+                                      s.get<Clock>()));
+      })
+      .routes([](http::Router& router, module::Services& s) {
+        register_http(router, s.get<NotificationService>(), s.get<Inbox>(),
+                      s.get<Config>().public_url);
+      })
       .command({"web", "help_cmd_web", module::Who::kEveryone, module::Where::kAnywhere,
                 users::user_command([](module::Services& s) {
                   return web_command(s.get<NotificationService>(), s.get<Config>().public_url);

@@ -1,4 +1,5 @@
-// The notifications module: WebSocket tokens and pushes: REST routes and /web.
+// The notifications module: WebSocket tokens and pushes, the player's notification list and its
+// read markers (migrations, the Inbox service, REST routes) and /web.
 #pragma once
 
 #include "infra/module/module.h"

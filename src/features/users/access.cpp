@@ -19,7 +19,9 @@ const std::vector<ScopeInfo>& scope_catalog() {
        "create API clients for the user (each waits for the user's confirmation in the bot) and "
        "revoke them"},
       {scope::kParserParse, "parse game messages (POST /api/v1/parser/parse)"},
-      {scope::kWs, "get a WebSocket token for the user's live notifications"},
+      {scope::kWs,
+       "the user's notifications: a WebSocket token for the live ones, the stored list "
+       "(GET /api/v1/me/notifications) and marking them read"},
       {scope::kSessions, "see the user's web sign-ins (devices, addresses) and end them"},
       {scope::kAdmin,
        "use the admin API and read other users' private data, as far as the user's role allows"},

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,13 +47,39 @@ class Notifier {
 
   // The user's notifications with id > after_id, oldest first, at most `limit`.
   std::vector<Notification> missed(int64_t user_id, int64_t after_id, int limit);
+  // For a list of the user's notifications (the notifications feature's inbox), in the caller's
+  // transaction: ids below `before` (0: from the newest), of `type` (empty: every type), newest
+  // first, at most `limit`.
+  std::vector<Notification> newest(store::Tx& tx, int64_t user_id, int64_t before,
+                                   const std::string& type, int limit);
+  // How many of the user's notifications have an id above `after_id`.
+  int64_t count_after(store::Tx& tx, int64_t user_id, int64_t after_id);
+  // The largest id of the user's notifications that is at most `id`; 0 when there is none.
+  int64_t last_id_up_to(store::Tx& tx, int64_t user_id, int64_t id);
   // Deletes notifications created before `before`; returns how many.
   int64_t prune(Micros before);
 
+  // For a node whose bus reaches no other process (LocalBus: one node): publishes the
+  // notifications that another process stored in the same database — a console command's grant
+  // (`lucas ledger grant` dispatches its own events) — so that they reach the connected clients
+  // live instead of only on their next resume. Reads the ids above the last round's, re-reading
+  // kCatchUpLookback ids behind it (PostgreSQL may commit ids out of order), and publishes each
+  // one that this process has not published yet. The first round only notes where the table
+  // ends. Returns how many it published.
+  int catch_up();
+  static constexpr int64_t kCatchUpLookback = 200;
+  static constexpr size_t kRemembered = 20'000;
+
  private:
+  void remember(int64_t id);
+
   store::Database& db_;
   events::Bus& bus_;
   const Clock& clock_;
+  std::mutex mu_;
+  int64_t watermark_ = -1;       // catch_up() has read every id up to here (-1: not started)
+  int64_t floor_ = 0;            // the last id before the first round: never published by it
+  std::set<int64_t> published_;  // ids this process published, above watermark_ - lookback
 };
 
 }  // namespace lucas::realtime

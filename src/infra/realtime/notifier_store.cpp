@@ -35,17 +35,77 @@ std::optional<int64_t> insert_notification(store::Tx& tx, const Notification& n,
   return r.one().i64(0);
 }
 
-std::vector<Notification> notifications_after(store::Tx& tx, int64_t user_id, int64_t after_id,
-                                              int limit) {
-  const auto r = tx.exec(
-      "SELECT id, type, data, created_at FROM ws_notifications"
-      " WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-      {store::Value{user_id}, store::Value{after_id}, store::Value{int64_t{limit}}});
+namespace {
+
+std::vector<Notification> notifications_of(const store::Result& r, int64_t user_id) {
   std::vector<Notification> out;
   out.reserve(r.rows.size());
   for (const auto& row : r.rows) {
     out.push_back(Notification{row.i64(0), user_id, row.str(1),
                                nlohmann::json::parse(row.str(2), nullptr, false), row.i64(3)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Notification> notifications_after(store::Tx& tx, int64_t user_id, int64_t after_id,
+                                              int limit) {
+  return notifications_of(
+      tx.exec("SELECT id, type, data, created_at FROM ws_notifications"
+              " WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+              {store::Value{user_id}, store::Value{after_id}, store::Value{int64_t{limit}}}),
+      user_id);
+}
+
+std::vector<Notification> notifications_before(store::Tx& tx, int64_t user_id, int64_t before,
+                                               const std::string& type, int limit) {
+  if (type.empty()) {
+    return notifications_of(
+        tx.exec("SELECT id, type, data, created_at FROM ws_notifications"
+                " WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                {store::Value{user_id}, store::Value{before}, store::Value{int64_t{limit}}}),
+        user_id);
+  }
+  return notifications_of(
+      tx.exec("SELECT id, type, data, created_at FROM ws_notifications"
+              " WHERE user_id = $1 AND id < $2 AND type = $3 ORDER BY id DESC LIMIT $4",
+              {store::Value{user_id}, store::Value{before}, store::Value{type},
+               store::Value{int64_t{limit}}}),
+      user_id);
+}
+
+int64_t count_after(store::Tx& tx, int64_t user_id, int64_t after_id) {
+  return tx
+      .exec("SELECT COUNT(*) FROM ws_notifications WHERE user_id = $1 AND id > $2",
+            {store::Value{user_id}, store::Value{after_id}})
+      .one()
+      .i64(0);
+}
+
+int64_t last_id_up_to(store::Tx& tx, int64_t user_id, int64_t id) {
+  return tx
+      .exec("SELECT MAX(id) FROM ws_notifications WHERE user_id = $1 AND id <= $2",
+            {store::Value{user_id}, store::Value{id}})
+      .one()
+      .opt_i64(0)
+      .value_or(0);
+}
+
+int64_t last_notification_id(store::Tx& tx) {
+  return tx.exec("SELECT MAX(id) FROM ws_notifications").one().opt_i64(0).value_or(0);
+}
+
+std::vector<Notification> notifications_from(store::Tx& tx, int64_t after_id, int limit) {
+  const auto r = tx.exec(
+      "SELECT id, user_id, type, data, created_at FROM ws_notifications"
+      " WHERE id > $1 ORDER BY id LIMIT $2",
+      {store::Value{after_id}, store::Value{int64_t{limit}}});
+  std::vector<Notification> out;
+  out.reserve(r.rows.size());
+  for (const auto& row : r.rows) {
+    out.push_back(Notification{row.i64(0), row.i64(1), row.str(2),
+                               nlohmann::json::parse(row.str(3), nullptr, false), row.i64(4)});
   }
   return out;
 }

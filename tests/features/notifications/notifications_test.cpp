@@ -1,6 +1,7 @@
 // Notifications on both engines: ledger transfers become per-user notifications once, stored for
-// resume; tokens from one node verify on another (one key in the database); every issuance and
-// authentication attempt is audited with the IP.
+// resume; what another process stored is published by the node's catch-up, once; tokens from one
+// node verify on another (one key in the database); every issuance and authentication attempt is
+// audited with the IP.
 #include <gtest/gtest.h>
 
 #include "features/notifications/notifications.h"
@@ -103,6 +104,34 @@ TEST_P(NotificationsTest, PruneRemovesOnlyOldNotifications) {
   const auto left = notifier.missed(1, 0, 10);
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].type, "b");
+}
+
+// One node without Redis, and a console command on the same database with its own in-process bus
+// (`lucas ledger grant` dispatches its own events): the node's catch-up publishes what the command
+// stored, once, and never what the node published itself or what was there before it started.
+TEST_P(NotificationsTest, CatchUpPublishesWhatAnotherProcessStoredOnce) {
+  notifier.push_to_user(7, "before", {});  // history: clients resume it
+  EXPECT_EQ(notifier.catch_up(), 0);       // the first round notes where the table ends
+  events::LocalBus console_bus;
+  realtime::Notifier console(w.db(), console_bus, w.clock);
+  const int64_t a = console.push_to_user(7, "money.credited", {{"n", 1}});
+  const int64_t b = console.push_to_user(8, "money.credited", {{"n", 2}});
+  const size_t before = published.size();
+  EXPECT_EQ(notifier.catch_up(), 2);
+  ASSERT_EQ(published.size(), before + 2);
+  EXPECT_EQ(published[before]["id"], a);
+  EXPECT_EQ(published[before]["user_id"], 7);
+  EXPECT_EQ(published[before + 1]["id"], b);
+  EXPECT_EQ(published[before + 1]["data"]["n"], 2);
+  // Its own notifications go out once, at commit; a second round repeats nothing.
+  notifier.push_to_user(7, "own", {});
+  EXPECT_EQ(published.size(), before + 3);
+  EXPECT_EQ(notifier.catch_up(), 0);
+  EXPECT_EQ(notifier.catch_up(), 0);
+  EXPECT_EQ(published.size(), before + 3);
+  console.push_to_user(7, "later", {});
+  EXPECT_EQ(notifier.catch_up(), 1);
+  EXPECT_EQ(published.back()["type"], "later");
 }
 
 TEST_P(NotificationsTest, OneKeyForEveryNodeAndEveryAttemptAudited) {

@@ -20,6 +20,10 @@ export type PlayerLinks = Schemas['BankPlayerLinks'];
 export type LiveFrame = Schemas['WsServerFrame'];
 export type LiveClientMessage = Schemas['WsClientMessage'];
 export type MoneyNotification = Schemas['WsMoneyNotification'];
+// My stored notifications (GET /api/v1/me/notifications) and their read state.
+export type Notification = Schemas['Notification'];
+export type NotificationList = Schemas['NotificationList'];
+export type NotificationQuery = Query<'/api/v1/me/notifications'>;
 
 // The history's filters (GET /api/v1/users/{id}/transactions): money in or out, a reason prefix,
 // and [since, until) as dates or RFC 3339 UTC times.
@@ -54,4 +58,7 @@ export const api = {
   links: (userId: number) => request('get', '/api/v1/users/{id}/links', { path: { id: userId } }),
   sessions: () => request('get', '/api/v1/me/sessions'),
   revokeSession: (id: string) => request('delete', '/api/v1/me/sessions/{id}', { path: { id } }),
+  notifications: (query: NotificationQuery) => request('get', '/api/v1/me/notifications', { query }),
+  markNotificationsRead: (up_to_id: number) =>
+    request('post', '/api/v1/me/notifications/read', { body: { up_to_id } }),
 };

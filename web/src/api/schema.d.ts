@@ -633,6 +633,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications
+         * @description The caller's stored notifications, newest first, a page at a time: the next page is `?before=` the answer's `next_before`. Each says whether it is `read` (its id is at most the caller's read marker, `read_up_to`); `unread` counts every unread notification of the caller, of every type, whatever `type` filters. Notifications are the ones the WebSocket delivers (`money.credited` and `money.debited` for every ledger transfer touching the caller's accounts, other features' types) and are kept `ws.retention_days` (30 by default).
+         *
+         *     **Who**: only the caller's own notifications (there is no user parameter). The web session, or a bearer token with the `ws` scope (403 `INSUFFICIENT_SCOPE` without it: the scope that already replays the same notifications over the WebSocket). No credentials: 401.
+         *
+         *     400 (`INVALID_ARGUMENT`, `details.field`) for a `limit` outside 1-100, a `before` below 1, an empty `type` or one over 100 bytes, or a parameter that is not an integer.
+         */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark my notifications read
+         * @description Marks every notification of the caller with an id up to `up_to_id` read. The marker only moves forward: a lower id than the one already read changes nothing, and a repeat changes nothing (safe to retry). It moves only as far as the caller's own notifications go (to the largest of their ids that is at most `up_to_id`), so a notification that arrives later is unread, however large the id sent. The web app sends the id of the newest notification it has shown.
+         *
+         *     **Who**: only the caller's own notifications. The web session (with its `X-CSRF-Token`), or a bearer token with the `ws` scope (403 `INSUFFICIENT_SCOPE` without it). No credentials: 401.
+         *
+         *     400 (`INVALID_ARGUMENT`) when the body is not `{"up_to_id": <integer>}` or the id is negative.
+         */
+        post: operations["markMyNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -1707,6 +1755,66 @@ export interface components {
              * @example COIN
              */
             currency: string;
+        };
+        /** @description One stored notification of the caller. */
+        Notification: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /** @description The payload, as the WebSocket delivers it; for `money.*` a `WsMoneyNotification` (transfer, kind, reason, amount and the balance after). */
+            data: unknown;
+            /**
+             * Format: int64
+             * @description The notification's id (the same as the WebSocket frame's `id`), increasing: newer notifications have larger ids.
+             */
+            id: number;
+            /** @description Whether the caller has read it (its id is at most `read_up_to`). */
+            read: boolean;
+            /** @description `money.credited`, `money.debited`, or another feature's type. */
+            type: string;
+        };
+        /** @description A page of the caller's notifications and their read state. */
+        NotificationList: {
+            /** @description Newest first. */
+            items: components["schemas"]["Notification"][];
+            /**
+             * Format: int64
+             * @description Pass as `before` for the next page; null when this page is the last.
+             */
+            next_before: number | null;
+            /**
+             * Format: int64
+             * @description The caller's read marker: notifications with an id up to it are read; 0 when none is.
+             */
+            read_up_to: number;
+            /**
+             * Format: int64
+             * @description How many of the caller's notifications are unread, of every type (whatever `type` filters).
+             */
+            unread: number;
+        };
+        /** @description The caller's read state. */
+        NotificationReadState: {
+            /**
+             * Format: int64
+             * @description The read marker after the call: the largest id of the caller's notifications that is read (0: none).
+             */
+            read_up_to: number;
+            /**
+             * Format: int64
+             * @description How many of the caller's notifications are unread, of every type.
+             */
+            unread: number;
+        };
+        /** @description Up to which notification the caller has read. */
+        NotificationsReadRequest: {
+            /**
+             * Format: int64
+             * @description Every notification of the caller with an id up to this one is read (usually the newest id shown).
+             */
+            up_to_id: number;
         };
         /** @description The user the request acts as: their full record, plus who is asking on their behalf. */
         OAuthMe: {
@@ -3623,6 +3731,86 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only notifications with a smaller id: the `next_before` of the previous page. Absent: from the newest.
+                 * @example 57
+                 */
+                before?: number;
+                /**
+                 * @description How many to return, 1-100 (default 20).
+                 * @example 20
+                 */
+                limit?: number;
+                /**
+                 * @description Only notifications of this type (1-100 bytes), e.g. `money.credited`. Absent: every type.
+                 * @example money.credited
+                 */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description A bad parameter (`INVALID_ARGUMENT`, `details.field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    markMyNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "up_to_id": 57
+                 *     } */
+                "application/json": components["schemas"]["NotificationsReadRequest"];
+            };
+        };
+        responses: {
+            /** @description The caller's read state after the call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReadState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
         };
     };

@@ -10,9 +10,9 @@ import {
   type HistoryItem,
   type User,
 } from '../api';
-import { formatTime, t, useLanguage, type Key } from '../i18n';
-import { formatMoney, isNegative } from '../money';
-import { describe } from './reasons';
+import { t, useLanguage, type Key } from '../i18n';
+import { formatMoney } from '../money';
+import { MoneyLine } from './money-line';
 
 const PAGE = 20;
 const kinds: { value: string; label: Key; filter: HistoryFilter }[] = [
@@ -151,16 +151,14 @@ export function HistoryPage({ user }: { user: User }) {
       <ul class="rows" data-testid="history" aria-busy={busy}>
         {items?.map((i) => (
           <li key={i.id}>
-            <span class="what">
-              {describe(i)}
-              <span class="muted when">
-                {formatTime(i.created_at, lang)} ·{' '}
-                {t('history_balance_after', { balance: formatMoney(i.balance_after, lang) })}
-              </span>
-            </span>
-            <span class={`sum ${isNegative(i.amount) ? 'minus' : 'plus'}`}>
-              {formatMoney(i.amount, lang, true)}
-            </span>
+            <MoneyLine
+              reason={i.reason}
+              metadata={i.metadata}
+              amount={i.amount}
+              time={i.created_at}
+              lang={lang}
+              extra={t('history_balance_after', { balance: formatMoney(i.balance_after, lang) })}
+            />
           </li>
         ))}
       </ul>

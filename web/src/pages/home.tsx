@@ -1,11 +1,12 @@
 // The signed-in home: the balance and the latest credits, both kept current over the WebSocket
 // (money.credited / money.debited carry the new balance), with the connection's state shown.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type HistoryItem, type Money, type MoneyNotification, type User } from '../api';
-import { formatTime, t, useLanguage } from '../i18n';
+import { api, ApiError, type HistoryItem, type Money, type User } from '../api';
+import { t, useLanguage } from '../i18n';
 import { listen, liveStatus, type LiveMessage } from '../live';
-import { currencyLabel, formatAmount, formatMoney, isNegative } from '../money';
-import { describe } from './reasons';
+import { currencyLabel, formatAmount } from '../money';
+import { MoneyLine } from './money-line';
+import { moneyEvent } from './reasons';
 
 interface Credit {
   transfer_id: number;
@@ -16,9 +17,6 @@ interface Credit {
   live: boolean;
 }
 const SHOWN = 8;
-
-const isMoney = (v: unknown): v is Money =>
-  !!v && typeof (v as Money).amount === 'string' && typeof (v as Money).currency === 'string';
 
 function errorText(e: unknown): string {
   if (e instanceof ApiError) {
@@ -63,15 +61,15 @@ export function HomePage({ user }: { user: User }) {
   useEffect(
     () =>
       listen((m: LiveMessage) => {
-        if (m.type !== 'money.credited' && m.type !== 'money.debited') return;
-        // The data of both is a WsMoneyNotification; each field is still checked before use.
-        const d = (m.data ?? {}) as Partial<MoneyNotification>;
-        if (isMoney(d.balance) && d.balance.currency === 'COIN') setBalance(d.balance);
-        if (m.type !== 'money.credited' || !isMoney(d.amount)) return;
+        // money.credited / money.debited carry the new balance; credits join the list.
+        const ev = moneyEvent(m.type, m.data);
+        if (!ev) return;
+        if (ev.balance?.currency === 'COIN') setBalance(ev.balance);
+        if (m.type !== 'money.credited') return;
         const credit: Credit = {
-          transfer_id: Number(d.transfer_id),
-          amount: d.amount,
-          reason: typeof d.reason === 'string' ? d.reason : '',
+          transfer_id: ev.transfer_id,
+          amount: ev.amount,
+          reason: ev.reason,
           metadata: {}, // a notification has none: a game's name shows once the history is read
           time: m.time,
           live: true,
@@ -114,13 +112,13 @@ export function HomePage({ user }: { user: User }) {
       <ul class="rows" data-testid="credits" aria-live="polite">
         {credits?.map((c) => (
           <li key={c.transfer_id} class={c.live ? 'fresh' : ''} data-transfer={c.transfer_id}>
-            <span class="what">
-              {describe(c)}
-              <span class="muted when">{formatTime(c.time, lang)}</span>
-            </span>
-            <span class={`sum ${isNegative(c.amount) ? 'minus' : 'plus'}`}>
-              {formatMoney(c.amount, lang, true)}
-            </span>
+            <MoneyLine
+              reason={c.reason}
+              metadata={c.metadata}
+              amount={c.amount}
+              time={c.time}
+              lang={lang}
+            />
           </li>
         ))}
       </ul>

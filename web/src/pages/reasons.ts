@@ -1,6 +1,8 @@
-// What a history line was, in words: game results name their game; the rest by their reason.
-import type { HistoryItem } from '../api';
+// What a history line was, in words: game results name their game; the rest by their reason. And
+// what a money notification (a WebSocket frame or a stored one) says, read field by field.
+import type { HistoryItem, Money, MoneyNotification } from '../api';
 import { t, type Key } from '../i18n';
+import { negated } from '../money';
 
 const known: Record<string, Key> = {
   'admin.grant': 'reason_admin_grant',
@@ -26,4 +28,28 @@ export function describe(item: Pick<HistoryItem, 'reason' | 'metadata'>): string
   const game = gameName(id);
   if (item.reason.startsWith('bank.')) return game ? t('reason_game', { game }) : t('reason_game_any');
   return item.reason;
+}
+
+const isMoney = (v: unknown): v is Money =>
+  !!v && typeof (v as Money).amount === 'string' && typeof (v as Money).currency === 'string';
+
+// A money.credited or money.debited notification's data: the transfer, the signed amount (money
+// out is negative), why, and the balance after when it is there; null for another type or data
+// that is not what the document describes.
+export interface MoneyEvent {
+  transfer_id: number;
+  amount: Money;
+  reason: string;
+  balance: Money | null;
+}
+export function moneyEvent(type: string, data: unknown): MoneyEvent | null {
+  if (type !== 'money.credited' && type !== 'money.debited') return null;
+  const d = (data ?? {}) as Partial<MoneyNotification>;
+  if (!isMoney(d.amount)) return null;
+  return {
+    transfer_id: Number(d.transfer_id),
+    amount: type === 'money.debited' ? negated(d.amount) : d.amount,
+    reason: typeof d.reason === 'string' ? d.reason : '',
+    balance: isMoney(d.balance) ? d.balance : null,
+  };
 }

@@ -2,7 +2,7 @@
 //   - the shell (index.html, every hashed asset, the manifest and icons) in a cache named by the
 //     build's version, filled at install; a new build installs a new cache and drops the old one;
 //   - the last answer of each of the player's reads (session, balance, history, leaderboards,
-//     profile) in a data cache, stamped with the time it was saved (X-Lucas-Saved-At, ms since
+//     profile, notifications) in a data cache, stamped with the time it was saved (X-Lucas-Saved-At, ms since
 //     the epoch), served only when the network fails — the app then shows "offline, data as of …".
 // Pages are network-first (a deploy is seen at once when online); assets are cache-first (their
 // names change with their content). Nothing else is touched: no POST, no /docs, no CSV, no
@@ -19,7 +19,7 @@ const SAVED_AT = 'X-Lucas-Saved-At';
 // The reads a player's pages need offline (GET only; the CSV export is a download, not kept).
 const KEPT = [
   /^\/api\/v1\/auth\/session$/,
-  /^\/api\/v1\/me$/,
+  /^\/api\/v1\/me(\/notifications)?$/,
   /^\/api\/v1\/users\/\d+(\/balance|\/transactions|\/links)?$/,
   /^\/api\/v1\/leaderboards(\/[\w.-]+)?$/,
 ];
