@@ -457,7 +457,7 @@ try {
 
   // --- English
   await page.click('.lang button[lang=en]');
-  check('the panel speaks English when chosen', (await page.textContent('main h1')) === 'Parser', await page.textContent('main h1'));
+  check('the panel speaks English when chosen', (await page.textContent('main h1')) === 'Backups', await page.textContent('main h1'));
   await page.click('.lang button[lang=ru]');
 
   // ================================================================ a plain user

@@ -77,7 +77,7 @@ TEST(SeriesRing, CountersAreIncreasesPerStepAndSurviveResets) {
   ASSERT_TRUE(v[5]);
   EXPECT_DOUBLE_EQ(*v[5], 40.0 / 3.0);
   // The window's first point still uses the sample before it.
-  EXPECT_EQ(values(ring.window(kT0 + 7 * kStep, 4), "c"), (V{3.0, 7.0, 40.0 / 3.0}));
+  EXPECT_EQ(values(ring.window(kT0 + 7 * kStep, 5), "c"), (V{3.0, 7.0, 40.0 / 3.0}));
 }
 
 TEST(SeriesRing, ACounterSeenLaterCountsFromZeroAndAMissingSampleIsNull) {
