@@ -30,7 +30,7 @@ function BackupItem({ b, me }: { b: Backup; me: User }) {
     );
   };
   return (
-    <li class={result && !result.ok ? 'alert' : ''} data-backup={b.id}>
+    <li class={result && !result.ok ? 'backup-item alert' : 'backup-item'} data-backup={b.id}>
       <div class="admin-item-head">
         <strong class="backup-id">{b.id}</strong>
         <span class="badge">{b.kind === 'full' ? t('admin_backups_full') : t('admin_backups_incremental')}</span>

@@ -2,12 +2,13 @@
 // drawn by the browser, scaled to any width from 320 px up). Its title and latest value are
 // text: visible in the caption and read as the image's label by screen readers. Missing values
 // (null) break the line; a point with no neighbour is drawn as a dot so a single sample shows.
-const W = 600;
-const H = 150;
-const TOP = 12;
-const BOTTOM = 24;
-const LEFT = 52;
-const RIGHT = 12;
+// A small viewBox, so that its text stays readable when the chart is 300 px wide.
+const W = 320;
+const H = 120;
+const TOP = 10;
+const BOTTOM = 22;
+const LEFT = 44;
+const RIGHT = 8;
 
 export interface LineChartProps {
   title: string;
@@ -69,7 +70,7 @@ export function LineChart({ title, times, values, from, to, format, tick, minTop
         </text>
         {path && <path d={path.trim()} class="series line" />}
         {dots.map(([cx, cy], i) => (
-          <circle key={i} cx={cx} cy={cy} r={4} class="dot line" />
+          <circle key={i} cx={cx} cy={cy} r={3} class="dot line" />
         ))}
       </svg>
     </figure>

@@ -29,7 +29,7 @@ function JobItem({ job, me, onRun }: { job: Job; me: User; onRun: (j: Job) => vo
   };
   const result = job.last_result === null ? t('admin_jobs_never') : job.last_result === 'ok' ? t('admin_jobs_ok') : t('admin_jobs_failed');
   return (
-    <li class={job.last_result === 'failed' ? 'alert' : ''} data-job={job.name}>
+    <li class={job.last_result === 'failed' ? 'job-item alert' : 'job-item'} data-job={job.name}>
       <div class="admin-item-head">
         <strong>{job.name}</strong>
         <span class={job.last_result === 'failed' ? 'badge warn' : 'badge'} data-testid="job-result">
