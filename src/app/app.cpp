@@ -200,6 +200,7 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
   scheduler->add("realtime.prune", jobs::Schedule::daily(3, 30), [this](const jobs::Run&) {
     notifier->prune(clock.now() - int64_t{config.ws_retention_days} * 86'400'000'000);
   });
+  setup_health();  // the health series and the admin's jobs and backups (health.cpp)
   setup_web();     // web sessions and the built app (web.cpp)
   wire_modules();  // modules.cpp
   if (!config.telegram_token.empty() && config.telegram_mode != "off") {
@@ -293,6 +294,20 @@ void App::restore_test() {
   if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
 }
 
+nlohmann::json App::readiness() {
+  if (!db->ping()) {
+    throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
+  }
+  // Redis being down does not make a node unready: every feature falls back without it. The
+  // database is named by its engine only (no host, user or path for whoever probes).
+  return {{"status", "ready"},
+          {"database", std::string(store::engine_name(db->engine()))},
+          {"node", node_id},
+          {"redis", !redis        ? "off"
+                    : redis->up() ? "up"
+                                  : "down"}};
+}
+
 std::string App::webhook_path() const {
   return telegram::webhook_path(config.telegram_token);
 }
@@ -373,6 +388,7 @@ void App::start_background() {
   }
   outbox->start();
   scheduler->start();
+  health_sampler->start();
   parser_drift->refresh();
   // Model upkeep off the request path: swaps, canary changes, recovery after the breaker.
   parser_watcher_.start({.period = 2'000'000}, [this]() -> std::optional<Micros> {
@@ -425,6 +441,7 @@ void App::stop_background() {
   if (updates) updates->stop();
   if (sender) sender->stop();
   scheduler->stop();
+  health_sampler->stop();
   leaderboards->stop();
   outbox->stop();
 }
@@ -519,19 +536,8 @@ void App::register_routes(http::Router& router) {
         return http::Response::json(200, {{"status", "ok"}});
       },
       http::RouteOptions{.on_io_thread = true});
-  router.add("GET", "/readyz", [this](const http::Request&) {
-    if (!db->ping()) {
-      throw Error(ErrorCode::kUnavailable, "database is not reachable", nullptr, 5);
-    }
-    // Redis being down does not make a node unready: every feature falls back without it. The
-    // database is named by its engine only (no host, user or path for whoever probes).
-    return http::Response::json(200, {{"status", "ready"},
-                                      {"database", std::string(store::engine_name(db->engine()))},
-                                      {"node", node_id},
-                                      {"redis", !redis        ? "off"
-                                                : redis->up() ? "up"
-                                                              : "down"}});
-  });
+  router.add("GET", "/readyz",
+             [this](const http::Request&) { return http::Response::json(200, readiness()); });
   router.add("GET", "/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
   });

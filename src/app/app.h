@@ -15,6 +15,8 @@
 #include "features/auth/auth.h"
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
+#include "features/health/health.h"
+#include "features/health/sampler.h"
 #include "features/leaderboards/leaderboards.h"
 #include "features/notifications/notifications.h"
 #include "features/parser/ai_parser.h"
@@ -113,6 +115,10 @@ struct App {
   std::unique_ptr<sessions::SessionService> web_sessions;
   // The built web app served at / (read from web_dir() at start).
   std::unique_ptr<http::StaticSite> web_site;
+  // This node's health series (a ring of 24 h sampled every minute) and the admin panel's
+  // health, jobs and backups service (health.cpp).
+  std::unique_ptr<health::Sampler> health_sampler;
+  std::unique_ptr<health::HealthService> health;
 
   // Every part above, by type, and what the modules provide (destroyed before the parts above).
   module::Services services;
@@ -133,6 +139,9 @@ struct App {
   // The secret webhook path, derived from the token: /telegram/webhook/<32 hex>.
   std::string webhook_path() const;
 
+  // What GET /readyz answers (and the admin health page shows): UNAVAILABLE when the database
+  // does not answer.
+  nlohmann::json readiness();
   store::MigrationReport migrate();
   // The monthly restore test (also `lucas jobs run backup.restore_test`).
   void restore_test();
@@ -170,6 +179,7 @@ struct App {
 
  private:
   void setup_backups();
+  void setup_health();
   void setup_web();
   // Bans and revocations at every face: the WebSocket admission check, and the hub closing
   // connections on "users.banned", a demotion ("users.changed") and "auth.client_revoked".

@@ -30,6 +30,7 @@ void App::wire_modules() {
   services.put(*notifier);
   services.put(*notifications);
   services.put(*web_sessions);
+  services.put(*health);
   // The composition root itself, for the console commands app/ declares (features cannot see it).
   services.put(*this);
   for (const auto& m : modules) {

@@ -5,6 +5,7 @@
 #include "features/admin/admin_module.h"
 #include "features/auth/auth_module.h"
 #include "features/bank/bank_module.h"
+#include "features/health/health_module.h"
 #include "features/leaderboards/leaderboards_module.h"
 #include "features/legacy/legacy_module.h"
 #include "features/notifications/notifications_module.h"
@@ -35,6 +36,7 @@ Registrations default_registrations() {
       {"users", &users::register_module},
       {"auth", &auth::register_module},
       {"admin", &admin::register_module},
+      {"health", &health::register_module},
       {"bank", &bank::register_module},
       {"legacy", &legacy::register_module},
       {"leaderboards", &leaderboards::register_module},

@@ -250,7 +250,17 @@ Transfer Ledger::apply(store::Tx& tx, const TransferRequest& req, std::string_vi
   if (metrics_ != nullptr && !result.replayed) {
     auto* counter = &metrics_->counter("lucas_ledger_transfers_total", "Ledger transfers committed",
                                        {{"kind", result.kind}});
-    tx.after_commit([counter] { counter->inc(); });
+    // What moved: the sum of the credited legs, in the currency's minor units.
+    int64_t moved = 0;
+    for (const auto& e : result.entries) moved += e.amount > 0 ? e.amount : 0;
+    auto* volume =
+        &metrics_->counter("lucas_ledger_volume_minor_total",
+                           "Amount moved by committed transfers (credited legs, minor units)",
+                           {{"kind", result.kind}, {"currency", result.currency}});
+    tx.after_commit([counter, volume, moved] {
+      counter->inc();
+      volume->inc(moved);
+    });
   }
   return result;
 }

@@ -70,6 +70,11 @@ TEST(AppScopes, EveryAuthenticatedEndpointChecksItsScope) {
       {"GET", "/api/v1/admin/links/claims", "", "admin"},
       {"GET", "/api/v1/admin/unclaimed", "", "admin"},
       {"POST", "/api/v1/admin/links/claims/999/reject", R"({"reason":"no"})", "admin"},
+      {"GET", "/api/v1/admin/health", "", "admin"},
+      {"GET", "/api/v1/admin/jobs", "", "admin"},
+      {"POST", "/api/v1/admin/jobs/outbox.prune/run", "", "admin"},
+      {"GET", "/api/v1/admin/backups", "", "admin"},
+      {"POST", "/api/v1/admin/backups/20261207T060000Z-full/verify", "", "admin"},
   };
   std::vector<std::string> all;
   for (const auto& s : users::scope_catalog()) all.emplace_back(s.name);

@@ -6,9 +6,11 @@
 // An admin signs in by the bot's login link, sees the Admin link, accepts one review and corrects
 // the other, approves one claim (paying the credit that waited) and rejects another, bans a user by
 // id (the ban shows) and lifts it, finds the ban in the audit log, verifies the chain and exports
-// CSV, and sees the parser's status and drift chart. A plain user gets no Admin link and a refusal at
-// /admin (the API answers 403); a moderator sees what the API lets a moderator see and the rest
-// refused. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
+// CSV, sees the parser's status and drift chart, the Health page (readiness badges, a chart per
+// series with at least one point, the hour/day switch), runs a job now (its new last run shown) and
+// verifies a backup. A plain user gets no Admin link and a refusal at /admin (the API answers 403);
+// a moderator sees what the API lets a moderator see and the rest refused: no run or verify button,
+// and the server refuses (and audits) the attempt all the same. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
 // web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons. Every API
 // answer, to this process or to the browser, is held against the server's OpenAPI document.
 import { execFileSync } from 'node:child_process';
@@ -53,6 +55,10 @@ cli('user', 'add', '--id', String(TARGET), '--username', 'mallory', '--name', 'M
 cli('user', 'add', '--id', String(CLAIMER), '--username', 'bob', '--name', 'Боб', '--language', 'ru');
 cli('user', 'add', '--id', String(COLLECTOR), '--username', 'carol', '--name', 'Кэрол', '--language', 'ru');
 cli('ledger', 'grant', '--user', String(TARGET), '--amount', '5.00', '--key', 'web-admin-e2e-103');
+// Backups on: a key and one full backup for the Backups page to list and verify.
+env.LUCAS_BACKUP_KEY_FILE = join(dataDir, 'backup.key');
+cli('backup', 'keygen', '--output', env.LUCAS_BACKUP_KEY_FILE);
+cli('backup', 'create');
 const claimerToken = cli('token', 'create', '--user', String(CLAIMER)).trim();
 const collectorToken = cli('token', 'create', '--user', String(COLLECTOR)).trim();
 
@@ -377,9 +383,81 @@ try {
     await page.screenshot({ path: join(shots, `admin-parser-${width}.png`), fullPage: true });
   }
 
+  // --- health: readiness badges and the charts of the last hour, then the day
+  await page.click('.admin-tabs a[href="/admin/health"]');
+  check('the Health tab comes first', (await page.getAttribute('.admin-tabs a:first-child', 'href')) === '/admin/health');
+  await page.waitForSelector('[data-testid=health-charts][data-window=hour]', { timeout: 10000 });
+  const readiness = await page.textContent('[data-testid=health-readiness]');
+  check('readiness badges: ready, the database, Redis off', readiness.includes('Готов') && readiness.includes('sqlite') &&
+    readiness.includes('Redis: не настроен'), readiness);
+  const charts = await page.$$eval('[data-testid=health-charts] figure', (fs) =>
+    fs.map((f) => ({ id: f.dataset.testid, points: Number(f.dataset.points), label: f.querySelector('svg').getAttribute('aria-label'), marks: f.querySelectorAll('path.series, circle.dot').length })));
+  const ws = charts.find((c) => c.id === 'health-chart-ws.connections');
+  check('the Health page charts every series', charts.length === 12, JSON.stringify(charts));
+  check('a chart shows at least one point, drawn', ws && ws.points >= 1 && ws.marks >= 1, JSON.stringify(ws));
+  check('a chart\'s accessible text has its title and latest value', ws && /^Подключения WebSocket: \d+$/.test(ws.label), ws?.label);
+  await page.click('[data-testid=health-window-day]');
+  await page.waitForSelector('[data-testid=health-charts][data-window=day]', { timeout: 10000 });
+  check('the window switch shows the day', (await page.getAttribute('[data-testid=health-window-day]', 'aria-pressed')) === 'true' &&
+    (await page.getAttribute('[data-testid=health-window-hour]', 'aria-pressed')) === 'false');
+  const day = await apiGet(page, '/api/v1/admin/health?window=day');
+  check('the API answers the day window', day.status === 200 && day.body.window === 'day' && day.body.timestamps.length >= 1, JSON.stringify(day.body?.timestamps));
+  await page.click('[data-testid=health-window-hour]');
+  await page.waitForSelector('[data-testid=health-charts][data-window=hour]', { timeout: 10000 });
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`health at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`health at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-health-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // --- jobs: run one now; its new last run is shown
+  await page.click('.admin-tabs a[href="/admin/jobs"]');
+  await page.waitForSelector('[data-testid=jobs] li[data-job="outbox.prune"]', { timeout: 10000 });
+  const jobsBefore = (await apiGet(page, '/api/v1/admin/jobs')).body.items.find((j) => j.name === 'outbox.prune');
+  await page.click('[data-testid="job-run-outbox.prune"]');
+  await page.waitForSelector('[data-testid=admin-outcome]', { timeout: 20000 });
+  const jobsAfter = (await apiGet(page, '/api/v1/admin/jobs')).body.items.find((j) => j.name === 'outbox.prune');
+  const shownRun = await page.textContent('li[data-job="outbox.prune"] [data-testid=job-last-run]');
+  check('run now: the job ran once more, ok', jobsAfter.runs === jobsBefore.runs + 1 && jobsAfter.last_result === 'ok', JSON.stringify(jobsAfter));
+  check('the Jobs page shows the new last run and its result', shownRun !== '—' && shownRun !== '' &&
+    (await page.textContent('li[data-job="outbox.prune"] [data-testid=job-result]')) === 'успешно' &&
+    (await page.textContent('[data-testid=admin-outcome]')).includes('outbox.prune'), shownRun);
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`jobs at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`jobs at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-jobs-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // --- backups: the one made before the start, verified
+  await page.click('.admin-tabs a[href="/admin/backups"]');
+  await page.waitForSelector('[data-testid=backups] li', { timeout: 10000 });
+  check('the Backups page lists the backup', (await page.$$('[data-testid=backups] li')).length === 1 &&
+    (await page.textContent('[data-testid=backups] li')).includes('полная'));
+  await page.click('[data-testid=backup-verify]');
+  await page.waitForSelector('[data-testid=backup-verify-result]', { timeout: 30000 });
+  const verified = await page.textContent('[data-testid=backup-verify-result]');
+  check('an admin verifies the backup', verified.includes('Проверена'), verified);
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`backups at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`backups at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-backups-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
   // --- English
   await page.click('.lang button[lang=en]');
-  check('the panel speaks English when chosen', (await page.textContent('main h1')) === 'Parser', await page.textContent('main h1'));
+  check('the panel speaks English when chosen', (await page.textContent('main h1')) === 'Backups', await page.textContent('main h1'));
   await page.click('.lang button[lang=ru]');
 
   // ================================================================ a plain user
@@ -422,6 +500,30 @@ try {
   check('a moderator: parser status and drift are refused', true);
   const l = await layoutProblems(mod.page);
   check('refusals: no tap target under 44 px', l.small.length === 0, JSON.stringify(l.small));
+  // Health, jobs and backups: a moderator reads them, but gets no run or verify button, and the
+  // server refuses (and audits) the attempt all the same.
+  await mod.page.click('.admin-tabs a[href="/admin/health"]');
+  await mod.page.waitForSelector('[data-testid=health-charts]', { timeout: 10000 });
+  check('a moderator reads the health charts', (await mod.page.$$('[data-testid=health-charts] figure')).length === 12);
+  await mod.page.click('.admin-tabs a[href="/admin/jobs"]');
+  await mod.page.waitForSelector('[data-testid=jobs] li[data-job="outbox.prune"]', { timeout: 10000 });
+  check('a moderator sees the jobs but no run button', (await mod.page.$$('[data-testid^=job-run-]')).length === 0);
+  check('the API refuses a moderator\'s job run', (await csrfFetch(mod.page, 'POST', '/api/v1/admin/jobs/outbox.prune/run')) === 403);
+  await mod.page.click('.admin-tabs a[href="/admin/backups"]');
+  await mod.page.waitForSelector('[data-testid=backups] li', { timeout: 10000 });
+  check('a moderator sees the backups but no verify button', (await mod.page.$$('[data-testid=backup-verify]')).length === 0);
+  const backupId = await mod.page.getAttribute('[data-testid=backups] li', 'data-backup');
+  check('the API refuses a moderator\'s backup verification',
+    (await csrfFetch(mod.page, 'POST', `/api/v1/admin/backups/${backupId}/verify`)) === 403);
+  const runs = (await apiGet(page, '/api/v1/admin/audit?action=admin.job_run')).body.items;
+  check('job runs are audited: the admin\'s run and the moderator\'s refusal',
+    runs.length === 2 && runs[0].actor === ADMIN && runs[0].result === 'ok' && runs[1].actor === MODERATOR && runs[1].result === 'denied',
+    JSON.stringify(runs));
+  const verifies = (await apiGet(page, '/api/v1/admin/audit?action=admin.backup_verify')).body.items;
+  check('backup verifications are audited', verifies.length === 2 && verifies[0].result === 'ok' && verifies[1].result === 'denied',
+    JSON.stringify(verifies));
+  const ml = await layoutProblems(mod.page);
+  check('moderator pages: no tap target under 44 px', ml.small.length === 0, JSON.stringify(ml.small));
 
   for (const [name, x] of [['admin', admin], ['plain user', player], ['moderator', mod]]) {
     check(`${name}: no script error or CSP violation`, x.problems.length === 0, JSON.stringify(x.problems));

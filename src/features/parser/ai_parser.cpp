@@ -382,6 +382,15 @@ AiResult ParserService::parse(std::string_view text, std::string_view message_ke
     result->review_reason = "low_confidence";
   if (!result->needs_review) result->review_reason.clear();
   count_served(*result);
+  if (metrics_ != nullptr) {  // the health page's confidence and review share
+    metrics_
+        ->histogram("lucas_parser_confidence", "confidence of every parse", {},
+                    {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0})
+        .observe(result->confidence);
+    auto& reviews = metrics_->counter("lucas_parser_reviews_total",
+                                      "parses below the review threshold (sent to review)");
+    if (result->needs_review) reviews.inc();
+  }
   return *result;
 }
 

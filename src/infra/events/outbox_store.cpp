@@ -133,5 +133,11 @@ int64_t count_given_up(store::Tx& tx) {
   return tx.exec("SELECT COUNT(*) FROM outbox WHERE given_up_at IS NOT NULL").one().i64(0);
 }
 
+int64_t count_pending(store::Tx& tx) {
+  return tx.exec("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL AND given_up_at IS NULL")
+      .one()
+      .i64(0);
+}
+
 }  // namespace sql
 }  // namespace lucas::events

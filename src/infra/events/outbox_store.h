@@ -41,5 +41,7 @@ std::vector<GivenUp> given_up(store::Tx& tx, int64_t after_id, int limit);
 // Puts the given-up event `id` (every one when none) back in the queue; returns how many.
 int64_t retry_given_up(store::Tx& tx, std::optional<int64_t> id);
 int64_t count_given_up(store::Tx& tx);
+// Events waiting to be dispatched (not given up).
+int64_t count_pending(store::Tx& tx);
 
 }  // namespace lucas::events::sql

@@ -327,7 +327,7 @@ void Scheduler::run_now(const std::string& name) {
   }
   const Micros now = clock_.now();
   try {
-    db_.transact([&](store::Tx& tx) { sql::mark_started(tx, name, now); });
+    db_.transact([&](store::Tx& tx) { sql::mark_started(tx, name, now, node_); });
     execute(*job, Run{name, now, now, 0}, true);
   } catch (...) {
     job->running = false;

@@ -63,9 +63,9 @@ bool claim_run(store::Tx& tx, const std::string& name, Micros expected, Micros n
   return u.affected == 1;
 }
 
-void mark_started(store::Tx& tx, const std::string& name, Micros now) {
-  tx.exec("UPDATE jobs SET last_due = $1, last_started = $1 WHERE name = $2",
-          {Value{now}, Value{name}});
+void mark_started(store::Tx& tx, const std::string& name, Micros now, const std::string& node) {
+  tx.exec("UPDATE jobs SET last_due = $1, last_started = $1, last_node = $3 WHERE name = $2",
+          {Value{now}, Value{name}, Value{node}});
 }
 
 void record_result(store::Tx& tx, const std::string& name, Micros finished_at,

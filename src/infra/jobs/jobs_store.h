@@ -29,7 +29,8 @@ std::optional<Micros> next_due(store::Tx& tx, const std::string& name);
 bool claim_run(store::Tx& tx, const std::string& name, Micros expected, Micros next, Micros due,
                Micros now, const std::string& node);
 // A run started now, outside the schedule.
-void mark_started(store::Tx& tx, const std::string& name, Micros now);
+// A run started by hand (run_now) on `node`: its schedule is left as it is.
+void mark_started(store::Tx& tx, const std::string& name, Micros now, const std::string& node);
 // `error` empty: the run succeeded.
 void record_result(store::Tx& tx, const std::string& name, Micros finished_at,
                    const std::string& error);

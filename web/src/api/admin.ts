@@ -27,6 +27,12 @@ export type AuditVerify = Schemas['AuditVerifyReport'];
 export type AuditQuery = Pick<Query<'/api/v1/admin/audit'>, 'actor' | 'action' | 'since' | 'until'>;
 export type ParserStatus = Schemas['ReviewParserStatus'];
 export type DriftReport = Schemas['ParserDriftReport'];
+export type HealthReport = Schemas['HealthReport'];
+export type HealthSeries = Schemas['HealthSeries'];
+export type Job = Schemas['Job'];
+export type Backup = Schemas['Backup'];
+export type BackupList = Schemas['BackupList'];
+export type BackupVerify = Schemas['BackupVerifyResult'];
 
 // The lists' cursors are integers in the document's queries; their pages give the next one as a
 // decimal string (next_cursor). Ids stay far below 2^53.
@@ -75,4 +81,11 @@ export const adminApi = {
 
   parserStatus: () => request('get', '/api/v1/admin/parser/status'),
   drift: (limit = 30) => request('get', '/api/v1/admin/parser/drift', { query: { limit } }),
+
+  health: (window: 'hour' | 'day') => request('get', '/api/v1/admin/health', { query: { window } }),
+  jobs: () => request('get', '/api/v1/admin/jobs'),
+  runJob: (name: string) => request('post', '/api/v1/admin/jobs/{name}/run', { path: { name } }),
+  backups: () => request('get', '/api/v1/admin/backups'),
+  verifyBackup: (name: string) =>
+    request('post', '/api/v1/admin/backups/{name}/verify', { path: { name } }),
 };

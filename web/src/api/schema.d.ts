@@ -51,6 +51,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The backups
+         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     The encrypted backups (what `lucas backup list` shows), newest first, read from the first backup directory. When `backup.key_file` is not set, backups are not configured on this node: `configured` is false and there are no items. Not audited.
+         */
+        get: operations["listAdminBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backups/{name}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a backup
+         * @description Admins only (role admin or owner): a moderator or anyone else gets 403 `FORBIDDEN`, and the refused attempt is audited (result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope and sends its `X-CSRF-Token`.
+         *
+         *     Checks every copy of the backup (file hash, authenticated decryption into a scratch database, each table's checksum), as `lucas backup verify ID`; the answer comes when the check ends. A damaged backup is answered 200 with `ok` false and the problem. No request body. 404 `NOT_FOUND` for an unknown backup; 409 `CONFLICT` when backups are not configured on this node; 429 `RATE_LIMITED` after 6 runs and verifications a minute by one admin. Audited (`admin.backup_verify`, target `backup:{name}`, result `ok` or `damaged`).
+         */
+        post: operations["verifyAdminBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness and the health series of the last hour or day
+         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     This node's readiness (what `GET /readyz` answers, or `status: unready` with the problem) and its key series, sampled every minute into a ring kept in memory on this node (24 hours at one-minute resolution, at most 160 series, about 1.8 MB; gone at restart; each node has its own). Counters are answered as their increase per minute between two samples (a counter that went down was restarted and counts from 0); the first minute after a start has no rate yet (null). Series: `http.requests` and `http.errors` (5xx) per minute; `bank.credits` (the bank's credit transfers) and `bank.credited_minor` (the coins they moved, in minor units: 100 = 1 coin); `parser.parses`, `parser.confidence` (the mean confidence of that minute's parses) and `parser.review_share` (the share sent to review); `outbox.backlog` (events waiting to be dispatched) and `outbox.given_up`; `ws.connections` on this node; `jobs.runs` and `jobs.failures` per minute. `routes` sums requests and 5xx per route over the window. Not audited (the panel polls it).
+         */
+        get: operations["getAdminHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scheduled jobs
+         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     Every scheduled job (what `lucas jobs list` shows): its schedule, its next run, and its last run with its result and duration. Jobs run on one node, the leader; the table is shared by every node. Not audited.
+         */
+        get: operations["listAdminJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a job now
+         * @description Admins only (role admin or owner): a moderator or anyone else gets 403 `FORBIDDEN`, and the refused attempt is audited (result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope and sends its `X-CSRF-Token`.
+         *
+         *     Runs the job now on this node, whatever its schedule and whether this node leads (as `lucas jobs run NAME`); its next scheduled run does not change. The answer comes when the run ends: the job's status, with `last_result` `failed` and `last_error` when the job failed (the run happened, so it is still 200). No request body. 404 `NOT_FOUND` for an unknown job; 409 `CONFLICT` while the job runs (scheduled or started by someone else); 429 `RATE_LIMITED` after 6 runs and verifications a minute by one admin. Audited (`admin.job_run`, target `job:{name}`, result `ok` or `failed`, with the duration).
+         */
+        post: operations["runAdminJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/links/claims": {
         parameters: {
             query?: never;
@@ -1382,6 +1492,57 @@ export interface components {
             /** @description What is wrong, in English (`entry 5 was modified`, `entry 5 is missing (deleted)`, `the checkpoint at entry 1000 has a bad signature`, ...); empty when `ok`. */
             problem: string;
         };
+        /** @description One backup (its manifest). */
+        Backup: {
+            /** @description An incremental backup's full backup; null for a full one. */
+            base: string | null;
+            /**
+             * Format: int64
+             * @description The encrypted file's size.
+             */
+            bytes: number;
+            /**
+             * Format: date-time
+             * @description When it was made.
+             */
+            created_at: string;
+            /** @description The database engine it was made from. */
+            engine: string;
+            /** @description The backup's id: its UTC time and kind (`20261207T060000Z-full`). */
+            id: string;
+            /**
+             * @description A full backup, or an incremental one on top of a full one.
+             * @enum {string}
+             */
+            kind: "full" | "incremental";
+            /**
+             * Format: int64
+             * @description Rows in it.
+             */
+            rows: number;
+            /** @description Tables in it. */
+            tables: number;
+        };
+        /** @description The backups of this node's configuration. */
+        BackupList: {
+            /** @description Whether backups are configured (`backup.key_file` is set); false: no backups are made on this node. */
+            configured: boolean;
+            /** @description The backups, newest first. */
+            items: components["schemas"]["Backup"][];
+            /** @description Directories every backup is written to (0 when not configured). */
+            locations: number;
+        };
+        /** @description How a backup's verification ended. */
+        BackupVerifyResult: {
+            /** @description The backup verified. */
+            id: string;
+            /** @description Whether every copy is intact and restores to its manifest. */
+            ok: boolean;
+            /** @description What is wrong; empty when ok. */
+            problem: string;
+            /** @description How long the check took. */
+            seconds: number;
+        };
         /** @description An approved claim and what it paid. */
         BankClaimApproval: {
             /**
@@ -1644,6 +1805,132 @@ export interface components {
              * @description When the error happened (RFC 3339, UTC).
              */
             timestamp: string;
+        };
+        /** @description What `GET /readyz` answers on this node; when it is not ready, `status` is `unready` with the problem. */
+        HealthReadiness: {
+            /**
+             * @description The database engine (when ready).
+             * @enum {string}
+             */
+            database?: "sqlite" | "postgresql";
+            /** @description This node's id (when ready). */
+            node?: string;
+            /** @description Why the node is not ready (when unready). */
+            problem?: string;
+            /**
+             * @description `off` when no Redis is configured, else whether it answers (when ready).
+             * @enum {string}
+             */
+            redis?: "off" | "up" | "down";
+            /**
+             * @description Whether the node can serve requests (the database answers).
+             * @enum {string}
+             */
+            status: "ready" | "unready";
+        };
+        /** @description This node's readiness and its health series over a window. */
+        HealthReport: {
+            /** @description What the ring holds on this node. */
+            memory: {
+                /** @description Bytes of samples held now. */
+                bytes: number;
+                /** @description The most it can ever hold (its bound). */
+                max_bytes: number;
+                /** @description Series kept (totals and per route). */
+                series: number;
+            };
+            /**
+             * Format: date-time
+             * @description The server's time of the answer.
+             */
+            now: string;
+            readiness: components["schemas"]["HealthReadiness"];
+            /** @description Requests and 5xx answers per route over the window, busiest first (routes without requests left out). */
+            routes: components["schemas"]["HealthRouteTraffic"][];
+            /** @description The series, in a stable order. */
+            series: components["schemas"]["HealthSeries"][];
+            /** @description Seconds between samples (60). */
+            step_s: number;
+            /** @description The sampled minutes of the window, oldest first (a minute without a sample is left out); every series' values line up with them. */
+            timestamps: string[];
+            /**
+             * @description The window answered.
+             * @enum {string}
+             */
+            window: "hour" | "day";
+        };
+        /** @description A route's traffic over the window. */
+        HealthRouteTraffic: {
+            /** @description Of which answered 5xx. */
+            errors: number;
+            /** @description Requests answered. */
+            requests: number;
+            /** @description The route's pattern (`/api/v1/users/{id}`), or `unmatched` when no route matched. */
+            route: string;
+        };
+        /** @description One series over the window. */
+        HealthSeries: {
+            /**
+             * @description `rate`: a counter's increase per minute; `gauge`: the value sampled; `ratio`: 0 to 1 over that minute.
+             * @enum {string}
+             */
+            kind: "rate" | "gauge" | "ratio";
+            /** @description The series: `http.requests`, `http.errors`, `bank.credits`, `bank.credited_minor`, `parser.parses`, `parser.confidence`, `parser.review_share`, `outbox.backlog`, `outbox.given_up`, `ws.connections`, `jobs.runs`, `jobs.failures`. */
+            name: string;
+            /** @description What the values count, in words (`requests/min`, `connections`, ...). */
+            unit: string;
+            /** @description One value per timestamp; null where there is no sample or no rate yet. */
+            values: (number | null)[];
+        };
+        /** @description A scheduled job and its last run. */
+        Job: {
+            /**
+             * Format: int64
+             * @description Of which failed.
+             */
+            failures: number;
+            /** @description How long its last run took, in seconds; null when unknown. */
+            last_duration_s: number | null;
+            /** @description The last run's error; empty when it succeeded. */
+            last_error: string;
+            /**
+             * Format: date-time
+             * @description When its last run ended; null before the first, or while it runs.
+             */
+            last_finished: string | null;
+            /** @description The node that ran it last; empty before the first run. */
+            last_node: string;
+            /**
+             * @description How its last run ended; null before the first.
+             * @enum {string|null}
+             */
+            last_result: "ok" | "failed" | null;
+            /**
+             * Format: date-time
+             * @description When its last run started; null before the first.
+             */
+            last_started: string | null;
+            /** @description The job's name. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description Its next scheduled run.
+             */
+            next_run: string;
+            /** @description Whether it runs on this node now. */
+            running: boolean;
+            /**
+             * Format: int64
+             * @description Runs so far (every node).
+             */
+            runs: number;
+            /** @description When it runs, in UTC (`every 3600 s`, `daily 03:30 UTC`, `weekly Mon 03:30 UTC`, `monthly 1 04:00 UTC`). */
+            schedule: string;
+        };
+        /** @description Every scheduled job. */
+        JobList: {
+            /** @description The jobs, by name. */
+            items: components["schemas"]["Job"][];
         };
         /** @description A registered leaderboard. */
         LeaderboardBoard: {
@@ -2915,6 +3202,140 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAdminBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyAdminBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup's id (see `GET /api/v1/admin/backups`). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification's result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupVerifyResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminHealth: {
+        parameters: {
+            query?: {
+                /** @description `hour` (the last 60 minutes, the default) or `day` (the last 1440). */
+                window?: "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Readiness and the series. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAdminJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runAdminJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's name (see `GET /api/v1/admin/jobs`), e.g. `outbox.prune`. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job ran; its status after the run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };

@@ -1,19 +1,25 @@
-// The admin panel (requirement 34), loaded on demand: queues, users, audit and the parser. What a
-// role may do is decided by the service; the panel shows what it refuses.
+// The admin panel (requirement 34), loaded on demand: health, queues, users, audit, the parser,
+// jobs and backups. What a role may do is decided by the service; the panel shows what it refuses.
 import type { User } from '../../api';
 import { t, useLanguage } from '../../i18n';
 import { onLinkClick } from '../../router';
 import { AuditPage } from './audit';
+import { BackupsPage } from './backups';
+import { HealthPage } from './health';
+import { JobsPage } from './jobs';
 import { ParserPage } from './parser';
 import { QueuesPage } from './queues';
 import { UsersPage } from './users';
 import './admin.css';
 
 const TABS = [
+  ['/admin/health', 'admin_tab_health'],
   ['/admin', 'admin_tab_queues'],
   ['/admin/users', 'admin_tab_users'],
   ['/admin/audit', 'admin_tab_audit'],
   ['/admin/parser', 'admin_tab_parser'],
+  ['/admin/jobs', 'admin_tab_jobs'],
+  ['/admin/backups', 'admin_tab_backups'],
 ] as const;
 
 export function AdminPanel({ path, user }: { path: string; user: User }) {
@@ -24,6 +30,9 @@ export function AdminPanel({ path, user }: { path: string; user: User }) {
   else if (path === '/admin/users') page = <UsersPage me={user} />;
   else if (path === '/admin/audit') page = <AuditPage />;
   else if (path === '/admin/parser') page = <ParserPage />;
+  else if (path === '/admin/health') page = <HealthPage />;
+  else if (path === '/admin/jobs') page = <JobsPage me={user} />;
+  else if (path === '/admin/backups') page = <BackupsPage me={user} />;
   else page = <p class="error">{t('not_found_title')}</p>;
   return (
     <div class="admin" data-testid="admin-panel">
