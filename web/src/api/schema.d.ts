@@ -51,6 +51,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/grants/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a CSV of grants
+         * @description Admins and the owner only (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     The CSV starts with the header `telegram_id,amount,reason` (`;` separates too, as spreadsheets in Russian locales save it, and then `12,50` reads as 12.50); cells may be quoted (RFC 4180). At most 1,000 rows and 512 KiB (400 `INVALID_ARGUMENT` for more, for a missing header or no rows). A row is valid when its user exists, is not banned, is ranked below the caller and is not the caller, its amount is a positive COIN amount with at most 2 fraction digits, its reason has 1 to 500 bytes, and its user has no earlier valid row (a duplicate is invalid: sum them in one row). Each other row says its `problem`.
+         *
+         *     The CSV must be the one previewed: its `batch_key` is required (409 `CONFLICT` when the content changed). Each valid row is credited from the admin mint once, under a key of the batch and the row: applying the same batch again, by anyone, moves nothing more and answers those rows `already_applied`. Rows are checked again and credited one by one (a row refused now, say its user was banned meanwhile, is `failed` with the error code as its problem, and stops nothing). Each credit is audited (`admin.grant`), and the batch (`admin.grants`, with its counts).
+         */
+        post: operations["adminApplyGrants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/grants/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a CSV of grants
+         * @description Admins and the owner only (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     The CSV starts with the header `telegram_id,amount,reason` (`;` separates too, as spreadsheets in Russian locales save it, and then `12,50` reads as 12.50); cells may be quoted (RFC 4180). At most 1,000 rows and 512 KiB (400 `INVALID_ARGUMENT` for more, for a missing header or no rows). A row is valid when its user exists, is not banned, is ranked below the caller and is not the caller, its amount is a positive COIN amount with at most 2 fraction digits, its reason has 1 to 500 bytes, and its user has no earlier valid row (a duplicate is invalid: sum them in one row). Each other row says its `problem`.
+         *
+         *     Writes nothing: answers every row checked, the totals of the valid ones, and the batch's key (the SHA-256 of its content) to apply it with.
+         */
+        post: operations["adminPreviewGrants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/links/claims": {
         parameters: {
             query?: never;
@@ -369,6 +417,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search users
+         * @description Moderators, admins and the owner (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     Finds users by Telegram id (exactly), by `@username` (the whole name or its start; case-insensitive), or by part of the display name (case-insensitive for every alphabet, Cyrillic included: names are compared by their normalised key, NFKC case-folded). Without `@` the text is matched against the id, the username and the name. Best matches first: the id, the exact username, the exact name, a username or a name that starts with the text, then names and usernames that contain it; the same rank by id. Staff see every match's full record.
+         */
+        get: operations["adminSearchUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's admin page
+         * @description Moderators, admins and the owner (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     Everything the admin panel shows about one user, each part read by its own service's rule: the full record for staff; the game nicknames for moderators and above; the balances, the live web sessions and the audit trail (entries the user made or that were made to them, newest first; reading it is audited as `admin.audit_search`) for an admin over the user (the owner: everyone). A part the caller may not read is `null`. `may` says what the caller may do to the user (the forms the panel shows); the actions still check it.
+         */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/adjust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant or debit a user's coins
+         * @description Admins and the owner, over users ranked below them (the owner: everyone), never their own balance: 403 `FORBIDDEN` otherwise (a moderator too). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     A positive amount credits the user from the currency's admin mint, a negative one debits them back to it; a debit never takes a balance below zero (409 `INSUFFICIENT_FUNDS`, nothing moves). A banned user is not credited (409 `CONFLICT`; a debit is allowed). The `Idempotency-Key` header is required: a repeat with the same key and the same body answers the first result again (`replayed` true) and moves nothing; the same key with another body is 409 `IDEMPOTENCY_CONFLICT`. Keys are the caller's own: another admin's key never replays yours. Audited as `admin.grant` / `admin.debit` with the reason and the address, and as the ledger transfer.
+         */
+        post: operations["adminAdjustBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}/ban": {
         parameters: {
             query?: never;
@@ -385,6 +499,28 @@ export interface paths {
          *     A banned user is refused by every face (bot, REST with 403 `USER_BANNED`, WebSocket) until the ban ends or is lifted: their open WebSocket connections are closed and their web sessions end. Banning a user who is already banned replaces the ban. Audited (`admin.ban`, with the reason and the end). Answers the user's full record.
          */
         post: operations["adminBanUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a user's role
+         * @description The caller must outrank both the user's current role and the new one: an admin makes users and moderators, the owner also admins (403 `FORBIDDEN` otherwise, also for oneself; the owner role itself is given at the console). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     A demoted user's WebSocket connections are closed on every node. Audited (`admin.set_role`, with the old and the new role). Answers the user's full record.
+         */
+        post: operations["adminSetUserRole"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1035,6 +1171,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A grant (positive) or debit (negative). */
+        AdminAdjustRequest: {
+            /** @description An exact decimal with at most the currency's fraction digits (COIN: 2), never zero: `"12.50"` credits, `"-3"` debits. */
+            amount: string;
+            /** @description The currency's code; COIN when absent or null. */
+            currency?: string | null;
+            /** @description Why (1 to 500 bytes): kept in the transfer and the audit log, and shown to admins in the history. */
+            reason: string;
+        };
+        /** @description What an adjustment did, on the user's side. */
+        AdminAdjustment: {
+            /** @description Signed: positive credited, negative debited. */
+            amount: components["schemas"]["Money"];
+            /** @description The user's balance right after the transfer. */
+            balance: components["schemas"]["Money"];
+            /**
+             * Format: date-time
+             * @description When the transfer was made (RFC 3339, UTC).
+             */
+            created_at: string;
+            /** @description True when this key had already done this: nothing moved this time. */
+            replayed: boolean;
+            /**
+             * Format: int64
+             * @description The ledger transfer.
+             */
+            transfer_id: number;
+            /**
+             * Format: int64
+             * @description The user's Telegram id.
+             */
+            user_id: number;
+        };
         /** @description A ban: why, and until when. */
         AdminBanRequest: {
             /** @description Why the user is banned (shown to them): not blank, at most 500 bytes, no control characters but line breaks. */
@@ -1093,6 +1262,71 @@ export interface components {
             /** @description The `id` of the page's last event, as a decimal string, when the page is full (there may be more; the next page may be empty); pass it as `cursor`. Null when the page is not full. */
             next_cursor: string | null;
         };
+        /** @description A batch of grants, checked (preview) or applied. */
+        AdminGrantBatch: {
+            /** @description Apply: rows this batch had credited before. */
+            already_applied: number;
+            /** @description Apply: rows credited now (0 in a preview). */
+            applied: number;
+            /** @description Apply: the sum credited now. */
+            applied_total: components["schemas"]["Money"];
+            /** @description The SHA-256 (hex) of the batch's content: apply with it. */
+            batch_key: string;
+            /** @description Apply: valid rows refused when credited. */
+            failed: number;
+            /** @description Rows that do not. */
+            invalid: number;
+            /** @description Every row, in the CSV's order. */
+            rows: components["schemas"]["AdminGrantRow"][];
+            /** @description Rows that pass every check. */
+            valid: number;
+            /** @description The sum of the valid rows. */
+            valid_total: components["schemas"]["Money"];
+        };
+        /** @description One row of a batch. */
+        AdminGrantRow: {
+            /** @description The amount as written. */
+            amount: string;
+            /** @description The user's display name when they exist; empty otherwise. */
+            display_name: string;
+            /** @description The CSV line the row starts on (the header is line 1). */
+            line: number;
+            /** @description The problem in words (English); empty when there is none. */
+            message: string;
+            /** @description Why the row is invalid: `bad_row`, `bad_id`, `duplicate`, `unknown_user`, `banned`, `forbidden`, `bad_amount`, `missing_reason`, `bad_reason`; for a failed row the error code. Null for the others. */
+            problem: string | null;
+            /** @description The reason, trimmed. */
+            reason: string;
+            /**
+             * @description Preview: `valid` or `invalid`. Apply: `applied` (credited now), `already_applied` (credited before by this batch), `invalid`, or `failed` (refused when credited).
+             * @enum {string}
+             */
+            status: "valid" | "invalid" | "applied" | "already_applied" | "failed";
+            /** @description The id as written. */
+            telegram_id: string;
+            /**
+             * Format: int64
+             * @description The ledger transfer of an applied or already applied row; null otherwise.
+             */
+            transfer_id: number | null;
+            /**
+             * Format: int64
+             * @description The id when it is a valid one; null otherwise.
+             */
+            user_id: number | null;
+        };
+        /** @description The CSV previewed and its key. */
+        AdminGrantsApplyRequest: {
+            /** @description The preview's `batch_key`. */
+            batch_key: string;
+            /** @description The CSV text, exactly as previewed. */
+            csv: string;
+        };
+        /** @description The CSV, as JSON. */
+        AdminGrantsPreviewRequest: {
+            /** @description The CSV text, header first. */
+            csv: string;
+        };
         /** @description How many given-up events were put back to be dispatched. */
         AdminRetryResult: {
             /**
@@ -1100,6 +1334,14 @@ export interface components {
              * @description Events put back to pending with a fresh count of attempts (the dispatcher runs them after the commit); 1 for a single event, 0 or more for all.
              */
             retried: number;
+        };
+        /** @description The new role. */
+        AdminRoleRequest: {
+            /**
+             * @description The role to give.
+             * @enum {string}
+             */
+            role: "user" | "moderator" | "admin" | "owner";
         };
         /** @description A user's ban. */
         AdminUserBan: {
@@ -1121,8 +1363,37 @@ export interface components {
              */
             until: string | null;
         };
+        /** @description One user's admin page; a part the caller may not read is null. */
+        AdminUserOverview: {
+            /** @description The latest 20 audit entries the user made or that were made to them (target `user:<id>`), newest first; null unless the caller is an admin. */
+            audit: components["schemas"]["AuditEntry"][] | null;
+            /** @description Every currency the user holds (COIN always, zero included); null unless the caller is an admin over the user. */
+            balances: components["schemas"]["Money"][] | null;
+            /** @description The user's game nicknames, claims and credits waiting for them; null unless the caller is a moderator or above. */
+            links: components["schemas"]["BankPlayerLinks"] | null;
+            may: components["schemas"]["AdminUserPermissions"];
+            /** @description The user's live web sessions; null unless the caller is an admin over the user. */
+            sessions: components["schemas"]["AdminUserSessions"] | null;
+            user: components["schemas"]["AdminUserRecord"];
+        };
+        /** @description A page of users found. */
+        AdminUserPage: {
+            /** @description The users, best matches first. */
+            items: components["schemas"]["AdminUserRecord"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: string | null;
+        };
+        /** @description What the caller may do to the user, by the services' rules (the actions still check). */
+        AdminUserPermissions: {
+            /** @description Grant or debit the user's coins (`POST .../adjust`). */
+            adjust: boolean;
+            /** @description Ban or unban the user. */
+            ban: boolean;
+            /** @description The roles the caller may give the user (empty: none). */
+            roles: ("user" | "moderator" | "admin" | "owner")[];
+        };
         /**
-         * @description The full user record (as `GET /api/v1/users/{id}` shows it to an admin), after the ban or unban.
+         * @description A user's full record, as staff see it (and `GET /api/v1/users/{id}` shows it to an admin).
          * @example {
          *       "ban": {
          *         "banned_at": "2026-12-07T12:00:00Z",
@@ -1171,6 +1442,13 @@ export interface components {
             role: "user" | "moderator" | "admin" | "owner";
             /** @description The Telegram username without `@`; empty when the user has none. */
             username: string;
+        };
+        /** @description A user's live web sessions. */
+        AdminUserSessions: {
+            /** @description How many live sessions the user has. */
+            count: number;
+            /** @description The sessions, most recently used first. */
+            items: components["schemas"]["WebSession"][];
         };
         /** @description An API client (OAuth 2.0 client credentials) acting as one user. Its secret is never shown again after creation. */
         ApiClient: {
@@ -2734,6 +3012,8 @@ export interface operations {
             query?: {
                 /** @description Only entries by this Telegram id (0: the system or the console operator). When present it must be an integer (an empty value is refused). */
                 actor?: number;
+                /** @description Only entries about this user: those they made (`actor`) or that were made to them (`target` `user:<id>`). */
+                subject?: number;
                 /**
                  * @description Only entries whose action starts with this prefix (`admin.` matches every admin action, `admin.ban` exactly bans); made of `a-z`, `_` and `.`. Empty: every action.
                  * @example admin.
@@ -2802,6 +3082,79 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminApplyGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "batch_key": "3f0a9c1e5b7d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c0e2b4d6f8a0c2e4b6d8f0a",
+                 *       "csv": "telegram_id,amount,reason\n103,12.50,\"tournament, 1st place\"\n999,1.00,typo\n"
+                 *     } */
+                "application/json": components["schemas"]["AdminGrantsApplyRequest"];
+            };
+        };
+        responses: {
+            /** @description Every row, applied or why not. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminGrantBatch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminPreviewGrants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "csv": "telegram_id,amount,reason\n103,12.50,\"tournament, 1st place\"\n999,1.00,typo\n"
+                 *     } */
+                "application/json": components["schemas"]["AdminGrantsPreviewRequest"];
+                /** @example telegram_id,amount,reason
+                 *     103,12.50,"tournament, 1st place"
+                 *     999,1.00,typo
+                 *      */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Every row checked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminGrantBatch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3245,6 +3598,116 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    adminSearchUsers: {
+        parameters: {
+            query: {
+                /**
+                 * @description A Telegram id, `@username` (or its start), or part of a display name: 1 to 64 bytes.
+                 * @example @mall
+                 */
+                q: string;
+                /** @description At most this many users (1 to 100). */
+                limit?: number;
+                /** @description The previous page's `next_cursor` (of the same `q`); absent: the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of matching users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's Telegram id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserOverview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminAdjustBalance: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description 1 to 100 printable ASCII characters without spaces, unique per adjustment (a random UUID): a retry with the same key moves nothing twice.
+                 * @example 7d3f9a52-2b1c-4f7e-9d7a-0c6a1e4b2f11
+                 */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Telegram id of the user whose balance changes. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "amount": "12.50",
+                 *       "currency": "COIN",
+                 *       "reason": "tournament, 1st place"
+                 *     } */
+                "application/json": components["schemas"]["AdminAdjustRequest"];
+            };
+        };
+        responses: {
+            /** @description The adjustment (the first one's, when replayed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAdjustment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     adminBanUser: {
         parameters: {
             query?: never;
@@ -3266,6 +3729,43 @@ export interface operations {
         };
         responses: {
             /** @description The user, banned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminSetUserRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Telegram id of the user whose role changes. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "role": "moderator"
+                 *     } */
+                "application/json": components["schemas"]["AdminRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The user, with the new role. */
             200: {
                 headers: {
                     [name: string]: unknown;
