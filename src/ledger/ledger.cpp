@@ -131,6 +131,10 @@ std::optional<AccountId> Ledger::find_user_account(store::Tx& tx, int64_t user_i
   return sql::find_account(tx, "user", user_id, "main", code);
 }
 
+std::vector<Account> Ledger::user_accounts(store::Tx& tx, int64_t user_id) {
+  return sql::user_accounts(tx, user_id);
+}
+
 AccountId Ledger::system_account(store::Tx& tx, std::string_view role, std::string_view code,
                                  bool allow_negative) {
   require(!role.empty() && role.size() <= 64 && role != "main", ErrorCode::kInvalidArgument,

@@ -134,6 +134,8 @@ class Ledger {
   std::optional<AccountId> find_system_account(store::Tx& tx, std::string_view role,
                                                std::string_view currency);
   Account account(store::Tx& tx, AccountId id);  // NOT_FOUND when unknown
+  // The user's wallets, one per currency they ever held (zero balances included), by currency.
+  std::vector<Account> user_accounts(store::Tx& tx, int64_t user_id);
 
   // Moves money atomically: every check (accounts, currency, funds, overflow, idempotency) runs
   // before the first write, so a refusal leaves the caller's transaction untouched and usable.

@@ -55,6 +55,19 @@ std::optional<Account> load_account(store::Tx& tx, AccountId id) {
                  row.str(4), row.i64(5), row.i64(6) != 0};
 }
 
+std::vector<Account> user_accounts(store::Tx& tx, int64_t user_id) {
+  std::vector<Account> out;
+  for (const auto& row :
+       tx.exec("SELECT id, kind, owner_id, role, currency, balance, allow_negative FROM accounts"
+               " WHERE kind = 'user' AND owner_id = $1 AND role = 'main' ORDER BY currency",
+               {Value{user_id}})
+           .rows) {
+    out.push_back(Account{row.i64(0), row.str(1), row.i64(2), row.str(3), row.str(4), row.i64(5),
+                          row.i64(6) != 0});
+  }
+  return out;
+}
+
 std::optional<int64_t> insert_transfer(store::Tx& tx, const TransferRequest& req,
                                        std::string_view kind, const std::string& request_hash,
                                        Micros now) {

@@ -19,6 +19,8 @@ std::optional<AccountId> find_account(store::Tx& tx, std::string_view kind, int6
 AccountId create_account(store::Tx& tx, std::string_view kind, int64_t owner, std::string_view role,
                          std::string_view currency, bool allow_negative, Micros now);
 std::optional<Account> load_account(store::Tx& tx, AccountId id);
+// A user's wallets (role "main"), one per currency they ever held, by currency.
+std::vector<Account> user_accounts(store::Tx& tx, int64_t user_id);
 
 // Inserts the transfer row unless the key exists; returns the new id or nothing on a repeat.
 std::optional<int64_t> insert_transfer(store::Tx& tx, const TransferRequest& req,

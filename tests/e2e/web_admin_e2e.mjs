@@ -4,13 +4,17 @@
 // Every parse goes to the review queue here (threshold 100%), so a game bot's message the bot is
 // asked to read makes a review item; players' nickname claims make link claims (21: two pages).
 // An admin signs in by the bot's login link, sees the Admin link, accepts one review and corrects
-// the other, approves one claim (paying the credit that waited) and rejects another, bans a user by
-// id (the ban shows) and lifts it, finds the ban in the audit log, verifies the chain and exports
+// the other, approves one claim (paying the credit that waited) and rejects another, finds a user
+// by part of their name and opens their page, grants them coins with a reason (the balance changes;
+// a replay of the same Idempotency-Key moves nothing), changes their role and back, bans them (the
+// ban shows) and lifts it, previews a CSV of bulk grants (a bad row shows), applies it and applies
+// it again (nothing more moves), finds the ban in the audit log, verifies the chain and exports
 // CSV, sees the parser's status and drift chart, the Health page (readiness badges, a chart per
 // series with at least one point, the hour/day switch), runs a job now (its new last run shown) and
 // verifies a backup. A plain user gets no Admin link and a refusal at /admin (the API answers 403);
-// a moderator sees what the API lets a moderator see and the rest refused: no run or verify button,
-// and the server refuses (and audits) the attempt all the same. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
+// a moderator finds users and sees what the API lets a moderator see (no money, no grant form, no
+// run or verify button), and the server refuses (and audits) their grant, bulk grants, job run and
+// backup verification all the same. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
 // web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons. Every API
 // answer, to this process or to the browser, is held against the server's OpenAPI document.
 import { execFileSync } from 'node:child_process';
@@ -147,16 +151,16 @@ const signIn = async (userId, name) => {
 const go = async (page, path) => {
   await page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, path);
 };
-const csrfFetch = (page, method, path, body) =>
-  page.evaluate(async ([m, p, b]) => {
+const csrfFetch = (page, method, path, body, headers = {}, full = false) =>
+  page.evaluate(async ([m, p, b, h, f]) => {
     const s = await (await fetch('/api/v1/auth/session')).json();
     const r = await fetch(p, {
       method: m,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token },
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token, ...h },
       body: b === undefined ? undefined : JSON.stringify(b),
     });
-    return r.status;
-  }, [method, path, body]);
+    return f ? { status: r.status, body: await r.json().catch(() => null) } : r.status;
+  }, [method, path, body, headers, full]);
 const apiGet = (page, path) =>
   page.evaluate((p) => fetch(p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);
 
@@ -282,17 +286,68 @@ try {
   const links = await apiGet(page, `/api/v1/users/${CLAIMER}/links`);
   check('the nickname is linked on the server', links.body?.links?.some((l) => l.nickname === 'Боб'), JSON.stringify(links));
 
-  // --- users: ban by id
+  // --- users: search, the user's page, a grant with a reason
   await page.click('.admin-tabs a[href="/admin/users"]');
-  await page.fill('#user-id', String(TARGET));
-  await page.click('form[role=search] button[type=submit]');
+  await page.fill('#user-search', 'MALL');
+  await page.click('[data-testid=user-search]');
+  await page.waitForSelector('[data-testid=user-results] li', { timeout: 10000 });
+  const found = await page.$$eval('[data-testid=user-results] li', (ls) => ls.map((l) => l.textContent));
+  check('searching part of a name finds the user', found.length === 1 && found[0].includes('Mallory') && found[0].includes('@mallory'), JSON.stringify(found));
+  await page.fill('#user-search', 'алиса');
+  await page.click('[data-testid=user-search]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-results]')?.textContent.includes('Алиса'), null, { timeout: 10000 });
+  check('a Cyrillic name is found in another case', true);
+  await page.fill('#user-search', 'mall');
+  await page.click('[data-testid=user-search]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-results]')?.textContent.includes('Mallory'), null, { timeout: 10000 });
+  await page.click(`[data-testid=user-results] a[href="/admin/users/${TARGET}"]`);
   await page.waitForSelector('[data-testid=user-ban-state]', { timeout: 10000 });
+  check('the user page has its own address', page.url().endsWith(`/admin/users/${TARGET}`), page.url());
   check('the user page shows the full profile', (await page.textContent('[data-testid=user-profile]')).includes('@mallory'));
-  await page.waitForSelector('[data-testid=user-balance]');
-  check('the user page shows the balance', (await page.textContent('[data-testid=user-balance]')).includes('5.00'));
+  check('the user page shows the balance', (await page.textContent('[data-testid=user-balances]')).includes('5.00'));
   await page.waitForSelector('[data-testid=user-history] li');
   check('the user page shows the transactions', (await page.$$('[data-testid=user-history] li')).length === 1);
   check('not banned yet', (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован'));
+  await page.fill('#adjust-amount', '12.50');
+  await page.click('[data-testid=adjust-submit]'); // no reason: the form refuses (required)
+  check('a grant needs a reason', (await page.$$('[data-testid=adjust-outcome]')).length === 0);
+  await page.fill('#adjust-reason', 'e2e турнир');
+  await page.click('[data-testid=adjust-submit]');
+  await page.waitForSelector('[data-testid=adjust-outcome]', { timeout: 10000 });
+  const granted = await page.textContent('[data-testid=adjust-outcome]');
+  check('the grant is confirmed with the new balance', granted.includes('Начислено 12.50') && granted.includes('17.50'), granted);
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-balances]')?.textContent.includes('17.50'), null, { timeout: 10000 });
+  check('the balance on the page changes', true);
+  const afterGrant = await apiGet(page, `/api/v1/users/${TARGET}/balance`);
+  check('the grant is real on the server', afterGrant.body?.balance?.amount === '17.50', JSON.stringify(afterGrant.body));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=user-history] li').length === 2, null, { timeout: 10000 });
+  check('the grant shows in the history with its reason', (await page.textContent('[data-testid=user-history]')).includes('e2e турнир'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-trail]')?.textContent.includes('admin.grant'), null, { timeout: 10000 });
+  check('the grant shows in the user\'s audit trail, with its reason', (await page.textContent('[data-testid=user-trail]')).includes('e2e турнир'));
+  const replay = [];
+  for (let i = 0; i < 2; i += 1) {
+    replay.push(await csrfFetch(page, 'POST', `/api/v1/admin/users/${TARGET}/adjust`, { amount: '1.00', reason: 'e2e replay' },
+      { 'Idempotency-Key': 'e2e-replay-1' }, true));
+  }
+  const replayed = await apiGet(page, `/api/v1/users/${TARGET}/balance`);
+  check('the same Idempotency-Key twice moves the coins once',
+    replay[0].status === 200 && replay[1].body?.replayed === true && replay[1].body?.transfer_id === replay[0].body?.transfer_id &&
+      replayed.body?.balance?.amount === '18.50', JSON.stringify([replay, replayed.body]));
+  const conflict = await csrfFetch(page, 'POST', `/api/v1/admin/users/${TARGET}/adjust`, { amount: '2.00', reason: 'e2e replay' },
+    { 'Idempotency-Key': 'e2e-replay-1' });
+  check('the same key with another body is a conflict', conflict === 409, String(conflict));
+  check('an admin may not grant themself', (await csrfFetch(page, 'POST', `/api/v1/admin/users/${ADMIN}/adjust`, { amount: '1', reason: 'me' },
+    { 'Idempotency-Key': 'e2e-self' })) === 403);
+  await page.reload();
+  await page.waitForSelector('[data-testid=role-form]', { timeout: 10000 });
+  await page.selectOption('#user-role', 'moderator');
+  await page.click('[data-testid=role-save]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-role]')?.textContent === 'модератор', null, { timeout: 10000 });
+  check('the role changes on the server', (await apiGet(page, `/api/v1/users/${TARGET}`)).body?.role === 'moderator');
+  await page.selectOption('#user-role', 'user');
+  await page.click('[data-testid=role-save]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-role]')?.textContent === 'пользователь', null, { timeout: 10000 });
+  check('and back', (await apiGet(page, `/api/v1/users/${TARGET}`)).body?.role === 'user');
   for (const width of [320, 1440]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(150);
@@ -319,14 +374,47 @@ try {
   const unbanned = await apiGet(page, `/api/v1/users/${TARGET}`);
   check('unban lifts it, on the page and on the server',
     (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован') && unbanned.body?.ban === null, JSON.stringify(unbanned.body));
-  await page.fill('#user-id', String(MODERATOR));
-  await page.click('form[role=search] button[type=submit]');
-  await page.waitForSelector('[data-testid=user-ban-state]');
+  await go(page, `/admin/users/${MODERATOR}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-profile]')?.textContent.includes('@mod'), null, { timeout: 10000 });
   check('an admin may ban a moderator (ranked below): the form is there', await page.isVisible('[data-testid=ban]'));
-  await page.fill('#user-id', String(ADMIN));
-  await page.click('form[role=search] button[type=submit]');
-  await page.waitForSelector('[data-testid=user-ban-state]');
-  check('no ban form on oneself', !(await page.isVisible('[data-testid=ban]')));
+  await go(page, `/admin/users/${ADMIN}`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=user-title]')?.textContent === 'Админ', null, { timeout: 10000 });
+  check('no ban form and no grant form on oneself', !(await page.isVisible('[data-testid=ban]')) && !(await page.isVisible('[data-testid=adjust-form]')));
+
+  // --- bulk grants: preview (a bad row shows), apply, apply again (nothing more moves)
+  const before = await Promise.all([PLAYER, CLAIMER].map((id) => apiGet(page, `/api/v1/users/${id}/balance`)));
+  await page.click('.admin-tabs a[href="/admin/grants"]');
+  await page.fill('#grants-csv', `telegram_id,amount,reason\n${PLAYER},1.00,"e2e бонус, весна"\n${CLAIMER},2.50,e2e бонус\n999999,1.00,нет такого\n${PLAYER},3.00,дубль\n`);
+  await page.click('[data-testid=grants-preview]');
+  await page.waitForSelector('[data-testid=grants-preview-result]', { timeout: 10000 });
+  const bad = await page.$$eval('[data-testid=grant-rows] li[data-status=invalid]', (ls) => ls.map((l) => l.textContent));
+  check('the preview shows the bad rows', bad.length === 2 && bad.some((b) => b.includes('unknown_user')) && bad.some((b) => b.includes('duplicate')), JSON.stringify(bad));
+  const totals = await page.textContent('[data-testid=grants-totals]');
+  check('the preview totals the valid rows', totals.includes('Верных строк: 2') && totals.includes('3.50'), totals);
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`grants at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`grants at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-grants-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.click('[data-testid=grants-apply]');
+  await page.waitForSelector('[data-testid=grants-result]', { timeout: 10000 });
+  const result = await page.textContent('[data-testid=grants-result-totals]');
+  check('applying credits the valid rows', result.includes('Начислено сейчас: 2') && result.includes('3.50'), result);
+  const minor = (r) => Math.round(Number(r.body?.balance?.amount ?? 'NaN') * 100);
+  const after1 = await Promise.all([PLAYER, CLAIMER].map((id) => apiGet(page, `/api/v1/users/${id}/balance`)));
+  check('the balances grew by the rows', minor(after1[0]) - minor(before[0]) === 100 && minor(after1[1]) - minor(before[1]) === 250,
+    JSON.stringify([before.map((x) => x.body), after1.map((x) => x.body)]));
+  await page.click('[data-testid=grants-reapply]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=grants-result-totals]')?.textContent.includes('уже было начислено: 2'), null, { timeout: 10000 });
+  const again = await page.textContent('[data-testid=grants-result-totals]');
+  check('applying again moves nothing', again.includes('Начислено сейчас: 0'), again);
+  const after2 = await Promise.all([PLAYER, CLAIMER].map((id) => apiGet(page, `/api/v1/users/${id}/balance`)));
+  check('the balances did not move again', minor(after2[0]) === minor(after1[0]) && minor(after2[1]) === minor(after1[1]),
+    JSON.stringify(after2.map((x) => x.body)));
 
   // --- audit: the ban entry, verify, CSV
   await page.click('.admin-tabs a[href="/admin/audit"]');
@@ -479,17 +567,24 @@ try {
   await mod.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length === 4, null, { timeout: 10000 });
   check('a moderator: the four admin queues are refused', true);
   await mod.page.click('.admin-tabs a[href="/admin/users"]');
-  await mod.page.fill('#user-id', String(CLAIMER));
-  await mod.page.click('form[role=search] button[type=submit]');
+  await mod.page.fill('#user-search', 'боб');
+  await mod.page.click('[data-testid=user-search]');
+  await mod.page.waitForSelector('[data-testid=user-results] li', { timeout: 10000 });
+  check('a moderator finds users', (await mod.page.textContent('[data-testid=user-results]')).includes('@bob'));
+  await mod.page.click(`[data-testid=user-results] a[href="/admin/users/${CLAIMER}"]`);
   await mod.page.waitForSelector('[data-testid=user-links]', { timeout: 10000 });
   check('a moderator reads a user\'s nickname links (the service allows it)', (await mod.page.textContent('[data-testid=user-links]')).includes('Боб'));
-  await mod.page.waitForSelector('[data-testid=user-public-only]');
-  check('a moderator gets only the public profile', true);
-  check('a moderator sees no ban form', !(await mod.page.isVisible('[data-testid=ban]')));
-  await mod.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length >= 2, null, { timeout: 10000 });
-  const modUserRefusals = await mod.page.$$eval('[data-testid=admin-refused]', (ls) => ls.length);
-  check('a moderator: balance and history are shown as refused', modUserRefusals === 2, String(modUserRefusals));
+  check('a moderator sees the user\'s record', (await mod.page.textContent('[data-testid=user-profile]')).includes('@bob'));
+  check('a moderator sees no ban form and no grant form',
+    !(await mod.page.isVisible('[data-testid=ban]')) && !(await mod.page.isVisible('[data-testid=adjust-form]')));
+  const hidden = await mod.page.$$eval('[data-testid=user-no-access]', (ls) => ls.length);
+  check('a moderator: balances, sessions, audit trail and history are not shown', hidden === 4, String(hidden));
   check('the API refuses a moderator\'s ban', (await csrfFetch(mod.page, 'POST', `/api/v1/admin/users/${PLAYER}/ban`, { reason: 'x' })) === 403);
+  const modGrant = await csrfFetch(mod.page, 'POST', `/api/v1/admin/users/${PLAYER}/adjust`, { amount: '100.00', reason: 'x' },
+    { 'Idempotency-Key': 'e2e-mod-1' }, true);
+  check('the API refuses a moderator\'s grant', modGrant.status === 403 && modGrant.body?.error_code === 'FORBIDDEN', JSON.stringify(modGrant));
+  check('the API refuses a moderator\'s bulk grants',
+    (await csrfFetch(mod.page, 'POST', '/api/v1/admin/grants/preview', { csv: `telegram_id,amount,reason\n${PLAYER},1,x\n` })) === 403);
   await mod.page.click('.admin-tabs a[href="/admin/audit"]');
   await mod.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
   await mod.page.click('[data-testid=audit-verify]');

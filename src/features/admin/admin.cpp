@@ -6,10 +6,13 @@ namespace {
 nlohmann::json query_json(const audit::Query& q) {
   nlohmann::json j = nlohmann::json::object();
   if (q.actor) j["actor"] = *q.actor;
+  if (q.subject) j["subject"] = *q.subject;
   if (q.action) j["action"] = *q.action;
   if (q.since) j["since"] = format_rfc3339(*q.since);
   if (q.until) j["until"] = format_rfc3339(*q.until);
   if (q.after_seq) j["after_seq"] = q.after_seq;
+  if (q.newest_first) j["newest_first"] = true;
+  if (q.before_seq) j["before_seq"] = q.before_seq;
   j["limit"] = q.limit;
   return j;
 }

@@ -17,10 +17,11 @@ int64_t int_query(const http::Request& req, std::string_view name, int64_t fallb
 }  // namespace
 
 void register_http(http::Router& router, AdminService& service) {
-  // ?actor=&action=&since=&until=&cursor=&limit=&format=json|jsonl|csv
+  // ?actor=&subject=&action=&since=&until=&cursor=&limit=&format=json|jsonl|csv
   router.add("GET", "/api/v1/admin/audit", [&service](const http::Request& req) {
     audit::Query q;
     if (req.query_param("actor")) q.actor = int_query(req, "actor", 0);
+    if (req.query_param("subject")) q.subject = int_query(req, "subject", 0);
     q.action = req.query_param("action");
     q.since = time_argument("since", req.query_param("since"));
     q.until = time_argument("until", req.query_param("until"));

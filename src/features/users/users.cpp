@@ -376,13 +376,32 @@ ledger::HistoryPage UserService::transactions(int64_t telegram_id,
 
 ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
                                      int64_t amount, std::string_view currency,
-                                     const std::string& note) {
+                                     const std::string& note, const std::string& ip) {
   validate_id(telegram_id);
   if (amount == 0) throw Error(ErrorCode::kInvalidAmount, "the amount must not be zero");
+  if (note.size() > 500) {
+    throw Error(ErrorCode::kInvalidArgument, "the reason is too long", {{"max_bytes", 500}});
+  }
+  if (actor_id != 0 && note.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw Error(ErrorCode::kInvalidArgument, "an adjustment needs a reason");
+  }
+  for (unsigned char c : note) {
+    if (c < 0x20 && c != '\n') {
+      throw Error(ErrorCode::kInvalidArgument, "the reason contains control characters");
+    }
+  }
   return db_.transact([&](store::Tx& tx) {
     require_admin(tx, actor_id, "adjust balances");
-    if (!sql::find(tx, telegram_id)) {
-      throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found");
+    auto target = current(sql::find(tx, telegram_id));
+    if (!target) {
+      throw Error(ErrorCode::kNotFound, "user " + std::to_string(telegram_id) + " not found",
+                  {{"id", telegram_id}});
+    }
+    require_adjust_rights(tx, actor_id, *target);
+    if (amount > 0 && target->ban) {
+      throw Error(ErrorCode::kConflict,
+                  "user " + std::to_string(telegram_id) + " is banned: lift the ban to credit them",
+                  {{"id", telegram_id}});
     }
     const auto mint = ledger_.system_account(tx, "mint:admin", currency, true);
     const auto user = ledger_.user_account(tx, telegram_id, currency);
@@ -396,10 +415,33 @@ ledger::Transfer UserService::adjust(int64_t actor_id, const std::string& key, i
                                       {{"amount", amount},
                                        {"currency", std::string(currency)},
                                        {"note", note},
-                                       {"transfer_id", t.id}}));
+                                       {"transfer_id", t.id}})
+                             .with_ip(ip));
     }
     return t;
   });
+}
+
+void UserService::require_adjust_rights(store::Tx& tx, int64_t actor_id, const User& target) {
+  if (actor_id == 0) return;  // the operator at the console
+  if (actor_id == target.telegram_id) {
+    throw Error(ErrorCode::kForbidden, "nobody may adjust their own balance",
+                {{"id", target.telegram_id}});
+  }
+  const auto actor = sql::find(tx, actor_id);
+  const Role role = actor ? actor->role : Role::kUser;
+  if (!may_administer(role, target.role)) {
+    throw Error(ErrorCode::kForbidden,
+                "only admins may adjust balances, and only of users below their own role",
+                {{"actor_role", role_name(role)}, {"user_role", role_name(target.role)}});
+  }
+}
+
+bool UserService::may_adjust(int64_t actor_id, const User& target) {
+  if (actor_id == 0) return true;
+  if (actor_id == target.telegram_id) return false;
+  const auto actor = find(actor_id);
+  return actor && may_administer(actor->role, target.role);
 }
 
 void UserService::require_admin(store::Tx& tx, int64_t actor_id, std::string_view what) {

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/money_json.h"
 #include "features/users/access.h"
+#include "features/users/grants.h"
 #include "infra/audit/audit.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
@@ -79,6 +80,29 @@ struct Profile {
   bool full = false;
 };
 
+// A search of the user directory by staff (UserService::search).
+struct UserSearch {
+  std::string q;   // a Telegram id, @username (or its start), or part of a display name
+  int limit = 20;  // 1-100
+  std::optional<std::string> cursor;  // next_cursor of the previous page (of the same q)
+};
+struct UserPage {
+  std::vector<User> items;  // best matches first: the id, the username, the name, then the rest
+  std::optional<std::string> next_cursor;
+};
+
+// What an admin adjustment did (UserService::adjust_balance): the user's side of the transfer.
+struct Adjustment {
+  int64_t transfer_id = 0;
+  bool replayed = false;  // the key had been used for this very request: nothing moved this time
+  int64_t user_id = 0;
+  std::string currency;
+  int scale = 2;
+  int64_t amount = 0;  // signed: positive credited, negative debited
+  int64_t balance_after = 0;
+  Micros at = 0;
+};
+
 // Normalises a display name for matching; identity when not given.
 using NameKeyFn = std::function<std::string(std::string_view)>;
 
@@ -131,10 +155,51 @@ class UserService {
   int currency_scale(std::string_view currency);
 
   // Admin adjustment through the currency's admin mint: a positive amount credits the user, a
-  // negative one debits them (never below zero). Admins only (actor 0 is the console operator);
-  // idempotent by key; the actor and note are kept in the transfer's metadata.
+  // negative one debits them (never below zero: INSUFFICIENT_FUNDS). The actor is an admin or the
+  // owner who outranks the user (the owner: everyone) and is not the user themself (FORBIDDEN);
+  // 0 is the console operator, who may do anything. A banned user is not credited (CONFLICT; a
+  // debit is allowed). The note is required from anyone but the console (1-500 bytes, no control
+  // characters but line breaks: INVALID_ARGUMENT). Idempotent by key (a repeat returns the first
+  // transfer, replayed; the same key for another request: IDEMPOTENCY_CONFLICT); the actor and
+  // note are kept in the transfer's metadata; audited ("admin.grant" / "admin.debit", with `ip`)
+  // in the same transaction.
   ledger::Transfer adjust(int64_t actor_id, const std::string& key, int64_t telegram_id,
-                          int64_t amount, std::string_view currency, const std::string& note);
+                          int64_t amount, std::string_view currency, const std::string& note,
+                          const std::string& ip = "");
+  // The API's door to adjust(): the `admin` scope (INSUFFICIENT_SCOPE), the amount an exact
+  // decimal string in the currency's scale ("-12.50"; INVALID_AMOUNT, AMOUNT_OVERFLOW), the
+  // client's idempotency key (1-100 printable ASCII bytes; kept apart from other keys and other
+  // actors' keys). Everything else as adjust().
+  Adjustment adjust_balance(const Actor& actor, const std::string& idempotency_key,
+                            int64_t telegram_id, const std::string& amount,
+                            std::string_view currency, const std::string& reason,
+                            const std::string& ip = "");
+
+  // --- The admin panel's user directory (users_directory.cpp) ---
+  // Staff (moderators, admins, the owner; a token with the `admin` scope) search users by id,
+  // @username or part of the display name (case-insensitive, Cyrillic too: the names' keys are
+  // normalised), paged. FORBIDDEN for anyone else; INVALID_ARGUMENT for an empty or overlong q
+  // (64 bytes), a limit outside 1-100 or a bad cursor. Staff see every user's full record.
+  UserPage search(const Actor& actor, const UserSearch& query);
+  // One user's full record for staff (the same rule); NOT_FOUND for an unknown user.
+  User lookup(const Actor& actor, int64_t telegram_id);
+  // Every currency the user holds (COIN always, zero included), as balance() decides who may read.
+  std::vector<Balance> balances(const Actor& actor, int64_t telegram_id);
+  // Bulk grants (grants.h; users_grants.cpp): admins only (the `admin` scope; FORBIDDEN
+  // otherwise). INVALID_ARGUMENT for a CSV that is not one (no header, more than 1,000 rows or
+  // 512 KiB); rows are checked one by one. preview() writes nothing; apply() credits each valid row
+  // once (each row in its own transaction: one refused row stops nothing), CONFLICT when
+  // `batch_key` is not the content's, and audits the batch ("admin.grants", with `ip`) beside each
+  // row's "admin.grant".
+  GrantBatch preview_grants(const Actor& actor, const std::string& csv);
+  GrantBatch apply_grants(const Actor& actor, const std::string& csv, const std::string& batch_key,
+                          const std::string& ip = "");
+  // Whether `actor_id` may adjust the balance of `target` (adjust()'s rule, without a database
+  // write): false for oneself, non-admins, and users ranked at or above them.
+  bool may_adjust(int64_t actor_id, const User& target);
+  // ban()'s and set_role()'s rules, asked the same way (the panel shows only what may be done).
+  bool may_ban(int64_t actor_id, const User& target);
+  std::vector<Role> assignable_roles(int64_t actor_id, const User& target);
   std::optional<User> find_by_username(const std::string& username);
   // Bans a user: every face refuses them (USER_BANNED) until `until` (by the clock; none: until
   // unbanned), and their open WebSocket connections are closed ("users.banned" on the outbox).
@@ -173,6 +238,12 @@ class UserService {
   // Drops a timed ban that has ended by the clock.
   std::optional<User> current(std::optional<User> u) const;
   void require_ban_rights(store::Tx& tx, int64_t actor_id, const User& target);
+  // FORBIDDEN unless adjust()'s actor rule holds.
+  void require_adjust_rights(store::Tx& tx, int64_t actor_id, const User& target);
+  // FORBIDDEN unless the actor is staff (moderator and above) with the `admin` scope.
+  void require_staff(const Actor& actor);
+  // The batch parsed and every row checked for `actor_id` (status valid or invalid).
+  GrantBatch check_grants(int64_t actor_id, const std::string& csv);
   struct Caches;
   std::shared_ptr<Caches> caches_;  // null: no cache (shared with the outbox's subscribers)
   events::Outbox* outbox_ = nullptr;

@@ -85,6 +85,53 @@ std::optional<User> find_by_username(store::Tx& tx, const std::string& username)
   return from_row(r.one());
 }
 
+namespace {
+// A LIKE pattern matching `text` literally ('!' escapes the wildcards and itself).
+std::string like_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '!') out += '!';
+    out += c;
+  }
+  return out;
+}
+Value opt_text(const std::optional<std::string>& s, const std::string& before,
+               const std::string& after) {
+  return s ? Value{before + like_escaped(*s) + after} : Value{};
+}
+}  // namespace
+
+std::vector<std::pair<int, User>> search(store::Tx& tx, const SearchTerms& terms,
+                                         const SearchAfter& after, int limit) {
+  // $1 id, $2 username, $3 name key (exact); $4/$5 their prefixes, $6/$7 their substrings.
+  const std::string sql =
+      "SELECT * FROM (SELECT telegram_id, username, display_name, language, role, created_at,"
+      " last_active_at, ban_reason, banned_by, banned_at, banned_until, CASE"
+      " WHEN telegram_id = $1 THEN 0"
+      " WHEN lower(username) = $2 THEN 1"
+      " WHEN name_key = $3 THEN 2"
+      " WHEN lower(username) LIKE $4 ESCAPE '!' THEN 3"
+      " WHEN name_key LIKE $5 ESCAPE '!' THEN 4"
+      " ELSE 5 END AS match_rank FROM users"
+      " WHERE telegram_id = $1 OR lower(username) LIKE $6 ESCAPE '!'"
+      " OR name_key LIKE $7 ESCAPE '!') AS m"
+      " WHERE m.match_rank > $8 OR (m.match_rank = $8 AND m.telegram_id > $9)"
+      " ORDER BY m.match_rank, m.telegram_id LIMIT " +
+      std::to_string(limit);
+  std::vector<std::pair<int, User>> out;
+  for (const auto& row :
+       tx.exec(sql, {terms.telegram_id ? Value{*terms.telegram_id} : Value{},
+                     terms.username ? Value{*terms.username} : Value{},
+                     terms.name_key ? Value{*terms.name_key} : Value{},
+                     opt_text(terms.username, "", "%"), opt_text(terms.name_key, "", "%"),
+                     opt_text(terms.username, "%", "%"), opt_text(terms.name_key, "%", "%"),
+                     Value{int64_t{after.rank}}, Value{after.telegram_id}})
+           .rows) {
+    out.emplace_back(static_cast<int>(row.i64(11)), from_row(row));
+  }
+  return out;
+}
+
 int64_t count(store::Tx& tx) {
   return tx.exec("SELECT COUNT(*) FROM users").one().i64(0);
 }

@@ -65,8 +65,13 @@ struct Query {
   std::optional<std::string> action;  // prefix: "admin." matches every admin action
   std::optional<Micros> since;        // inclusive
   std::optional<Micros> until;        // exclusive
-  int64_t after_seq = 0;              // paging
+  int64_t after_seq = 0;              // paging (oldest first)
   int limit = 100;
+  // Entries about one user: those they made (actor) or that were made to them (target "user:id").
+  std::optional<int64_t> subject;
+  // Newest first instead: paged by `before_seq` (0: from the newest); after_seq is ignored.
+  bool newest_first = false;
+  int64_t before_seq = 0;
 };
 
 // An Ed25519 key pair from a 32-byte seed (hex in a key file).

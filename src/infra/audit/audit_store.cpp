@@ -1,5 +1,7 @@
 #include "infra/audit/audit_store.h"
 
+#include <cstdint>
+
 namespace lucas::audit {
 
 store::MigrationSet migrations() {
@@ -30,6 +32,10 @@ CREATE TABLE audit_checkpoints (
   public_key TEXT NOT NULL,
   signature TEXT NOT NULL
 );
+)"},
+           {2, "entries by target (a user's audit trail)",
+            R"(
+CREATE INDEX audit_by_target ON audit_log (target, seq);
 )"}}};
 }
 
@@ -105,8 +111,10 @@ std::vector<Stored> page(store::Tx& tx, int64_t after_seq) {
 }
 
 std::vector<Entry> search(store::Tx& tx, const Query& q) {
-  std::string sql = std::string(kColumns) + " WHERE seq > $1";
-  std::vector<Value> params{Value{q.after_seq}};
+  std::string sql =
+      std::string(kColumns) + (q.newest_first ? " WHERE seq < $1" : " WHERE seq > $1");
+  std::vector<Value> params{
+      Value{q.newest_first ? (q.before_seq > 0 ? q.before_seq : INT64_MAX) : q.after_seq}};
   auto add = [&](const std::string& clause, Value v) {
     params.push_back(std::move(v));
     sql += " AND " + clause + " $" + std::to_string(params.size());
@@ -118,9 +126,16 @@ std::vector<Entry> search(store::Tx& tx, const Query& q) {
     sql += " AND substr(action, 1, " + std::to_string(q.action->size()) + ") = $" +
            std::to_string(params.size());
   }
+  if (q.subject) {
+    params.emplace_back(*q.subject);
+    params.emplace_back("user:" + std::to_string(*q.subject));
+    sql += " AND (actor = $" + std::to_string(params.size() - 1) + " OR target = $" +
+           std::to_string(params.size()) + ")";
+  }
   if (q.since) add("at >=", Value{*q.since});
   if (q.until) add("at <", Value{*q.until});
-  sql += " ORDER BY seq LIMIT " + std::to_string(q.limit);
+  sql += std::string(q.newest_first ? " ORDER BY seq DESC" : " ORDER BY seq") + " LIMIT " +
+         std::to_string(q.limit);
   std::vector<Entry> out;
   for (const auto& r : tx.exec(sql, params).rows) out.push_back(from_row(r));
   return out;

@@ -98,7 +98,7 @@ struct World {
     log.follow_ledger(outbox, *db);
     users.upsert({1, "boss", "Boss", "ru"});
     users.set_role(0, 1, users::Role::kAdmin);
-    for (int i = 0; i < 3; ++i) users.adjust(1, "g" + std::to_string(i), 1, 100, "COIN", "gift");
+    for (int i = 0; i < 3; ++i) users.adjust(0, "g" + std::to_string(i), 1, 100, "COIN", "gift");
     outbox.drain();
     db->clear();
   }

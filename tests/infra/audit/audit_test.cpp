@@ -167,25 +167,26 @@ TEST_P(AuditTest, SourcesAreRecordedOnce) {
 
 TEST_P(AuditTest, SearchFiltersByActorActionAndTime) {
   auto found = w.t.db->read([&](store::Tx& tx) {
-    return w.log.search(
-        tx, Query{std::nullopt, std::string("admin."), std::nullopt, std::nullopt, 0, 100});
+    return w.log.search(tx, Query{std::nullopt, std::string("admin."), std::nullopt, std::nullopt,
+                                  0, 100, std::nullopt, false, 0});
   });
   EXPECT_EQ(found.size(), 5u);
   for (const auto& e : found) EXPECT_EQ(e.action, "admin.grant");
   found = w.t.db->read([&](store::Tx& tx) {
-    return w.log.search(tx, Query{int64_t{3}, std::nullopt, std::nullopt, std::nullopt, 0, 100});
+    return w.log.search(tx, Query{int64_t{3}, std::nullopt, std::nullopt, std::nullopt, 0, 100,
+                                  std::nullopt, false, 0});
   });
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].actor, 3);
   const Micros t0 = 1'767'225'600'000'000;
   found = w.t.db->read([&](store::Tx& tx) {
-    return w.log.search(tx,
-                        Query{std::nullopt, std::nullopt, t0 + 3'000'000, t0 + 6'000'000, 0, 100});
+    return w.log.search(tx, Query{std::nullopt, std::nullopt, t0 + 3'000'000, t0 + 6'000'000, 0,
+                                  100, std::nullopt, false, 0});
   });
   EXPECT_EQ(found.size(), 3u);  // seconds 3, 4, 5
   EXPECT_THROW(w.t.db->read([&](store::Tx& tx) {
-    return w.log.search(tx,
-                        Query{std::nullopt, std::string("x%"), std::nullopt, std::nullopt, 0, 100});
+    return w.log.search(tx, Query{std::nullopt, std::string("x%"), std::nullopt, std::nullopt, 0,
+                                  100, std::nullopt, false, 0});
   }),
                Error);
 }
@@ -250,7 +251,8 @@ TEST_P(AuditTest, AConsistentRewriteIsCaughtByTheSignature) {
   w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });  // signs entry 10
   // Rewrite entry 10 and recompute its hash so the chain itself stays consistent.
   auto e = w.t.db->read([&](store::Tx& tx) {
-    return w.log.search(tx, Query{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 9, 1});
+    return w.log.search(tx, Query{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 9, 1,
+                                  std::nullopt, false, 0});
   });
   ASSERT_EQ(e.size(), 1u);
   Entry forged = e[0];
@@ -296,7 +298,8 @@ TEST_P(AuditTest, ACheckpointSignedByAnotherKeyIsRefused) {
   w.t.db->transact([&](store::Tx& tx) { w.log.checkpoint(tx); });
   ASSERT_TRUE(w.verify().ok());
   auto e = w.t.db->read([&](store::Tx& tx) {
-    return w.log.search(tx, Query{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 9, 1});
+    return w.log.search(tx, Query{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 9, 1,
+                                  std::nullopt, false, 0});
   });
   ASSERT_EQ(e.size(), 1u);
   Entry forged = e[0];

@@ -25,6 +25,12 @@ export type Transaction = Schemas['UserTransaction'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type AuditVerify = Schemas['AuditVerifyReport'];
 export type AuditQuery = Pick<Query<'/api/v1/admin/audit'>, 'actor' | 'action' | 'since' | 'until'>;
+export type AdminUser = Schemas['AdminUserRecord'];
+export type UserOverview = Schemas['AdminUserOverview'];
+export type Adjustment = Schemas['AdminAdjustment'];
+export type Role = Schemas['AdminRoleRequest']['role'];
+export type GrantBatch = Schemas['AdminGrantBatch'];
+export type GrantRow = Schemas['AdminGrantRow'];
 export type ParserStatus = Schemas['ReviewParserStatus'];
 export type DriftReport = Schemas['ParserDriftReport'];
 export type HealthReport = Schemas['HealthReport'];
@@ -63,6 +69,17 @@ export const adminApi = {
   unclaimed: (cursor: string | null, limit = 20) =>
     request('get', '/api/v1/admin/unclaimed', { query: { ...after(cursor), limit } }),
 
+  searchUsers: (q: string, cursor: string | null, limit = 20) =>
+    request('get', '/api/v1/admin/users', { query: { q, limit, ...(cursor === null ? {} : { cursor }) } }),
+  userPage: (id: number) => request('get', '/api/v1/admin/users/{id}', { path: { id } }),
+  // `key` names this adjustment: a retry after a lost answer sends the same key and moves nothing
+  // twice.
+  adjust: (id: number, key: string, body: Schemas['AdminAdjustRequest']) =>
+    request('post', '/api/v1/admin/users/{id}/adjust', { path: { id }, header: { 'Idempotency-Key': key }, body }),
+  setRole: (id: number, role: Role) => request('post', '/api/v1/admin/users/{id}/role', { path: { id }, body: { role } }),
+  previewGrants: (csv: string) => request('post', '/api/v1/admin/grants/preview', { body: { csv } }),
+  applyGrants: (csv: string, batch_key: string) =>
+    request('post', '/api/v1/admin/grants/apply', { body: { csv, batch_key } }),
   user: (id: number) => request('get', '/api/v1/users/{id}', { path: { id } }),
   balance: (id: number) => request('get', '/api/v1/users/{id}/balance', { path: { id } }),
   transactions: (id: number, cursor: string | null, limit = 20) =>

@@ -1,9 +1,10 @@
 // The typed fetch of the web app: every call names a path and a method of the OpenAPI document,
-// and its path and query parameters, its JSON body and its answer take their types from the
-// generated `paths` (schema.d.ts, `npm run gen-api`). A field renamed or removed in the document
-// therefore fails `tsc --noEmit` wherever the app sends or reads it. At run time it is a plain
-// fetch: same-origin credentials (the session cookie), the X-CSRF-Token on state-changing
-// requests, and every failure thrown as an ApiError made from the document's Error body.
+// and its path, query and header parameters (Idempotency-Key), its JSON body and its answer take
+// their types from the generated `paths` (schema.d.ts, `npm run gen-api`). A field renamed or
+// removed in the document therefore fails `tsc --noEmit` wherever the app sends or reads it. At
+// run time it is a plain fetch: same-origin credentials (the session cookie), the X-CSRF-Token on
+// state-changing requests, and every failure thrown as an ApiError made from the document's Error
+// body.
 import { noteAnswer } from '../offline';
 import type { components, paths } from './schema';
 
@@ -33,6 +34,8 @@ type Body<O> = O extends { requestBody: { content: { 'application/json': infer B
 export type Init<O> = Pick<Params<O>, 'path' & keyof Params<O>> &
   Pick<Params<O>, 'query' & keyof Params<O>> &
   Body<O>;
+// A request also sends the operation's header parameters (Idempotency-Key, ...).
+export type RequestInit<O> = Init<O> & Pick<Params<O>, 'header' & keyof Params<O>>;
 // Init may be left out only when nothing in it is required.
 type InitArgs<I> = Record<string, never> extends I ? [init?: I] : [init: I];
 
@@ -88,11 +91,16 @@ export function url<P extends PathWith<'get'>>(
 export async function request<M extends Method, P extends PathWith<M>>(
   method: M,
   path: P,
-  ...[init]: InitArgs<Init<Operation<P, M>>>
+  ...[init]: InitArgs<RequestInit<Operation<P, M>>>
 ): Promise<Answer<Operation<P, M>>> {
-  const { body, ...where } = (init ?? {}) as { body?: unknown; path?: object; query?: object };
+  const { body, header, ...where } = (init ?? {}) as {
+    body?: unknown;
+    header?: Record<string, string>;
+    path?: object;
+    query?: object;
+  };
   const verb = method.toUpperCase();
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...(header ?? {}), Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (verb !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res: Response;

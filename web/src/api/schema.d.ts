@@ -51,29 +51,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/backups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The backups
-         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
-         *
-         *     The encrypted backups (what `lucas backup list` shows), newest first, read from the first backup directory. When `backup.key_file` is not set, backups are not configured on this node: `configured` is false and there are no items. Not audited.
-         */
-        get: operations["listAdminBackups"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/backups/{name}/verify": {
+    "/api/v1/admin/grants/apply": {
         parameters: {
             query?: never;
             header?: never;
@@ -83,63 +61,21 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Verify a backup
-         * @description Admins only (role admin or owner): a moderator or anyone else gets 403 `FORBIDDEN`, and the refused attempt is audited (result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope and sends its `X-CSRF-Token`.
+         * Apply a CSV of grants
+         * @description Admins and the owner only (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
          *
-         *     Checks every copy of the backup (file hash, authenticated decryption into a scratch database, each table's checksum), as `lucas backup verify ID`; the answer comes when the check ends. A damaged backup is answered 200 with `ok` false and the problem. No request body. 404 `NOT_FOUND` for an unknown backup; 409 `CONFLICT` when backups are not configured on this node; 429 `RATE_LIMITED` after 6 runs and verifications a minute by one admin. Audited (`admin.backup_verify`, target `backup:{name}`, result `ok` or `damaged`).
+         *     The CSV starts with the header `telegram_id,amount,reason` (`;` separates too, as spreadsheets in Russian locales save it, and then `12,50` reads as 12.50); cells may be quoted (RFC 4180). At most 1,000 rows and 512 KiB (400 `INVALID_ARGUMENT` for more, for a missing header or no rows). A row is valid when its user exists, is not banned, is ranked below the caller and is not the caller, its amount is a positive COIN amount with at most 2 fraction digits, its reason has 1 to 500 bytes, and its user has no earlier valid row (a duplicate is invalid: sum them in one row). Each other row says its `problem`.
+         *
+         *     The CSV must be the one previewed: its `batch_key` is required (409 `CONFLICT` when the content changed). Each valid row is credited from the admin mint once, under a key of the batch and the row: applying the same batch again, by anyone, moves nothing more and answers those rows `already_applied`. Rows are checked again and credited one by one (a row refused now, say its user was banned meanwhile, is `failed` with the error code as its problem, and stops nothing). Each credit is audited (`admin.grant`), and the batch (`admin.grants`, with its counts).
          */
-        post: operations["verifyAdminBackup"];
+        post: operations["adminApplyGrants"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Readiness and the health series of the last hour or day
-         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
-         *
-         *     This node's readiness (what `GET /readyz` answers, or `status: unready` with the problem) and its key series, sampled every minute into a ring kept in memory on this node (24 hours at one-minute resolution, at most 160 series, about 1.8 MB; gone at restart; each node has its own). Counters are answered as their increase per minute between two samples (a counter that went down was restarted and counts from 0); the first minute after a start has no rate yet (null). Series: `http.requests` and `http.errors` (5xx) per minute; `bank.credits` (the bank's credit transfers) and `bank.credited_minor` (the coins they moved, in minor units: 100 = 1 coin); `parser.parses`, `parser.confidence` (the mean confidence of that minute's parses) and `parser.review_share` (the share sent to review); `outbox.backlog` (events waiting to be dispatched) and `outbox.given_up`; `ws.connections` on this node; `jobs.runs` and `jobs.failures` per minute. `routes` sums requests and 5xx per route over the window. Not audited (the panel polls it).
-         */
-        get: operations["getAdminHealth"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The scheduled jobs
-         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
-         *
-         *     Every scheduled job (what `lucas jobs list` shows): its schedule, its next run, and its last run with its result and duration. Jobs run on one node, the leader; the table is shared by every node. Not audited.
-         */
-        get: operations["listAdminJobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/admin/jobs/{name}/run": {
+    "/api/v1/admin/grants/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -149,12 +85,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run a job now
-         * @description Admins only (role admin or owner): a moderator or anyone else gets 403 `FORBIDDEN`, and the refused attempt is audited (result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope and sends its `X-CSRF-Token`.
+         * Check a CSV of grants
+         * @description Admins and the owner only (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
          *
-         *     Runs the job now on this node, whatever its schedule and whether this node leads (as `lucas jobs run NAME`); its next scheduled run does not change. The answer comes when the run ends: the job's status, with `last_result` `failed` and `last_error` when the job failed (the run happened, so it is still 200). No request body. 404 `NOT_FOUND` for an unknown job; 409 `CONFLICT` while the job runs (scheduled or started by someone else); 429 `RATE_LIMITED` after 6 runs and verifications a minute by one admin. Audited (`admin.job_run`, target `job:{name}`, result `ok` or `failed`, with the duration).
+         *     The CSV starts with the header `telegram_id,amount,reason` (`;` separates too, as spreadsheets in Russian locales save it, and then `12,50` reads as 12.50); cells may be quoted (RFC 4180). At most 1,000 rows and 512 KiB (400 `INVALID_ARGUMENT` for more, for a missing header or no rows). A row is valid when its user exists, is not banned, is ranked below the caller and is not the caller, its amount is a positive COIN amount with at most 2 fraction digits, its reason has 1 to 500 bytes, and its user has no earlier valid row (a duplicate is invalid: sum them in one row). Each other row says its `problem`.
+         *
+         *     Writes nothing: answers every row checked, the totals of the valid ones, and the batch's key (the SHA-256 of its content) to apply it with.
          */
-        post: operations["runAdminJob"];
+        post: operations["adminPreviewGrants"];
         delete?: never;
         options?: never;
         head?: never;
@@ -479,6 +417,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search users
+         * @description Moderators, admins and the owner (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     Finds users by Telegram id (exactly), by `@username` (the whole name or its start; case-insensitive), or by part of the display name (case-insensitive for every alphabet, Cyrillic included: names are compared by their normalised key, NFKC case-folded). Without `@` the text is matched against the id, the username and the name. Best matches first: the id, the exact username, the exact name, a username or a name that starts with the text, then names and usernames that contain it; the same rank by id. Staff see every match's full record.
+         */
+        get: operations["adminSearchUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's admin page
+         * @description Moderators, admins and the owner (403 `FORBIDDEN` for anyone else). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     Everything the admin panel shows about one user, each part read by its own service's rule: the full record for staff; the game nicknames for moderators and above; the balances, the live web sessions and the audit trail (entries the user made or that were made to them, newest first; reading it is audited as `admin.audit_search`) for an admin over the user (the owner: everyone). A part the caller may not read is `null`. `may` says what the caller may do to the user (the forms the panel shows); the actions still check it.
+         */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/adjust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant or debit a user's coins
+         * @description Admins and the owner, over users ranked below them (the owner: everyone), never their own balance: 403 `FORBIDDEN` otherwise (a moderator too). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     A positive amount credits the user from the currency's admin mint, a negative one debits them back to it; a debit never takes a balance below zero (409 `INSUFFICIENT_FUNDS`, nothing moves). A banned user is not credited (409 `CONFLICT`; a debit is allowed). The `Idempotency-Key` header is required: a repeat with the same key and the same body answers the first result again (`replayed` true) and moves nothing; the same key with another body is 409 `IDEMPOTENCY_CONFLICT`. Keys are the caller's own: another admin's key never replays yours. Audited as `admin.grant` / `admin.debit` with the reason and the address, and as the ledger transfer.
+         */
+        post: operations["adminAdjustBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}/ban": {
         parameters: {
             query?: never;
@@ -495,6 +499,28 @@ export interface paths {
          *     A banned user is refused by every face (bot, REST with 403 `USER_BANNED`, WebSocket) until the ban ends or is lifted: their open WebSocket connections are closed and their web sessions end. Banning a user who is already banned replaces the ban. Audited (`admin.ban`, with the reason and the end). Answers the user's full record.
          */
         post: operations["adminBanUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a user's role
+         * @description The caller must outrank both the user's current role and the new one: an admin makes users and moderators, the owner also admins (403 `FORBIDDEN` otherwise, also for oneself; the owner role itself is given at the console). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     A demoted user's WebSocket connections are closed on every node. Audited (`admin.set_role`, with the old and the new role). Answers the user's full record.
+         */
+        post: operations["adminSetUserRole"];
         delete?: never;
         options?: never;
         head?: never;
@@ -737,54 +763,6 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * My notifications
-         * @description The caller's stored notifications, newest first, a page at a time: the next page is `?before=` the answer's `next_before`. Each says whether it is `read` (its id is at most the caller's read marker, `read_up_to`); `unread` counts every unread notification of the caller, of every type, whatever `type` filters. Notifications are the ones the WebSocket delivers (`money.credited` and `money.debited` for every ledger transfer touching the caller's accounts, other features' types) and are kept `ws.retention_days` (30 by default).
-         *
-         *     **Who**: only the caller's own notifications (there is no user parameter). The web session, or a bearer token with the `ws` scope (403 `INSUFFICIENT_SCOPE` without it: the scope that already replays the same notifications over the WebSocket). No credentials: 401.
-         *
-         *     400 (`INVALID_ARGUMENT`, `details.field`) for a `limit` outside 1-100, a `before` below 1, an empty `type` or one over 100 bytes, or a parameter that is not an integer.
-         */
-        get: operations["listMyNotifications"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/me/notifications/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Mark my notifications read
-         * @description Marks every notification of the caller with an id up to `up_to_id` read. The marker only moves forward: a lower id than the one already read changes nothing, and a repeat changes nothing (safe to retry). It moves only as far as the caller's own notifications go (to the largest of their ids that is at most `up_to_id`), so a notification that arrives later is unread, however large the id sent. The web app sends the id of the newest notification it has shown.
-         *
-         *     **Who**: only the caller's own notifications. The web session (with its `X-CSRF-Token`), or a bearer token with the `ws` scope (403 `INSUFFICIENT_SCOPE` without it). No credentials: 401.
-         *
-         *     400 (`INVALID_ARGUMENT`) when the body is not `{"up_to_id": <integer>}` or the id is negative.
-         */
-        post: operations["markMyNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1193,6 +1171,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A grant (positive) or debit (negative). */
+        AdminAdjustRequest: {
+            /** @description An exact decimal with at most the currency's fraction digits (COIN: 2), never zero: `"12.50"` credits, `"-3"` debits. */
+            amount: string;
+            /** @description The currency's code; COIN when absent or null. */
+            currency?: string | null;
+            /** @description Why (1 to 500 bytes): kept in the transfer and the audit log, and shown to admins in the history. */
+            reason: string;
+        };
+        /** @description What an adjustment did, on the user's side. */
+        AdminAdjustment: {
+            /** @description Signed: positive credited, negative debited. */
+            amount: components["schemas"]["Money"];
+            /** @description The user's balance right after the transfer. */
+            balance: components["schemas"]["Money"];
+            /**
+             * Format: date-time
+             * @description When the transfer was made (RFC 3339, UTC).
+             */
+            created_at: string;
+            /** @description True when this key had already done this: nothing moved this time. */
+            replayed: boolean;
+            /**
+             * Format: int64
+             * @description The ledger transfer.
+             */
+            transfer_id: number;
+            /**
+             * Format: int64
+             * @description The user's Telegram id.
+             */
+            user_id: number;
+        };
         /** @description A ban: why, and until when. */
         AdminBanRequest: {
             /** @description Why the user is banned (shown to them): not blank, at most 500 bytes, no control characters but line breaks. */
@@ -1251,6 +1262,71 @@ export interface components {
             /** @description The `id` of the page's last event, as a decimal string, when the page is full (there may be more; the next page may be empty); pass it as `cursor`. Null when the page is not full. */
             next_cursor: string | null;
         };
+        /** @description A batch of grants, checked (preview) or applied. */
+        AdminGrantBatch: {
+            /** @description Apply: rows this batch had credited before. */
+            already_applied: number;
+            /** @description Apply: rows credited now (0 in a preview). */
+            applied: number;
+            /** @description Apply: the sum credited now. */
+            applied_total: components["schemas"]["Money"];
+            /** @description The SHA-256 (hex) of the batch's content: apply with it. */
+            batch_key: string;
+            /** @description Apply: valid rows refused when credited. */
+            failed: number;
+            /** @description Rows that do not. */
+            invalid: number;
+            /** @description Every row, in the CSV's order. */
+            rows: components["schemas"]["AdminGrantRow"][];
+            /** @description Rows that pass every check. */
+            valid: number;
+            /** @description The sum of the valid rows. */
+            valid_total: components["schemas"]["Money"];
+        };
+        /** @description One row of a batch. */
+        AdminGrantRow: {
+            /** @description The amount as written. */
+            amount: string;
+            /** @description The user's display name when they exist; empty otherwise. */
+            display_name: string;
+            /** @description The CSV line the row starts on (the header is line 1). */
+            line: number;
+            /** @description The problem in words (English); empty when there is none. */
+            message: string;
+            /** @description Why the row is invalid: `bad_row`, `bad_id`, `duplicate`, `unknown_user`, `banned`, `forbidden`, `bad_amount`, `missing_reason`, `bad_reason`; for a failed row the error code. Null for the others. */
+            problem: string | null;
+            /** @description The reason, trimmed. */
+            reason: string;
+            /**
+             * @description Preview: `valid` or `invalid`. Apply: `applied` (credited now), `already_applied` (credited before by this batch), `invalid`, or `failed` (refused when credited).
+             * @enum {string}
+             */
+            status: "valid" | "invalid" | "applied" | "already_applied" | "failed";
+            /** @description The id as written. */
+            telegram_id: string;
+            /**
+             * Format: int64
+             * @description The ledger transfer of an applied or already applied row; null otherwise.
+             */
+            transfer_id: number | null;
+            /**
+             * Format: int64
+             * @description The id when it is a valid one; null otherwise.
+             */
+            user_id: number | null;
+        };
+        /** @description The CSV previewed and its key. */
+        AdminGrantsApplyRequest: {
+            /** @description The preview's `batch_key`. */
+            batch_key: string;
+            /** @description The CSV text, exactly as previewed. */
+            csv: string;
+        };
+        /** @description The CSV, as JSON. */
+        AdminGrantsPreviewRequest: {
+            /** @description The CSV text, header first. */
+            csv: string;
+        };
         /** @description How many given-up events were put back to be dispatched. */
         AdminRetryResult: {
             /**
@@ -1258,6 +1334,14 @@ export interface components {
              * @description Events put back to pending with a fresh count of attempts (the dispatcher runs them after the commit); 1 for a single event, 0 or more for all.
              */
             retried: number;
+        };
+        /** @description The new role. */
+        AdminRoleRequest: {
+            /**
+             * @description The role to give.
+             * @enum {string}
+             */
+            role: "user" | "moderator" | "admin" | "owner";
         };
         /** @description A user's ban. */
         AdminUserBan: {
@@ -1279,8 +1363,37 @@ export interface components {
              */
             until: string | null;
         };
+        /** @description One user's admin page; a part the caller may not read is null. */
+        AdminUserOverview: {
+            /** @description The latest 20 audit entries the user made or that were made to them (target `user:<id>`), newest first; null unless the caller is an admin. */
+            audit: components["schemas"]["AuditEntry"][] | null;
+            /** @description Every currency the user holds (COIN always, zero included); null unless the caller is an admin over the user. */
+            balances: components["schemas"]["Money"][] | null;
+            /** @description The user's game nicknames, claims and credits waiting for them; null unless the caller is a moderator or above. */
+            links: components["schemas"]["BankPlayerLinks"] | null;
+            may: components["schemas"]["AdminUserPermissions"];
+            /** @description The user's live web sessions; null unless the caller is an admin over the user. */
+            sessions: components["schemas"]["AdminUserSessions"] | null;
+            user: components["schemas"]["AdminUserRecord"];
+        };
+        /** @description A page of users found. */
+        AdminUserPage: {
+            /** @description The users, best matches first. */
+            items: components["schemas"]["AdminUserRecord"][];
+            /** @description Pass as `cursor` for the next page; null on the last. */
+            next_cursor: string | null;
+        };
+        /** @description What the caller may do to the user, by the services' rules (the actions still check). */
+        AdminUserPermissions: {
+            /** @description Grant or debit the user's coins (`POST .../adjust`). */
+            adjust: boolean;
+            /** @description Ban or unban the user. */
+            ban: boolean;
+            /** @description The roles the caller may give the user (empty: none). */
+            roles: ("user" | "moderator" | "admin" | "owner")[];
+        };
         /**
-         * @description The full user record (as `GET /api/v1/users/{id}` shows it to an admin), after the ban or unban.
+         * @description A user's full record, as staff see it (and `GET /api/v1/users/{id}` shows it to an admin).
          * @example {
          *       "ban": {
          *         "banned_at": "2026-12-07T12:00:00Z",
@@ -1329,6 +1442,13 @@ export interface components {
             role: "user" | "moderator" | "admin" | "owner";
             /** @description The Telegram username without `@`; empty when the user has none. */
             username: string;
+        };
+        /** @description A user's live web sessions. */
+        AdminUserSessions: {
+            /** @description How many live sessions the user has. */
+            count: number;
+            /** @description The sessions, most recently used first. */
+            items: components["schemas"]["WebSession"][];
         };
         /** @description An API client (OAuth 2.0 client credentials) acting as one user. Its secret is never shown again after creation. */
         ApiClient: {
@@ -1491,57 +1611,6 @@ export interface components {
             ok: boolean;
             /** @description What is wrong, in English (`entry 5 was modified`, `entry 5 is missing (deleted)`, `the checkpoint at entry 1000 has a bad signature`, ...); empty when `ok`. */
             problem: string;
-        };
-        /** @description One backup (its manifest). */
-        Backup: {
-            /** @description An incremental backup's full backup; null for a full one. */
-            base: string | null;
-            /**
-             * Format: int64
-             * @description The encrypted file's size.
-             */
-            bytes: number;
-            /**
-             * Format: date-time
-             * @description When it was made.
-             */
-            created_at: string;
-            /** @description The database engine it was made from. */
-            engine: string;
-            /** @description The backup's id: its UTC time and kind (`20261207T060000Z-full`). */
-            id: string;
-            /**
-             * @description A full backup, or an incremental one on top of a full one.
-             * @enum {string}
-             */
-            kind: "full" | "incremental";
-            /**
-             * Format: int64
-             * @description Rows in it.
-             */
-            rows: number;
-            /** @description Tables in it. */
-            tables: number;
-        };
-        /** @description The backups of this node's configuration. */
-        BackupList: {
-            /** @description Whether backups are configured (`backup.key_file` is set); false: no backups are made on this node. */
-            configured: boolean;
-            /** @description The backups, newest first. */
-            items: components["schemas"]["Backup"][];
-            /** @description Directories every backup is written to (0 when not configured). */
-            locations: number;
-        };
-        /** @description How a backup's verification ended. */
-        BackupVerifyResult: {
-            /** @description The backup verified. */
-            id: string;
-            /** @description Whether every copy is intact and restores to its manifest. */
-            ok: boolean;
-            /** @description What is wrong; empty when ok. */
-            problem: string;
-            /** @description How long the check took. */
-            seconds: number;
         };
         /** @description An approved claim and what it paid. */
         BankClaimApproval: {
@@ -1806,132 +1875,6 @@ export interface components {
              */
             timestamp: string;
         };
-        /** @description What `GET /readyz` answers on this node; when it is not ready, `status` is `unready` with the problem. */
-        HealthReadiness: {
-            /**
-             * @description The database engine (when ready).
-             * @enum {string}
-             */
-            database?: "sqlite" | "postgresql";
-            /** @description This node's id (when ready). */
-            node?: string;
-            /** @description Why the node is not ready (when unready). */
-            problem?: string;
-            /**
-             * @description `off` when no Redis is configured, else whether it answers (when ready).
-             * @enum {string}
-             */
-            redis?: "off" | "up" | "down";
-            /**
-             * @description Whether the node can serve requests (the database answers).
-             * @enum {string}
-             */
-            status: "ready" | "unready";
-        };
-        /** @description This node's readiness and its health series over a window. */
-        HealthReport: {
-            /** @description What the ring holds on this node. */
-            memory: {
-                /** @description Bytes of samples held now. */
-                bytes: number;
-                /** @description The most it can ever hold (its bound). */
-                max_bytes: number;
-                /** @description Series kept (totals and per route). */
-                series: number;
-            };
-            /**
-             * Format: date-time
-             * @description The server's time of the answer.
-             */
-            now: string;
-            readiness: components["schemas"]["HealthReadiness"];
-            /** @description Requests and 5xx answers per route over the window, busiest first (routes without requests left out). */
-            routes: components["schemas"]["HealthRouteTraffic"][];
-            /** @description The series, in a stable order. */
-            series: components["schemas"]["HealthSeries"][];
-            /** @description Seconds between samples (60). */
-            step_s: number;
-            /** @description The sampled minutes of the window, oldest first (a minute without a sample is left out); every series' values line up with them. */
-            timestamps: string[];
-            /**
-             * @description The window answered.
-             * @enum {string}
-             */
-            window: "hour" | "day";
-        };
-        /** @description A route's traffic over the window. */
-        HealthRouteTraffic: {
-            /** @description Of which answered 5xx. */
-            errors: number;
-            /** @description Requests answered. */
-            requests: number;
-            /** @description The route's pattern (`/api/v1/users/{id}`), or `unmatched` when no route matched. */
-            route: string;
-        };
-        /** @description One series over the window. */
-        HealthSeries: {
-            /**
-             * @description `rate`: a counter's increase per minute; `gauge`: the value sampled; `ratio`: 0 to 1 over that minute.
-             * @enum {string}
-             */
-            kind: "rate" | "gauge" | "ratio";
-            /** @description The series: `http.requests`, `http.errors`, `bank.credits`, `bank.credited_minor`, `parser.parses`, `parser.confidence`, `parser.review_share`, `outbox.backlog`, `outbox.given_up`, `ws.connections`, `jobs.runs`, `jobs.failures`. */
-            name: string;
-            /** @description What the values count, in words (`requests/min`, `connections`, ...). */
-            unit: string;
-            /** @description One value per timestamp; null where there is no sample or no rate yet. */
-            values: (number | null)[];
-        };
-        /** @description A scheduled job and its last run. */
-        Job: {
-            /**
-             * Format: int64
-             * @description Of which failed.
-             */
-            failures: number;
-            /** @description How long its last run took, in seconds; null when unknown. */
-            last_duration_s: number | null;
-            /** @description The last run's error; empty when it succeeded. */
-            last_error: string;
-            /**
-             * Format: date-time
-             * @description When its last run ended; null before the first, or while it runs.
-             */
-            last_finished: string | null;
-            /** @description The node that ran it last; empty before the first run. */
-            last_node: string;
-            /**
-             * @description How its last run ended; null before the first.
-             * @enum {string|null}
-             */
-            last_result: "ok" | "failed" | null;
-            /**
-             * Format: date-time
-             * @description When its last run started; null before the first.
-             */
-            last_started: string | null;
-            /** @description The job's name. */
-            name: string;
-            /**
-             * Format: date-time
-             * @description Its next scheduled run.
-             */
-            next_run: string;
-            /** @description Whether it runs on this node now. */
-            running: boolean;
-            /**
-             * Format: int64
-             * @description Runs so far (every node).
-             */
-            runs: number;
-            /** @description When it runs, in UTC (`every 3600 s`, `daily 03:30 UTC`, `weekly Mon 03:30 UTC`, `monthly 1 04:00 UTC`). */
-            schedule: string;
-        };
-        /** @description Every scheduled job. */
-        JobList: {
-            /** @description The jobs, by name. */
-            items: components["schemas"]["Job"][];
-        };
         /** @description A registered leaderboard. */
         LeaderboardBoard: {
             /** @description What the score means (English). */
@@ -2042,66 +1985,6 @@ export interface components {
              * @example COIN
              */
             currency: string;
-        };
-        /** @description One stored notification of the caller. */
-        Notification: {
-            /**
-             * Format: date-time
-             * @description When it was created.
-             */
-            created_at: string;
-            /** @description The payload, as the WebSocket delivers it; for `money.*` a `WsMoneyNotification` (transfer, kind, reason, amount and the balance after). */
-            data: unknown;
-            /**
-             * Format: int64
-             * @description The notification's id (the same as the WebSocket frame's `id`), increasing: newer notifications have larger ids.
-             */
-            id: number;
-            /** @description Whether the caller has read it (its id is at most `read_up_to`). */
-            read: boolean;
-            /** @description `money.credited`, `money.debited`, or another feature's type. */
-            type: string;
-        };
-        /** @description A page of the caller's notifications and their read state. */
-        NotificationList: {
-            /** @description Newest first. */
-            items: components["schemas"]["Notification"][];
-            /**
-             * Format: int64
-             * @description Pass as `before` for the next page; null when this page is the last.
-             */
-            next_before: number | null;
-            /**
-             * Format: int64
-             * @description The caller's read marker: notifications with an id up to it are read; 0 when none is.
-             */
-            read_up_to: number;
-            /**
-             * Format: int64
-             * @description How many of the caller's notifications are unread, of every type (whatever `type` filters).
-             */
-            unread: number;
-        };
-        /** @description The caller's read state. */
-        NotificationReadState: {
-            /**
-             * Format: int64
-             * @description The read marker after the call: the largest id of the caller's notifications that is read (0: none).
-             */
-            read_up_to: number;
-            /**
-             * Format: int64
-             * @description How many of the caller's notifications are unread, of every type.
-             */
-            unread: number;
-        };
-        /** @description Up to which notification the caller has read. */
-        NotificationsReadRequest: {
-            /**
-             * Format: int64
-             * @description Every notification of the caller with an id up to this one is read (usually the newest id shown).
-             */
-            up_to_id: number;
         };
         /** @description The user the request acts as: their full record, plus who is asking on their behalf. */
         OAuthMe: {
@@ -2811,13 +2694,8 @@ export interface components {
             login_link_command: "/login";
             /** @description Whether Telegram sign-ins can work here (a bot token is configured); without one every Telegram sign-in is refused. */
             telegram: boolean;
-            /** @description The Telegram Login Widget's settings, or null when the widget is not enabled (no `web.login_domain`). The web app signs in through Telegram's own page (`https://oauth.telegram.org/auth`), which returns to `/login` with the signed user object; nothing of Telegram's is loaded into the app. */
+            /** @description The Telegram Login Widget's settings, or null when the widget is not enabled (no `web.login_domain`). */
             widget: {
-                /**
-                 * Format: int64
-                 * @description The bot's numeric Telegram id (the part of its token before the colon; public), which Telegram's sign-in page (`oauth.telegram.org/auth?bot_id=…`) needs.
-                 */
-                bot_id: number;
                 /** @description The domain the widget is set up for (`web.login_domain`). */
                 domain: string;
             } | null;
@@ -3134,6 +3012,8 @@ export interface operations {
             query?: {
                 /** @description Only entries by this Telegram id (0: the system or the console operator). When present it must be an integer (an empty value is refused). */
                 actor?: number;
+                /** @description Only entries about this user: those they made (`actor`) or that were made to them (`target` `user:<id>`). */
+                subject?: number;
                 /**
                  * @description Only entries whose action starts with this prefix (`admin.` matches every admin action, `admin.ban` exactly bans); made of `a-z`, `_` and `.`. Empty: every action.
                  * @example admin.
@@ -3206,136 +3086,75 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
-    listAdminBackups: {
+    adminApplyGrants: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "batch_key": "3f0a9c1e5b7d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c0e2b4d6f8a0c2e4b6d8f0a",
+                 *       "csv": "telegram_id,amount,reason\n103,12.50,\"tournament, 1st place\"\n999,1.00,typo\n"
+                 *     } */
+                "application/json": components["schemas"]["AdminGrantsApplyRequest"];
+            };
+        };
         responses: {
-            /** @description The backups. */
+            /** @description Every row, applied or why not. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BackupList"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    verifyAdminBackup: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The backup's id (see `GET /api/v1/admin/backups`). */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The verification's result. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BackupVerifyResult"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    getAdminHealth: {
-        parameters: {
-            query?: {
-                /** @description `hour` (the last 60 minutes, the default) or `day` (the last 1440). */
-                window?: "hour" | "day";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Readiness and the series. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HealthReport"];
+                    "application/json": components["schemas"]["AdminGrantBatch"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
     };
-    listAdminJobs: {
+    adminPreviewGrants: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "csv": "telegram_id,amount,reason\n103,12.50,\"tournament, 1st place\"\n999,1.00,typo\n"
+                 *     } */
+                "application/json": components["schemas"]["AdminGrantsPreviewRequest"];
+                /** @example telegram_id,amount,reason
+                 *     103,12.50,"tournament, 1st place"
+                 *     999,1.00,typo
+                 *      */
+                "text/csv": string;
+            };
+        };
         responses: {
-            /** @description The jobs, by name. */
+            /** @description Every row checked. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobList"];
+                    "application/json": components["schemas"]["AdminGrantBatch"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["RateLimited"];
-            503: components["responses"]["Unavailable"];
-        };
-    };
-    runAdminJob: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The job's name (see `GET /api/v1/admin/jobs`), e.g. `outbox.prune`. */
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The job ran; its status after the run. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Job"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3779,6 +3598,116 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    adminSearchUsers: {
+        parameters: {
+            query: {
+                /**
+                 * @description A Telegram id, `@username` (or its start), or part of a display name: 1 to 64 bytes.
+                 * @example @mall
+                 */
+                q: string;
+                /** @description At most this many users (1 to 100). */
+                limit?: number;
+                /** @description The previous page's `next_cursor` (of the same `q`); absent: the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of matching users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's Telegram id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserOverview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminAdjustBalance: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description 1 to 100 printable ASCII characters without spaces, unique per adjustment (a random UUID): a retry with the same key moves nothing twice.
+                 * @example 7d3f9a52-2b1c-4f7e-9d7a-0c6a1e4b2f11
+                 */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The Telegram id of the user whose balance changes. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "amount": "12.50",
+                 *       "currency": "COIN",
+                 *       "reason": "tournament, 1st place"
+                 *     } */
+                "application/json": components["schemas"]["AdminAdjustRequest"];
+            };
+        };
+        responses: {
+            /** @description The adjustment (the first one's, when replayed). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAdjustment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     adminBanUser: {
         parameters: {
             query?: never;
@@ -3800,6 +3729,43 @@ export interface operations {
         };
         responses: {
             /** @description The user, banned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    adminSetUserRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Telegram id of the user whose role changes. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "role": "moderator"
+                 *     } */
+                "application/json": components["schemas"]["AdminRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The user, with the new role. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4152,86 +4118,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            429: components["responses"]["RateLimited"];
-        };
-    };
-    listMyNotifications: {
-        parameters: {
-            query?: {
-                /**
-                 * @description Only notifications with a smaller id: the `next_before` of the previous page. Absent: from the newest.
-                 * @example 57
-                 */
-                before?: number;
-                /**
-                 * @description How many to return, 1-100 (default 20).
-                 * @example 20
-                 */
-                limit?: number;
-                /**
-                 * @description Only notifications of this type (1-100 bytes), e.g. `money.credited`. Absent: every type.
-                 * @example money.credited
-                 */
-                type?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of the caller's notifications. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotificationList"];
-                };
-            };
-            /** @description A bad parameter (`INVALID_ARGUMENT`, `details.field` names it). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            429: components["responses"]["RateLimited"];
-        };
-    };
-    markMyNotificationsRead: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {
-                 *       "up_to_id": 57
-                 *     } */
-                "application/json": components["schemas"]["NotificationsReadRequest"];
-            };
-        };
-        responses: {
-            /** @description The caller's read state after the call. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotificationReadState"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
         };
     };

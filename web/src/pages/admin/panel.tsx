@@ -1,5 +1,6 @@
-// The admin panel (requirement 34), loaded on demand: health, queues, users, audit, the parser,
-// jobs and backups. What a role may do is decided by the service; the panel shows what it refuses.
+// The admin panel (requirement 34), loaded on demand: health, queues, users (search, a user's
+// page), bulk grants, audit, the parser, jobs and backups. What a role may do is decided by the
+// service; the panel shows what it refuses.
 import type { User } from '../../api';
 import { t, useLanguage } from '../../i18n';
 import { onLinkClick } from '../../router';
@@ -7,8 +8,10 @@ import { AuditPage } from './audit';
 import { BackupsPage } from './backups';
 import { HealthPage } from './health';
 import { JobsPage } from './jobs';
+import { GrantsPage } from './grants';
 import { ParserPage } from './parser';
 import { QueuesPage } from './queues';
+import { UserPage } from './user';
 import { UsersPage } from './users';
 import './admin.css';
 
@@ -16,6 +19,7 @@ const TABS = [
   ['/admin/health', 'admin_tab_health'],
   ['/admin', 'admin_tab_queues'],
   ['/admin/users', 'admin_tab_users'],
+  ['/admin/grants', 'admin_tab_grants'],
   ['/admin/audit', 'admin_tab_audit'],
   ['/admin/parser', 'admin_tab_parser'],
   ['/admin/jobs', 'admin_tab_jobs'],
@@ -24,10 +28,13 @@ const TABS = [
 
 export function AdminPanel({ path, user }: { path: string; user: User }) {
   useLanguage();
-  const current = TABS.find(([href]) => href === path)?.[0];
+  const current = TABS.find(([href]) => href === path || (href !== '/admin' && path.startsWith(`${href}/`)))?.[0];
+  const userId = /^\/admin\/users\/(\d{1,16})$/.exec(path)?.[1];
   let page;
   if (path === '/admin') page = <QueuesPage />;
-  else if (path === '/admin/users') page = <UsersPage me={user} />;
+  else if (path === '/admin/users') page = <UsersPage />;
+  else if (userId) page = <UserPage key={userId} id={Number(userId)} />;
+  else if (path === '/admin/grants') page = <GrantsPage />;
   else if (path === '/admin/audit') page = <AuditPage />;
   else if (path === '/admin/parser') page = <ParserPage />;
   else if (path === '/admin/health') page = <HealthPage />;
