@@ -51,6 +51,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The backups
+         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     The encrypted backups (what `lucas backup list` shows), newest first, read from the first backup directory. When `backup.key_file` is not set, backups are not configured on this node: `configured` is false and there are no items. Not audited.
+         */
+        get: operations["listAdminBackups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/backups/{name}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a backup
+         * @description Admins only (role admin or owner): a moderator or anyone else gets 403 `FORBIDDEN`, and the refused attempt is audited (result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope and sends its `X-CSRF-Token`.
+         *
+         *     Checks every copy of the backup (file hash, authenticated decryption into a scratch database, each table's checksum), as `lucas backup verify ID`; the answer comes when the check ends. A damaged backup is answered 200 with `ok` false and the problem. No request body. 404 `NOT_FOUND` for an unknown backup; 409 `CONFLICT` when backups are not configured on this node; 429 `RATE_LIMITED` after 6 runs and verifications a minute by one admin. Audited (`admin.backup_verify`, target `backup:{name}`, result `ok` or `damaged`).
+         */
+        post: operations["verifyAdminBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/grants/apply": {
         parameters: {
             query?: never;
@@ -93,6 +137,72 @@ export interface paths {
          *     Writes nothing: answers every row checked, the totals of the valid ones, and the batch's key (the SHA-256 of its content) to apply it with.
          */
         post: operations["adminPreviewGrants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness and the health series of the last hour or day
+         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     This node's readiness (what `GET /readyz` answers, or `status: unready` with the problem) and its key series, sampled every minute into a ring kept in memory on this node (24 hours at one-minute resolution, at most 160 series, about 1.8 MB; gone at restart; each node has its own). Counters are answered as their increase per minute between two samples (a counter that went down was restarted and counts from 0); the first minute after a start has no rate yet (null). Series: `http.requests` and `http.errors` (5xx) per minute; `bank.credits` (the bank's credit transfers) and `bank.credited_minor` (the coins they moved, in minor units: 100 = 1 coin); `parser.parses`, `parser.confidence` (the mean confidence of that minute's parses) and `parser.review_share` (the share sent to review); `outbox.backlog` (events waiting to be dispatched) and `outbox.given_up`; `ws.connections` on this node; `jobs.runs` and `jobs.failures` per minute. `routes` sums requests and 5xx per route over the window. Not audited (the panel polls it).
+         */
+        get: operations["getAdminHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The scheduled jobs
+         * @description Moderators, admins and the owner (anyone else gets 403 `FORBIDDEN`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     Every scheduled job (what `lucas jobs list` shows): its schedule, its next run, and its last run with its result and duration. Jobs run on one node, the leader; the table is shared by every node. Not audited.
+         */
+        get: operations["listAdminJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a job now
+         * @description Admins only (role admin or owner): a moderator or anyone else gets 403 `FORBIDDEN`, and the refused attempt is audited (result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope and sends its `X-CSRF-Token`.
+         *
+         *     Runs the job now on this node, whatever its schedule and whether this node leads (as `lucas jobs run NAME`); its next scheduled run does not change. The answer comes when the run ends: the job's status, with `last_result` `failed` and `last_error` when the job failed (the run happened, so it is still 200). No request body. 404 `NOT_FOUND` for an unknown job; 409 `CONFLICT` while the job runs (scheduled or started by someone else); 429 `RATE_LIMITED` after 6 runs and verifications a minute by one admin. Audited (`admin.job_run`, target `job:{name}`, result `ok` or `failed`, with the duration).
+         */
+        post: operations["runAdminJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -763,6 +873,54 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications
+         * @description The caller's stored notifications, newest first, a page at a time: the next page is `?before=` the answer's `next_before`. Each says whether it is `read` (its id is at most the caller's read marker, `read_up_to`); `unread` counts every unread notification of the caller, of every type, whatever `type` filters. Notifications are the ones the WebSocket delivers (`money.credited` and `money.debited` for every ledger transfer touching the caller's accounts, other features' types) and are kept `ws.retention_days` (30 by default).
+         *
+         *     **Who**: only the caller's own notifications (there is no user parameter). The web session, or a bearer token with the `ws` scope (403 `INSUFFICIENT_SCOPE` without it: the scope that already replays the same notifications over the WebSocket). No credentials: 401.
+         *
+         *     400 (`INVALID_ARGUMENT`, `details.field`) for a `limit` outside 1-100, a `before` below 1, an empty `type` or one over 100 bytes, or a parameter that is not an integer.
+         */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark my notifications read
+         * @description Marks every notification of the caller with an id up to `up_to_id` read. The marker only moves forward: a lower id than the one already read changes nothing, and a repeat changes nothing (safe to retry). It moves only as far as the caller's own notifications go (to the largest of their ids that is at most `up_to_id`), so a notification that arrives later is unread, however large the id sent. The web app sends the id of the newest notification it has shown.
+         *
+         *     **Who**: only the caller's own notifications. The web session (with its `X-CSRF-Token`), or a bearer token with the `ws` scope (403 `INSUFFICIENT_SCOPE` without it). No credentials: 401.
+         *
+         *     400 (`INVALID_ARGUMENT`) when the body is not `{"up_to_id": <integer>}` or the id is negative.
+         */
+        post: operations["markMyNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1612,6 +1770,57 @@ export interface components {
             /** @description What is wrong, in English (`entry 5 was modified`, `entry 5 is missing (deleted)`, `the checkpoint at entry 1000 has a bad signature`, ...); empty when `ok`. */
             problem: string;
         };
+        /** @description One backup (its manifest). */
+        Backup: {
+            /** @description An incremental backup's full backup; null for a full one. */
+            base: string | null;
+            /**
+             * Format: int64
+             * @description The encrypted file's size.
+             */
+            bytes: number;
+            /**
+             * Format: date-time
+             * @description When it was made.
+             */
+            created_at: string;
+            /** @description The database engine it was made from. */
+            engine: string;
+            /** @description The backup's id: its UTC time and kind (`20261207T060000Z-full`). */
+            id: string;
+            /**
+             * @description A full backup, or an incremental one on top of a full one.
+             * @enum {string}
+             */
+            kind: "full" | "incremental";
+            /**
+             * Format: int64
+             * @description Rows in it.
+             */
+            rows: number;
+            /** @description Tables in it. */
+            tables: number;
+        };
+        /** @description The backups of this node's configuration. */
+        BackupList: {
+            /** @description Whether backups are configured (`backup.key_file` is set); false: no backups are made on this node. */
+            configured: boolean;
+            /** @description The backups, newest first. */
+            items: components["schemas"]["Backup"][];
+            /** @description Directories every backup is written to (0 when not configured). */
+            locations: number;
+        };
+        /** @description How a backup's verification ended. */
+        BackupVerifyResult: {
+            /** @description The backup verified. */
+            id: string;
+            /** @description Whether every copy is intact and restores to its manifest. */
+            ok: boolean;
+            /** @description What is wrong; empty when ok. */
+            problem: string;
+            /** @description How long the check took. */
+            seconds: number;
+        };
         /** @description An approved claim and what it paid. */
         BankClaimApproval: {
             /**
@@ -1875,6 +2084,132 @@ export interface components {
              */
             timestamp: string;
         };
+        /** @description What `GET /readyz` answers on this node; when it is not ready, `status` is `unready` with the problem. */
+        HealthReadiness: {
+            /**
+             * @description The database engine (when ready).
+             * @enum {string}
+             */
+            database?: "sqlite" | "postgresql";
+            /** @description This node's id (when ready). */
+            node?: string;
+            /** @description Why the node is not ready (when unready). */
+            problem?: string;
+            /**
+             * @description `off` when no Redis is configured, else whether it answers (when ready).
+             * @enum {string}
+             */
+            redis?: "off" | "up" | "down";
+            /**
+             * @description Whether the node can serve requests (the database answers).
+             * @enum {string}
+             */
+            status: "ready" | "unready";
+        };
+        /** @description This node's readiness and its health series over a window. */
+        HealthReport: {
+            /** @description What the ring holds on this node. */
+            memory: {
+                /** @description Bytes of samples held now. */
+                bytes: number;
+                /** @description The most it can ever hold (its bound). */
+                max_bytes: number;
+                /** @description Series kept (totals and per route). */
+                series: number;
+            };
+            /**
+             * Format: date-time
+             * @description The server's time of the answer.
+             */
+            now: string;
+            readiness: components["schemas"]["HealthReadiness"];
+            /** @description Requests and 5xx answers per route over the window, busiest first (routes without requests left out). */
+            routes: components["schemas"]["HealthRouteTraffic"][];
+            /** @description The series, in a stable order. */
+            series: components["schemas"]["HealthSeries"][];
+            /** @description Seconds between samples (60). */
+            step_s: number;
+            /** @description The sampled minutes of the window, oldest first (a minute without a sample is left out); every series' values line up with them. */
+            timestamps: string[];
+            /**
+             * @description The window answered.
+             * @enum {string}
+             */
+            window: "hour" | "day";
+        };
+        /** @description A route's traffic over the window. */
+        HealthRouteTraffic: {
+            /** @description Of which answered 5xx. */
+            errors: number;
+            /** @description Requests answered. */
+            requests: number;
+            /** @description The route's pattern (`/api/v1/users/{id}`), or `unmatched` when no route matched. */
+            route: string;
+        };
+        /** @description One series over the window. */
+        HealthSeries: {
+            /**
+             * @description `rate`: a counter's increase per minute; `gauge`: the value sampled; `ratio`: 0 to 1 over that minute.
+             * @enum {string}
+             */
+            kind: "rate" | "gauge" | "ratio";
+            /** @description The series: `http.requests`, `http.errors`, `bank.credits`, `bank.credited_minor`, `parser.parses`, `parser.confidence`, `parser.review_share`, `outbox.backlog`, `outbox.given_up`, `ws.connections`, `jobs.runs`, `jobs.failures`. */
+            name: string;
+            /** @description What the values count, in words (`requests/min`, `connections`, ...). */
+            unit: string;
+            /** @description One value per timestamp; null where there is no sample or no rate yet. */
+            values: (number | null)[];
+        };
+        /** @description A scheduled job and its last run. */
+        Job: {
+            /**
+             * Format: int64
+             * @description Of which failed.
+             */
+            failures: number;
+            /** @description How long its last run took, in seconds; null when unknown. */
+            last_duration_s: number | null;
+            /** @description The last run's error; empty when it succeeded. */
+            last_error: string;
+            /**
+             * Format: date-time
+             * @description When its last run ended; null before the first, or while it runs.
+             */
+            last_finished: string | null;
+            /** @description The node that ran it last; empty before the first run. */
+            last_node: string;
+            /**
+             * @description How its last run ended; null before the first.
+             * @enum {string|null}
+             */
+            last_result: "ok" | "failed" | null;
+            /**
+             * Format: date-time
+             * @description When its last run started; null before the first.
+             */
+            last_started: string | null;
+            /** @description The job's name. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description Its next scheduled run.
+             */
+            next_run: string;
+            /** @description Whether it runs on this node now. */
+            running: boolean;
+            /**
+             * Format: int64
+             * @description Runs so far (every node).
+             */
+            runs: number;
+            /** @description When it runs, in UTC (`every 3600 s`, `daily 03:30 UTC`, `weekly Mon 03:30 UTC`, `monthly 1 04:00 UTC`). */
+            schedule: string;
+        };
+        /** @description Every scheduled job. */
+        JobList: {
+            /** @description The jobs, by name. */
+            items: components["schemas"]["Job"][];
+        };
         /** @description A registered leaderboard. */
         LeaderboardBoard: {
             /** @description What the score means (English). */
@@ -1985,6 +2320,66 @@ export interface components {
              * @example COIN
              */
             currency: string;
+        };
+        /** @description One stored notification of the caller. */
+        Notification: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /** @description The payload, as the WebSocket delivers it; for `money.*` a `WsMoneyNotification` (transfer, kind, reason, amount and the balance after). */
+            data: unknown;
+            /**
+             * Format: int64
+             * @description The notification's id (the same as the WebSocket frame's `id`), increasing: newer notifications have larger ids.
+             */
+            id: number;
+            /** @description Whether the caller has read it (its id is at most `read_up_to`). */
+            read: boolean;
+            /** @description `money.credited`, `money.debited`, or another feature's type. */
+            type: string;
+        };
+        /** @description A page of the caller's notifications and their read state. */
+        NotificationList: {
+            /** @description Newest first. */
+            items: components["schemas"]["Notification"][];
+            /**
+             * Format: int64
+             * @description Pass as `before` for the next page; null when this page is the last.
+             */
+            next_before: number | null;
+            /**
+             * Format: int64
+             * @description The caller's read marker: notifications with an id up to it are read; 0 when none is.
+             */
+            read_up_to: number;
+            /**
+             * Format: int64
+             * @description How many of the caller's notifications are unread, of every type (whatever `type` filters).
+             */
+            unread: number;
+        };
+        /** @description The caller's read state. */
+        NotificationReadState: {
+            /**
+             * Format: int64
+             * @description The read marker after the call: the largest id of the caller's notifications that is read (0: none).
+             */
+            read_up_to: number;
+            /**
+             * Format: int64
+             * @description How many of the caller's notifications are unread, of every type.
+             */
+            unread: number;
+        };
+        /** @description Up to which notification the caller has read. */
+        NotificationsReadRequest: {
+            /**
+             * Format: int64
+             * @description Every notification of the caller with an id up to this one is read (usually the newest id shown).
+             */
+            up_to_id: number;
         };
         /** @description The user the request acts as: their full record, plus who is asking on their behalf. */
         OAuthMe: {
@@ -2694,8 +3089,13 @@ export interface components {
             login_link_command: "/login";
             /** @description Whether Telegram sign-ins can work here (a bot token is configured); without one every Telegram sign-in is refused. */
             telegram: boolean;
-            /** @description The Telegram Login Widget's settings, or null when the widget is not enabled (no `web.login_domain`). */
+            /** @description The Telegram Login Widget's settings, or null when the widget is not enabled (no `web.login_domain`). The web app signs in through Telegram's own page (`https://oauth.telegram.org/auth`), which returns to `/login` with the signed user object; nothing of Telegram's is loaded into the app. */
             widget: {
+                /**
+                 * Format: int64
+                 * @description The bot's numeric Telegram id (the part of its token before the colon; public), which Telegram's sign-in page (`oauth.telegram.org/auth?bot_id=…`) needs.
+                 */
+                bot_id: number;
                 /** @description The domain the widget is set up for (`web.login_domain`). */
                 domain: string;
             } | null;
@@ -3086,6 +3486,59 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listAdminBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyAdminBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup's id (see `GET /api/v1/admin/backups`). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification's result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupVerifyResult"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     adminApplyGrants: {
         parameters: {
             query?: never;
@@ -3155,6 +3608,87 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminHealth: {
+        parameters: {
+            query?: {
+                /** @description `hour` (the last 60 minutes, the default) or `day` (the last 1440). */
+                window?: "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Readiness and the series. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listAdminJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    runAdminJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's name (see `GET /api/v1/admin/jobs`), e.g. `outbox.prune`. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job ran; its status after the run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -4118,6 +4652,86 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only notifications with a smaller id: the `next_before` of the previous page. Absent: from the newest.
+                 * @example 57
+                 */
+                before?: number;
+                /**
+                 * @description How many to return, 1-100 (default 20).
+                 * @example 20
+                 */
+                limit?: number;
+                /**
+                 * @description Only notifications of this type (1-100 bytes), e.g. `money.credited`. Absent: every type.
+                 * @example money.credited
+                 */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description A bad parameter (`INVALID_ARGUMENT`, `details.field` names it). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    markMyNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "up_to_id": 57
+                 *     } */
+                "application/json": components["schemas"]["NotificationsReadRequest"];
+            };
+        };
+        responses: {
+            /** @description The caller's read state after the call. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationReadState"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["RateLimited"];
         };
     };
