@@ -441,7 +441,7 @@ try {
   await page.fill('#audit-action', '');
   await page.click('[data-testid=audit-search]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=audit] li').length > 1, null, { timeout: 10000 });
-  const auditFocus = await tabThrough(page, 30);
+  const auditFocus = await tabThrough(page, 50);  // the nav, the admin tabs and the filters come first
   check('Tab reaches the audit buttons', ['audit-search', 'audit-verify'].every((id) => auditFocus.some((f) => f.includes(`|${id}|`))), JSON.stringify(auditFocus));
   for (const width of [320, 1440]) {
     await page.setViewportSize({ width, height: 900 });

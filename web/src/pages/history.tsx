@@ -13,6 +13,7 @@ import {
 import { t, useLanguage, type Key } from '../i18n';
 import { formatMoney } from '../money';
 import { MoneyLine } from './money-line';
+import { SelectField } from '../fields';
 
 const PAGE = 20;
 const kinds: { value: string; label: Key; filter: HistoryFilter }[] = [
@@ -87,20 +88,13 @@ export function HistoryPage({ user }: { user: User }) {
     <section class="card" aria-labelledby="history-title">
       <h1 id="history-title">{t('history_title')}</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label={t('history_filters')}>
-        <label>
-          <span>{t('history_kind')}</span>
-          <select
-            name="kind"
-            value={kind}
-            onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value)}
-          >
-            {kinds.map((k) => (
-              <option key={k.value} value={k.value}>
-                {t(k.label)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          name="kind"
+          label="history_kind"
+          value={kind}
+          choices={kinds}
+          onChange={setKind}
+        />
         <label>
           <span>{t('history_from')}</span>
           <input

@@ -3,10 +3,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type HistoryItem, type Money, type User } from '../api';
 import { t, useLanguage } from '../i18n';
-import { listen, liveStatus, type LiveMessage } from '../live';
+import { listen, type LiveMessage } from '../live';
 import { currencyLabel, formatAmount } from '../money';
 import { MoneyLine } from './money-line';
 import { moneyEvent } from './reasons';
+import { LiveStatusDot } from '../live_status';
 
 interface Credit {
   transfer_id: number;
@@ -27,7 +28,6 @@ function errorText(e: unknown): string {
 
 export function HomePage({ user }: { user: User }) {
   const lang = useLanguage();
-  const status = liveStatus.use();
   const [balance, setBalance] = useState<Money | null>(null);
   const [credits, setCredits] = useState<Credit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -103,9 +103,7 @@ export function HomePage({ user }: { user: User }) {
       </div>
       <div class="section-head">
         <h2>{t('home_latest_credits')}</h2>
-        <span class={`live-dot ${status}`} data-testid="live-status" role="status">
-          {t(status === 'open' ? 'live_on' : status === 'idle' ? 'live_off' : 'live_reconnecting')}
-        </span>
+        <LiveStatusDot />
       </div>
       {credits === null && <p class="muted">{t('loading')}</p>}
       {credits?.length === 0 && <p class="muted">{t('home_no_credits')}</p>}

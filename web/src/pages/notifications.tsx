@@ -7,11 +7,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Notification, type NotificationQuery, type User } from '../api';
 import { formatTime, t, useLanguage, type Key, type Lang } from '../i18n';
-import { listen, liveStatus, type LiveMessage } from '../live';
+import { listen, type LiveMessage } from '../live';
 import { formatMoney } from '../money';
 import { refreshUnread, settleUnread, unread } from '../notifications';
 import { MoneyLine } from './money-line';
 import { moneyEvent } from './reasons';
+import { LiveStatusDot } from '../live_status';
+import { SelectField } from '../fields';
 
 const PAGE = 20;
 const types: { value: string; label: Key }[] = [
@@ -61,7 +63,6 @@ function Line({ n, lang }: { n: Notification; lang: Lang }) {
 
 export function NotificationsPage({ user }: { user: User }) {
   const lang = useLanguage();
-  const status = liveStatus.use();
   const badge = unread.use();
   const [type, setType] = useState('');
   const [items, setItems] = useState<Shown[] | null>(null);
@@ -140,25 +141,16 @@ export function NotificationsPage({ user }: { user: User }) {
     <section class="card" aria-labelledby="notifications-title">
       <div class="section-head first">
         <h1 id="notifications-title">{t('notifications_title')}</h1>
-        <span class={`live-dot ${status}`} data-testid="live-status" role="status">
-          {t(status === 'open' ? 'live_on' : status === 'idle' ? 'live_off' : 'live_reconnecting')}
-        </span>
+        <LiveStatusDot />
       </div>
       <div class="notifications-tools">
-        <label>
-          <span>{t('notifications_type')}</span>
-          <select
-            name="type"
-            value={type}
-            onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value)}
-          >
-            {types.map((o) => (
-              <option key={o.value} value={o.value}>
-                {t(o.label)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          name="type"
+          label="notifications_type"
+          value={type}
+          choices={types}
+          onChange={setType}
+        />
         {!!badge && newest.current > 0 && (
           <button
             type="button"

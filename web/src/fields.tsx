@@ -1,0 +1,40 @@
+// A labelled select whose options' texts come from the catalogue (history's and notifications'
+// filters).
+import { t, type Key } from './i18n';
+
+export interface Choice {
+  value: string;
+  label: Key;
+}
+
+// <label><span>label</span><select>…</select></label>, the options' texts from the catalogue.
+export function SelectField({
+  name,
+  label,
+  value,
+  choices,
+  onChange,
+}: {
+  name: string;
+  label: Key;
+  value: string;
+  choices: readonly Choice[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      <span>{t(label)}</span>
+      <select
+        name={name}
+        value={value}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {t(c.label)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

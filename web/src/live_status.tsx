@@ -1,0 +1,13 @@
+// The WebSocket's state as a small status beside a heading: live, off or reconnecting (home and
+// notifications).
+import { t } from './i18n';
+import { liveStatus } from './live';
+
+export function LiveStatusDot() {
+  const status = liveStatus.use();
+  return (
+    <span class={`live-dot ${status}`} data-testid="live-status" role="status">
+      {t(status === 'open' ? 'live_on' : status === 'idle' ? 'live_off' : 'live_reconnecting')}
+    </span>
+  );
+}
