@@ -38,3 +38,20 @@ export function SelectField({
     </label>
   );
 }
+
+// "Show more" under a paged list (history, notifications): disabled while a page loads.
+export function MoreButton({
+  testid,
+  busy,
+  onMore,
+}: {
+  testid: string;
+  busy: boolean;
+  onMore: () => void;
+}) {
+  return (
+    <button type="button" class="more" data-testid={testid} disabled={busy} onClick={onMore}>
+      {t('history_more')}
+    </button>
+  );
+}

@@ -13,7 +13,7 @@ import {
 import { t, useLanguage, type Key } from '../i18n';
 import { formatMoney } from '../money';
 import { MoneyLine } from './money-line';
-import { SelectField } from '../fields';
+import { MoreButton, SelectField } from '../fields';
 
 const PAGE = 20;
 const kinds: { value: string; label: Key; filter: HistoryFilter }[] = [
@@ -157,15 +157,7 @@ export function HistoryPage({ user }: { user: User }) {
         ))}
       </ul>
       {cursor && (
-        <button
-          type="button"
-          class="more"
-          data-testid="history-more"
-          disabled={busy}
-          onClick={() => fetchPage(cursor, false)}
-        >
-          {t('history_more')}
-        </button>
+        <MoreButton testid="history-more" busy={busy} onMore={() => fetchPage(cursor, false)} />
       )}
     </section>
   );

@@ -13,7 +13,7 @@ import { refreshUnread, settleUnread, unread } from '../notifications';
 import { MoneyLine } from './money-line';
 import { moneyEvent } from './reasons';
 import { LiveStatusDot } from '../live_status';
-import { SelectField } from '../fields';
+import { MoreButton, SelectField } from '../fields';
 
 const PAGE = 20;
 const types: { value: string; label: Key }[] = [
@@ -185,15 +185,7 @@ export function NotificationsPage({ user }: { user: User }) {
         ))}
       </ul>
       {next !== null && (
-        <button
-          type="button"
-          class="more"
-          data-testid="notifications-more"
-          disabled={busy}
-          onClick={() => fetchPage(next, false)}
-        >
-          {t('history_more')}
-        </button>
+        <MoreButton testid="notifications-more" busy={busy} onMore={() => fetchPage(next, false)} />
       )}
     </section>
   );
