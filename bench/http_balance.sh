@@ -17,7 +17,7 @@ export LUCAS_HTTP_RATE_LIMIT_PER_MINUTE=0
 "$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
 TMP=$DATA
 source scripts/lib/serve.sh
-trap 'stop_server; rm -rf "$DATA"' EXIT
+trap 'stop_server || true; rm -rf "$DATA"' EXIT
 start_server serve
 # The balance is private: the requests carry the user's bearer token (balance:read only), so
 # every request also authenticates it (the token cache) and checks the read rights.

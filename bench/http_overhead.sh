@@ -25,7 +25,7 @@ BARE=$!
 "$LUCAS" ledger grant --user 101 --amount 1000.00 --key bench-seed >/dev/null
 TMP=$DATA
 source scripts/lib/serve.sh
-trap 'kill $BARE 2>/dev/null; wait $BARE 2>/dev/null; stop_server; rm -rf "$DATA"' EXIT
+trap 'kill $BARE 2>/dev/null || true; wait $BARE 2>/dev/null || true; stop_server || true; rm -rf "$DATA"' EXIT
 start_server serve
 TOKEN=$("$LUCAS" token create --user 101 --scope balance:read --ttl-s 3600)
 BALANCE="http://127.0.0.1:$PORT/api/v1/users/101/balance"

@@ -23,12 +23,13 @@ start_server() {
   return 1
 }
 
-# stop_server: SIGTERM, then waits; $? is the server's exit status.
+# stop_server: SIGTERM, then waits; $? is the server's exit status. Safe under `set -e` (the
+# benchmarks): a failing kill or wait does not end the caller before it has cleaned up.
 stop_server() {
   [ -z "$SERVER_PID" ] && return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  wait "$SERVER_PID" 2>/dev/null
-  local rc=$?
+  kill -TERM "$SERVER_PID" 2>/dev/null || true
+  local rc=0
+  wait "$SERVER_PID" 2>/dev/null || rc=$?
   SERVER_PID=""
   return $rc
 }
