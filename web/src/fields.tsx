@@ -55,3 +55,15 @@ export function MoreButton({
     </button>
   );
 }
+
+// A failure the user can retry: the reason, then "retry" (an alert for screen readers).
+export function ErrorRetry({ message, onRetry }: { message: string; onRetry: () => void }) {
+  return (
+    <p class="error" role="alert">
+      {message}{' '}
+      <button type="button" onClick={onRetry}>
+        {t('retry')}
+      </button>
+    </p>
+  );
+}

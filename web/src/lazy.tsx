@@ -2,6 +2,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from './i18n';
+import { ErrorRetry } from './fields';
 
 export function lazyPage<P extends object>(
   load: () => Promise<ComponentType<P>>,
@@ -40,12 +41,7 @@ export function lazyPage<P extends object>(
     }
     if (failed) {
       return (
-        <p class="error" role="alert">
-          {t('error_network')}{' '}
-          <button type="button" onClick={() => setFailed(false)}>
-            {t('retry')}
-          </button>
-        </p>
+        <ErrorRetry message={t('error_network')} onRetry={() => setFailed(false)} />
       );
     }
     return <p class="muted">{t('loading')}</p>;

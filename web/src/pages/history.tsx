@@ -13,7 +13,7 @@ import {
 import { t, useLanguage, type Key } from '../i18n';
 import { formatMoney } from '../money';
 import { MoneyLine } from './money-line';
-import { MoreButton, SelectField } from '../fields';
+import { ErrorRetry, MoreButton, SelectField } from '../fields';
 
 const PAGE = 20;
 const kinds: { value: string; label: Key; filter: HistoryFilter }[] = [
@@ -123,12 +123,7 @@ export function HistoryPage({ user }: { user: User }) {
         </p>
       )}
       {error && (
-        <p class="error" role="alert">
-          {error}{' '}
-          <button type="button" onClick={() => fetchPage(null, true)}>
-            {t('retry')}
-          </button>
-        </p>
+        <ErrorRetry message={error} onRetry={() => fetchPage(null, true)} />
       )}
       {!badRange && (
         <a

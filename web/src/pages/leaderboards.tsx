@@ -7,6 +7,8 @@ import { api, ApiError, type Board, type BoardEntry, type BoardView, type Period
 import { t, useLanguage, type Key, type Lang } from '../i18n';
 import { listen, liveStatus, subscribe } from '../live';
 import { currencyLabel, formatAmount } from '../money';
+import { ErrorRetry } from '../fields';
+import { liveStatusText } from '../live_status';
 
 const periodKey: Record<Period, Key> = {
   daily: 'period_daily',
@@ -169,15 +171,10 @@ export function LeaderboardsPage({ user }: { user: User }) {
             })
           : t('loading')}
         {' · '}
-        {t(status === 'open' ? 'live_on' : status === 'idle' ? 'live_off' : 'live_reconnecting')}
+        {liveStatusText(status)}
       </p>
       {error && (
-        <p class="error" role="alert">
-          {error}{' '}
-          <button type="button" onClick={read}>
-            {t('retry')}
-          </button>
-        </p>
+        <ErrorRetry message={error} onRetry={read} />
       )}
       {boards?.length === 0 && <p class="muted">{t('boards_none')}</p>}
       {view && view.entries.length === 0 && <p class="muted">{t('boards_empty')}</p>}

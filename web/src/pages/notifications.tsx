@@ -13,7 +13,7 @@ import { refreshUnread, settleUnread, unread } from '../notifications';
 import { MoneyLine } from './money-line';
 import { moneyEvent } from './reasons';
 import { LiveStatusDot } from '../live_status';
-import { MoreButton, SelectField } from '../fields';
+import { ErrorRetry, MoreButton, SelectField } from '../fields';
 
 const PAGE = 20;
 const types: { value: string; label: Key }[] = [
@@ -163,12 +163,7 @@ export function NotificationsPage({ user }: { user: User }) {
         )}
       </div>
       {error && (
-        <p class="error" role="alert">
-          {error}{' '}
-          <button type="button" onClick={() => fetchPage(null, true)}>
-            {t('retry')}
-          </button>
-        </p>
+        <ErrorRetry message={error} onRetry={() => fetchPage(null, true)} />
       )}
       {items === null && !error && <p class="muted">{t('loading')}</p>}
       {items?.length === 0 && <p class="muted">{t('notifications_empty')}</p>}

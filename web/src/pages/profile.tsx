@@ -6,6 +6,7 @@ import { api, ApiError, type PlayerLinks, type User } from '../api';
 import { formatTime, setLanguage, t, useLanguage, type Key } from '../i18n';
 import { formatMoney } from '../money';
 import { gameName } from './reasons';
+import { ErrorRetry } from '../fields';
 
 const claimState: Record<string, Key> = {
   pending: 'profile_state_pending',
@@ -66,12 +67,7 @@ export function ProfilePage({ user }: { user: User }) {
         <h2 id="links-title">{t('profile_links')}</h2>
         <p class="muted">{t('profile_links_intro')}</p>
         {error && (
-          <p class="error" role="alert">
-            {error}{' '}
-            <button type="button" onClick={load}>
-              {t('retry')}
-            </button>
-          </p>
+          <ErrorRetry message={error} onRetry={load} />
         )}
         {!links && !error && <p class="muted">{t('loading')}</p>}
         {nothing && <p data-testid="links-empty">{t('profile_links_empty')}</p>}
