@@ -389,6 +389,7 @@ void App::start_background() {
   outbox->start();
   scheduler->start();
   health_sampler->start();
+  log_stream->start();
   parser_drift->refresh();
   // Model upkeep off the request path: swaps, canary changes, recovery after the breaker.
   parser_watcher_.start({.period = 2'000'000}, [this]() -> std::optional<Micros> {
@@ -442,6 +443,7 @@ void App::stop_background() {
   if (sender) sender->stop();
   scheduler->stop();
   health_sampler->stop();
+  log_stream->stop();
   leaderboards->stop();
   outbox->stop();
 }

@@ -16,6 +16,7 @@
 #include "features/bank/bank.h"
 #include "features/bank/bank_bot.h"
 #include "features/health/health.h"
+#include "features/health/log_stream.h"
 #include "features/health/sampler.h"
 #include "features/leaderboards/leaderboards.h"
 #include "features/notifications/notifications.h"
@@ -119,6 +120,7 @@ struct App {
   // health, jobs and backups service (health.cpp).
   std::unique_ptr<health::Sampler> health_sampler;
   std::unique_ptr<health::HealthService> health;
+  std::unique_ptr<health::LogStream> log_stream;  // this node's log lines to "admin.logs"
 
   // Every part above, by type, and what the modules provide (destroyed before the parts above).
   module::Services services;

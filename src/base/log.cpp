@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/formatter.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,8 @@
 
 #include <chrono>
 #include <ctime>
+
+#include "base/log_ring.h"
 
 namespace lucas {
 namespace {
@@ -35,6 +38,19 @@ class JsonFormatter final : public spdlog::formatter {
   }
 };
 
+// Every line the logger writes also goes to the process's ring (log_ring.h) for the admin panel.
+class RingSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const auto level = static_cast<size_t>(msg.level);
+    if (level >= kLogLevels) return;
+    log_ring().append(
+        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count(),
+        static_cast<LogLevel>(level), std::string_view(msg.payload.data(), msg.payload.size()));
+  }
+  void flush_() override {}
+};
+
 }  // namespace
 
 std::string json_log_line(Micros time, std::string_view level, std::string_view message) {
@@ -56,6 +72,7 @@ std::string json_log_line(Micros time, std::string_view level, std::string_view 
 void setup_logging(const std::string& level, const std::string& format) {
   spdlog::drop("lucas");
   auto logger = spdlog::stderr_color_mt("lucas");
+  logger->sinks().push_back(std::make_shared<RingSink>());
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(level));
   if (format == "json") {

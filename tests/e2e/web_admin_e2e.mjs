@@ -10,11 +10,13 @@
 // ban shows) and lifts it, previews a CSV of bulk grants (a bad row shows), applies it and applies
 // it again (nothing more moves), finds the ban in the audit log, verifies the chain and exports
 // CSV, sees the parser's status and drift chart, the Health page (readiness badges, a chart per
-// series with at least one point, the hour/day switch), runs a job now (its new last run shown) and
-// verifies a backup. A plain user gets no Admin link and a refusal at /admin (the API answers 403);
+// series with at least one point, the hour/day switch), runs a job now (its new last run shown),
+// reads the live logs (a job's line arrives over the WebSocket without a re-read; text and level
+// filters; pause and resume) and verifies a backup. A plain user gets no Admin link and a refusal at /admin (the API answers 403);
 // a moderator finds users and sees what the API lets a moderator see (no money, no grant form, no
 // run or verify button), and the server refuses (and audits) their grant, bulk grants, job run and
-// backup verification all the same. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
+// backup verification all the same; they get no Logs tab, and the logs and their stream are
+// refused. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
 // web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons. Every API
 // answer, to this process or to the browser, is held against the server's OpenAPI document.
 import { execFileSync } from 'node:child_process';
@@ -45,6 +47,8 @@ const { emulator, emulatorPort, dataDir, profiles, env } = await browserTestWorl
   'web_admin_e2e', token, webDir, {
     // Every model parse goes to the review queue: a sure way to have an item in it.
     LUCAS_PARSER_REVIEW_THRESHOLD_PCT: '100',
+    // A script clicks faster than an admin: the whole walk makes over 100 API requests a minute.
+    LUCAS_HTTP_RATE_LIMIT_PER_MINUTE: '400',
   });
 const downloads = mkdtempSync(join(tmpdir(), 'lucas-web-admin-e2e-downloads-'));
 const cli = (...args) =>
@@ -66,7 +70,8 @@ cli('backup', 'create');
 const claimerToken = cli('token', 'create', '--user', String(CLAIMER)).trim();
 const collectorToken = cli('token', 'create', '--user', String(COLLECTOR)).trim();
 
-const { process: lucas, port } = await startLucas(lucasPath, env);
+// At info, so that the Logs page has the node's start and the jobs' lines to show.
+const { process: lucas, port } = await startLucas(lucasPath, { ...env, LUCAS_LOG_LEVEL: 'info', LUCAS_HTTP_ACCESS_LOG: 'false' });
 const base = `http://127.0.0.1:${port}`;
 pointEmulatorAt(emulator, token, port);
 await validateApiResponses(base);
@@ -138,6 +143,7 @@ const signIn = async (userId, name) => {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   watchPageApi(page);
   const problems = [];
+
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     // Refused API calls (403) are expected here: the browser logs them as failed resources.
@@ -179,6 +185,19 @@ const layoutProblems = (page) =>
     }
     return { small, overflow: document.documentElement.scrollWidth - window.innerWidth };
   });
+
+// At 320 and 1440 px wide: no horizontal overflow and no tap target under 44 px; a screenshot of
+// each (admin-<name>-<width>.png); the page is left at 1440 px.
+const checkLayout = async (page, name) => {
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`${name} at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`${name} at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `admin-${name}-${width}.png`), fullPage: true });
+  }
+};
 
 // Tabs from the top of the page; what got focus, in order (tag|href|testid|text).
 const tabThrough = async (page, presses) => {
@@ -237,15 +256,7 @@ try {
   await page.evaluate(() => document.getElementById('tiny').remove());
 
   // screenshots and layout with items in the queues
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`queues at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`queues at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-queues-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'queues');
 
   await page.click('[data-testid=reviews] li:has-text("Рыбак: Боб") button:has-text("Принять")');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=reviews] li').length === 1, null, { timeout: 10000 });
@@ -348,15 +359,7 @@ try {
   await page.click('[data-testid=role-save]');
   await page.waitForFunction(() => document.querySelector('[data-testid=user-role]')?.textContent === 'пользователь', null, { timeout: 10000 });
   check('and back', (await apiGet(page, `/api/v1/users/${TARGET}`)).body?.role === 'user');
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`users at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`users at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-users-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'users');
   const userFocus = await tabThrough(page, 30);
   check('Tab reaches the ban button', userFocus.some((f) => f.startsWith('button||ban|')), JSON.stringify(userFocus));
   await page.click('[data-testid=ban]'); // no reason: the form refuses (required)
@@ -391,15 +394,7 @@ try {
   check('the preview shows the bad rows', bad.length === 2 && bad.some((b) => b.includes('unknown_user')) && bad.some((b) => b.includes('duplicate')), JSON.stringify(bad));
   const totals = await page.textContent('[data-testid=grants-totals]');
   check('the preview totals the valid rows', totals.includes('Верных строк: 2') && totals.includes('3.50'), totals);
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`grants at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`grants at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-grants-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'grants');
   await page.click('[data-testid=grants-apply]');
   await page.waitForSelector('[data-testid=grants-result]', { timeout: 10000 });
   const result = await page.textContent('[data-testid=grants-result-totals]');
@@ -443,15 +438,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=audit] li').length > 1, null, { timeout: 10000 });
   const auditFocus = await tabThrough(page, 50);  // the nav, the admin tabs and the filters come first
   check('Tab reaches the audit buttons', ['audit-search', 'audit-verify'].every((id) => auditFocus.some((f) => f.includes(`|${id}|`))), JSON.stringify(auditFocus));
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`audit at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`audit at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-audit-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'audit');
 
   // --- parser: status and drift
   await page.click('.admin-tabs a[href="/admin/parser"]');
@@ -462,14 +449,7 @@ try {
   const drawn = await page.$$eval('[data-testid=drift-chart] path', (ps) => ps.map((p) => p.getAttribute('d')));
   check('the drift history is charted (two checks: two lines of two points)',
     drawn.length === 2 && drawn.every((d) => /^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/.test(d)), JSON.stringify(drawn));
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`parser at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`parser at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-parser-${width}.png`), fullPage: true });
-  }
+  await checkLayout(page, 'parser');
 
   // --- health: readiness badges and the charts of the last hour, then the day
   await page.click('.admin-tabs a[href="/admin/health"]');
@@ -492,15 +472,7 @@ try {
   check('the API answers the day window', day.status === 200 && day.body.window === 'day' && day.body.timestamps.length >= 1, JSON.stringify(day.body?.timestamps));
   await page.click('[data-testid=health-window-hour]');
   await page.waitForSelector('[data-testid=health-charts][data-window=hour]', { timeout: 10000 });
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`health at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`health at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-health-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'health');
 
   // --- jobs: run one now; its new last run is shown
   await page.click('.admin-tabs a[href="/admin/jobs"]');
@@ -514,15 +486,58 @@ try {
   check('the Jobs page shows the new last run and its result', shownRun !== '—' && shownRun !== '' &&
     (await page.textContent('li[data-job="outbox.prune"] [data-testid=job-result]')) === 'успешно' &&
     (await page.textContent('[data-testid=admin-outcome]')).includes('outbox.prune'), shownRun);
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`jobs at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`jobs at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-jobs-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'jobs');
+
+  // --- live logs: the node's lines, filtered; a new line arrives over the WebSocket, not a re-read
+  await page.click('.admin-tabs a[href="/admin/logs"]');
+  await page.waitForSelector('[data-testid=logs] li', { timeout: 10000 });
+  check('the Logs tab is last', (await page.getAttribute('.admin-tabs a:last-child', 'href')) === '/admin/logs');
+  const startLines = await page.$$eval('[data-testid=logs] li', (ls) => ls.map((l) => [l.dataset.level, l.textContent]));
+  check('the logs show the start of the node at info and above', startLines.some(([, text]) => text.includes('listening on http')) &&
+    startLines.every(([level]) => ['info', 'warn', 'error', 'critical'].includes(level)), JSON.stringify(startLines.slice(0, 5)));
+  check('the logs count warnings and errors since the start', /ошибок: \d+/.test(await page.textContent('[data-testid=logs-errors]')));
+  await page.waitForFunction(() => document.querySelector('[data-testid=live-status]')?.classList.contains('open'), null, { timeout: 10000 });
+  const logReads = [];
+  const onRequest = (r) => { if (r.url().includes('/api/v1/admin/logs')) logReads.push(r.url()); };
+  page.on('request', onRequest);
+  // Jobs also ran at the start: a run's line is told from theirs by counting.
+  const linesOf = (text) => page.$$eval('[data-testid=logs] li', (ls, t) => ls.filter((l) => l.textContent.includes(t)).length, text);
+  const prunes = await linesOf('job telegram.prune done');
+  check('an admin runs another job for a fresh log line',
+    (await csrfFetch(page, 'POST', '/api/v1/admin/jobs/telegram.prune/run')) === 200);
+  await page.waitForFunction(([n]) => [...document.querySelectorAll('[data-testid=logs] li')].filter((l) => l.textContent.includes('job telegram.prune done')).length === n + 1,
+    [prunes], { timeout: 5000 });
+  check('the new line arrived live, without re-reading the logs', logReads.length === 0, JSON.stringify(logReads));
+  check('the newest line is on top', (await page.textContent('[data-testid=logs] li:first-child')).includes('job telegram.prune done'));
+  page.off('request', onRequest);
+  // Filters: a text, then a level nothing reaches.
+  await page.fill('input[name=q]', 'telegram.prune');
+  await page.waitForFunction(() => {
+    const ls = [...document.querySelectorAll('[data-testid=logs] li')];
+    return ls.length > 0 && ls.every((l) => l.textContent.includes('telegram.prune'));
+  }, null, { timeout: 5000 });
+  check('the text filter keeps only matching lines', true);
+  await page.selectOption('select[name=level]', 'critical');
+  await page.waitForSelector('[data-testid=logs-empty]', { timeout: 5000 });
+  check('a level nothing reached: an empty state', (await page.$$('[data-testid=logs] li')).length === 0);
+  const badLevel = await apiGet(page, '/api/v1/admin/logs?level=loud');
+  check('an unknown level is a clear 400', badLevel.status === 400 && /level is one of/.test(badLevel.body?.message), JSON.stringify(badLevel));
+  await page.selectOption('select[name=level]', 'info');
+  await page.fill('input[name=q]', '');
+  await page.waitForFunction(() => document.querySelector('[data-testid=logs]')?.textContent.includes('listening on http'), null, { timeout: 5000 });
+  // Paused, a new line waits; resumed, it is read.
+  await page.click('[data-testid=logs-pause]');
+  check('pause: live following stops', (await page.getAttribute('[data-testid=logs-pause]', 'aria-pressed')) === 'true' &&
+    !(await page.isVisible('[data-testid=live-status]')));
+  const realtimePrunes = await linesOf('job realtime.prune done');
+  check('another job run while paused', (await csrfFetch(page, 'POST', '/api/v1/admin/jobs/realtime.prune/run')) === 200);
+  await page.waitForTimeout(1500);
+  check('paused: the new line is not shown', (await linesOf('job realtime.prune done')) === realtimePrunes);
+  await page.click('[data-testid=logs-pause]');
+  await page.waitForFunction(([n]) => [...document.querySelectorAll('[data-testid=logs] li')].filter((l) => l.textContent.includes('job realtime.prune done')).length === n + 1,
+    [realtimePrunes], { timeout: 5000 });
+  check('resumed: the line logged meanwhile is read', true);
+  await checkLayout(page, 'logs');
 
   // --- backups: the one made before the start, verified
   await page.click('.admin-tabs a[href="/admin/backups"]');
@@ -533,15 +548,7 @@ try {
   await page.waitForSelector('[data-testid=backup-verify-result]', { timeout: 30000 });
   const verified = await page.textContent('[data-testid=backup-verify-result]');
   check('an admin verifies the backup', verified.includes('Проверена'), verified);
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`backups at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`backups at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-backups-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
+  await checkLayout(page, 'backups');
 
   // --- English
   await page.click('.lang button[lang=en]');
@@ -610,13 +617,39 @@ try {
   const backupId = await mod.page.getAttribute('[data-testid=backups] li', 'data-backup');
   check('the API refuses a moderator\'s backup verification',
     (await csrfFetch(mod.page, 'POST', `/api/v1/admin/backups/${backupId}/verify`)) === 403);
-  const runs = (await apiGet(page, '/api/v1/admin/audit?action=admin.job_run')).body.items;
+  const runs = (await apiGet(page, '/api/v1/admin/audit?action=admin.job_run')).body.items.filter((e) => e.target === 'job:outbox.prune');
   check('job runs are audited: the admin\'s run and the moderator\'s refusal',
     runs.length === 2 && runs[0].actor === ADMIN && runs[0].result === 'ok' && runs[1].actor === MODERATOR && runs[1].result === 'denied',
     JSON.stringify(runs));
   const verifies = (await apiGet(page, '/api/v1/admin/audit?action=admin.backup_verify')).body.items;
   check('backup verifications are audited', verifies.length === 2 && verifies[0].result === 'ok' && verifies[1].result === 'denied',
     JSON.stringify(verifies));
+  // Logs: no tab for a moderator; the page and the stream are refused by the server.
+  check('a moderator has no Logs tab', !(await mod.page.isVisible('.admin-tabs a[href="/admin/logs"]')));
+  await go(mod.page, '/admin/logs');
+  await mod.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
+  check('a moderator opening the logs is refused', (await mod.page.$$('[data-testid=logs] li')).length === 0);
+  const modStream = await mod.page.evaluate(async () => {
+    const s = await (await fetch('/api/v1/auth/session')).json();
+    const { token } = await (await fetch('/api/v1/ws/token', { method: 'POST', headers: { 'X-CSRF-Token': s.csrf_token } })).json();
+    return new Promise((resolve) => {
+      const ws = new WebSocket(`ws://${location.host}/api/v1/ws?token=${encodeURIComponent(token)}`);
+      ws.onmessage = (ev) => {
+        const m = JSON.parse(ev.data);
+        if (m.type === 'welcome') ws.send(JSON.stringify({ op: 'subscribe', topic: 'admin.logs' }));
+        if (m.type === 'error' || m.type === 'subscribed') {
+          ws.close();
+          resolve(m);
+        }
+      };
+      setTimeout(() => resolve({ type: 'timeout' }), 5000);
+    });
+  });
+  check('a moderator\'s subscription to admin.logs is refused (FORBIDDEN)',
+    modStream.type === 'error' && modStream.data?.error_code === 'FORBIDDEN', JSON.stringify(modStream));
+  const logRefusals = (await apiGet(page, '/api/v1/admin/audit?action=admin.logs_read')).body.items;
+  check('the moderator\'s refused log read is audited', logRefusals.length === 1 && logRefusals[0].actor === MODERATOR &&
+    logRefusals[0].result === 'denied', JSON.stringify(logRefusals));
   const ml = await layoutProblems(mod.page);
   check('moderator pages: no tap target under 44 px', ml.small.length === 0, JSON.stringify(ml.small));
 
@@ -628,6 +661,7 @@ try {
   for (const x of contexts) {
     console.log(`  at ${x.page.url()}: ${(await x.page.textContent('main').catch(() => '')) ?? ''}`);
     console.log(`  problems: ${JSON.stringify(x.problems)}`);
+
   }
 } finally {
   await settleApiChecks(); // the browsers' answers are read before the browsers close

@@ -173,6 +173,26 @@ jobs::JobStatus HealthService::run_job(int64_t actor, const std::string& ip,
   throw Error(ErrorCode::kNotFound, "no job named " + name, {{"name", name}});
 }
 
+LogPage HealthService::logs(int64_t actor, const LogsRequest& request) {
+  require(actor, users::Role::kAdmin, "read the logs", "admin.logs_read", "logs");
+  const auto level = parse_log_level(request.level);
+  if (!level) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "level is one of trace, debug, info, warn, error, critical",
+                {{"level", request.level}});
+  }
+  if (request.limit < 1 || request.limit > 1000) {
+    throw Error(ErrorCode::kInvalidArgument, "limit is 1 to 1000", {{"limit", request.limit}});
+  }
+  const auto characters = std::count_if(request.contains.begin(), request.contains.end(),
+                                        [](char c) { return (c & 0xC0) != 0x80; });
+  if (characters > 200) {
+    throw Error(ErrorCode::kInvalidArgument, "the text filter is at most 200 characters");
+  }
+  const LogRing& ring = options_.logs != nullptr ? *options_.logs : log_ring();
+  return ring.read({request.after, *level, request.contains, static_cast<size_t>(request.limit)});
+}
+
 BackupList HealthService::backups(int64_t actor) {
   require(actor, users::Role::kModerator, "see the backups");
   BackupList out;

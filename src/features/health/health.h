@@ -3,7 +3,8 @@
 // sampler.h), the scheduled jobs with "run now", and the backups with "verify". Authorization is
 // checked here: moderators, admins and the owner read; only admins and the owner run a job or
 // verify a backup (0 is the operator at the console). Every run and verification is audited, and
-// so is every refused attempt (result "denied"); both are limited per admin (6 a minute).
+// so is every refused attempt (result "denied"); both are limited per admin (6 a minute). Admins
+// also read this node's live logs (the last lines the logger wrote, filtered by level and text).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/log_ring.h"
 #include "features/health/sampler.h"
 #include "features/users/users.h"
 #include "infra/audit/audit.h"
@@ -62,6 +64,17 @@ struct BackupList {
 struct Options {
   // Runs and verifications per admin per window (on top of the API's own limit).
   int actions_per_minute = 6;
+  // Where the live logs are read: the process's ring (base/log_ring.h) when null.
+  const LogRing* logs = nullptr;
+  std::string node;  // this node's name, shown with its logs
+};
+
+// The filter of the live logs, as a face received it (the service checks it).
+struct LogsRequest {
+  uint64_t after = 0;
+  std::string level = "trace";  // the lowest level shown
+  std::string contains;         // text the message must contain (at most 200 characters)
+  int64_t limit = 200;          // 1..1000
 };
 
 class HealthService {
@@ -92,6 +105,14 @@ class HealthService {
   // configured; NOT_FOUND for an unknown id; RATE_LIMITED as above. Audited
   // ("admin.backup_verify", result "ok" or "damaged").
   backup::VerifyResult verify_backup(int64_t actor, const std::string& ip, const std::string& id);
+
+  // The last lines this node logged after `after`, at `level` or above, oldest first (see
+  // LogPage: the cursor to follow with, and whether lines were dropped before they were read).
+  // INVALID_ARGUMENT for an unknown level, a limit outside 1..1000 or a longer filter text.
+  // Admins only (logs name users and chats); the refusal is audited. The same lines stream to
+  // subscribers of the WebSocket topic "admin.logs" (log_stream.h).
+  LogPage logs(int64_t actor, const LogsRequest& request);
+  const std::string& node() const { return options_.node; }
 
  private:
   // FORBIDDEN unless `actor` has at least `role` (0: the console); a refused action is audited.

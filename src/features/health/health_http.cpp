@@ -2,6 +2,8 @@
 
 #include "features/users/access.h"
 
+#include <limits>
+
 namespace lucas::health {
 namespace {
 
@@ -10,6 +12,31 @@ nlohmann::json time_or_null(const std::optional<Micros>& t) {
 }
 
 }  // namespace
+
+nlohmann::json to_json(const LogLine& line) {
+  return {{"seq", line.seq},
+          {"time", format_rfc3339(line.time)},
+          {"level", log_level_name(line.level)},
+          {"msg", line.message},
+          {"cut", line.cut}};
+}
+
+nlohmann::json to_json(const LogPage& page, const std::string& node) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& line : page.lines) items.push_back(to_json(line));
+  nlohmann::json counts = nlohmann::json::object();
+  for (size_t i = 0; i < kLogLevels; ++i) {
+    counts[std::string(log_level_name(static_cast<LogLevel>(i)))] = page.counts.at(i);
+  }
+  return {{"node", node},
+          {"items", items},
+          {"next_after", page.next_after},
+          {"oldest", page.oldest},
+          {"last", page.last},
+          {"gap", page.gap},
+          {"restarted", page.restarted},
+          {"counts", counts}};
+}
 
 nlohmann::json to_json(const HealthReport& r) {
   nlohmann::json at = nlohmann::json::array();
@@ -74,6 +101,18 @@ void register_http(http::Router& router, HealthService& service) {
     const auto window = req.query_param("window").value_or("hour");
     return http::Response::json(
         200, to_json(service.health(req.require_scope(users::scope::kAdmin), window)));
+  });
+  // ?after=<seq>&level=warn&q=text&limit=200
+  router.add("GET", "/api/v1/admin/logs", [&service](const http::Request& req) {
+    const int64_t actor = req.require_scope(users::scope::kAdmin);
+    LogsRequest r;
+    r.after =
+        static_cast<uint64_t>(req.int_query("after", 0, 0, std::numeric_limits<int64_t>::max()));
+    r.level = req.query_param("level").value_or("trace");
+    r.contains = req.query_param("q").value_or("");
+    r.limit = req.int_query("limit", 200, std::numeric_limits<int64_t>::min(),
+                            std::numeric_limits<int64_t>::max());  // the service checks 1..1000
+    return http::Response::json(200, to_json(service.logs(actor, r), service.node()));
   });
   router.add("GET", "/api/v1/admin/jobs", [&service](const http::Request& req) {
     nlohmann::json items = nlohmann::json::array();

@@ -341,9 +341,10 @@ void Session::handle(const std::string& text) {
     }
     const std::string topic = j["topic"].get<std::string>();
     std::string why;
-    if (op == "subscribe" && !ctx_.options.hub->subscribe(conn_, topic, &why)) {
+    bool forbidden = false;
+    if (op == "subscribe" && !ctx_.options.hub->subscribe(conn_, topic, &why, &forbidden)) {
       c_.bad_frames->inc();
-      enqueue(error_frame(why));
+      enqueue(error_frame(why, forbidden ? "FORBIDDEN" : "INVALID_ARGUMENT"));
       return;
     }
     if (op == "unsubscribe") ctx_.options.hub->unsubscribe(conn_, topic);

@@ -285,13 +285,28 @@ void Hub::finish_resume(int64_t connection, const std::vector<Notification>& mis
       clock_.now()));
 }
 
-bool Hub::subscribe(int64_t connection, const std::string& topic, std::string* why) {
+bool Hub::subscribe(int64_t connection, const std::string& topic, std::string* why,
+                    bool* forbidden) {
   auto refuse = [why](const char* reason) {
     if (why != nullptr) *why = reason;
     return false;
   };
   if (!valid_topic(topic)) {
     return refuse("a topic is 1-100 characters of a-z, 0-9, _ and - in dot-separated parts");
+  }
+  if (topic_guard_) {
+    int64_t user_id = 0;
+    {
+      std::lock_guard lock(mu_);
+      auto it = conns_.find(connection);
+      if (it == conns_.end()) return refuse("the connection is closed");
+      user_id = it->second.user_id;
+    }
+    if (auto refused = topic_guard_(user_id, topic)) {
+      if (why != nullptr) *why = *refused;
+      if (forbidden != nullptr) *forbidden = true;
+      return false;
+    }
   }
   std::lock_guard lock(mu_);
   auto it = conns_.find(connection);
@@ -303,6 +318,16 @@ bool Hub::subscribe(int64_t connection, const std::string& topic, std::string* w
   it->second.topics.insert(topic);
   by_topic_[topic].insert(connection);
   return true;
+}
+
+void Hub::set_topic_guard(TopicGuard guard) {
+  topic_guard_ = std::move(guard);
+}
+
+size_t Hub::subscribers(const std::string& topic) const {
+  std::lock_guard lock(mu_);
+  auto t = by_topic_.find(topic);
+  return t == by_topic_.end() ? 0 : t->second.size();
 }
 
 bool Hub::unsubscribe(int64_t connection, const std::string& topic) {

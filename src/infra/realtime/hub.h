@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -120,14 +121,25 @@ class Hub {
   // on live notifications flow again (a late duplicate of a replayed one is skipped).
   void finish_resume(int64_t connection, const std::vector<Notification>& missed, bool complete);
 
-  // Client requests; false (with a reason) when refused.
-  bool subscribe(int64_t connection, const std::string& topic, std::string* why = nullptr);
+  // Decides who may subscribe to which topic: nullopt lets the user in, a text refuses (it is the
+  // reason the client is told). Without a guard every topic is open to every connection. Called
+  // outside the hub's lock, on the thread of the request; keep it cheap for topics it lets through.
+  using TopicGuard =
+      std::function<std::optional<std::string>(int64_t user_id, const std::string& topic)>;
+  void set_topic_guard(TopicGuard guard);
+
+  // Client requests; false (with a reason) when refused; `forbidden` is set when the topic guard
+  // refused (the user may not have the topic), not the request's shape.
+  bool subscribe(int64_t connection, const std::string& topic, std::string* why = nullptr,
+                 bool* forbidden = nullptr);
   bool unsubscribe(int64_t connection, const std::string& topic);
 
   // Delivery to this node's connections; returns how many connections were given the frame.
   size_t deliver_to_user(const Notification& n);
   size_t deliver_to_topic(const std::string& topic, const std::string& type,
                           const nlohmann::json& data, Micros time);
+  // How many of this node's connections are subscribed to `topic`.
+  size_t subscribers(const std::string& topic) const;
   // A frame to one connection (protocol replies).
   void reply(int64_t connection, Frame frame);
 
@@ -184,6 +196,7 @@ class Hub {
   const std::string instance_;  // node_id + a random suffix: registry names are node/instance:id
   std::shared_ptr<Life> life_;
   ConnectionRegistry* registry_ = nullptr;
+  TopicGuard topic_guard_;  // set before serving
   telemetry::Counter* replaced_ = nullptr;
   telemetry::Counter* delivered_ = nullptr;
   telemetry::Counter* bad_bus_messages_ = nullptr;

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "base/names.h"
 #include "features/health/health.h"
 #include "features/health/health_http.h"
+#include "features/health/log_stream.h"
 #include "tests/support/databases.h"
 
 namespace lucas::health {
@@ -62,7 +64,7 @@ struct World {
           return {
               {"status", "ready"}, {"database", "sqlite"}, {"node", "node-a"}, {"redis", "off"}};
         },
-        &limiter);
+        &limiter, Options{.logs = &ring, .node = "node-a"});
     router.set_authenticator([](http::Request& req) {
       const std::string who = req.header("x-test-user");
       if (!who.empty()) req.auth_user_id = std::stoll(who);
@@ -103,6 +105,7 @@ struct World {
   jobs::Scheduler scheduler;
   ratelimit::MemoryLimiter limiter;
   Sampler sampler;
+  LogRing ring{50};
   std::optional<backup::BackupService> backups;
   std::optional<HealthService> service;
   http::Router router;
@@ -351,6 +354,112 @@ TEST(HealthSeries, TheExpositionTextIsReadBack) {
   EXPECT_EQ(by["c_seconds_bucket+Inf"].value, 1);
   EXPECT_EQ(by.count("garbage"), 0u);
   EXPECT_EQ(by.count("d"), 0u);
+}
+
+TEST_P(HealthTest, OnlyAdminsReadTheLogsFilteredByLevelAndText) {
+  World w(GetParam());
+  w.ring.append(1, LogLevel::kInfo, "serve: listening on 127.0.0.1:8080");
+  w.ring.append(2, LogLevel::kWarn, "telegram: sendMessage answered 429");
+  w.ring.append(3, LogLevel::kError, "database: connection lost");
+  auto r = w.call("GET", "/api/v1/admin/logs", kAdmin, {{"level", "warn"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["node"], "node-a");
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][0]["msg"], "telegram: sendMessage answered 429");
+  EXPECT_EQ(j["items"][0]["level"], "warn");
+  EXPECT_EQ(j["items"][0]["seq"], 2);
+  EXPECT_EQ(j["items"][1]["level"], "error");
+  EXPECT_EQ(j["next_after"], 3);
+  EXPECT_EQ(j["last"], 3);
+  EXPECT_EQ(j["gap"], false);
+  EXPECT_EQ(j["counts"]["warn"], 1);
+  EXPECT_EQ(j["counts"]["info"], 1);
+  // Following: nothing new after the cursor, then the new line only; a text filter.
+  r = w.call("GET", "/api/v1/admin/logs", kAdmin, {{"after", "3"}});
+  EXPECT_TRUE(nlohmann::json::parse(r.body)["items"].empty());
+  w.ring.append(4, LogLevel::kInfo, "credited user 7");
+  r = w.call("GET", "/api/v1/admin/logs", kAdmin, {{"after", "3"}, {"q", "user 7"}});
+  j = nlohmann::json::parse(r.body);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["seq"], 4);
+  // Bad input is a clear 400.
+  for (const auto& [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"level", "loud"},
+                                                        {"limit", "0"},
+                                                        {"limit", "1001"},
+                                                        {"after", "x"},
+                                                        {"q", std::string(201, 'a')}}) {
+    r = w.call("GET", "/api/v1/admin/logs", kAdmin, {{k, v}});
+    EXPECT_EQ(r.status, 400) << k << "=" << v << " " << r.body;
+  }
+  EXPECT_EQ(
+      w.call("GET", "/api/v1/admin/logs", kAdmin, {{"q", std::string(100, 'a') + "я"}}).status,
+      200);  // 101 characters, 102 bytes
+  // Moderators and players are refused (audited); nobody anonymous reads them.
+  EXPECT_EQ(code_of([&] { w.service->logs(kModerator, {}); }), ErrorCode::kForbidden);
+  EXPECT_EQ(w.call("GET", "/api/v1/admin/logs", kPlayer).status, 403);
+  EXPECT_EQ(w.call("GET", "/api/v1/admin/logs", 0).status, 401);
+  const auto denied = w.audited("admin.logs_read");
+  ASSERT_EQ(denied.size(), 2u);
+  EXPECT_EQ(denied[0].actor, kModerator);
+  EXPECT_EQ(denied[0].result, "denied");
+  EXPECT_EQ(denied[1].actor, kPlayer);
+}
+
+class LogPeer : public realtime::Peer {
+ public:
+  void send(realtime::Frame f) override {
+    std::lock_guard lock(mu);
+    frames.push_back(nlohmann::json::parse(*f));
+  }
+  void close(uint16_t, std::string) override {}
+  std::mutex mu;
+  std::vector<nlohmann::json> frames;
+};
+
+TEST_P(HealthTest, TheLogStreamReachesSubscribedAdminsOnly) {
+  World w(GetParam());
+  realtime::Hub hub(w.clock);
+  hub.set_topic_guard(admin_topic_guard(w.users));
+  LogStream stream(w.ring, hub, w.clock, "node-a", {500'000, 3});
+  w.ring.append(1, LogLevel::kInfo, "before anyone listened");
+  EXPECT_EQ(stream.pump(), 0u);  // nobody listens: nothing is built, the cursor moves on
+
+  auto admin = std::make_shared<LogPeer>();
+  auto moderator = std::make_shared<LogPeer>();
+  const auto a = hub.attach(kAdmin, admin);
+  const auto m = hub.attach(kModerator, moderator);
+  std::string why;
+  bool forbidden = false;
+  EXPECT_FALSE(hub.subscribe(m, kLogsTopic, &why, &forbidden));
+  EXPECT_TRUE(forbidden);
+  EXPECT_EQ(why, "only admins may subscribe to admin.logs");
+  EXPECT_TRUE(hub.subscribe(m, "leaderboard.coins.daily"));  // other topics stay open
+  ASSERT_TRUE(hub.subscribe(a, kLogsTopic));
+
+  w.ring.append(2, LogLevel::kWarn, "first");
+  w.ring.append(3, LogLevel::kInfo, "second");
+  EXPECT_EQ(stream.pump(), 2u);
+  EXPECT_EQ(stream.pump(), 0u);  // nothing new
+  for (int i = 0; i < 5; ++i) w.ring.append(4 + i, LogLevel::kDebug, "burst " + std::to_string(i));
+  EXPECT_EQ(stream.pump(), 3u);  // more than a round carries: the newest, with a gap
+
+  ASSERT_EQ(admin->frames.size(), 2u);
+  const auto& f = admin->frames[0];
+  EXPECT_EQ(f["topic"], "admin.logs");
+  EXPECT_EQ(f["type"], "log.lines");
+  EXPECT_EQ(f["data"]["node"], "node-a");
+  EXPECT_EQ(f["data"]["gap"], false);
+  ASSERT_EQ(f["data"]["lines"].size(), 2u);
+  EXPECT_EQ(f["data"]["lines"][0]["msg"], "first");
+  EXPECT_EQ(f["data"]["lines"][0]["level"], "warn");
+  const auto& burst = admin->frames[1]["data"];
+  EXPECT_EQ(burst["gap"], true);
+  ASSERT_EQ(burst["lines"].size(), 3u);
+  EXPECT_EQ(burst["lines"][0]["msg"], "burst 2");
+  EXPECT_EQ(burst["lines"][2]["msg"], "burst 4");
+  EXPECT_TRUE(moderator->frames.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, HealthTest,

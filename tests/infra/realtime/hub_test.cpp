@@ -124,6 +124,44 @@ TEST(Hub, TopicsReachOnlyTheirSubscribers) {
   EXPECT_EQ(hub.deliver_to_topic("leaderboard.coins.daily", "x", {}, kT), 0u);
 }
 
+TEST(Hub, TheTopicGuardDecidesWhoMaySubscribe) {
+  ManualClock clock(kT);
+  Hub hub(clock);
+  std::vector<std::pair<int64_t, std::string>> asked;
+  hub.set_topic_guard(
+      [&asked](int64_t user, const std::string& topic) -> std::optional<std::string> {
+        asked.emplace_back(user, topic);
+        if (topic.rfind("admin.", 0) == 0 && user != 1)
+          return "only admins may subscribe to " + topic;
+        return std::nullopt;
+      });
+  auto admin = std::make_shared<FakePeer>();
+  auto player = std::make_shared<FakePeer>();
+  const auto a = hub.attach(1, admin);
+  const auto p = hub.attach(2, player);
+  std::string why;
+  bool forbidden = false;
+  EXPECT_FALSE(hub.subscribe(p, "admin.logs", &why, &forbidden));
+  EXPECT_TRUE(forbidden);
+  EXPECT_EQ(why, "only admins may subscribe to admin.logs");
+  EXPECT_TRUE(hub.subscribe(p, "leaderboard.coins.daily"));
+  EXPECT_TRUE(hub.subscribe(a, "admin.logs"));
+  EXPECT_EQ(hub.subscribers("admin.logs"), 1u);
+  EXPECT_EQ(hub.subscribers("leaderboard.coins.daily"), 1u);
+  EXPECT_EQ(hub.subscribers("nobody"), 0u);
+  EXPECT_EQ(hub.deliver_to_topic("admin.logs", "log.lines", {{"n", 1}}, kT), 1u);
+  EXPECT_EQ(admin->types(), std::vector<std::string>{"log.lines"});
+  EXPECT_TRUE(player->frames.empty());
+  // A malformed topic is refused before the guard is asked, and not as forbidden.
+  forbidden = false;
+  EXPECT_FALSE(hub.subscribe(a, "Admin Logs", &why, &forbidden));
+  EXPECT_FALSE(forbidden);
+  EXPECT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[0], (std::pair<int64_t, std::string>{2, "admin.logs"}));
+  hub.detach(a);
+  EXPECT_EQ(hub.subscribers("admin.logs"), 0u);
+}
+
 TEST(Hub, SubscriptionsPerConnectionAreBounded) {
   ManualClock clock(kT);
   Hub hub(clock, nullptr, HubOptions{3, 2});

@@ -103,6 +103,7 @@ export const adminApi = {
   jobs: () => request('get', '/api/v1/admin/jobs'),
   runJob: (name: string) => request('post', '/api/v1/admin/jobs/{name}/run', { path: { name } }),
   backups: () => request('get', '/api/v1/admin/backups'),
+  logs: (query: Query<'/api/v1/admin/logs'>) => request('get', '/api/v1/admin/logs', { query }),
   verifyBackup: (name: string) =>
     request('post', '/api/v1/admin/backups/{name}/verify', { path: { name } }),
 };

@@ -305,6 +305,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This node's latest log lines
+         * @description Admins and the owner (anyone else gets 403 `FORBIDDEN`, and the refusal is audited as `admin.logs_read` with result `denied`). A bearer token needs the `admin` scope (403 `INSUFFICIENT_SCOPE` otherwise); the web app's session cookie has every scope.
+         *
+         *     The last lines the node that answers has logged (it keeps the newest 2000 in memory, each message cut at 2000 bytes), oldest first, after the cursor `after`, at `level` or above and containing `q`. Follow new lines by passing the answer's `next_after` as the next `after`, or subscribe to the WebSocket topic `admin.logs` (admins only): every half second it carries the node's new lines as a `log.lines` message `{node, lines, gap}` with the same line objects. `gap` says lines after the cursor were dropped before they could be read; `restarted` that the cursor came from an earlier run of the process (the read started over). Not audited.
+         */
+        get: operations["listAdminLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/outbox/given-up": {
         parameters: {
             query?: never;
@@ -2284,6 +2306,57 @@ export interface components {
             /** @description How many players have a score in the period (archived: in the archive). */
             total: number;
         };
+        /** @description One line the node logged. */
+        LogLine: {
+            /** @description The message was longer than 2000 bytes and was cut there. */
+            cut: boolean;
+            /**
+             * @description Its level.
+             * @enum {string}
+             */
+            level: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+            /** @description The message (no time or level prefix). */
+            msg: string;
+            /** @description Its number: 1, 2, ... in the order the node logged them since it started. */
+            seq: number;
+            /**
+             * Format: date-time
+             * @description When it was logged (UTC, microseconds).
+             */
+            time: string;
+        };
+        /** @description A page of log lines and the cursor to follow with. */
+        LogPage: {
+            /** @description Lines logged per level since the process started. */
+            counts: {
+                /** @description Lines logged at `critical`. */
+                critical: number;
+                /** @description Lines logged at `debug`. */
+                debug: number;
+                /** @description Lines logged at `error`. */
+                error: number;
+                /** @description Lines logged at `info`. */
+                info: number;
+                /** @description Lines logged at `trace`. */
+                trace: number;
+                /** @description Lines logged at `warn`. */
+                warn: number;
+            };
+            /** @description Lines after `after` were dropped (the node keeps 2000) before this read could see them. */
+            gap: boolean;
+            /** @description The matching lines, oldest first. */
+            items: components["schemas"]["LogLine"][];
+            /** @description The `seq` of the newest line logged (0: none yet). */
+            last: number;
+            /** @description Pass as `after` to read on: the last line looked at, matching or not. */
+            next_after: number;
+            /** @description The node whose lines these are (each node keeps its own). */
+            node: string;
+            /** @description The `seq` of the oldest line still kept (0: none logged yet). */
+            oldest: number;
+            /** @description `after` was beyond the newest line: the process restarted since, and the read started from the oldest line. */
+            restarted: boolean;
+        };
         /** @description A login-link sign-in. */
         LoginLinkSignInRequest: {
             /** @description The token after `#token=` in the link the bot sent (64 hex digits). */
@@ -3225,6 +3298,15 @@ export interface components {
             /** @description The current period instance (`2026-12-07`, `2026-W49`, `2026-12`, `all`). */
             period_id: string;
         };
+        /** @description The `data` of a `log.lines` frame on the WebSocket topic `admin.logs` (admins only): a node's new log lines since its last frame, sent every half second while someone listens. */
+        WsLogLines: {
+            /** @description Lines were skipped since the previous frame (a burst of more than 500, or dropped from the node's 2000). */
+            gap: boolean;
+            /** @description The new lines, oldest first (at most 500: after a burst, the newest). */
+            lines: components["schemas"]["LogLine"][];
+            /** @description The node that logged them. */
+            node: string;
+        };
         /** @description The `data` of `money.credited` and `money.debited` notifications: one ledger transfer as it touched one of the user's accounts. */
         WsMoneyNotification: {
             /** @description How much the account gained or lost (always non-negative: the type says the direction). */
@@ -3307,7 +3389,7 @@ export interface components {
             time: string;
             /** @description The topic. */
             topic: string;
-            /** @description `leaderboard.changed`, or an admin broadcast's type. */
+            /** @description `leaderboard.changed`, `log.lines` (on `admin.logs`), or an admin broadcast's type. */
             type: string;
         };
     };
@@ -3826,6 +3908,40 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    listAdminLogs: {
+        parameters: {
+            query?: {
+                /** @description Only lines with a greater `seq` (0, the default: from the oldest kept). */
+                after?: number;
+                /** @description The lowest level shown: `trace` (the default: everything), `debug`, `info`, `warn`, `error` or `critical`. */
+                level?: "trace" | "debug" | "info" | "warn" | "error" | "critical";
+                /** @description Only lines whose message contains this text (case-sensitive, at most 200 characters). */
+                q?: string;
+                /** @description At most this many lines (1-1000, default 200): the oldest matching ones after the cursor. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lines and the cursor to follow with. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listGivenUpOutboxEvents: {
@@ -5221,8 +5337,8 @@ export interface operations {
              *
              *     - The first frame is always `welcome`: `{"user_id": 101, "heartbeat_s": 30, "resuming": false}`.
              *     - **Notifications** carry an increasing `id` (the id to resume from). Every ledger transfer touching one of the user's accounts becomes `money.credited` or `money.debited`, `data` = `{"transfer_id", "kind", "reason", "amount": Money (absolute), "balance": Money (the account's balance after)}` (schema `WsMoneyNotification`); other features add their own types.
-             *     - **Topics** are broadcasts to the connections subscribed to them, never stored nor replayed: `leaderboard.<board>.<period>` (e.g. `leaderboard.coins.daily`) gets `leaderboard.changed` (schema `WsLeaderboardChanged`: the changed lines of the top 100 and who left it, coalesced every 0.5 s; re-read the board after a reconnect); admins broadcast on any topic (`POST /api/v1/ws/broadcast`).
-             *     - `error` frames: `{"error_code": "INVALID_ARGUMENT" | "RATE_LIMITED", "message": "...", "retry_after": 12}` (`retry_after` only with `RATE_LIMITED`). The connection stays open.
+             *     - **Topics** are broadcasts to the connections subscribed to them, never stored nor replayed: `leaderboard.<board>.<period>` (e.g. `leaderboard.coins.daily`) gets `leaderboard.changed` (schema `WsLeaderboardChanged`: the changed lines of the top 100 and who left it, coalesced every 0.5 s; re-read the board after a reconnect); `admin.logs` (admins and the owner only: anyone else's `subscribe` gets an `error` frame `FORBIDDEN`) gets `log.lines` every half second with the node's new log lines (schema `WsLogLines`) (see `GET /api/v1/admin/logs`); admins broadcast on any topic (`POST /api/v1/ws/broadcast`).
+             *     - `error` frames: `{"error_code": "INVALID_ARGUMENT" | "FORBIDDEN" | "RATE_LIMITED", "message": "...", "retry_after": 12}` (`retry_after` only with `RATE_LIMITED`). The connection stays open.
              *
              *     ### Messages: client → server
              *     Text frames with one JSON object (schema `WsClientMessage`), at most 4096 bytes:

@@ -1,5 +1,5 @@
 // The admin panel (requirement 34), loaded on demand: health, queues, users (search, a user's
-// page), bulk grants, audit, the parser, jobs and backups. What a role may do is decided by the
+// page), bulk grants, audit, the parser, jobs, backups and (admins only) the live logs. What a role may do is decided by the
 // service; the panel shows what it refuses.
 import type { User } from '../../api';
 import { t, useLanguage } from '../../i18n';
@@ -7,7 +7,8 @@ import { onLinkClick } from '../../router';
 import { AuditPage } from './audit';
 import { BackupsPage } from './backups';
 import { HealthPage } from './health';
-import { JobsPage } from './jobs';
+import { JobsPage, mayAct } from './jobs';
+import { LogsPage } from './logs';
 import { GrantsPage } from './grants';
 import { ParserPage } from './parser';
 import { QueuesPage } from './queues';
@@ -24,6 +25,7 @@ const TABS = [
   ['/admin/parser', 'admin_tab_parser'],
   ['/admin/jobs', 'admin_tab_jobs'],
   ['/admin/backups', 'admin_tab_backups'],
+  ['/admin/logs', 'admin_tab_logs'],
 ] as const;
 
 export function AdminPanel({ path, user }: { path: string; user: User }) {
@@ -40,11 +42,12 @@ export function AdminPanel({ path, user }: { path: string; user: User }) {
   else if (path === '/admin/health') page = <HealthPage />;
   else if (path === '/admin/jobs') page = <JobsPage me={user} />;
   else if (path === '/admin/backups') page = <BackupsPage me={user} />;
+  else if (path === '/admin/logs') page = <LogsPage />;
   else page = <p class="error">{t('not_found_title')}</p>;
   return (
     <div class="admin" data-testid="admin-panel">
       <nav class="admin-tabs" aria-label={t('admin_title')}>
-        {TABS.map(([href, key]) => (
+        {TABS.filter(([href]) => href !== '/admin/logs' || mayAct(user)).map(([href, key]) => (
           <a key={href} href={href} onClick={onLinkClick} aria-current={current === href ? 'page' : undefined}>
             {t(key)}
           </a>
