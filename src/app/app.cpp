@@ -9,7 +9,6 @@
 #include "features/sessions/sessions_http.h"
 #include "features/users/users_bot.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -149,13 +148,20 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
   parser_review = std::make_unique<review::ReviewService>(*db, *bank, *users, clock, audit.get());
   parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, *users, clock, &metrics,
                                                         config.parser_drift_alert_pct / 100.0);
+  parser_retrainer = std::make_unique<review::Retrainer>(
+      *db, *parser_review, *ai_parser, *audit, clock,
+      review::RetrainOptions{parser_service_options(config), config.parser_gate_data,
+                             config.parser_auto_train},
+      [this](const review::Retrainer::LocalizedText& text) { tell_admins(text); });
   // The parser's jobs: a weekly retrain (when admins corrected something since the last model),
   // hot-swapped by the watcher; a daily drift check that alerts the admins above the threshold.
   scheduler->add("parser.retrain", jobs::Schedule::weekly(1, 3, 30),
-                 [this](const jobs::Run&) { retrain_parser(); });
+                 [this](const jobs::Run&) { parser_retrainer->retrain(); });
   scheduler->add("parser.drift", jobs::Schedule::daily(5, 0),
                  [this](const jobs::Run&) { parser_drift->run(clock.now()); });
-  parser_drift->on_alert([this](const parser::DriftReport& r) { alert_admins(r); });
+  parser_drift->on_alert([this](const parser::DriftReport& r) {
+    tell_admins([&](const std::string& language) { return parser::drift_alert_text(language, r); });
+  });
   outbox->on_given_up([this](const std::vector<events::GivenUp>& g) { alert_given_up(g); });
   // With Redis the index is shared by every node; while Redis is down the leaderboards answer
   // from the database and rebuild the index when it is back (no per-node fallback set).
@@ -312,34 +318,12 @@ std::string App::webhook_path() const {
   return telegram::webhook_path(config.telegram_token);
 }
 
-bool App::train_default_model() {
-  const parser::models::Registry registry(config.effective_parser_model_dir());
-  if (!config.parser_auto_train || registry.state().active || !registry.list().empty()) {
-    return false;
-  }
-  spdlog::info("parser: no model yet; training the default one (the rules parse meanwhile)");
-  auto request = parser::models::default_request();
-  request.extra = parser_review->training_samples();
-  const auto report = parser::models::train_version(registry, request, clock);
-  auto state = registry.state();
-  if (!state.active) state.active = report.manifest.version;
-  registry.save_state(state);
-  spdlog::info("parser: default model v{} trained in {:.1f} s", report.manifest.version,
-               report.seconds);
-  return true;
-}
-
-void App::alert_admins(const parser::DriftReport& r) {
-  if (!telegram_enabled()) return;
+bool App::tell_admins(const std::function<std::string(const std::string& language)>& text) {
+  if (!telegram_enabled()) return false;
   for (const auto& who : users->admins()) {
-    sender->enqueue(
-        telegram::Outgoing{who.telegram_id,
-                           i18n::text(who.language, "drift_alert",
-                                      {{"psi_class", fmt::format("{:.3f}", r.psi_class)},
-                                       {"psi_confidence", fmt::format("{:.3f}", r.psi_confidence)},
-                                       {"messages", std::to_string(r.messages)}}),
-                           0, 0});
+    sender->enqueue(telegram::Outgoing{who.telegram_id, text(who.language), 0, 0});
   }
+  return true;
 }
 
 bool App::alert_given_up(const std::vector<events::GivenUp>& given_up) {
@@ -397,7 +381,7 @@ void App::start_background() {
   });
   parser_trainer_ = std::thread([this] {
     try {
-      if (train_default_model()) ai_parser->maintain();
+      if (parser_retrainer->train_default()) ai_parser->maintain();
     } catch (const std::exception& e) {
       spdlog::error("parser: default training failed ({}); the rules keep parsing", e.what());
     }

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -22,6 +24,7 @@
 #include "features/parser/ai_parser.h"
 #include "features/parser/drift.h"
 #include "features/review/credit_desk.h"
+#include "features/review/retrain.h"
 #include "features/review/review.h"
 #include "features/sessions/sessions.h"
 #include "features/users/users.h"
@@ -52,15 +55,6 @@ namespace lucas::app {
 
 // The parser service's settings from the configuration.
 parser::ServiceOptions parser_service_options(const Config& config);
-
-// What a retrain did: the new version, and whether it became active (else it stays a candidate
-// because it did worse than the active one: `shortfall` says where).
-struct RetrainOutcome {
-  int version = 0;
-  bool activated = true;
-  std::string shortfall;
-  nlohmann::json comparison = nlohmann::json::object();  // gate set -> {active, candidate}
-};
 
 struct App {
   // Opens the database (does not migrate), builds the platform and wires the modules.
@@ -96,10 +90,12 @@ struct App {
   // daily, a restore test monthly (jobs).
   std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
-  // The AI message parser, its review queue and drift monitor.
+  // The AI message parser, its review queue and drift monitor; its training runs (the default
+  // model at the first start, the weekly retrain and its gate: features/review/retrain.h).
   std::unique_ptr<parser::ParserService> ai_parser;
   std::unique_ptr<review::ReviewService> parser_review;
   std::unique_ptr<parser::DriftMonitor> parser_drift;
+  std::unique_ptr<review::Retrainer> parser_retrainer;
   // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
   // ledger's events.
   std::unique_ptr<cache::SortedSets> sorted_sets;
@@ -133,6 +129,9 @@ struct App {
   std::unique_ptr<telegram::BotApi> poll_api;
   std::unique_ptr<telegram::Poller> poller;
   bool telegram_enabled() const { return bot_api != nullptr; }
+  // Sends every admin, over Telegram, the text made in their language. Returns false (nobody
+  // told) when the bot is off.
+  bool tell_admins(const std::function<std::string(const std::string& language)>& text);
   // Publishes the bot's command menus from the modules (setMyCommands): everyone's in Russian and
   // in English, and each admin's full list in their private chat. Returns how many menus.
   int publish_bot_commands();
@@ -150,20 +149,6 @@ struct App {
   // background.
   void start_background();
   void stop_background();
-  // Trains the default model if there is none and parser.auto_train is on; the rules serve
-  // until it is ready. Returns false when nothing was trained.
-  bool train_default_model();
-  // The weekly job: a new version from synthetic data and every verified label (retrain_with).
-  // Skipped (false) when no correction arrived since the last model.
-  bool retrain_parser();
-  // Trains `request` into a new version. With an active model it is activated only if it is at
-  // least as good on the gate sets (app/model_gate.h: synthetic messages no training saw, and
-  // parser.gate_data's labelled real messages when the file exists); otherwise it stays a
-  // candidate serving nothing, and every admin is told over Telegram. Audited ("parser.retrain",
-  // ok or rejected, with both models' figures).
-  RetrainOutcome retrain_with(const parser::models::TrainRequest& request);
-  // Sends the drift alert to every admin over Telegram (when the bot is on).
-  void alert_admins(const parser::DriftReport& r);
   // Tells every admin over Telegram that outbox events were given up: at most one message per
   // 10 minutes of clock time (`lucas outbox given-up` lists them all). Returns whether it sent.
   bool alert_given_up(const std::vector<events::GivenUp>& given_up);
