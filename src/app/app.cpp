@@ -1,6 +1,5 @@
 #include "app/app.h"
 
-#include "base/i18n.h"
 #include "base/ids.h"
 #include "base/secret_file.h"
 #include "features/auth/auth_http.h"
@@ -162,7 +161,11 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
   parser_drift->on_alert([this](const parser::DriftReport& r) {
     tell_admins([&](const std::string& language) { return parser::drift_alert_text(language, r); });
   });
-  outbox->on_given_up([this](const std::vector<events::GivenUp>& g) { alert_given_up(g); });
+  // Set before the bot below: with the bot off nobody is alerted.
+  outbox->on_given_up([this](const std::vector<events::GivenUp>& g) {
+    if (given_up_alert) given_up_alert->alert(g);
+  });
+  failed_updates = std::make_unique<telegram::FailedUpdates>(*db, *audit, clock);
   // With Redis the index is shared by every node; while Redis is down the leaderboards answer
   // from the database and rebuild the index when it is back (no per-node fallback set).
   if (redis) {
@@ -232,12 +235,16 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
     // replies are queued on the sender after the commit.
     updates = std::make_unique<telegram::UpdateQueue>(
         *db, clock, [this](const telegram::Update& u) { return front_door->handle(u); },
-        [this](const telegram::Outgoing& o) { sender->enqueue(o); }, update_failure_reply);
+        [this](const telegram::Outgoing& o) { sender->enqueue(o); },
+        telegram::update_failure_reply);
     if (config.telegram_mode == "poll") {
       poll_api = std::make_unique<telegram::HttpBotApi>(config.telegram_api_url,
                                                         config.telegram_token, 40);
       poller = std::make_unique<telegram::Poller>(*poll_api, *updates);
     }
+    given_up_alert = std::make_unique<events::GivenUpAlert>(
+        clock, [this] { return outbox->given_up_count(); },
+        [this](const events::GivenUpAlert::LocalizedText& text) { tell_admins(text); });
   }
 }
 
@@ -324,40 +331,6 @@ bool App::tell_admins(const std::function<std::string(const std::string& languag
     sender->enqueue(telegram::Outgoing{who.telegram_id, text(who.language), 0, 0});
   }
   return true;
-}
-
-bool App::alert_given_up(const std::vector<events::GivenUp>& given_up) {
-  if (!telegram_enabled() || given_up.empty()) return false;
-  {
-    std::lock_guard lock(given_up_alert_mu_);
-    const Micros now = clock.now();
-    if (given_up_alerted_at_ && now - *given_up_alerted_at_ < 600'000'000) return false;
-    given_up_alerted_at_ = now;
-  }
-  for (const auto& who : users->admins()) {
-    sender->enqueue(telegram::Outgoing{
-        who.telegram_id, given_up_alert_text(who.language, given_up, outbox->given_up_count()), 0,
-        0});
-  }
-  return true;
-}
-
-std::string given_up_alert_text(const std::string& language,
-                                const std::vector<events::GivenUp>& given_up, int64_t total) {
-  const auto& first = given_up.front();
-  std::string error = first.last_error;
-  if (error.size() > 200) {  // cut on a UTF-8 character boundary
-    size_t cut = 200;
-    while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;
-    error = error.substr(0, cut) + "…";
-  }
-  return i18n::text(language, "outbox_given_up_alert",
-                    {{"count", std::to_string(given_up.size())},
-                     {"attempts", std::to_string(first.attempts)},
-                     {"id", std::to_string(first.event.id)},
-                     {"topic", first.event.topic},
-                     {"error", error},
-                     {"total", std::to_string(total)}});
 }
 
 void App::start_background() {

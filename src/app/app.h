@@ -4,7 +4,6 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -33,6 +32,7 @@
 #include "infra/cache/cache.h"
 #include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
+#include "infra/events/given_up_alert.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
 #include "infra/http/server.h"
@@ -44,6 +44,7 @@
 #include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/telegram/failed_updates.h"
 #include "infra/telegram/front_door.h"
 #include "infra/telegram/sender.h"
 #include "infra/telegram/updates.h"
@@ -96,6 +97,8 @@ struct App {
   std::unique_ptr<review::ReviewService> parser_review;
   std::unique_ptr<parser::DriftMonitor> parser_drift;
   std::unique_ptr<review::Retrainer> parser_retrainer;
+  // Telegram updates that failed every attempt, for the console (`lucas telegram failed|retry`).
+  std::unique_ptr<telegram::FailedUpdates> failed_updates;
   // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
   // ledger's events.
   std::unique_ptr<cache::SortedSets> sorted_sets;
@@ -128,6 +131,8 @@ struct App {
   std::unique_ptr<telegram::UpdateQueue> updates;
   std::unique_ptr<telegram::BotApi> poll_api;
   std::unique_ptr<telegram::Poller> poller;
+  // Events the outbox gave up reach every admin, at most once per 10 minutes.
+  std::unique_ptr<events::GivenUpAlert> given_up_alert;
   bool telegram_enabled() const { return bot_api != nullptr; }
   // Sends every admin, over Telegram, the text made in their language. Returns false (nobody
   // told) when the bot is off.
@@ -149,14 +154,6 @@ struct App {
   // background.
   void start_background();
   void stop_background();
-  // Tells every admin over Telegram that outbox events were given up: at most one message per
-  // 10 minutes of clock time (`lucas outbox given-up` lists them all). Returns whether it sent.
-  bool alert_given_up(const std::vector<events::GivenUp>& given_up);
-  // Telegram updates that failed every attempt, oldest first after `after_id` (at most `limit`,
-  // 1-1000), and putting them back for the update workers (one, or all when `update_id` is
-  // empty; NOT_FOUND when that one is not failed). Both are console actions, audited.
-  std::vector<telegram::FailedUpdate> failed_updates(int64_t after_id, int limit);
-  int64_t retry_updates(std::optional<int64_t> update_id);
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
   // The WebSocket endpoint /api/v1/ws on the server (before it starts).
@@ -172,8 +169,6 @@ struct App {
   // Puts the platform's parts into `services`, lets each module provide its own, and wires the
   // modules' jobs and event subscriptions.
   void wire_modules();
-  std::mutex given_up_alert_mu_;
-  std::optional<Micros> given_up_alerted_at_;
   worker::Worker parser_watcher_{"parser-watch"};
   // One node (no Redis): publishes the notifications console commands stored (Notifier::catch_up).
   worker::Worker notification_catch_up_{"ws-catch-up"};
@@ -181,23 +176,16 @@ struct App {
   std::thread menu_publisher_;  // publishes the command menus at the start of serving
 };
 
-// Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside
-// it (the installed layout); the first that holds an index.html, or the first candidate.
 // The one way a console command opens the platform: built from `config` and migrated.
 std::unique_ptr<App> open_migrated(const Config& config,
                                    std::vector<module::Module> modules = default_modules());
 
+// Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside
+// it (the installed layout); the first that holds an index.html, or the first candidate.
 std::string web_dir(const Config& config);
 // The web app's Content-Security-Policy: our own scripts and styles only (no inline script), API
 // and WebSocket on our origin, framed only by Telegram's web clients; the Login Widget's frame when
 // web.login_domain is set.
 std::string web_csp(const Config& config);
-// The reply to a Telegram update that failed every attempt: in the sender's language (Russian by
-// default), to the chat it came from; nullopt when there is no message to answer.
-std::optional<telegram::Outgoing> update_failure_reply(const telegram::Update& update);
-
-// The given-up alert in the admin's language; the first event's error is cut to 200 bytes.
-std::string given_up_alert_text(const std::string& language,
-                                const std::vector<events::GivenUp>& given_up, int64_t total);
 
 }  // namespace lucas::app
