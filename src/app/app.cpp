@@ -16,6 +16,7 @@
 
 #include <thread>
 #include "base/names.h"
+#include "infra/backup/backup_jobs.h"
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
@@ -263,48 +264,14 @@ void App::setup_backups() {
   options.append_only = {"transfers", "entries", "audit_log", "audit_checkpoints",
                          "legacy_transactions"};
   backups = std::make_unique<backup::BackupService>(*db, all_migrations(modules), clock, options);
-  const auto verified = [this](const backup::Manifest& m) {
-    const auto v = backups->verify(m.id);
-    if (!v.ok)
-      throw Error(ErrorCode::kInternal, "backup " + m.id + " failed its check: " + v.problem);
-  };
   scheduler->add("backup.full", jobs::Schedule::every(6 * 3'600'000'000LL),
-                 [this, verified](const jobs::Run&) { verified(backups->create()); });
+                 [this](const jobs::Run&) { backup::full_checked(*backups); });
   scheduler->add("backup.incremental", jobs::Schedule::every(3'600'000'000LL),
-                 [this, verified](const jobs::Run& run) {
-                   const auto all = backups->list();
-                   // A full backup that just ran (they share the hour) makes this one moot.
-                   if (!all.empty() && run.started - all.front().created_at < 1'800'000'000) return;
-                   const bool have_full = std::any_of(
-                       all.begin(), all.end(), [](const auto& m) { return m.kind == "full"; });
-                   verified(have_full ? backups->create_incremental() : backups->create());
-                 });
+                 [this](const jobs::Run& run) { backup::hourly_checked(*backups, run.started); });
   scheduler->add("backup.prune", jobs::Schedule::daily(3, 30),
                  [this](const jobs::Run&) { backups->prune(); });
   scheduler->add("backup.restore_test", jobs::Schedule::monthly(1, 4),
-                 [this](const jobs::Run&) { restore_test(); });
-}
-
-void App::restore_test() {
-  // Restores the newest full and the newest incremental backup into scratch databases and
-  // compares them with their manifests; the result goes to the audit log either way.
-  const auto all = backups->list();
-  nlohmann::json checked = nlohmann::json::array();
-  std::string problem;
-  for (const char* kind : {"full", "incremental"}) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& m) { return m.kind == kind; });
-    if (it == all.end()) continue;
-    const auto v = backups->verify(it->id);
-    checked.push_back(
-        {{"id", it->id}, {"ok", v.ok}, {"seconds", v.seconds}, {"problem", v.problem}});
-    if (!v.ok && problem.empty()) problem = it->id + ": " + v.problem;
-  }
-  if (checked.empty()) problem = "there is no backup to test";
-  db->transact([&](store::Tx& tx) {
-    audit->append(tx, audit::entry(0, "backup.restore_test", "backups", {{"checked", checked}},
-                                   problem.empty() ? "ok" : "failed"));
-  });
-  if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
+                 [this](const jobs::Run&) { backup::restore_test(*backups, *db, *audit); });
 }
 
 nlohmann::json App::readiness() {

@@ -147,8 +147,6 @@ struct App {
   // does not answer.
   nlohmann::json readiness();
   store::MigrationReport migrate();
-  // The monthly restore test (also `lucas jobs run backup.restore_test`).
-  void restore_test();
   // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller;
   // the parser's model watcher, and (first start without a model) its default training in the
   // background.
