@@ -1,6 +1,5 @@
 #include "app/app.h"
 
-#include "base/i18n.h"
 #include "base/ids.h"
 #include "base/secret_file.h"
 #include "features/auth/auth_http.h"
@@ -9,7 +8,6 @@
 #include "features/sessions/sessions_http.h"
 #include "features/users/users_bot.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 
 #include <thread>
 #include "base/names.h"
+#include "infra/backup/backup_jobs.h"
 #include "infra/cache/redis_sorted_sets.h"
 #include "infra/events/redis_bus.h"
 #include "infra/http/forwarded.h"
@@ -149,14 +148,25 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
   parser_review = std::make_unique<review::ReviewService>(*db, *bank, *users, clock, audit.get());
   parser_drift = std::make_unique<parser::DriftMonitor>(*db, *ai_parser, *users, clock, &metrics,
                                                         config.parser_drift_alert_pct / 100.0);
+  parser_retrainer = std::make_unique<review::Retrainer>(
+      *db, *parser_review, *ai_parser, *audit, clock,
+      review::RetrainOptions{parser_service_options(config), config.parser_gate_data,
+                             config.parser_auto_train},
+      [this](const review::Retrainer::LocalizedText& text) { tell_admins(text); });
   // The parser's jobs: a weekly retrain (when admins corrected something since the last model),
   // hot-swapped by the watcher; a daily drift check that alerts the admins above the threshold.
   scheduler->add("parser.retrain", jobs::Schedule::weekly(1, 3, 30),
-                 [this](const jobs::Run&) { retrain_parser(); });
+                 [this](const jobs::Run&) { parser_retrainer->retrain(); });
   scheduler->add("parser.drift", jobs::Schedule::daily(5, 0),
                  [this](const jobs::Run&) { parser_drift->run(clock.now()); });
-  parser_drift->on_alert([this](const parser::DriftReport& r) { alert_admins(r); });
-  outbox->on_given_up([this](const std::vector<events::GivenUp>& g) { alert_given_up(g); });
+  parser_drift->on_alert([this](const parser::DriftReport& r) {
+    tell_admins([&](const std::string& language) { return parser::drift_alert_text(language, r); });
+  });
+  // Set before the bot below: with the bot off nobody is alerted.
+  outbox->on_given_up([this](const std::vector<events::GivenUp>& g) {
+    if (given_up_alert) given_up_alert->alert(g);
+  });
+  failed_updates = std::make_unique<telegram::FailedUpdates>(*db, *audit, clock);
   // With Redis the index is shared by every node; while Redis is down the leaderboards answer
   // from the database and rebuild the index when it is back (no per-node fallback set).
   if (redis) {
@@ -226,12 +236,16 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
     // replies are queued on the sender after the commit.
     updates = std::make_unique<telegram::UpdateQueue>(
         *db, clock, [this](const telegram::Update& u) { return front_door->handle(u); },
-        [this](const telegram::Outgoing& o) { sender->enqueue(o); }, update_failure_reply);
+        [this](const telegram::Outgoing& o) { sender->enqueue(o); },
+        telegram::update_failure_reply);
     if (config.telegram_mode == "poll") {
       poll_api = std::make_unique<telegram::HttpBotApi>(config.telegram_api_url,
                                                         config.telegram_token, 40);
       poller = std::make_unique<telegram::Poller>(*poll_api, *updates);
     }
+    given_up_alert = std::make_unique<events::GivenUpAlert>(
+        clock, [this] { return outbox->given_up_count(); },
+        [this](const events::GivenUpAlert::LocalizedText& text) { tell_admins(text); });
   }
 }
 
@@ -250,48 +264,14 @@ void App::setup_backups() {
   options.append_only = {"transfers", "entries", "audit_log", "audit_checkpoints",
                          "legacy_transactions"};
   backups = std::make_unique<backup::BackupService>(*db, all_migrations(modules), clock, options);
-  const auto verified = [this](const backup::Manifest& m) {
-    const auto v = backups->verify(m.id);
-    if (!v.ok)
-      throw Error(ErrorCode::kInternal, "backup " + m.id + " failed its check: " + v.problem);
-  };
   scheduler->add("backup.full", jobs::Schedule::every(6 * 3'600'000'000LL),
-                 [this, verified](const jobs::Run&) { verified(backups->create()); });
+                 [this](const jobs::Run&) { backup::full_checked(*backups); });
   scheduler->add("backup.incremental", jobs::Schedule::every(3'600'000'000LL),
-                 [this, verified](const jobs::Run& run) {
-                   const auto all = backups->list();
-                   // A full backup that just ran (they share the hour) makes this one moot.
-                   if (!all.empty() && run.started - all.front().created_at < 1'800'000'000) return;
-                   const bool have_full = std::any_of(
-                       all.begin(), all.end(), [](const auto& m) { return m.kind == "full"; });
-                   verified(have_full ? backups->create_incremental() : backups->create());
-                 });
+                 [this](const jobs::Run& run) { backup::hourly_checked(*backups, run.started); });
   scheduler->add("backup.prune", jobs::Schedule::daily(3, 30),
                  [this](const jobs::Run&) { backups->prune(); });
   scheduler->add("backup.restore_test", jobs::Schedule::monthly(1, 4),
-                 [this](const jobs::Run&) { restore_test(); });
-}
-
-void App::restore_test() {
-  // Restores the newest full and the newest incremental backup into scratch databases and
-  // compares them with their manifests; the result goes to the audit log either way.
-  const auto all = backups->list();
-  nlohmann::json checked = nlohmann::json::array();
-  std::string problem;
-  for (const char* kind : {"full", "incremental"}) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& m) { return m.kind == kind; });
-    if (it == all.end()) continue;
-    const auto v = backups->verify(it->id);
-    checked.push_back(
-        {{"id", it->id}, {"ok", v.ok}, {"seconds", v.seconds}, {"problem", v.problem}});
-    if (!v.ok && problem.empty()) problem = it->id + ": " + v.problem;
-  }
-  if (checked.empty()) problem = "there is no backup to test";
-  db->transact([&](store::Tx& tx) {
-    audit->append(tx, audit::entry(0, "backup.restore_test", "backups", {{"checked", checked}},
-                                   problem.empty() ? "ok" : "failed"));
-  });
-  if (!problem.empty()) throw Error(ErrorCode::kInternal, "restore test failed: " + problem);
+                 [this](const jobs::Run&) { backup::restore_test(*backups, *db, *audit); });
 }
 
 nlohmann::json App::readiness() {
@@ -312,68 +292,12 @@ std::string App::webhook_path() const {
   return telegram::webhook_path(config.telegram_token);
 }
 
-bool App::train_default_model() {
-  const parser::models::Registry registry(config.effective_parser_model_dir());
-  if (!config.parser_auto_train || registry.state().active || !registry.list().empty()) {
-    return false;
-  }
-  spdlog::info("parser: no model yet; training the default one (the rules parse meanwhile)");
-  auto request = parser::models::default_request();
-  request.extra = parser_review->training_samples();
-  const auto report = parser::models::train_version(registry, request, clock);
-  auto state = registry.state();
-  if (!state.active) state.active = report.manifest.version;
-  registry.save_state(state);
-  spdlog::info("parser: default model v{} trained in {:.1f} s", report.manifest.version,
-               report.seconds);
-  return true;
-}
-
-void App::alert_admins(const parser::DriftReport& r) {
-  if (!telegram_enabled()) return;
+bool App::tell_admins(const std::function<std::string(const std::string& language)>& text) {
+  if (!telegram_enabled()) return false;
   for (const auto& who : users->admins()) {
-    sender->enqueue(
-        telegram::Outgoing{who.telegram_id,
-                           i18n::text(who.language, "drift_alert",
-                                      {{"psi_class", fmt::format("{:.3f}", r.psi_class)},
-                                       {"psi_confidence", fmt::format("{:.3f}", r.psi_confidence)},
-                                       {"messages", std::to_string(r.messages)}}),
-                           0, 0});
-  }
-}
-
-bool App::alert_given_up(const std::vector<events::GivenUp>& given_up) {
-  if (!telegram_enabled() || given_up.empty()) return false;
-  {
-    std::lock_guard lock(given_up_alert_mu_);
-    const Micros now = clock.now();
-    if (given_up_alerted_at_ && now - *given_up_alerted_at_ < 600'000'000) return false;
-    given_up_alerted_at_ = now;
-  }
-  for (const auto& who : users->admins()) {
-    sender->enqueue(telegram::Outgoing{
-        who.telegram_id, given_up_alert_text(who.language, given_up, outbox->given_up_count()), 0,
-        0});
+    sender->enqueue(telegram::Outgoing{who.telegram_id, text(who.language), 0, 0});
   }
   return true;
-}
-
-std::string given_up_alert_text(const std::string& language,
-                                const std::vector<events::GivenUp>& given_up, int64_t total) {
-  const auto& first = given_up.front();
-  std::string error = first.last_error;
-  if (error.size() > 200) {  // cut on a UTF-8 character boundary
-    size_t cut = 200;
-    while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;
-    error = error.substr(0, cut) + "…";
-  }
-  return i18n::text(language, "outbox_given_up_alert",
-                    {{"count", std::to_string(given_up.size())},
-                     {"attempts", std::to_string(first.attempts)},
-                     {"id", std::to_string(first.event.id)},
-                     {"topic", first.event.topic},
-                     {"error", error},
-                     {"total", std::to_string(total)}});
 }
 
 void App::start_background() {
@@ -398,7 +322,7 @@ void App::start_background() {
   });
   parser_trainer_ = std::thread([this] {
     try {
-      if (train_default_model()) ai_parser->maintain();
+      if (parser_retrainer->train_default()) ai_parser->maintain();
     } catch (const std::exception& e) {
       spdlog::error("parser: default training failed ({}); the rules keep parsing", e.what());
     }

@@ -2,9 +2,10 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "features/parser/ai_parser.h"
 #include "features/parser/drift.h"
 #include "features/review/credit_desk.h"
+#include "features/review/retrain.h"
 #include "features/review/review.h"
 #include "features/sessions/sessions.h"
 #include "features/users/users.h"
@@ -31,6 +33,7 @@
 #include "infra/cache/cache.h"
 #include "infra/cache/sorted_set.h"
 #include "infra/events/bus.h"
+#include "infra/events/given_up_alert.h"
 #include "infra/events/outbox.h"
 #include "infra/http/http.h"
 #include "infra/http/server.h"
@@ -42,6 +45,7 @@
 #include "infra/redis/redis.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
+#include "infra/telegram/failed_updates.h"
 #include "infra/telegram/front_door.h"
 #include "infra/telegram/sender.h"
 #include "infra/telegram/updates.h"
@@ -53,15 +57,6 @@ namespace lucas::app {
 
 // The parser service's settings from the configuration.
 parser::ServiceOptions parser_service_options(const Config& config);
-
-// What a retrain did: the new version, and whether it became active (else it stays a candidate
-// because it did worse than the active one: `shortfall` says where).
-struct RetrainOutcome {
-  int version = 0;
-  bool activated = true;
-  std::string shortfall;
-  nlohmann::json comparison = nlohmann::json::object();  // gate set -> {active, candidate}
-};
 
 struct App {
   // Opens the database (does not migrate), builds the platform and wires the modules.
@@ -97,10 +92,14 @@ struct App {
   // daily, a restore test monthly (jobs).
   std::unique_ptr<backup::BackupService> backups;
   std::unique_ptr<bank::BankService> bank;
-  // The AI message parser, its review queue and drift monitor.
+  // The AI message parser, its review queue and drift monitor; its training runs (the default
+  // model at the first start, the weekly retrain and its gate: features/review/retrain.h).
   std::unique_ptr<parser::ParserService> ai_parser;
   std::unique_ptr<review::ReviewService> parser_review;
   std::unique_ptr<parser::DriftMonitor> parser_drift;
+  std::unique_ptr<review::Retrainer> parser_retrainer;
+  // Telegram updates that failed every attempt, for the console (`lucas telegram failed|retry`).
+  std::unique_ptr<telegram::FailedUpdates> failed_updates;
   // Leaderboards: sorted sets in-process unless Redis is configured; the coin board follows the
   // ledger's events.
   std::unique_ptr<cache::SortedSets> sorted_sets;
@@ -134,7 +133,12 @@ struct App {
   std::unique_ptr<telegram::UpdateQueue> updates;
   std::unique_ptr<telegram::BotApi> poll_api;
   std::unique_ptr<telegram::Poller> poller;
+  // Events the outbox gave up reach every admin, at most once per 10 minutes.
+  std::unique_ptr<events::GivenUpAlert> given_up_alert;
   bool telegram_enabled() const { return bot_api != nullptr; }
+  // Sends every admin, over Telegram, the text made in their language. Returns false (nobody
+  // told) when the bot is off.
+  bool tell_admins(const std::function<std::string(const std::string& language)>& text);
   // Publishes the bot's command menus from the modules (setMyCommands): everyone's in Russian and
   // in English, and each admin's full list in their private chat. Returns how many menus.
   int publish_bot_commands();
@@ -145,35 +149,11 @@ struct App {
   // does not answer.
   nlohmann::json readiness();
   store::MigrationReport migrate();
-  // The monthly restore test (also `lucas jobs run backup.restore_test`).
-  void restore_test();
   // Outbox dispatcher, job scheduler, Telegram sender, update worker and (poll mode) the poller;
   // the parser's model watcher, and (first start without a model) its default training in the
   // background.
   void start_background();
   void stop_background();
-  // Trains the default model if there is none and parser.auto_train is on; the rules serve
-  // until it is ready. Returns false when nothing was trained.
-  bool train_default_model();
-  // The weekly job: a new version from synthetic data and every verified label (retrain_with).
-  // Skipped (false) when no correction arrived since the last model.
-  bool retrain_parser();
-  // Trains `request` into a new version. With an active model it is activated only if it is at
-  // least as good on the gate sets (app/model_gate.h: synthetic messages no training saw, and
-  // parser.gate_data's labelled real messages when the file exists); otherwise it stays a
-  // candidate serving nothing, and every admin is told over Telegram. Audited ("parser.retrain",
-  // ok or rejected, with both models' figures).
-  RetrainOutcome retrain_with(const parser::models::TrainRequest& request);
-  // Sends the drift alert to every admin over Telegram (when the bot is on).
-  void alert_admins(const parser::DriftReport& r);
-  // Tells every admin over Telegram that outbox events were given up: at most one message per
-  // 10 minutes of clock time (`lucas outbox given-up` lists them all). Returns whether it sent.
-  bool alert_given_up(const std::vector<events::GivenUp>& given_up);
-  // Telegram updates that failed every attempt, oldest first after `after_id` (at most `limit`,
-  // 1-1000), and putting them back for the update workers (one, or all when `update_id` is
-  // empty; NOT_FOUND when that one is not failed). Both are console actions, audited.
-  std::vector<telegram::FailedUpdate> failed_updates(int64_t after_id, int limit);
-  int64_t retry_updates(std::optional<int64_t> update_id);
   // Health, readiness, metrics and every feature's routes.
   void register_routes(http::Router& router);
   // The WebSocket endpoint /api/v1/ws on the server (before it starts).
@@ -189,8 +169,6 @@ struct App {
   // Puts the platform's parts into `services`, lets each module provide its own, and wires the
   // modules' jobs and event subscriptions.
   void wire_modules();
-  std::mutex given_up_alert_mu_;
-  std::optional<Micros> given_up_alerted_at_;
   worker::Worker parser_watcher_{"parser-watch"};
   // One node (no Redis): publishes the notifications console commands stored (Notifier::catch_up).
   worker::Worker notification_catch_up_{"ws-catch-up"};
@@ -198,23 +176,16 @@ struct App {
   std::thread menu_publisher_;  // publishes the command menus at the start of serving
 };
 
-// Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside
-// it (the installed layout); the first that holds an index.html, or the first candidate.
 // The one way a console command opens the platform: built from `config` and migrated.
 std::unique_ptr<App> open_migrated(const Config& config,
                                    std::vector<module::Module> modules = default_modules());
 
+// Where the built web app is: web.dir, else web/ beside the binary, else ../share/lucas/web beside
+// it (the installed layout); the first that holds an index.html, or the first candidate.
 std::string web_dir(const Config& config);
 // The web app's Content-Security-Policy: our own scripts and styles only (no inline script), API
 // and WebSocket on our origin, framed only by Telegram's web clients; the Login Widget's frame when
 // web.login_domain is set.
 std::string web_csp(const Config& config);
-// The reply to a Telegram update that failed every attempt: in the sender's language (Russian by
-// default), to the chat it came from; nullopt when there is no message to answer.
-std::optional<telegram::Outgoing> update_failure_reply(const telegram::Update& update);
-
-// The given-up alert in the admin's language; the first event's error is cut to 200 bytes.
-std::string given_up_alert_text(const std::string& language,
-                                const std::vector<events::GivenUp>& given_up, int64_t total);
 
 }  // namespace lucas::app

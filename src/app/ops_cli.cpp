@@ -87,7 +87,7 @@ int telegram_failed(const module::CliRun& run) {
   const int64_t after = run.integer("--after", 0);
   const int64_t limit = run.integer("--limit", 1, 1000);
   App& app = run.open().get<App>();
-  for (const auto& f : app.failed_updates(after, static_cast<int>(limit))) {
+  for (const auto& f : app.failed_updates->list(after, static_cast<int>(limit))) {
     std::cout << telegram::to_json(f).dump() << "\n";
   }
   return 0;
@@ -97,7 +97,7 @@ int telegram_retry(const module::CliRun& run) {
   const auto which = one_or_all(run, "telegram");
   if (!which) return 2;
   App& app = run.open().get<App>();
-  const int64_t n = app.retry_updates(*which);
+  const int64_t n = app.failed_updates->retry(*which);
   std::cout << "retried " << n
             << "; the running bot handles them within a few seconds (one that fails again is"
                " retried with backoff and failed after 3 more attempts: lucas telegram failed)\n";

@@ -8,10 +8,10 @@
 
 #include "app/app.h"
 #include "app/console.h"
-#include "app/model_gate.h"
 #include "base/ids.h"
 #include "features/parser/ai_parser.h"
 #include "features/parser/drift.h"
+#include "features/parser/model_gate.h"
 #include "features/review/review.h"
 
 namespace lucas::app::parser_cli {
@@ -119,14 +119,14 @@ int eval(const Config& config, const std::string& data, const std::string& model
       std::cerr << "lucas: no model v" << v << " in " << opts.model_dir << "\n";
       return 2;
     }
-    service = pinned_parser(clock, opts, v);
+    service = parser::pinned_parser(clock, opts, v);
   }
   if (!service) service = std::make_unique<parser::ParserService>(clock, opts);
   const auto st = service->status();
   std::cerr << "evaluating " << records.size() << " messages with "
             << (st.active ? "model v" + std::to_string(*st.active) : std::string("the rules"))
             << "\n";
-  const auto report = evaluate_parser(*service, records);
+  const auto report = parser::evaluate_parser(*service, records);
   if (json) {
     std::cout << parser::models::to_json(report).dump() << "\n";
   } else {

@@ -1,5 +1,6 @@
 // The composition root's admin alerts: events the outbox gave up reach every admin over Telegram,
-// at most once per 10 minutes, and nobody when the bot is off.
+// at most once per 10 minutes, and nobody when the bot is off. The alert's text and quiet time
+// are tested in tests/infra/events/given_up_alert_test.cpp.
 #include <gtest/gtest.h>
 
 #include "app/app.h"
@@ -39,25 +40,12 @@ TEST(AppAlerts, GivenUpEventsReachEveryAdminAtMostOncePerTenMinutes) {
   app.users->set_role(0, 2, users::Role::kAdmin);
   ASSERT_TRUE(app.telegram_enabled());
 
-  EXPECT_FALSE(app.alert_given_up({}));
-  EXPECT_TRUE(app.alert_given_up(given_up(3)));
-  EXPECT_EQ(app.sender->stats().queued, 2);       // the two admins, not the player
-  EXPECT_FALSE(app.alert_given_up(given_up(1)));  // within 10 minutes: folded into the first
+  ASSERT_NE(app.given_up_alert.get(), nullptr);
+  EXPECT_FALSE(app.given_up_alert->alert({}));
+  EXPECT_TRUE(app.given_up_alert->alert(given_up(3)));
+  EXPECT_EQ(app.sender->stats().queued, 2);              // the two admins, not the player
+  EXPECT_FALSE(app.given_up_alert->alert(given_up(1)));  // within 10 minutes: folded in the first
   EXPECT_EQ(app.sender->stats().queued, 2);
-}
-
-TEST(AppAlerts, TheAlertNamesTheFirstEventInTheAdminsLanguage) {
-  auto events = given_up(3);
-  events[0].last_error = std::string(199, 'x') + "ё and more";  // ё straddles byte 200
-  const std::string ru = app::given_up_alert_text("ru", events, 7);
-  EXPECT_NE(ru.find("Не обработано событий: 3"), std::string::npos) << ru;
-  EXPECT_NE(ru.find("№100 ledger.transfer"), std::string::npos) << ru;
-  EXPECT_NE(ru.find("Всего отложено: 7"), std::string::npos) << ru;
-  EXPECT_NE(ru.find(std::string(199, 'x') + "…"), std::string::npos) << ru;  // ё not split
-  EXPECT_EQ(ru.find("and more"), std::string::npos);
-  const std::string en = app::given_up_alert_text("en", given_up(1), 1);
-  EXPECT_NE(en.find("Events given up: 1"), std::string::npos) << en;
-  EXPECT_NE(en.find("10 times"), std::string::npos) << en;
 }
 
 TEST(AppAlerts, NobodyIsAlertedWithoutTheBot) {
@@ -65,7 +53,8 @@ TEST(AppAlerts, NobodyIsAlertedWithoutTheBot) {
   app::App app(config(dir.path(), false));
   app.migrate();
   EXPECT_FALSE(app.telegram_enabled());
-  EXPECT_FALSE(app.alert_given_up(given_up(1)));
+  EXPECT_EQ(app.given_up_alert.get(), nullptr);
+  EXPECT_FALSE(app.tell_admins([](const std::string&) { return std::string("hi"); }));
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 // The composition root's Telegram intake: the bank bot handles a stored update inside the
-// update's transaction and its replies reach the sender; the failure reply speaks the user's
-// language; failed updates are listed and retried from the console, audited.
+// update's transaction and its replies reach the sender; failed updates are listed and retried
+// from the console (telegram::FailedUpdates), audited. The failure reply's language is tested in
+// tests/infra/telegram/failed_updates_test.cpp.
 #include <gtest/gtest.h>
 
 #include "app/app.h"
-#include "base/i18n.h"
 #include "tests/support/databases.h"
 
 namespace lucas {
@@ -47,20 +47,6 @@ TEST(AppIntake, TheBotHandlesAStoredUpdateAndItsReplyIsQueuedAfterCommit) {
   EXPECT_EQ(app.updates->pending(), 0);
 }
 
-TEST(AppIntake, TheFailureReplySpeaksTheUsersLanguage) {
-  const auto en = app::update_failure_reply(telegram::parse_update(ping(1, "en-GB")));
-  ASSERT_TRUE(en.has_value());
-  EXPECT_EQ(en->chat_id, 7);
-  EXPECT_EQ(en->reply_to_message_id, 50);
-  EXPECT_EQ(en->text, i18n::text("en", "update_failed"));
-  const auto ru = app::update_failure_reply(telegram::parse_update(ping(2, "")));
-  ASSERT_TRUE(ru.has_value());
-  EXPECT_EQ(ru->text, i18n::text("ru", "update_failed"));
-  EXPECT_NE(ru->text, en->text);
-  EXPECT_NE(ru->text, "update_failed");  // the key exists in the catalogue
-  EXPECT_FALSE(app::update_failure_reply(telegram::parse_update(json{{"update_id", 3}})));
-}
-
 TEST(AppIntake, FailedUpdatesAreListedAndRetriedFromTheConsoleAudited) {
   testing::TempDir dir;
   app::App app(config(dir.path()));
@@ -71,17 +57,17 @@ TEST(AppIntake, FailedUpdatesAreListedAndRetriedFromTheConsoleAudited) {
         "UPDATE telegram_updates SET status = 'failed', attempts = 3, last_error = 'boom'"
         " WHERE update_id = 9");
   });
-  const auto failed = app.failed_updates(0, 100);
+  const auto failed = app.failed_updates->list(0, 100);
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].last_error, "boom");
-  EXPECT_EQ(app.retry_updates(9), 1);
+  EXPECT_EQ(app.failed_updates->retry(9), 1);
   try {
-    app.retry_updates(9);
+    app.failed_updates->retry(9);
     FAIL() << "retrying an update that is not failed must say so";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kNotFound);
   }
-  EXPECT_EQ(app.retry_updates(std::nullopt), 0);
+  EXPECT_EQ(app.failed_updates->retry(std::nullopt), 0);
   EXPECT_EQ(app.updates->drain(), 1);
   const auto actions = app.db->read([](store::Tx& tx) {
     std::vector<std::string> out;

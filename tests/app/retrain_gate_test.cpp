@@ -1,6 +1,6 @@
-// The weekly retrain's gate (app::App::retrain_with): a new model that does worse than the active
-// one on the gate sets stays a candidate serving nothing, the decision is audited, and every admin
-// is told; one at least as good is activated.
+// The weekly retrain's gate (review::Retrainer::retrain_with, as the app wires it): a new model
+// that does worse than the active one on the gate sets stays a candidate serving nothing, the
+// decision is audited, and every admin is told over Telegram; one at least as good is activated.
 #include <gtest/gtest.h>
 
 #include "app/app.h"
@@ -22,7 +22,7 @@ TEST(RetrainGate, AWorseModelStaysACandidateAndAdminsAreTold) {
   app.users->set_role(0, 1, users::Role::kAdmin);
   const parser::models::Registry registry(c.effective_parser_model_dir());
 
-  const auto first = app.retrain_with(parser::models::default_request());
+  const auto first = app.parser_retrainer->retrain_with(parser::models::default_request());
   EXPECT_TRUE(first.activated);  // nothing to compare with
   ASSERT_EQ(registry.state().active, first.version);
 
@@ -31,7 +31,7 @@ TEST(RetrainGate, AWorseModelStaysACandidateAndAdminsAreTold) {
   small.synthetic = 120;
   small.heldout = 200;
   small.options.epoch = 1;
-  const auto worse = app.retrain_with(small);
+  const auto worse = app.parser_retrainer->retrain_with(small);
   EXPECT_FALSE(worse.activated);
   EXPECT_FALSE(worse.shortfall.empty());
   EXPECT_TRUE(worse.comparison.contains("synthetic")) << worse.comparison.dump();
@@ -53,7 +53,7 @@ TEST(RetrainGate, AWorseModelStaysACandidateAndAdminsAreTold) {
   EXPECT_EQ(entries[1].details["shortfall"], worse.shortfall);
 
   // The same training again is at least as good: activated.
-  const auto same = app.retrain_with(parser::models::default_request());
+  const auto same = app.parser_retrainer->retrain_with(parser::models::default_request());
   EXPECT_TRUE(same.activated) << same.shortfall;
   EXPECT_EQ(registry.state().active, same.version);
 }

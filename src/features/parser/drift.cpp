@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/decimal.h"
+#include "base/i18n.h"
 #include "features/parser/parser_store.h"
 #include "infra/telemetry/metrics.h"
 
@@ -104,6 +105,13 @@ std::optional<DriftReport> DriftMonitor::latest() {
   auto h = history(1);
   if (h.empty()) return std::nullopt;
   return h.front();
+}
+
+std::string drift_alert_text(const std::string& language, const DriftReport& r) {
+  return i18n::text(language, "drift_alert",
+                    {{"psi_class", fmt::format("{:.3f}", r.psi_class)},
+                     {"psi_confidence", fmt::format("{:.3f}", r.psi_confidence)},
+                     {"messages", std::to_string(r.messages)}});
 }
 
 std::string drift_chart(std::vector<DriftReport> history, double alert_above, int width) {

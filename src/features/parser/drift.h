@@ -32,6 +32,8 @@ nlohmann::json to_json(const DriftReport& r);
 // `width` cells against the alert threshold (a "|" where the bar would cross it), for
 // `lucas parser drift --history`.
 std::string drift_chart(std::vector<DriftReport> history, double alert_above, int width = 30);
+// The admins' drift alert in `language`: both PSIs (3 decimals) and the messages measured.
+std::string drift_alert_text(const std::string& language, const DriftReport& r);
 
 // Daily population-stability index of predicted label shares and of the confidence histogram
 // against the active model's training baseline, over the parses logged since the last run.

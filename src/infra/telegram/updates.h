@@ -12,8 +12,9 @@
 //     update is handled once.
 //   - A handler that throws rolls everything back. The attempt and its error are recorded (in a
 //     separate unit of work) and the update is retried after a backoff; after `max_attempts` it
-//     is marked failed, kept for admins (failed_updates / retry_failed_updates), and the user
-//     gets the failure reply (built by the app, localized).
+//     is marked failed, kept for admins (failed_updates / retry_failed_updates; the console's
+//     audited FailedUpdates), and the user gets the failure reply (update_failure_reply,
+//     localized; both in failed_updates.h).
 //   - Done updates are pruned after a while (prune_updates, a daily job); failed ones are kept.
 #pragma once
 

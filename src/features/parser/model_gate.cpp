@@ -1,4 +1,4 @@
-#include "app/model_gate.h"
+#include "features/parser/model_gate.h"
 
 #include <fmt/format.h>
 
@@ -8,11 +8,11 @@
 #include "base/ids.h"
 #include "features/parser/synth.h"
 
-namespace lucas::app {
+namespace lucas::parser {
 namespace {
 
 namespace fs = std::filesystem;
-using parser::models::EvalReport;
+using models::EvalReport;
 
 constexpr uint64_t kGateSeed = 0x6a7e5eedULL;  // no training request uses it
 constexpr int kGateMessages = 2000;
@@ -26,9 +26,9 @@ nlohmann::json metrics(const EvalReport& r) {
 
 }  // namespace
 
-std::unique_ptr<parser::ParserService> pinned_parser(const Clock& clock,
-                                                     parser::ServiceOptions options, int version) {
-  const parser::models::Registry registry(options.model_dir);
+std::unique_ptr<ParserService> pinned_parser(const Clock& clock, ServiceOptions options,
+                                             int version) {
+  const models::Registry registry(options.model_dir);
   if (!registry.get(version)) {
     throw Error(ErrorCode::kInvalidArgument,
                 "no model v" + std::to_string(version) + " in " + options.model_dir);
@@ -40,10 +40,10 @@ std::unique_ptr<parser::ParserService> pinned_parser(const Clock& clock,
   try {
     fs::create_symlink(fs::absolute(options.model_dir + "/v" + std::to_string(version)),
                        scratch + "/v" + std::to_string(version));
-    parser::models::Registry(scratch).save_state(parser::models::State{version, std::nullopt, 0});
+    models::Registry(scratch).save_state(models::State{version, std::nullopt, 0});
     options.model_dir = scratch;
     options.cache_entries = 0;
-    auto service = std::make_unique<parser::ParserService>(clock, options);  // loads it now
+    auto service = std::make_unique<ParserService>(clock, options);  // loads it now
     fs::remove_all(scratch);
     return service;
   } catch (...) {
@@ -53,30 +53,29 @@ std::unique_ptr<parser::ParserService> pinned_parser(const Clock& clock,
   }
 }
 
-EvalReport evaluate_parser(parser::ParserService& service,
-                           const std::vector<parser::models::Labeled>& records) {
-  return parser::models::evaluate(records, [&](const std::string& text) {
+EvalReport evaluate_parser(ParserService& service, const std::vector<models::Labeled>& records) {
+  return models::evaluate(records, [&](const std::string& text) {
     const auto r = service.parse(text);
-    return parser::models::Predicted{r.game_type, r.kind, r.confidence, r.events};
+    return models::Predicted{r.game_type, r.kind, r.confidence, r.events};
   });
 }
 
 std::vector<GateSet> gate_sets(const std::string& labelled_path) {
   std::vector<GateSet> sets;
   GateSet synthetic{"synthetic", {}};
-  for (auto& s : parser::synth::generate({kGateSeed, kGateMessages})) {
-    synthetic.records.push_back(parser::models::Labeled{"", std::move(s.text), std::move(s.game),
-                                                        std::move(s.kind), std::move(s.events)});
+  for (auto& s : synth::generate({kGateSeed, kGateMessages})) {
+    synthetic.records.push_back(models::Labeled{"", std::move(s.text), std::move(s.game),
+                                                std::move(s.kind), std::move(s.events)});
   }
   sets.push_back(std::move(synthetic));
   std::error_code ec;
   if (!labelled_path.empty() && fs::is_regular_file(labelled_path, ec)) {
-    sets.push_back(GateSet{"labelled", parser::models::read_labeled(labelled_path)});
+    sets.push_back(GateSet{"labelled", models::read_labeled(labelled_path)});
   }
   return sets;
 }
 
-GateVerdict compare_versions(const Clock& clock, const parser::ServiceOptions& options, int active,
+GateVerdict compare_versions(const Clock& clock, const ServiceOptions& options, int active,
                              int candidate, const std::vector<GateSet>& sets) {
   const auto current = pinned_parser(clock, options, active);
   const auto next = pinned_parser(clock, options, candidate);
@@ -97,4 +96,4 @@ GateVerdict compare_versions(const Clock& clock, const parser::ServiceOptions& o
   return verdict;
 }
 
-}  // namespace lucas::app
+}  // namespace lucas::parser

@@ -13,19 +13,19 @@
 #include "features/parser/ai_parser.h"
 #include "features/parser/models.h"
 
-namespace lucas::app {
+namespace lucas::parser {
 
 // A parser serving `version` of the registry in `options.model_dir` alone (no cache, no canary),
 // whatever state.json says. INVALID_ARGUMENT when there is no such version.
-std::unique_ptr<parser::ParserService> pinned_parser(const Clock& clock,
-                                                     parser::ServiceOptions options, int version);
+std::unique_ptr<ParserService> pinned_parser(const Clock& clock, ServiceOptions options,
+                                             int version);
 // Game, kind and events of every record through the whole pipeline (as `lucas parser eval`).
-parser::models::EvalReport evaluate_parser(parser::ParserService& service,
-                                           const std::vector<parser::models::Labeled>& records);
+models::EvalReport evaluate_parser(ParserService& service,
+                                   const std::vector<models::Labeled>& records);
 
 struct GateSet {
   std::string name;  // "synthetic", "labelled"
-  std::vector<parser::models::Labeled> records;
+  std::vector<models::Labeled> records;
 };
 // The synthetic gate set (a seed no training uses), and the labelled messages of `labelled_path`
 // when that file exists ("" or missing: the synthetic set alone).
@@ -39,7 +39,7 @@ struct GateVerdict {
 };
 // Passes when, on every set, the candidate's kind accuracy (game and kind right) and event exact
 // match are each at least the active model's.
-GateVerdict compare_versions(const Clock& clock, const parser::ServiceOptions& options, int active,
+GateVerdict compare_versions(const Clock& clock, const ServiceOptions& options, int active,
                              int candidate, const std::vector<GateSet>& sets);
 
-}  // namespace lucas::app
+}  // namespace lucas::parser
