@@ -15,23 +15,25 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-std::string to_hex(const unsigned char* p, size_t n) {
+}  // namespace
+
+std::string to_hex(std::string_view bytes) {
   std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 0xF];
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
   }
   return out;
 }
-}  // namespace
 
 std::string random_hex(size_t bytes) {
   std::vector<unsigned char> buf(bytes);
   if (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  return to_hex(buf.data(), bytes);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(buf.data()), bytes));
 }
 
 std::string base64url_encode(std::string_view data) {
@@ -82,7 +84,7 @@ std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_sha256(), nullptr);
-  return to_hex(digest.data(), len);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), len));
 }
 
 bool equal_constant_time(std::string_view a, std::string_view b) {

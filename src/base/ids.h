@@ -7,6 +7,8 @@
 
 namespace lucas {
 
+// Lowercase hex of any bytes (two digits each).
+std::string to_hex(std::string_view bytes);
 // `bytes` bytes from the OS CSPRNG, hex-encoded.
 std::string random_hex(size_t bytes);
 

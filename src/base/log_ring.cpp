@@ -19,7 +19,9 @@ std::string_view utf8_prefix(std::string_view s, size_t n) {
 
 }  // namespace
 
-std::string_view log_level_name(LogLevel level) { return kNames.at(static_cast<size_t>(level)); }
+std::string_view log_level_name(LogLevel level) {
+  return kNames.at(static_cast<size_t>(level));
+}
 
 std::optional<LogLevel> parse_log_level(std::string_view name) {
   if (name == "warning") return LogLevel::kWarn;

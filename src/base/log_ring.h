@@ -37,8 +37,8 @@ struct LogQuery {
   LogQuery(uint64_t after_seq = 0, LogLevel min = LogLevel::kTrace, std::string text = {},
            size_t max_lines = 200)  // NOLINT: {} reads everything
       : after(after_seq), min_level(min), contains(std::move(text)), limit(max_lines) {}
-  uint64_t after;      // only lines with a greater seq
-  LogLevel min_level;  // only lines at this level or above
+  uint64_t after;        // only lines with a greater seq
+  LogLevel min_level;    // only lines at this level or above
   std::string contains;  // only lines whose message contains this (as bytes)
   size_t limit;          // at most this many: the oldest matching ones
 };

@@ -8,7 +8,9 @@ LogStream::LogStream(const LogRing& ring, realtime::Hub& hub, const Clock& clock
                      Options options)
     : ring_(ring), hub_(hub), clock_(clock), node_(std::move(node)), options_(options) {}
 
-LogStream::~LogStream() { stop(); }
+LogStream::~LogStream() {
+  stop();
+}
 
 size_t LogStream::pump() {
   if (hub_.subscribers(kLogsTopic) == 0) {
@@ -40,7 +42,9 @@ void LogStream::start() {
   });
 }
 
-void LogStream::stop() { worker_.stop(); }
+void LogStream::stop() {
+  worker_.stop();
+}
 
 realtime::Hub::TopicGuard admin_topic_guard(users::UserService& users) {
   return [&users](int64_t user_id, const std::string& topic) -> std::optional<std::string> {

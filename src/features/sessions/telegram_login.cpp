@@ -1,6 +1,7 @@
 #include "features/sessions/telegram_login.h"
 
 #include "base/ids.h"
+#include "infra/http/http.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -16,19 +17,8 @@
 namespace lucas::sessions {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 constexpr Micros kSecond = 1'000'000;
 constexpr Micros kAllowedSkew = 60 * kSecond;
-
-std::string to_hex(const unsigned char* p, size_t n) {
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 0xF];
-  }
-  return out;
-}
 
 std::string hmac_raw(std::string_view key, std::string_view message) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -36,33 +26,6 @@ std::string hmac_raw(std::string_view key, std::string_view message) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
   return std::string(reinterpret_cast<const char*>(out), len);
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 std::optional<int64_t> parse_i64(std::string_view s) {
@@ -136,8 +99,9 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view t
     text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
-    auto key = decode(pair.substr(0, eq));
-    auto value = decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    auto key = http::percent_decode(pair.substr(0, eq), true);
+    auto value =
+        http::percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
     if (!key || !value || key->empty()) return std::nullopt;
     if (!out.emplace(std::move(*key), std::move(*value)).second) return std::nullopt;
   }
@@ -156,7 +120,7 @@ std::string data_check_string(const std::map<std::string, std::string>& fields) 
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   const std::string raw = hmac_raw(key, message);
-  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  return to_hex(raw);
 }
 
 LoginCheck check_webapp_init_data(std::string_view init_data, std::string_view bot_token,

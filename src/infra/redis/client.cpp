@@ -8,6 +8,7 @@
 
 #include <future>
 
+#include "base/ids.h"
 #include "infra/redis/connection.h"
 
 namespace lucas::redis {
@@ -20,11 +21,7 @@ Script::Script(std::string source) : source_(std::move(source)) {
   if (EVP_Digest(source_.data(), source_.size(), digest, &len, EVP_sha1(), nullptr) != 1) {
     throw std::runtime_error("SHA-1 failed");
   }
-  static const char* kHex = "0123456789abcdef";
-  for (unsigned int i = 0; i < len; ++i) {
-    sha1_ += kHex[digest[i] >> 4];
-    sha1_ += kHex[digest[i] & 0xf];
-  }
+  sha1_ = to_hex(std::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
 namespace {
