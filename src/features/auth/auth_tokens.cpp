@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/decode_memo.h"
 #include "base/ids.h"
 #include "features/auth/auth.h"
 #include "features/auth/auth_store.h"
@@ -269,17 +270,23 @@ std::optional<sql::TokenRow> AuthService::find_token(const std::string& hash) {
         .dump();
   };
   if (const auto cached = tokens_->get(hash)) {
-    // [client_id, user_id, expires_at, scopes|null, mac]: trusted only if the mac is ours.
-    const auto j = nlohmann::json::parse(*cached, nullptr, false);
-    if (j.is_array() && j.size() == 5 && j[0].is_string() && j[1].is_number_integer() &&
-        j[2].is_number_integer() && (j[3].is_string() || j[3].is_null()) && j[4].is_string()) {
-      sql::TokenRow row{
-          j[0].get<std::string>(), j[1].get<int64_t>(), j[2].get<int64_t>(), false,
-          j[3].is_null() ? std::nullopt : std::optional<std::string>(j[3].get<std::string>())};
-      if (equal_constant_time(sign(hash, payload_of(row)), j[4].get<std::string>())) {
-        return row;
+    // [client_id, user_id, expires_at, scopes|null, mac]: trusted only if the mac is ours. The
+    // memo keys by the token's hash too: the mac binds the entry to it.
+    const auto verify = [&](const std::string& raw) -> std::optional<sql::TokenRow> {
+      const auto j = nlohmann::json::parse(raw, nullptr, false);
+      if (j.is_array() && j.size() == 5 && j[0].is_string() && j[1].is_number_integer() &&
+          j[2].is_number_integer() && (j[3].is_string() || j[3].is_null()) && j[4].is_string()) {
+        sql::TokenRow row{
+            j[0].get<std::string>(), j[1].get<int64_t>(), j[2].get<int64_t>(), false,
+            j[3].is_null() ? std::nullopt : std::optional<std::string>(j[3].get<std::string>())};
+        if (equal_constant_time(sign(hash, payload_of(row)), j[4].get<std::string>())) {
+          return row;
+        }
       }
-    }
+      return std::nullopt;
+    };
+    thread_local DecodeMemo<sql::TokenRow> verified;
+    if (auto row = verified.get(hash, *cached, verify)) return row;
     spdlog::warn("auth: a cached token entry failed its integrity check; reading the database");
     tokens_->erase(hash);
   }

@@ -1,12 +1,12 @@
 #include "features/users/users.h"
 
+#include "base/decode_memo.h"
 #include "base/money.h"
 #include "features/users/users_store.h"
 #include "infra/cache/cache.h"
 #include "infra/events/outbox.h"
 
 #include <charconv>
-#include <sstream>
 
 namespace lucas::users {
 
@@ -209,7 +209,8 @@ std::optional<User> UserService::find(int64_t telegram_id) {
         return encode_user(*u);
       });
   if (!cached) return std::nullopt;
-  if (auto u = decode_user(*cached)) return current(std::move(u));
+  thread_local DecodeMemo<User> decoded;  // a request reads its user three times
+  if (auto u = decoded.get({}, *cached, decode_user)) return current(std::move(u));
   caches_->users.erase(std::to_string(telegram_id));  // not ours: read through
   return read();
 }
@@ -327,9 +328,21 @@ Balance UserService::balance(int64_t telegram_id, std::string_view currency) {
                  std::to_string(ledger_.account(tx, *account).balance);
         });
       });
+  // "CODE SCALE AMOUNT"
   Balance b;
-  std::istringstream in(*cached);
-  if (in >> b.currency >> b.scale >> b.amount && b.currency == currency) return b;
+  const std::string_view text = *cached;
+  const size_t s1 = text.find(' ');
+  const size_t s2 = s1 == std::string_view::npos ? s1 : text.find(' ', s1 + 1);
+  if (s2 != std::string_view::npos && text.substr(0, s1) == currency) {
+    b.currency = std::string(currency);
+    const char* end = text.data() + text.size();
+    const auto scale = std::from_chars(text.data() + s1 + 1, text.data() + s2, b.scale);
+    const auto amount = std::from_chars(text.data() + s2 + 1, end, b.amount);
+    if (scale.ec == std::errc() && scale.ptr == text.data() + s2 && amount.ec == std::errc() &&
+        amount.ptr == end) {
+      return b;
+    }
+  }
   caches_->balances.erase(std::to_string(*account));  // not what we wrote: read through
   return balance_from_db(telegram_id, currency, nullptr);
 }

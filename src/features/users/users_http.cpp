@@ -79,20 +79,28 @@ Actor actor_of(const http::Request& req) {
 }
 
 void register_http(http::Router& router, UserService& service, HistoryService& history) {
+  // Reads that the users' and balances' caches answer: tried on the network thread first.
+  constexpr http::RouteOptions kCachedRead{.inline_first = true};
   // Anyone sees the public fields; the user themself and admins the full record.
-  router.add("GET", "/api/v1/users/{id}", [&service](const http::Request& req) {
-    const Profile p = service.profile(actor_of(req), req.int_param("id"));
-    auto j = p.full ? to_json(p.user) : public_json(p.user);
-    j["visibility"] = p.full ? "full" : "public";
-    return http::Response::json(200, j);
-  });
+  router.add(
+      "GET", "/api/v1/users/{id}",
+      [&service](const http::Request& req) {
+        const Profile p = service.profile(actor_of(req), req.int_param("id"));
+        auto j = p.full ? to_json(p.user) : public_json(p.user);
+        j["visibility"] = p.full ? "full" : "public";
+        return http::Response::json(200, j);
+      },
+      kCachedRead);
 
-  router.add("GET", "/api/v1/users/{id}/balance", [&service](const http::Request& req) {
-    const int64_t id = req.int_param("id");
-    const Balance b = service.balance(actor_of(req), id, currency_param(req));
-    return http::Response::json(
-        200, {{"user_id", id}, {"balance", money_json(b.currency, b.scale, b.amount)}});
-  });
+  router.add(
+      "GET", "/api/v1/users/{id}/balance",
+      [&service](const http::Request& req) {
+        const int64_t id = req.int_param("id");
+        const Balance b = service.balance(actor_of(req), id, currency_param(req));
+        return http::Response::json(
+            200, {{"user_id", id}, {"balance", money_json(b.currency, b.scale, b.amount)}});
+      },
+      kCachedRead);
 
   // ?limit=&cursor=&currency=&direction=credit|debit&reason=PREFIX&since=&until=&format=json|csv
   router.add("GET", "/api/v1/users/{id}/transactions", [&history](const http::Request& req) {

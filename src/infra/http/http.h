@@ -81,6 +81,12 @@ struct RouteOptions {
   // authenticator and the guard: only for public handlers that never block (no database, Redis
   // or network): health and metrics.
   bool on_io_thread = false;
+  // Tried on the network thread first (authenticator, guard and handler, as on the pool): a
+  // request whose every step is answered from memory (a cached read) is answered there; the
+  // first step that would block (a database connection, a Redis command; see base/blocking.h)
+  // sends the request to the worker pool, which carries on from that step. Steps before it are
+  // not run again: only for handlers that change nothing before they read.
+  bool inline_first = false;
   // Left out of the OpenAPI document (Telegram's webhook, whose path carries a secret).
   bool undocumented = false;
 };
@@ -104,6 +110,7 @@ class Router {
     std::map<std::string, std::string> params;
     std::vector<std::string> allowed_methods;  // non-empty when the path matched another method
     bool on_io_thread = false;
+    bool inline_first = false;
   };
   Match match(std::string_view method, std::string_view path) const;
 
@@ -113,8 +120,16 @@ class Router {
   // logged INTERNAL_ERROR whose message reveals nothing). `route` receives the matched pattern
   // (or "unmatched").
   Response dispatch(Request& req, const Clock& clock, std::string* route = nullptr) const;
+  // Where a dispatch got to, so that a dispatch stopped by WouldBlock (an inline attempt) carries
+  // on from the step that blocked: the authenticator and the guard run once per request.
+  struct Progress {
+    int stage = 0;  // 0: authenticate, 1: guard, 2: handler
+    std::vector<std::pair<std::string, std::string>> headers;  // the guard's
+  };
   // The same, for a request already matched (the server matches once to choose the thread).
-  Response dispatch(Request& req, Match m, const Clock& clock, std::string* route = nullptr) const;
+  // Inside an InlineAttempt the guard runs with side effects allowed (it runs once either way).
+  Response dispatch(Request& req, Match m, const Clock& clock, std::string* route = nullptr,
+                    Progress* progress = nullptr) const;
 
   // Runs before every request (rate limits, ...): a response refuses the request; headers it
   // adds go on whatever response is sent.

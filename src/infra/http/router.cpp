@@ -4,13 +4,15 @@
 #include <charconv>
 #include <limits>
 
+#include "base/blocking.h"
 #include "infra/http/http.h"
 
 namespace lucas::http {
 namespace {
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
+template <class Segment = std::string>
+std::vector<Segment> split_path(std::string_view path) {
+  std::vector<Segment> out;
   size_t start = 1;  // skip the leading '/'
   while (start <= path.size()) {
     const size_t end = path.find('/', start);
@@ -135,17 +137,17 @@ std::vector<Router::RouteInfo> Router::routes() const {
 
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match best;
+  const Route* chosen = nullptr;
   int best_literals = -1;
-  const auto segments = split_path(path);
+  // Views into `path`: the parameters are copied once, for the route chosen.
+  const auto segments = split_path<std::string_view>(path);
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     int literals = 0;
     bool ok = true;
-    std::map<std::string, std::string> params;
     for (size_t i = 0; i < segments.size() && ok; ++i) {
       if (is_param(route.segments[i])) {
-        if (segments[i].empty()) ok = false;
-        params[route.segments[i].substr(1, route.segments[i].size() - 2)] = segments[i];
+        ok = !segments[i].empty();
       } else if (route.segments[i] == segments[i]) {
         ++literals;
       } else {
@@ -159,10 +161,17 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
     }
     if (literals > best_literals) {
       best_literals = literals;
-      best.handler = &route.handler;
-      best.route = route.pattern;
-      best.params = std::move(params);
-      best.on_io_thread = route.options.on_io_thread;
+      chosen = &route;
+    }
+  }
+  if (chosen != nullptr) {
+    best.handler = &chosen->handler;
+    best.route = chosen->pattern;
+    best.on_io_thread = chosen->options.on_io_thread;
+    best.inline_first = chosen->options.inline_first;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      const std::string& s = chosen->segments[i];
+      if (is_param(s)) best.params[s.substr(1, s.size() - 2)] = std::string(segments[i]);
     }
   }
   return best;
@@ -233,32 +242,42 @@ Response Router::dispatch(Request& req, const Clock& clock, std::string* route) 
   return dispatch(req, match(req.method, req.path), clock, route);
 }
 
-Response Router::dispatch(Request& req, Match m, const Clock& clock, std::string* route) const {
+Response Router::dispatch(Request& req, Match m, const Clock& clock, std::string* route,
+                          Progress* progress) const {
   if (m.on_io_thread) return route_request(req, std::move(m), clock, route);  // public
-  std::vector<std::pair<std::string, std::string>> extra;
-  if (authenticator_) {
-    try {
-      authenticator_(req);
-    } catch (const Error& e) {
-      if (route != nullptr) *route = "unauthenticated";
-      return Response::error(e, clock.now());
+  Progress local;
+  Progress& p = progress != nullptr ? *progress : local;
+  if (p.stage == 0) {
+    if (authenticator_) {
+      try {
+        authenticator_(req);  // WouldBlock passes: nothing was done, it runs again
+      } catch (const Error& e) {
+        if (route != nullptr) *route = "unauthenticated";
+        return Response::error(e, clock.now());
+      }
     }
+    p.stage = 1;
   }
-  if (guard_) {
-    std::optional<Response> refused;
-    try {
-      refused = guard_(req, extra);
-    } catch (const Error& e) {
-      refused = Response::error(e, clock.now());
+  if (p.stage == 1) {
+    if (guard_) {
+      p.headers.clear();  // a guard stopped by WouldBlock starts again from nothing
+      std::optional<Response> refused;
+      try {
+        const InlineSideEffects once;  // counted now, whether the handler blocks or not
+        refused = guard_(req, p.headers);
+      } catch (const Error& e) {
+        refused = Response::error(e, clock.now());
+      }
+      if (refused) {
+        if (route != nullptr) *route = "refused";
+        refused->headers.insert(refused->headers.end(), p.headers.begin(), p.headers.end());
+        return *refused;
+      }
     }
-    if (refused) {
-      if (route != nullptr) *route = "refused";
-      refused->headers.insert(refused->headers.end(), extra.begin(), extra.end());
-      return *refused;
-    }
+    p.stage = 2;
   }
   Response r = route_request(req, std::move(m), clock, route);
-  r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+  r.headers.insert(r.headers.end(), p.headers.begin(), p.headers.end());
   return r;
 }
 

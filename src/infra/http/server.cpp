@@ -16,6 +16,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/blocking.h"
 #include "base/ids.h"
 #include "infra/http/ws_session.h"
 
@@ -94,6 +95,13 @@ struct Server::Impl {
     telemetry::Histogram* latency = nullptr;
     std::vector<std::tuple<std::string, int, telemetry::Counter*>> counts;  // method, status
   };
+  // Requests of inline_first routes answered on the network thread, and sent on to the pool.
+  telemetry::Counter* inline_answered = &metrics.counter(
+      "lucas_http_inline_total", "Requests of inline-first routes by where they were answered",
+      {{"result", "answered"}});
+  telemetry::Counter* inline_redone = &metrics.counter(
+      "lucas_http_inline_total", "Requests of inline-first routes by where they were answered",
+      {{"result", "redone"}});
   std::shared_mutex series_mu;
   std::unordered_map<std::string, RouteSeries> series;
 
@@ -273,13 +281,27 @@ net::awaitable<void> Server::Impl::session(tcp::socket socket) {
       req.path = *path;
       Router::Match match = router.match(req.method, req.path);
       ++in_flight;
+      Router::Progress progress;
+      bool answered = false;
       if (match.on_io_thread) {
         res = router.dispatch(req, std::move(match), clock, &route);  // never blocks
-      } else {
+        answered = true;
+      } else if (match.inline_first) {
+        // Answered here when every step finds what it needs in memory; the first step that
+        // would block throws WouldBlock before doing anything, and the pool carries on.
+        try {
+          const InlineAttempt attempt;
+          res = router.dispatch(req, match, clock, &route, &progress);
+          answered = true;
+        } catch (const WouldBlock&) {
+        }
+        (answered ? inline_answered : inline_redone)->inc();
+      }
+      if (!answered) {
         res = co_await net::co_spawn(
             pool,
-            [this, &req, &route, &match]() -> net::awaitable<Response> {
-              co_return router.dispatch(req, std::move(match), clock, &route);
+            [this, &req, &route, &match, &progress]() -> net::awaitable<Response> {
+              co_return router.dispatch(req, std::move(match), clock, &route, &progress);
             },
             net::use_awaitable);
       }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/blocking.h"
 #include "infra/redis/redis.h"
 #include "infra/telemetry/metrics.h"
 
@@ -19,6 +20,7 @@ int retry_after_s(const Decision& d) {
 }
 
 Decision MemoryLimiter::check(const std::string& key, const Policy& policy) {
+  side_effect();  // counting twice (an inline attempt, then its redo) would halve the budget
   const Micros now = clock_.now();
   std::string full = policy.name + "|" + key;
   Shard& shard = shards_[std::hash<std::string>{}(full) % kShards];

@@ -8,6 +8,7 @@
 
 #include <future>
 
+#include "base/blocking.h"
 #include "base/ids.h"
 #include "infra/redis/connection.h"
 
@@ -226,6 +227,7 @@ void Client::async_command(std::vector<std::string> argv, Callback cb) {
 }
 
 Reply Client::command(std::vector<std::string> argv) {
+  may_block();  // an inline attempt goes to the worker pool before anything is sent
   if (on_io_thread()) {
     throw std::logic_error("synchronous Redis command on the Redis I/O thread");
   }

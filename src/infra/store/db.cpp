@@ -7,6 +7,8 @@
 #include <random>
 #include <thread>
 
+#include "base/blocking.h"
+
 namespace lucas::store {
 
 std::string_view engine_name(Engine e) {
@@ -70,6 +72,7 @@ std::unique_ptr<Database> Database::open(const std::string& url, const Options& 
 }
 
 Database::Lease Database::acquire() {
+  may_block();  // an inline attempt (the network thread) goes to the worker pool instead
   std::unique_lock lock(mu_);
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_timeout_ms);

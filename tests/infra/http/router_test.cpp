@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "base/blocking.h"
 #include "infra/http/http.h"
 
 namespace lucas::http {
@@ -120,6 +121,99 @@ TEST_F(RouterTest, IntParamRejectsNonIntegers) {
     EXPECT_EQ(res.status, 400) << bad;
     EXPECT_EQ(body(res)["error_code"], "INVALID_ARGUMENT");
   }
+}
+
+// The server's inline attempt (RouteOptions::inline_first): a dispatch stopped by WouldBlock
+// carries on from the step that blocked, so the authenticator and the guard run once per
+// request and the guard's headers are sent once; the guard's effects are allowed in the attempt,
+// a handler's are not.
+TEST(RouterInline, ADispatchStoppedByWouldBlockCarriesOnFromTheStepThatBlocked) {
+  ManualClock clock{1'767'225'600'000'000};
+  Router router;
+  int authenticated = 0;
+  int guarded = 0;
+  int handled = 0;
+  router.set_authenticator([&](Request& req) {
+    if (req.header("x-auth-blocks") == "1") may_block();  // e.g. a token the cache lacks
+    ++authenticated;
+    req.auth_user_id = 7;
+  });
+  router.set_guard([&](const Request&, auto& headers) -> std::optional<Response> {
+    side_effect();  // counting against a limit: allowed here, even inside an attempt
+    ++guarded;
+    headers.emplace_back("X-Guarded", std::to_string(guarded));
+    return std::nullopt;
+  });
+  router.add(
+      "GET", "/read/{id}",
+      [&](const Request& req) {
+        if (req.query_param("block") == "1") may_block();  // a cache miss: the database
+        if (req.query_param("effect") == "1") side_effect();
+        ++handled;
+        return Response::json(200, {{"id", req.params.at("id")}, {"user", req.auth_user_id}});
+      },
+      RouteOptions{.inline_first = true});
+  const auto run = [&](Request req) {
+    authenticated = guarded = handled = 0;
+    const Router::Match m = router.match(req.method, req.path);
+    EXPECT_TRUE(m.inline_first);
+    Router::Progress progress;
+    std::string route;
+    bool blocked = false;
+    Response res;
+    try {
+      const InlineAttempt attempt;
+      res = router.dispatch(req, m, clock, &route, &progress);
+    } catch (const WouldBlock&) {
+      blocked = true;
+      EXPECT_FALSE(InlineAttempt::active());
+      res = router.dispatch(req, m, clock, &route, &progress);  // the pool's turn
+    }
+    EXPECT_EQ(res.status, 200) << res.body;
+    EXPECT_EQ(nlohmann::json::parse(res.body)["id"], "5");
+    EXPECT_EQ(nlohmann::json::parse(res.body)["user"], 7);
+    EXPECT_EQ(route, "/read/{id}");
+    int guard_headers = 0;
+    for (const auto& [k, v] : res.headers) guard_headers += k == "X-Guarded";
+    EXPECT_EQ(guard_headers, 1);
+    return blocked;
+  };
+  EXPECT_FALSE(run(get("/read/5")));  // everything in memory: answered inline
+  EXPECT_EQ(authenticated, 1);
+  EXPECT_EQ(guarded, 1);
+  EXPECT_EQ(handled, 1);
+
+  Request miss = get("/read/5");
+  miss.query["block"] = "1";
+  EXPECT_TRUE(run(miss));  // the handler blocked: only the handler ran again
+  EXPECT_EQ(authenticated, 1);
+  EXPECT_EQ(guarded, 1);
+  EXPECT_EQ(handled, 1);
+
+  Request effect = get("/read/5");
+  effect.query["effect"] = "1";
+  EXPECT_TRUE(run(effect));  // a handler's effect is not for the attempt
+  EXPECT_EQ(guarded, 1);
+  EXPECT_EQ(handled, 1);
+
+  Request token = get("/read/5");
+  token.headers["x-auth-blocks"] = "1";
+  EXPECT_TRUE(run(token));  // the authenticator blocked: everything runs on the pool, once
+  EXPECT_EQ(authenticated, 1);
+  EXPECT_EQ(guarded, 1);
+  EXPECT_EQ(handled, 1);
+
+  // Outside an attempt nothing is refused.
+  EXPECT_NO_THROW(may_block());
+  EXPECT_NO_THROW(side_effect());
+  {
+    const InlineAttempt attempt;
+    EXPECT_THROW(may_block(), WouldBlock);
+    const InlineSideEffects effects;
+    EXPECT_NO_THROW(side_effect());
+    EXPECT_THROW(may_block(), WouldBlock);
+  }
+  EXPECT_FALSE(InlineAttempt::active());
 }
 
 }  // namespace

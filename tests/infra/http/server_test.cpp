@@ -12,6 +12,7 @@
 #include <chrono>
 #include <thread>
 
+#include "base/blocking.h"
 #include "infra/http/server.h"
 
 namespace lucas::http {
@@ -90,6 +91,14 @@ class ServerTest : public ::testing::Test {
           200, {{"hello", r.params.at("name")}, {"q", r.query_param("q").value_or("")}});
     });
     router_.add("POST", "/echo", [](const Request& r) { return Response::text(200, r.body); });
+    // Answered on the network thread unless ?block=1 (as a cache miss would read the database).
+    router_.add(
+        "GET", "/inline",
+        [](const Request& r) {
+          if (r.query_param("block") == "1") may_block();
+          return Response::json(200, {{"inline", InlineAttempt::active()}});
+        },
+        RouteOptions{.inline_first = true});
     ServerOptions o;
     o.host = "127.0.0.1";
     o.port = 0;
@@ -121,6 +130,30 @@ TEST_F(ServerTest, ServesAndEchoesTheRequestId) {
   EXPECT_NE(r.find("X-Request-Id: abc-123"), std::string::npos) << r;
   EXPECT_NE(r.find("\"hello\":\"мир\""), std::string::npos) << r;
   EXPECT_NE(r.find("\"q\":\"a b\""), std::string::npos) << r;
+}
+
+// RouteOptions::inline_first: answered on the network thread, or, when a step would block, on
+// the worker pool; /metrics counts both.
+TEST_F(ServerTest, InlineFirstRoutesAnswerOnTheNetworkThreadUntilSomethingWouldBlock) {
+  Client c(port_);
+  ASSERT_TRUE(c.connected());
+  c.send_all("GET /inline HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response();
+  EXPECT_EQ(status_of(r), 200) << r;
+  EXPECT_NE(r.find("{\"inline\":true}"), std::string::npos) << r;
+  c.send_all("GET /inline?block=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  r = c.read_response();
+  EXPECT_EQ(status_of(r), 200) << r;
+  EXPECT_NE(r.find("{\"inline\":false}"), std::string::npos) << r;
+  const std::string metrics = metrics_.render();
+  EXPECT_NE(metrics.find("lucas_http_inline_total{result=\"answered\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("lucas_http_inline_total{result=\"redone\"} 1"), std::string::npos)
+      << metrics;
+  EXPECT_NE(
+      metrics.find("lucas_http_requests_total{method=\"GET\",route=\"/inline\",status=\"200\"} 2"),
+      std::string::npos)
+      << metrics;
 }
 
 TEST_F(ServerTest, InvalidRequestIdsAreReplaced) {

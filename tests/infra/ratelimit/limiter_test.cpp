@@ -13,6 +13,7 @@
 
 #include <atomic>
 
+#include "base/blocking.h"
 #include "infra/http/http.h"
 #include "infra/ratelimit/limiter.h"
 #include "infra/redis/redis.h"
@@ -81,6 +82,27 @@ TEST_P(LimiterContract, Property28_AnyHundredAndOneRequestsWithinAMinute) {
     RC_ASSERT(!l->check("user:7", kApi).allowed);
   });
   EXPECT_TRUE(ok);
+}
+
+// A check inside the network thread's inline attempt (base/blocking.h) is refused before it
+// counts, so a request sent on to the worker pool is counted once; inside the router's guard
+// (InlineSideEffects) it counts on the in-process limiter and goes to the pool on Redis.
+TEST_P(LimiterContract, AnInlineAttemptCountsNothing) {
+  ManualClock clock(1'767'225'600'000'000);
+  auto l = make(GetParam(), clock);
+  const Policy two{"t", 2, 60'000'000};
+  {
+    const InlineAttempt attempt;
+    EXPECT_THROW(l->check("k", two), WouldBlock);
+    EXPECT_THROW(l->check("k", two), WouldBlock);
+    const InlineSideEffects guard;
+    if (GetParam() == "memory") {
+      EXPECT_EQ(l->check("k", two).remaining, 1);
+    } else {
+      EXPECT_THROW(l->check("k", two), WouldBlock);  // Redis blocks: the pool asks it
+    }
+  }
+  EXPECT_EQ(l->check("k", two).remaining, GetParam() == "memory" ? 0 : 1);
 }
 
 // For any request pattern, no trailing window ever holds more than `limit` allowed requests,

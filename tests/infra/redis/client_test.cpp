@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/blocking.h"
 #include "infra/redis/redis.h"
 #include "infra/telemetry/metrics.h"
 #include "tests/support/eventually.h"
@@ -95,6 +96,19 @@ TEST_F(RedisClientTest, RepliesOfEveryType) {
   EXPECT_NE(err.str.find("WRONGTYPE"), std::string::npos);
   // The URL's database was selected.
   EXPECT_EQ(client_->command({"CLIENT", "INFO"}).str.find("db=3") != std::string::npos, true);
+}
+
+// Inside the network thread's inline attempt (base/blocking.h) a command is refused before it
+// is sent, scripts included.
+TEST_F(RedisClientTest, AnInlineAttemptIsRefusedBeforeTheCommandIsSent) {
+  {
+    const InlineAttempt attempt;
+    EXPECT_THROW(client_->command({"INCR", "inline"}), WouldBlock);
+    EXPECT_THROW(client_->eval(Script("return redis.call('INCR', KEYS[1])"), {"inline"}, {}),
+                 WouldBlock);
+  }
+  EXPECT_TRUE(client_->command({"GET", "inline"}).is_nil());
+  EXPECT_EQ(client_->command({"INCR", "inline"}).integer, 1);
 }
 
 TEST_F(RedisClientTest, ScriptsRunBySha1AndAreResentWhenTheServerForgetsThem) {

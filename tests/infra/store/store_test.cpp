@@ -5,6 +5,7 @@
 #include <limits>
 #include <thread>
 
+#include "base/blocking.h"
 #include "infra/store/db.h"
 #include "infra/store/migrate.h"
 #include "tests/support/databases.h"
@@ -61,6 +62,22 @@ TEST_P(StoreTest, PlaceholdersMayAppearInAnyOrder) {
   });
   EXPECT_EQ(row.str(0), "k1");
   EXPECT_EQ(row.str(2), "n");
+}
+
+// The network thread's inline attempt (base/blocking.h): a unit of work is refused before a
+// connection is borrowed, so nothing is written, and the same work runs outside the attempt.
+TEST_P(StoreTest, AnInlineAttemptIsRefusedBeforeAnyConnectionIsBorrowed) {
+  const auto insert = [&] {
+    db().transact([](Tx& tx) { tx.exec("INSERT INTO kv (k, v) VALUES ('inline', 1)"); });
+  };
+  {
+    const InlineAttempt attempt;
+    EXPECT_THROW(insert(), WouldBlock);
+    EXPECT_THROW(count(), WouldBlock);
+  }
+  EXPECT_EQ(count(), 0);
+  insert();
+  EXPECT_EQ(count(), 1);
 }
 
 TEST_P(StoreTest, ExceptionRollsBackTheWholeUnitOfWork) {
