@@ -5,6 +5,7 @@
 #include "features/admin/admin_module.h"
 #include "features/auth/auth_module.h"
 #include "features/bank/bank_module.h"
+#include "features/economy/economy_module.h"
 #include "features/health/health_module.h"
 #include "features/leaderboards/leaderboards_module.h"
 #include "features/legacy/legacy_module.h"
@@ -44,6 +45,7 @@ Registrations default_registrations() {
       {"review", &review::register_module},
       {"notifications", &notifications::register_module},
       {"sessions", &sessions::register_module},
+      {"economy", &economy::register_module},
   };
 }
 

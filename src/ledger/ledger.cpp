@@ -109,10 +109,15 @@ Currency Ledger::currency(store::Tx& tx, std::string_view code) {
 }
 
 void Ledger::add_currency(store::Tx& tx, const Currency& c) {
-  require(!c.code.empty() && c.code.size() <= 16 &&
+  // Letters first; digits after (item assets are "ITEM_<id>").
+  require(!c.code.empty() && c.code.size() <= 16 && c.code[0] >= 'A' && c.code[0] <= 'Z' &&
               std::all_of(c.code.begin(), c.code.end(),
-                          [](char ch) { return (ch >= 'A' && ch <= 'Z') || ch == '_'; }),
-          ErrorCode::kInvalidArgument, "currency code must be 1-16 of A-Z and _");
+                          [](char ch) {
+                            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                                   ch == '_';
+                          }),
+          ErrorCode::kInvalidArgument,
+          "currency code must be 1-16 of A-Z, 0-9 and _, starting with a letter");
   pow10(c.scale);  // validates the scale
   sql::insert_currency(tx, c, clock_.now());
   auto stored = sql::find_currency(tx, c.code);

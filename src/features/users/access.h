@@ -43,6 +43,8 @@ inline constexpr std::string_view kParserParse = "parser:parse";
 inline constexpr std::string_view kWs = "ws";
 inline constexpr std::string_view kSessions = "sessions";
 inline constexpr std::string_view kAdmin = "admin";
+inline constexpr std::string_view kInventoryRead = "inventory:read";
+inline constexpr std::string_view kShopBuy = "shop:buy";
 }  // namespace scope
 
 struct ScopeInfo {

@@ -1,0 +1,274 @@
+// The catalogue, the shop's listing, price history and the daily repricing.
+#include "features/economy/economy.h"
+
+#include <algorithm>
+#include <regex>
+
+#include "base/money.h"
+#include "features/economy/economy_store.h"
+#include "infra/audit/audit.h"
+
+namespace lucas::economy {
+namespace {
+
+constexpr Micros kDay = 86'400'000'000;
+constexpr int64_t kMaxPrice = 1'000'000'000'000'000;  // 10^13 coins
+constexpr int64_t kMaxSupply = 1'000'000'000;
+constexpr int64_t kMaxSerialized = 100'000;
+const std::vector<std::string> kRarities = {"common", "uncommon", "rare", "epic", "legendary"};
+
+Error bad(const std::string& field, const std::string& message) {
+  return Error(ErrorCode::kInvalidArgument, field + ": " + message, {{"field", field}});
+}
+
+void check_text(const std::string& field, const std::string& value, size_t min, size_t max) {
+  if (value.size() < min || value.size() > max) {
+    throw bad(field, "must be " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
+  }
+}
+
+void check_range(const std::string& field, int64_t value, int64_t min, int64_t max) {
+  if (value < min || value > max) {
+    throw bad(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+}
+
+// Applies the draft's fields to `item` and checks the whole result.
+void apply(Item& item, const ItemDraft& d, bool creating) {
+  static const std::regex kSlug("[a-z0-9][a-z0-9-]{1,39}");
+  static const std::regex kCategory("[a-z][a-z_]{0,29}");
+  if (d.slug) item.slug = *d.slug;
+  if (d.name_ru) item.name_ru = *d.name_ru;
+  if (d.name_en) item.name_en = *d.name_en;
+  if (d.description_ru) item.description_ru = *d.description_ru;
+  if (d.description_en) item.description_en = *d.description_en;
+  if (d.category) item.category = *d.category;
+  if (d.rarity) item.rarity = *d.rarity;
+  if (d.tradeable) item.tradeable = *d.tradeable;
+  if (d.giftable) item.giftable = *d.giftable;
+  if (d.active) item.active = *d.active;
+  if (!creating && (d.total_supply || d.serialized)) {
+    throw bad(d.total_supply ? "total_supply" : "serialized", "is fixed when the item is created");
+  }
+  if (d.total_supply) item.total_supply = *d.total_supply;
+  if (d.serialized) item.serialized = *d.serialized;
+  if (d.per_user_limit) {
+    item.per_user_limit =
+        *d.per_user_limit == 0 ? std::nullopt : std::optional<int64_t>(*d.per_user_limit);
+  }
+  if (d.base_price) item.base_price = *d.base_price;
+  if (d.min_price) item.min_price = *d.min_price;
+  if (d.max_price) item.max_price = *d.max_price;
+  if (d.seasonal_pct) item.seasonal_pct = *d.seasonal_pct;
+  if (d.available_from) {
+    item.available_from =
+        *d.available_from == 0 ? std::nullopt : std::optional<Micros>(*d.available_from);
+  }
+  if (d.available_until) {
+    item.available_until =
+        *d.available_until == 0 ? std::nullopt : std::optional<Micros>(*d.available_until);
+  }
+  if (d.legacy_id) item.legacy_id = *d.legacy_id;
+
+  if (!std::regex_match(item.slug, kSlug)) {
+    throw bad("slug", "must be 2-40 of a-z, 0-9 and -, starting with a letter or digit");
+  }
+  check_text("name_ru", item.name_ru, 1, 200);
+  check_text("name_en", item.name_en, 1, 200);
+  check_text("description_ru", item.description_ru, 0, 2000);
+  check_text("description_en", item.description_en, 0, 2000);
+  if (!std::regex_match(item.category, kCategory)) {
+    throw bad("category", "must be 1-30 of a-z and _, starting with a letter");
+  }
+  if (std::find(kRarities.begin(), kRarities.end(), item.rarity) == kRarities.end()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "rarity: must be one of common, uncommon, rare, epic, legendary",
+                {{"field", "rarity"}, {"allowed", kRarities}});
+  }
+  check_range("min_price", item.min_price, 1, kMaxPrice);
+  check_range("max_price", item.max_price, item.min_price, kMaxPrice);
+  check_range("base_price", item.base_price, item.min_price, item.max_price);
+  check_range("seasonal_pct", item.seasonal_pct, kMinSeasonalPct, kMaxSeasonalPct);
+  if (item.total_supply) check_range("total_supply", *item.total_supply, 1, kMaxSupply);
+  if (item.serialized) {
+    if (!item.total_supply) throw bad("serialized", "needs a total_supply (a limited item)");
+    check_range("total_supply", *item.total_supply, 1, kMaxSerialized);
+  }
+  if (item.per_user_limit) check_range("per_user_limit", *item.per_user_limit, 1, kMaxSupply);
+  if (item.available_from && item.available_until &&
+      *item.available_from >= *item.available_until) {
+    throw bad("available_until", "must be after available_from");
+  }
+}
+
+nlohmann::json describe(const Item& i) {
+  return {{"slug", i.slug},
+          {"price", i.price},
+          {"min_price", i.min_price},
+          {"max_price", i.max_price},
+          {"seasonal_pct", i.seasonal_pct},
+          {"active", i.active},
+          {"total_supply", i.total_supply ? nlohmann::json(*i.total_supply) : nullptr}};
+}
+
+}  // namespace
+
+EconomyService::EconomyService(store::Database& db, ledger::Ledger& ledger, audit::AuditLog* audit,
+                               const Clock& clock, Options options)
+    : db_(db), ledger_(ledger), audit_(audit), clock_(clock), options_(options) {
+  ledger_.add_check("economy.instances",
+                    [](store::Tx& tx) { return sql::instance_mismatches(tx); });
+}
+
+void EconomyService::require_admin(const users::Actor& actor, const std::string& action,
+                                   const std::string& target) {
+  if (actor.console) return;
+  actor.require_scope(users::scope::kAdmin);
+  if (actor.role == users::Role::kAdmin || actor.role == users::Role::kOwner) return;
+  if (audit_ != nullptr) {
+    db_.transact([&](store::Tx& tx) {
+      audit_->append(tx, audit::entry(actor.user_id, action, target, {}, "denied"));
+    });
+  }
+  throw Error(ErrorCode::kForbidden, "only admins manage the catalogue");
+}
+
+Item EconomyService::create_item(const users::Actor& actor, const ItemDraft& draft) {
+  require_admin(actor, "economy.item_create", "item:new");
+  Item item;
+  item.created_at = item.updated_at = clock_.now();
+  apply(item, draft, true);
+  item.price = item.base_price;
+  return db_.transact([&](store::Tx& tx) {
+    if (sql::item_id_by_slug(tx, item.slug)) {
+      throw Error(ErrorCode::kConflict, "slug '" + item.slug + "' is in use", {{"field", "slug"}});
+    }
+    item.id = sql::insert_item(tx, item);
+    item.asset = "ITEM_" + std::to_string(item.id);
+    ledger_.add_currency(tx, ledger::Currency{item.asset, 0, item.name_en});
+    if (item.total_supply) {
+      // The whole supply goes to the shop's stock now; it may never go negative.
+      const auto mint = ledger_.system_account(tx, "mint:shop", item.asset, true);
+      const auto stock = ledger_.system_account(tx, "shop:stock", item.asset);
+      ledger_.move(tx, "economy.supply:" + std::to_string(item.id), mint, stock, *item.total_supply,
+                   item.asset, "shop.supply", {{"item", item.id}});
+    }
+    sql::insert_price(tx, item.id, {item.created_at / kDay * kDay, item.price, 0, 0});
+    if (audit_ != nullptr) {
+      audit_->append(tx, audit::entry(actor.user_id, "economy.item_create",
+                                      "item:" + std::to_string(item.id), describe(item)));
+    }
+    return item;
+  });
+}
+
+Item EconomyService::update_item(const users::Actor& actor, int64_t id, const ItemDraft& draft) {
+  require_admin(actor, "economy.item_update", "item:" + std::to_string(id));
+  return db_.transact([&](store::Tx& tx) {
+    auto item = sql::find_item(tx, id, true);
+    if (!item) throw Error(ErrorCode::kNotFound, "no item " + std::to_string(id), {{"id", id}});
+    const Item before = *item;
+    apply(*item, draft, false);
+    if (item->slug != before.slug && sql::item_id_by_slug(tx, item->slug)) {
+      throw Error(ErrorCode::kConflict, "slug '" + item->slug + "' is in use", {{"field", "slug"}});
+    }
+    // A new base price restarts the dynamic price there; new bounds pull the price inside them
+    // now, so that the daily adjustment always starts within [min, max].
+    if (draft.base_price) item->price = item->base_price;
+    item->price = std::clamp(item->price, item->min_price, item->max_price);
+    item->updated_at = clock_.now();
+    sql::update_item(tx, *item);
+    if (audit_ != nullptr) {
+      audit_->append(
+          tx, audit::entry(actor.user_id, "economy.item_update", "item:" + std::to_string(id),
+                           {{"before", describe(before)}, {"after", describe(*item)}}));
+    }
+    return *item;
+  });
+}
+
+Item EconomyService::item(int64_t id) {
+  return db_.read([&](store::Tx& tx) {
+    auto item = sql::find_item(tx, id);
+    if (!item) throw Error(ErrorCode::kNotFound, "no item " + std::to_string(id), {{"id", id}});
+    return *item;
+  });
+}
+
+ShopPage EconomyService::browse(const users::Actor& actor, const ShopQuery& q) {
+  check_range("limit", q.limit, 1, 100);
+  check_range("offset", q.offset, 0, kMaxSupply);
+  if (q.sort != "name" && q.sort != "price" && q.sort != "-price" && q.sort != "trend") {
+    throw bad("sort", "must be name, price, -price or trend");
+  }
+  if (q.rarity && std::find(kRarities.begin(), kRarities.end(), *q.rarity) == kRarities.end()) {
+    throw bad("rarity", "must be one of common, uncommon, rare, epic, legendary");
+  }
+  if (q.include_inactive) require_admin(actor, "economy.catalogue_read", "items");
+  const Micros now = clock_.now();
+  std::vector<Listing> all = db_.read([&](store::Tx& tx) {
+    std::vector<Listing> out;
+    for (auto& item : sql::all_items(tx)) {
+      const bool on_sale = item.active && (!item.available_from || *item.available_from <= now) &&
+                           (!item.available_until || now < *item.available_until);
+      if (!on_sale && !q.include_inactive) continue;
+      if (q.category && item.category != *q.category) continue;
+      if (q.rarity && item.rarity != *q.rarity) continue;
+      const int64_t shown = item.shown();
+      if ((q.min_price && shown < *q.min_price) || (q.max_price && shown > *q.max_price)) continue;
+      const auto week_ago = sql::price_on_or_before(tx, item.id, now - 7 * kDay);
+      const int64_t trend =
+          week_ago && *week_ago > 0 ? (item.price - *week_ago) * 10'000 / *week_ago : 0;
+      out.push_back({std::move(item), shown, trend});
+    }
+    return out;
+  });
+  const auto by = [&](const Listing& a, const Listing& b) {
+    if (q.sort == "price" && a.shown != b.shown) return a.shown < b.shown;
+    if (q.sort == "-price" && a.shown != b.shown) return a.shown > b.shown;
+    if (q.sort == "trend" && a.trend_bp != b.trend_bp) return a.trend_bp > b.trend_bp;
+    if (a.item.name_en != b.item.name_en) return a.item.name_en < b.item.name_en;
+    return a.item.id < b.item.id;
+  };
+  std::sort(all.begin(), all.end(), by);
+  ShopPage page;
+  page.total = static_cast<int64_t>(all.size());
+  for (int64_t i = q.offset; i < page.total && i < q.offset + q.limit; ++i) {
+    page.items.push_back(std::move(all[static_cast<size_t>(i)]));
+  }
+  if (q.offset + q.limit < page.total) page.next_offset = q.offset + q.limit;
+  return page;
+}
+
+std::vector<PricePoint> EconomyService::price_history(int64_t item_id, int days) {
+  check_range("days", days, 1, 365);
+  item(item_id);  // NOT_FOUND
+  const Micros today = clock_.now() / kDay * kDay;
+  return db_.read(
+      [&](store::Tx& tx) { return sql::prices_since(tx, item_id, today - (days - 1) * kDay); });
+}
+
+int EconomyService::reprice() {
+  const Micros now = clock_.now();
+  const Micros today = now / kDay * kDay;
+  const auto items = db_.read([](store::Tx& tx) { return sql::all_items(tx); });
+  int adjusted = 0;
+  for (const auto& listed : items) {
+    adjusted += db_.transact([&](store::Tx& tx) {
+      auto item = sql::find_item(tx, listed.id, true);
+      if (!item) return 0;
+      const int64_t recent = sql::units_bought(tx, item->id, now - 7 * kDay, now);
+      const int64_t before = sql::units_bought(tx, item->id, now - 14 * kDay, now - 7 * kDay);
+      const int64_t price =
+          next_price(item->price, recent, before, item->min_price, item->max_price);
+      if (!sql::insert_price(tx, item->id, {today, price, recent, before})) return 0;  // done
+      item->price = price;
+      item->updated_at = now;
+      sql::update_item(tx, *item);
+      return 1;
+    });
+  }
+  return adjusted;
+}
+
+}  // namespace lucas::economy

@@ -1,0 +1,48 @@
+#include "features/economy/economy_module.h"
+
+#include "features/economy/economy_bot.h"
+#include "features/economy/economy_http.h"
+#include "features/users/users_module.h"
+#include "infra/audit/audit.h"
+#include "infra/http/api_documents.h"
+
+namespace lucas::economy {
+
+void register_module(module::Module& m) {
+  m.api(http::api_document("economy"));  // economy_api.json: its routes in the OpenAPI document
+  using module::Where;
+  using module::Who;
+  using S = module::Services;
+  using Call = module::CommandCall;
+  const auto with_service = [](auto reply) {
+    return users::with_user([reply](S& s, const users::User& u, const Call& c) {
+      return reply(s.get<EconomyService>(), u, c.args);
+    });
+  };
+  m.migrations(migrations)
+      .provide([](S& s) {
+        s.put(std::make_unique<EconomyService>(s.get<store::Database>(), s.get<ledger::Ledger>(),
+                                               &s.get<audit::AuditLog>(), s.get<Clock>()));
+      })
+      .routes([](http::Router& router, S& s) { register_http(router, s.get<EconomyService>()); })
+      .command({"shop", "help_cmd_shop", Who::kEveryone, Where::kAnywhere,
+                with_service([](EconomyService& e, const users::User& u, const std::string& a) {
+                  return shop_reply(e, u, a);
+                })})
+      .command({"buy", "help_cmd_buy", Who::kEveryone, Where::kAnywhere,
+                with_service([](EconomyService& e, const users::User& u, const std::string& a) {
+                  return buy_reply(e, u, a);
+                })})
+      .command({"buyok", "help_cmd_buyok", Who::kEveryone, Where::kAnywhere,
+                with_service([](EconomyService& e, const users::User& u, const std::string& a) {
+                  return buy_confirm_reply(e, u, a);
+                })})
+      .command({"inventory", "help_cmd_inventory", Who::kEveryone, Where::kAnywhere,
+                with_service([](EconomyService& e, const users::User& u, const std::string&) {
+                  return inventory_reply(e, u);
+                })})
+      .job({"economy.reprice", jobs::Schedule::daily(0, 5),
+            [](S& s, const jobs::Run&) { s.get<EconomyService>().reprice(); }});
+}
+
+}  // namespace lucas::economy
