@@ -2,7 +2,6 @@
 #include "features/economy/economy.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "base/money.h"
 #include "features/economy/economy_store.h"
@@ -33,10 +32,27 @@ void check_range(const std::string& field, int64_t value, int64_t min, int64_t m
   }
 }
 
+bool lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// [a-z0-9][a-z0-9-]{1,39}
+bool slug_like(const std::string& s) {
+  if (s.size() < 2 || s.size() > 40 || s[0] == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return lower(c) || digit(c) || c == '-'; });
+}
+
+// [a-z][a-z_]{0,29}
+bool category_like(const std::string& s) {
+  if (s.empty() || s.size() > 30 || !lower(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return lower(c) || c == '_'; });
+}
+
 // Applies the draft's fields to `item` and checks the whole result.
 void apply(Item& item, const ItemDraft& d, bool creating) {
-  static const std::regex kSlug("[a-z0-9][a-z0-9-]{1,39}");
-  static const std::regex kCategory("[a-z][a-z_]{0,29}");
   if (d.slug) item.slug = *d.slug;
   if (d.name_ru) item.name_ru = *d.name_ru;
   if (d.name_en) item.name_en = *d.name_en;
@@ -70,14 +86,14 @@ void apply(Item& item, const ItemDraft& d, bool creating) {
   }
   if (d.legacy_id) item.legacy_id = *d.legacy_id;
 
-  if (!std::regex_match(item.slug, kSlug)) {
+  if (!slug_like(item.slug)) {
     throw bad("slug", "must be 2-40 of a-z, 0-9 and -, starting with a letter or digit");
   }
   check_text("name_ru", item.name_ru, 1, 200);
   check_text("name_en", item.name_en, 1, 200);
   check_text("description_ru", item.description_ru, 0, 2000);
   check_text("description_en", item.description_en, 0, 2000);
-  if (!std::regex_match(item.category, kCategory)) {
+  if (!category_like(item.category)) {
     throw bad("category", "must be 1-30 of a-z and _, starting with a letter");
   }
   if (std::find(kRarities.begin(), kRarities.end(), item.rarity) == kRarities.end()) {

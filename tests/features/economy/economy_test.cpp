@@ -361,8 +361,12 @@ TEST_P(EconomyTest, Property14_TheDailyRepricingFollowsDemandWithinBounds) {
     EXPECT_LE(std::abs(now - last) * 10, last * 2) << day;
     EXPECT_GE(now, 5'000);
     EXPECT_LE(now, 40'000);
-    if (day >= 7) EXPECT_LE(now, last) << day;   // the busy days have left the last week
-    if (day >= 14) EXPECT_EQ(now, last) << day;  // two empty weeks: no change
+    if (day >= 7) {
+      EXPECT_LE(now, last) << day;  // the busy days have left the last week
+    }
+    if (day >= 14) {
+      EXPECT_EQ(now, last) << day;  // two empty weeks: no change
+    }
     last = now;
   }
   EXPECT_LT(last, peak);
