@@ -29,16 +29,32 @@ const SessionsPage = lazyPage<{ user: User }>(() =>
 const NotificationsPage = lazyPage<{ user: User }>(() =>
   import('./pages/notifications').then((m) => m.NotificationsPage),
 );
+const ShopPage = lazyPage<{ user: User }>(() => import('./pages/shop').then((m) => m.ShopPage));
+const ItemPage = lazyPage<{ user: User; id: number }>(() =>
+  import('./pages/item').then((m) => m.ItemPage),
+);
+const InventoryPage = lazyPage<{ user: User }>(() =>
+  import('./pages/inventory').then((m) => m.InventoryPage),
+);
 const LoginPage = lazyPage<object>(() => import('./pages/login').then((m) => m.LoginPage));
 
-const pages: { path: string; label: Key; Page: typeof HomePage }[] = [
+// `wide`: not in the phone's tab bar (no room across 320 px); the page links to it instead.
+const pages: { path: string; label: Key; Page: typeof HomePage; wide?: boolean }[] = [
   { path: '/', label: 'nav_home', Page: HomePage },
   { path: '/history', label: 'nav_history', Page: HistoryPage },
   { path: '/leaderboards', label: 'nav_leaderboards', Page: LeaderboardsPage },
+  { path: '/shop', label: 'nav_shop', Page: ShopPage },
+  { path: '/inventory', label: 'nav_inventory', Page: InventoryPage, wide: true },
   { path: '/notifications', label: 'nav_notifications', Page: NotificationsPage },
   { path: '/profile', label: 'nav_profile', Page: ProfilePage },
   { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
 ];
+
+// /shop/17 -> 17: an item of the shop.
+const itemId = (path: string): number | null => {
+  const m = /^\/shop\/(\d{1,15})$/.exec(path);
+  return m ? Number(m[1]) : null;
+};
 
 // The unread notifications on the Notifications link: "Уведомления (3)" to a screen reader, a
 // count in a bubble to the eye.
@@ -55,12 +71,27 @@ function UnreadBadge() {
 }
 
 // On a phone's tab bar the Notifications tab is a bell (its name is still read out): six names
-// do not fit across 320 px.
+// do not fit across 320 px. The Shop tab is a bag likewise; My items is linked from the shop.
 function BellIcon() {
   return (
     <svg class="tab-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
       <path
         d="M18 16v-5a6 6 0 0 0-12 0v5l-2 2h16zM10 20a2 2 0 0 0 4 0"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linejoin="round"
+      />
+    </svg>
+  );
+}
+
+// The Shop tab on a phone is a bag, as Notifications is a bell: one more name would not fit.
+function BagIcon() {
+  return (
+    <svg class="tab-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+      <path
+        d="M5 8h14l-1 12H6zM9 8V6a3 3 0 0 1 6 0v2"
         fill="none"
         stroke="currentColor"
         stroke-width="2"
@@ -78,14 +109,27 @@ function Nav({ path, user }: { path: string; user: User }) {
           key={p.path}
           href={p.path}
           onClick={onLinkClick}
-          aria-current={path === p.path ? 'page' : undefined}
-          class={p.path === '/notifications' ? 'tab-bell' : undefined}
+          aria-current={path === p.path || (p.path === '/shop' && itemId(path) !== null) ? 'page' : undefined}
+          class={
+            p.path === '/notifications'
+              ? 'tab-bell'
+              : p.path === '/shop'
+                ? 'tab-bag'
+                : p.wide
+                  ? 'tab-wide'
+                  : undefined
+          }
         >
           {p.path === '/notifications' ? (
             <>
               <BellIcon />
               <span class="tab-label">{t(p.label)}</span>
               <UnreadBadge />
+            </>
+          ) : p.path === '/shop' ? (
+            <>
+              <BagIcon />
+              <span class="tab-label">{t(p.label)}</span>
             </>
           ) : (
             t(p.label)
@@ -172,8 +216,11 @@ export function App() {
     page = <AdminRoute path={path} user={s.user} />;
   } else {
     const found = pages.find((p) => p.path === path);
+    const item = itemId(path);
     page = found ? (
       <found.Page user={s.user} />
+    ) : item !== null ? (
+      <ItemPage user={s.user} id={item} />
     ) : (
       <section class="card">
         <h1>{t('not_found_title')}</h1>

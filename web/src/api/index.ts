@@ -24,6 +24,16 @@ export type MoneyNotification = Schemas['WsMoneyNotification'];
 export type Notification = Schemas['Notification'];
 export type NotificationList = Schemas['NotificationList'];
 export type NotificationQuery = Query<'/api/v1/me/notifications'>;
+// The shop (GET /api/v1/shop/items and /items/{id}), its quotes and purchases, and my items.
+export type ShopItem = Schemas['ShopItem'];
+export type ShopListedItem = Schemas['ShopListedItem'];
+export type ShopItemDetail = Schemas['ShopItemDetail'];
+export type PricePoint = Schemas['PricePoint'];
+export type ShopQuote = Schemas['ShopQuote'];
+export type ShopPurchase = Schemas['ShopPurchase'];
+export type InventoryEntry = Schemas['InventoryEntry'];
+export type ShopQuery = Pick<Query<'/api/v1/shop/items'>, 'category' | 'rarity' | 'sort'>;
+export type Rarity = ShopItem['rarity'];
 
 // The history's filters (GET /api/v1/users/{id}/transactions): money in or out, a reason prefix,
 // and [since, until) as dates or RFC 3339 UTC times.
@@ -61,4 +71,17 @@ export const api = {
   notifications: (query: NotificationQuery) => request('get', '/api/v1/me/notifications', { query }),
   markNotificationsRead: (up_to_id: number) =>
     request('post', '/api/v1/me/notifications/read', { body: { up_to_id } }),
+  shopItems: (query: ShopQuery, limit: number, offset: number) =>
+    request('get', '/api/v1/shop/items', { query: { ...query, limit, offset } }),
+  shopItem: (id: number) => request('get', '/api/v1/shop/items/{id}', { path: { id } }),
+  quote: (item_id: number, quantity: number) =>
+    request('post', '/api/v1/shop/quotes', { body: { item_id, quantity } }),
+  // The same key for a retry of the same confirmation: a repeat answers the first purchase.
+  buy: (quote_id: string, key: string) =>
+    request('post', '/api/v1/shop/purchases', {
+      header: { 'Idempotency-Key': key },
+      body: { quote_id },
+    }),
+  inventory: (userId: number) =>
+    request('get', '/api/v1/users/{id}/inventory', { path: { id: userId } }),
 };

@@ -165,6 +165,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an item
+         * @description Adds an item to the catalogue and its asset to the ledger; a limited item's whole supply goes to the shop's stock at once. Required: `slug`, `name_ru`, `name_en`, `category`, `rarity`, `base_price`, `min_price`, `max_price` (1 ≤ min ≤ base ≤ max). `serialized` needs a `total_supply` (at most 100,000). Audited (`economy.item_create`; refusals too).
+         *
+         *     **Who**: admins and the owner (the web session, or a token with `admin`). 400 naming the field; 409 for a slug in use.
+         */
+        post: operations["createItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an item
+         * @description Changes the fields sent; the others keep their value. `total_supply` and `serialized` are fixed at creation (400). A new `base_price` restarts the dynamic price there; new bounds pull the current price inside them. `per_user_limit`, `available_from` and `available_until` are cleared by null. Audited with the before and after (`economy.item_update`).
+         *
+         *     **Who**: admins and the owner.
+         */
+        patch: operations["updateItem"];
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -1075,6 +1119,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shop/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Browse the shop
+         * @description The items on sale now (active, within their availability window), filtered and sorted, a page at a time. `trend_bp` compares the dynamic price with the one 7 days ago, in basis points (150 = +1.5 %). Anyone may browse; `all=true` lists the whole catalogue and needs an admin (403 otherwise).
+         *
+         *     400 (`INVALID_ARGUMENT`) for a bad rarity, sort, limit, offset or price.
+         */
+        get: operations["listShopItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An item and its price history
+         * @description The item (whether on sale or not) with its daily prices of the last 30 days, oldest first, for the trend and the sparkline. Anyone may read it.
+         *
+         *     404 for an unknown id.
+         */
+        get: operations["getShopItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy a quote
+         * @description Buys the quote in one transaction: its total in coins to the shop, its units from the shop's stock to the caller (a limited item can never be oversold, however many buy at once), serial numbers for numbered items. The `Idempotency-Key` header (1..200 bytes) is required: a repeat answers 200 with the first purchase (`replayed: true`) and moves nothing; the key with another quote is 409 `IDEMPOTENCY_CONFLICT`.
+         *
+         *     Refusals: 409 `CONFLICT` with `details.reason` `quote_expired` (with `current`: confirm the new price with a new quote), `quote_used`, `not_on_sale`, `sold_out`, `limit`; 409 `INSUFFICIENT_FUNDS`; 404 for someone else's or an unknown quote. Nothing moves on any refusal.
+         */
+        post: operations["buyShopQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a price to buy
+         * @description Holds the price of `quantity` units (1..100) for one minute: buying the quote charges exactly that, whatever the daily adjustment does meanwhile. Refused with 409 `CONFLICT` and `details.reason`: `not_on_sale`, `sold_out` (with `left`), `limit` (with `limit`, `bought`, `may_buy`).
+         *
+         *     **Who**: the caller buys for themself: the web session (with `X-CSRF-Token`) or a bearer token with `shop:buy`. 404 for an unknown item; 400 for a bad quantity.
+         */
+        post: operations["createShopQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}": {
         parameters: {
             query?: never;
@@ -1147,6 +1279,26 @@ export interface paths {
          *     400 for a missing or bad `name` (1-100 bytes, no control characters) or `scopes` (an array of known scope names, not empty); 404 for an unknown user; 409 when the user already has the maximum number of clients (10 by default; pending clients whose code has not expired count). Audited.
          */
         post: operations["createUserApiClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's items
+         * @description The items the user holds, most units first, with the serial numbers of numbered ones. **Who**: the user themself (the web session, or a bearer token with `inventory:read`); moderators and admins with the `admin` scope for anyone. Others: 403.
+         */
+        get: operations["getUserInventory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2182,6 +2334,74 @@ export interface components {
             /** @description One value per timestamp; null where there is no sample or no rate yet. */
             values: (number | null)[];
         };
+        /** @description A user's items. */
+        Inventory: {
+            /** @description Most units first. */
+            items: components["schemas"]["InventoryEntry"][];
+            /**
+             * Format: int64
+             * @description The user.
+             */
+            user_id: number;
+        };
+        /** @description Units of one item. */
+        InventoryEntry: {
+            item: components["schemas"]["ShopItem"];
+            /** @description Units held. */
+            quantity: number;
+            /** @description Their serial numbers (numbered items). */
+            serials: number[];
+        };
+        /** @description An item's fields as an admin sets them (on change, only those sent). */
+        ItemDraft: {
+            /** @description Offered by the shop (default true). */
+            active?: boolean;
+            /**
+             * Format: date-time
+             * @description On sale from; null clears.
+             */
+            available_from?: string | null;
+            /**
+             * Format: date-time
+             * @description On sale until; null clears.
+             */
+            available_until?: string | null;
+            /** @description Coins, "100.00". */
+            base_price?: string;
+            /** @description 1-30 of a-z and _. */
+            category?: string;
+            /** @description English description, up to 2000 bytes. */
+            description_en?: string;
+            /** @description Russian description, up to 2000 bytes. */
+            description_ru?: string;
+            /** @description May be gifted (default true). */
+            giftable?: boolean;
+            /** @description Coins, the highest price. */
+            max_price?: string;
+            /** @description Coins, the lowest price. */
+            min_price?: string;
+            /** @description English name, 1-200 bytes. */
+            name_en?: string;
+            /** @description Russian name, 1-200 bytes. */
+            name_ru?: string;
+            /** @description Units one player may buy; null clears. */
+            per_user_limit?: number | null;
+            /**
+             * @description How rare.
+             * @enum {string}
+             */
+            rarity?: "common" | "uncommon" | "rare" | "epic" | "legendary";
+            /** @description Seasonal modifier in percent (default 100). */
+            seasonal_pct?: number;
+            /** @description Number every unit (needs total_supply; creation only). */
+            serialized?: boolean;
+            /** @description 2-40 of a-z, 0-9 and -. */
+            slug?: string;
+            /** @description Units that will ever exist (creation only; absent: unlimited). */
+            total_supply?: number;
+            /** @description May be traded (default true). */
+            tradeable?: boolean;
+        };
         /** @description A scheduled job and its last run. */
         Job: {
             /**
@@ -2698,6 +2918,20 @@ export interface components {
              */
             source: "model" | "rules";
         };
+        /** @description One day's price. */
+        PricePoint: {
+            /** @description Units bought in the 7 days before those. */
+            bought_before: number;
+            /** @description Units bought in the 7 days before the adjustment. */
+            bought_recent: number;
+            /**
+             * Format: date-time
+             * @description The day (00:00 UTC).
+             */
+            day: string;
+            /** @description The dynamic price set that day. */
+            price: components["schemas"]["Money"];
+        };
         /** @description The canary: messages routed to both the active and a candidate model. */
         ReviewCanaryStats: {
             /** @description Share (0 to 1) of reviewed records the active model labelled right; 0 without reviewed records. */
@@ -3004,6 +3238,170 @@ export interface components {
              * @description Parses answered by the rule fallback since this node started.
              */
             rule_parses: number;
+        };
+        /** @description An item of the catalogue. */
+        ShopItem: {
+            /** @description Whether the shop offers it at all. */
+            active: boolean;
+            /** @description The item's ledger asset (a currency of scale 0): its units in `GET /api/v1/users/{id}/balance?currency=`. */
+            asset: string;
+            /**
+             * Format: date-time
+             * @description On sale from (null: always).
+             */
+            available_from: string | null;
+            /**
+             * Format: date-time
+             * @description On sale until, exclusive (null: always).
+             */
+            available_until: string | null;
+            /** @description The price the item started at. */
+            base_price: components["schemas"]["Money"];
+            /** @description The shop's category (a-z and _). */
+            category: string;
+            /** @description The description in Russian and English. */
+            description: {
+                /** @description English. */
+                en: string;
+                /** @description Russian. */
+                ru: string;
+            };
+            /** @description Whether it may be gifted. */
+            giftable: boolean;
+            /**
+             * Format: int64
+             * @description The item's id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Units the shop still has; null: unlimited.
+             */
+            left: number | null;
+            /** @description The highest price the daily adjustment may reach. */
+            max_price: components["schemas"]["Money"];
+            /** @description The lowest price the daily adjustment may reach. */
+            min_price: components["schemas"]["Money"];
+            /** @description The name in Russian and English. */
+            name: {
+                /** @description English. */
+                en: string;
+                /** @description Russian. */
+                ru: string;
+            };
+            /**
+             * Format: int64
+             * @description Units one player may buy in all; null: no limit.
+             */
+            per_user_limit: number | null;
+            /** @description The price a buyer pays now: the dynamic price with the seasonal modifier. */
+            price: components["schemas"]["Money"];
+            /**
+             * @description How rare the item is.
+             * @enum {string}
+             */
+            rarity: "common" | "uncommon" | "rare" | "epic" | "legendary";
+            /** @description A seasonal modifier in percent, applied on top of the dynamic price within min and max. */
+            seasonal_pct: number;
+            /** @description Every unit is numbered ("№ 17 of 500"). */
+            serialized: boolean;
+            /** @description A short unique name (a-z, 0-9, -). */
+            slug: string;
+            /**
+             * Format: int64
+             * @description Units that will ever exist; null: unlimited.
+             */
+            total_supply: number | null;
+            /** @description Whether it may be traded. */
+            tradeable: boolean;
+        };
+        /** @description An item with its price history. */
+        ShopItemDetail: components["schemas"]["ShopItem"] & {
+            /** @description The last 30 days' prices, oldest first. */
+            price_history: components["schemas"]["PricePoint"][];
+        };
+        /** @description A page of the shop. */
+        ShopItemList: {
+            /** @description The page's items. */
+            items: components["schemas"]["ShopListedItem"][];
+            /** @description The next page's offset; null on the last page. */
+            next_offset: number | null;
+            /** @description Items matching the filters. */
+            total: number;
+        };
+        /** @description An item as listed, with its trend. */
+        ShopListedItem: components["schemas"]["ShopItem"] & {
+            /** @description The dynamic price against 7 days ago, in basis points (0 when there is no price that old). */
+            trend_bp: number;
+        };
+        /** @description A purchase. */
+        ShopPurchase: {
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description The purchase's id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The item.
+             */
+            item_id: number;
+            /** @description Units bought. */
+            quantity: number;
+            /** @description True when the key had been used: this is the first purchase, nothing moved now. */
+            replayed: boolean;
+            /** @description Numbered items: every serial the buyer now holds of this item. */
+            serials: number[];
+            /** @description What was charged. */
+            total: components["schemas"]["Money"];
+            /** @description The price of one unit. */
+            unit_price: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The buyer.
+             */
+            user_id: number;
+        };
+        /** @description The quote to buy. */
+        ShopPurchaseRequest: {
+            /** @description From `POST /api/v1/shop/quotes`. */
+            quote_id: string;
+        };
+        /** @description A price held for a minute. */
+        ShopQuote: {
+            /**
+             * Format: date-time
+             * @description Until when the price holds.
+             */
+            expires_at: string;
+            /** @description The quote's id, to buy it. */
+            id: string;
+            /**
+             * Format: int64
+             * @description The item.
+             */
+            item_id: number;
+            /** @description Units. */
+            quantity: number;
+            /** @description What the purchase will charge. */
+            total: components["schemas"]["Money"];
+            /** @description The price of one unit. */
+            unit_price: components["schemas"]["Money"];
+        };
+        /** @description What to price. */
+        ShopQuoteRequest: {
+            /**
+             * Format: int64
+             * @description The item.
+             */
+            item_id: number;
+            /** @description Units (default 1). */
+            quantity?: number;
         };
         /** @description A user's balance in one currency. */
         UserBalance: {
@@ -3720,6 +4118,87 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    createItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "base_price": "100.00",
+                 *       "category": "cosmetic",
+                 *       "max_price": "400.00",
+                 *       "min_price": "50.00",
+                 *       "name_en": "Golden dice",
+                 *       "name_ru": "Золотые кости",
+                 *       "per_user_limit": 2,
+                 *       "rarity": "epic",
+                 *       "serialized": true,
+                 *       "slug": "golden-dice",
+                 *       "total_supply": 500
+                 *     } */
+                "application/json": components["schemas"]["ItemDraft"];
+            };
+        };
+        responses: {
+            /** @description The item. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    updateItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "active": true,
+                 *       "seasonal_pct": 150
+                 *     } */
+                "application/json": components["schemas"]["ItemDraft"];
+            };
+        };
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
         };
     };
     listAdminJobs: {
@@ -5039,6 +5518,154 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    listShopItems: {
+        parameters: {
+            query?: {
+                /** @description Only this category. */
+                category?: string;
+                /** @description Only this rarity. */
+                rarity?: "common" | "uncommon" | "rare" | "epic" | "legendary";
+                /** @description Only items costing at least this ("12.50"). */
+                min_price?: string;
+                /** @description Only items costing at most this. */
+                max_price?: string;
+                /** @description The order: name, price (cheapest first), -price, trend (rising first). */
+                sort?: "name" | "price" | "-price" | "trend";
+                /** @description Items per page, 1..100. */
+                limit?: number;
+                /** @description Where the page starts (`next_offset` of the previous one). */
+                offset?: number;
+                /** @description Admins: every item, inactive ones too. */
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopItemList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getShopItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopItemDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    buyShopQuote: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1..200 bytes; a repeat returns the first purchase. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "quote_id": "q_3f9a0c1d2e4b5a6978877665"
+                 *     } */
+                "application/json": components["schemas"]["ShopPurchaseRequest"];
+            };
+        };
+        responses: {
+            /** @description A repeat of the key: the first purchase. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopPurchase"];
+                };
+            };
+            /** @description The purchase. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopPurchase"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createShopQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "item_id": 3,
+                 *       "quantity": 1
+                 *     } */
+                "application/json": components["schemas"]["ShopQuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The quote. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopQuote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -5165,6 +5792,33 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getUserInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's Telegram id (a positive integer). */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inventory. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inventory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
         };
     };

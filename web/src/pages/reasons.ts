@@ -9,6 +9,7 @@ const known: Record<string, Key> = {
   'admin.debit': 'reason_admin_debit',
   'bank.claim': 'reason_bank_claim',
   'legacy.opening_balance': 'reason_legacy',
+  'shop.purchase': 'reason_shop_purchase',
 };
 
 // The game bots' names as players know them (the ledger keeps their ids).

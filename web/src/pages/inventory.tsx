@@ -1,0 +1,62 @@
+// My items: what I hold, most units first, with the serial numbers of numbered ones ("№ 17").
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type InventoryEntry, type User } from '../api';
+import { t, useLanguage } from '../i18n';
+import { onLinkClick } from '../router';
+import { ErrorRetry } from '../fields';
+import { itemName, rarityKey, serialList } from './shop-parts';
+
+export function InventoryPage({ user }: { user: User }) {
+  const lang = useLanguage();
+  const [items, setItems] = useState<InventoryEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => {
+    setError(null);
+    return api.inventory(user.id).then(
+      (r) => setItems(r.items),
+      (e) =>
+        setError(
+          e instanceof ApiError
+            ? e.status === 0
+              ? t('error_network')
+              : e.message || t('error_generic', { status: e.status })
+            : String(e),
+        ),
+    );
+  };
+  useEffect(() => {
+    void load();
+  }, [user.id]);
+
+  return (
+    <section class="card" aria-labelledby="inventory-title">
+      <div class="section-head first">
+        <h1 id="inventory-title">{t('inventory_title')}</h1>
+        <a class="button secondary" href="/shop" onClick={onLinkClick}>
+          {t('inventory_to_shop')}
+        </a>
+      </div>
+      {error && <ErrorRetry message={error} onRetry={load} />}
+      {items === null && !error && <p class="muted">{t('loading')}</p>}
+      {items?.length === 0 && <p class="muted">{t('inventory_empty')}</p>}
+      <ul class="rows inventory" data-testid="inventory">
+        {items?.map((h) => (
+          <li key={h.item.id} data-item-id={h.item.id}>
+            <div class="what">
+              <strong>{itemName(h.item, lang)}</strong>
+              <span class="muted when">
+                {t(rarityKey[h.item.rarity])} · {h.item.category}
+              </span>
+              {h.serials.length > 0 && (
+                <span data-testid="serials">{t('inventory_serials', { serials: serialList(h.serials) })}</span>
+              )}
+            </div>
+            <span class="sum" data-testid="quantity">
+              {t('inventory_quantity', { quantity: h.quantity })}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
