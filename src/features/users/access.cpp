@@ -26,8 +26,9 @@ const std::vector<ScopeInfo>& scope_catalog() {
       {scope::kAdmin,
        "use the admin API and read other users' private data, as far as the user's role allows"},
       {scope::kInventoryRead, "read the user's items (GET /api/v1/users/{id}/inventory)"},
-      {scope::kShopBuy, "buy in the shop for the user: quotes and purchases, paid from the user's"
-                        " coins"},
+      {scope::kShopBuy,
+       "buy in the shop for the user: quotes and purchases, paid from the user's"
+       " coins"},
   };
   return kAll;
 }
