@@ -10,11 +10,10 @@
 #include <mutex>
 #include <random>
 
+#include "bench/bench_db.h"
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
 #include "ledger/ledger.h"
-#include "tests/support/databases.h"
-#include "tests/support/pg_harness.h"
 
 namespace {
 using namespace lucas;
@@ -23,15 +22,9 @@ constexpr int kAccounts = 1'000;
 
 struct World {
   explicit World(store::Engine engine) {
-    store::Options options;
-    options.pool_size = 8;
-    if (engine == store::Engine::kSqlite) {
-      dir = std::make_unique<testing::TempDir>();
-      db = store::Database::open("sqlite:" + dir->path() + "/bench.db", options);
-    } else {
-      auto& pg = testing::PostgresServer::shared(testing::PgHarnessOptions{true});
-      db = store::Database::open(pg.create_database(), options);
-    }
+    auto opened = bench::open_bench_database(engine);
+    dir = std::move(opened.dir);
+    db = std::move(opened.db);
     outbox = std::make_unique<events::Outbox>(*db, clock);
     ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), nullptr);
     store::migrate(*db, {events::migrations(), ledger::migrations()}, clock);

@@ -10,12 +10,11 @@
 #include <memory>
 #include <mutex>
 
+#include "bench/bench_db.h"
 #include "features/economy/economy.h"
 #include "infra/audit/audit.h"
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
-#include "tests/support/databases.h"
-#include "tests/support/pg_harness.h"
 
 namespace {
 using namespace lucas;
@@ -24,15 +23,9 @@ constexpr int kBuyers = 1'000;
 
 struct World {
   explicit World(store::Engine engine) {
-    store::Options options;
-    options.pool_size = 8;
-    if (engine == store::Engine::kSqlite) {
-      dir = std::make_unique<testing::TempDir>();
-      db = store::Database::open("sqlite:" + dir->path() + "/bench.db", options);
-    } else {
-      auto& pg = testing::PostgresServer::shared(testing::PgHarnessOptions{true});
-      db = store::Database::open(pg.create_database(), options);
-    }
+    auto opened = bench::open_bench_database(engine);
+    dir = std::move(opened.dir);
+    db = std::move(opened.db);
     outbox = std::make_unique<events::Outbox>(*db, clock);
     ledger = std::make_unique<ledger::Ledger>(clock, outbox.get(), nullptr);
     audit = std::make_unique<audit::AuditLog>(clock);

@@ -47,7 +47,8 @@ npm_deps() {
   local dirs=(web)
   [ "$profile" = test ] && dirs+=(tests/e2e)
   for dir in "${dirs[@]}"; do
-    if [ ! -d $dir/node_modules ] || [ $dir/package-lock.json -nt $dir/node_modules ]; then
+    # npm writes node_modules/.package-lock.json last: without it the install is missing or partial.
+    if [ ! -f $dir/node_modules/.package-lock.json ] || [ $dir/package-lock.json -nt $dir/node_modules ]; then
       echo "bootstrap: installing npm packages for $dir (npm ci)"
       (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
       touch $dir/node_modules

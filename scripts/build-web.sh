@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:-build/serve/web}
-if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+# (npm writes node_modules/.package-lock.json last: without it the install is missing or partial)
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules ]; then
   echo "build-web: installing npm packages for web/ (npm ci)"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
   touch web/node_modules

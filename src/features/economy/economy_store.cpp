@@ -122,39 +122,53 @@ Item item_of(const store::Row& r) {
   return i;
 }
 
+// The columns an admin may change, in order, and their values: what inserting and updating
+// an item share.
+constexpr std::string_view kEditableColumns =
+    "slug, name_ru, name_en, description_ru, description_en, category, rarity, tradeable,"
+    " giftable, per_user_limit, base_price, min_price, max_price, price, seasonal_pct,"
+    " available_from, available_until, active, legacy_id";
+constexpr int kEditable = 19;
+
+std::vector<Value> editable_values(const Item& i) {
+  return {Value{i.slug},
+          Value{i.name_ru},
+          Value{i.name_en},
+          Value{i.description_ru},
+          Value{i.description_en},
+          Value{i.category},
+          Value{i.rarity},
+          Value{int64_t{i.tradeable}},
+          Value{int64_t{i.giftable}},
+          opt(i.per_user_limit),
+          Value{i.base_price},
+          Value{i.min_price},
+          Value{i.max_price},
+          Value{i.price},
+          Value{int64_t{i.seasonal_pct}},
+          opt(i.available_from),
+          opt(i.available_until),
+          Value{int64_t{i.active}},
+          opt(i.legacy_id)};
+}
+
+std::string placeholders(int from, int count) {
+  std::string out;
+  for (int n = from; n < from + count; ++n) out += (out.empty() ? "$" : ", $") + std::to_string(n);
+  return out;
+}
+
 }  // namespace
 
 int64_t insert_item(store::Tx& tx, const Item& i) {
+  auto values = editable_values(i);
+  values.insert(values.end(), {Value{int64_t{i.serialized}}, opt(i.total_supply),
+                               Value{i.created_at}, Value{i.updated_at}});
   const int64_t id =
-      tx.exec(
-            "INSERT INTO economy_items (slug, name_ru, name_en, description_ru, description_en,"
-            " category, rarity, asset, tradeable, giftable, serialized, total_supply,"
-            " per_user_limit, base_price, min_price, max_price, price, seasonal_pct,"
-            " available_from, available_until, active, legacy_id, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-            " $17, $18, $19, $20, $21, $22, $22) RETURNING id",
-            {Value{i.slug},
-             Value{i.name_ru},
-             Value{i.name_en},
-             Value{i.description_ru},
-             Value{i.description_en},
-             Value{i.category},
-             Value{i.rarity},
-             Value{int64_t{i.tradeable}},
-             Value{int64_t{i.giftable}},
-             Value{int64_t{i.serialized}},
-             opt(i.total_supply),
-             opt(i.per_user_limit),
-             Value{i.base_price},
-             Value{i.min_price},
-             Value{i.max_price},
-             Value{i.price},
-             Value{int64_t{i.seasonal_pct}},
-             opt(i.available_from),
-             opt(i.available_until),
-             Value{int64_t{i.active}},
-             opt(i.legacy_id),
-             Value{i.created_at}})
+      tx.exec("INSERT INTO economy_items (" + std::string(kEditableColumns) +
+                  ", serialized, total_supply, created_at, updated_at, asset) VALUES (" +
+                  placeholders(1, kEditable + 4) + ", '') RETURNING id",
+              values)
           .one()
           .i64(0);
   tx.exec("UPDATE economy_items SET asset = $1 WHERE id = $2",
@@ -163,33 +177,11 @@ int64_t insert_item(store::Tx& tx, const Item& i) {
 }
 
 void update_item(store::Tx& tx, const Item& i) {
-  tx.exec(
-      "UPDATE economy_items SET slug = $2, name_ru = $3, name_en = $4, description_ru = $5,"
-      " description_en = $6, category = $7, rarity = $8, tradeable = $9, giftable = $10,"
-      " per_user_limit = $11, base_price = $12, min_price = $13, max_price = $14, price = $15,"
-      " seasonal_pct = $16, available_from = $17, available_until = $18, active = $19,"
-      " legacy_id = $20, updated_at = $21 WHERE id = $1",
-      {Value{i.id},
-       Value{i.slug},
-       Value{i.name_ru},
-       Value{i.name_en},
-       Value{i.description_ru},
-       Value{i.description_en},
-       Value{i.category},
-       Value{i.rarity},
-       Value{int64_t{i.tradeable}},
-       Value{int64_t{i.giftable}},
-       opt(i.per_user_limit),
-       Value{i.base_price},
-       Value{i.min_price},
-       Value{i.max_price},
-       Value{i.price},
-       Value{int64_t{i.seasonal_pct}},
-       opt(i.available_from),
-       opt(i.available_until),
-       Value{int64_t{i.active}},
-       opt(i.legacy_id),
-       Value{i.updated_at}});
+  auto values = editable_values(i);
+  values.insert(values.end(), {Value{i.updated_at}, Value{i.id}});
+  tx.exec("UPDATE economy_items SET (" + std::string(kEditableColumns) + ", updated_at) = (" +
+              placeholders(1, kEditable + 1) + ") WHERE id = $" + std::to_string(kEditable + 2),
+          values);
 }
 
 std::optional<Item> find_item(store::Tx& tx, int64_t id, bool for_update) {
