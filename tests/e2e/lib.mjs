@@ -410,3 +410,40 @@ export function watchPageApi(page) {
     ));
   });
 }
+
+// Visible controls smaller than 44x44 px, and the horizontal overflow of the document.
+export const layoutProblems = (page) =>
+  page.evaluate(() => {
+    const small = [];
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue; // not rendered
+      if (getComputedStyle(el).visibility === 'hidden') continue;
+      if (r.width < 44 || r.height < 44) {
+        small.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      }
+    }
+    return { small, overflow: document.documentElement.scrollWidth - window.innerWidth };
+  });
+
+// A layout checker for one test: at 320 and 1440 px wide, no horizontal overflow and no tap
+// target under 44 px, and a screenshot of each (<prefix>-<name>-<width>.png in `shots`); the page
+// is left at 1440 px.
+export const layoutChecker = (shots, prefix) => async (page, name) => {
+  for (const width of [320, 1440]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(150);
+    const l = await layoutProblems(page);
+    check(`${name} at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
+    check(`${name} at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
+    await page.screenshot({ path: join(shots, `${prefix}-${name}-${width}.png`), fullPage: true });
+  }
+};
+
+// A REST caller for `base`: call(method, path, bearer?, jsonBody?) -> {status, body}.
+export const apiCaller = (base) => async (method, path, bearer, body) => {
+  const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, body: await r.json().catch(() => null) };
+};

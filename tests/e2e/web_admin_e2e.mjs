@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, finish, freePort, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
-  validateApiResponses, watchPageApi, webhookSecret,
+  validateApiResponses, watchPageApi, webhookSecret, layoutProblems, layoutChecker,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -170,34 +170,7 @@ const csrfFetch = (page, method, path, body, headers = {}, full = false) =>
 const apiGet = (page, path) =>
   page.evaluate((p) => fetch(p).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })), path);
 
-// Visible controls smaller than 44x44 px, and the horizontal overflow of the document.
-const layoutProblems = (page) =>
-  page.evaluate(() => {
-    const small = [];
-    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
-      const r = el.getBoundingClientRect();
-      const style = getComputedStyle(el);
-      if (r.width === 0 && r.height === 0) continue; // not rendered
-      if (style.visibility === 'hidden') continue;
-      if (r.width < 44 || r.height < 44) {
-        small.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
-      }
-    }
-    return { small, overflow: document.documentElement.scrollWidth - window.innerWidth };
-  });
-
-// At 320 and 1440 px wide: no horizontal overflow and no tap target under 44 px; a screenshot of
-// each (admin-<name>-<width>.png); the page is left at 1440 px.
-const checkLayout = async (page, name) => {
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`${name} at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`${name} at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `admin-${name}-${width}.png`), fullPage: true });
-  }
-};
+const checkLayout = layoutChecker(shots, 'admin');
 
 // Tabs from the top of the page; what got focus, in order (tag|href|testid|text).
 const tabThrough = async (page, presses) => {

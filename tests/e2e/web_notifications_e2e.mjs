@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, finish, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
-  validateApiResponses, watchPageApi,
+  validateApiResponses, watchPageApi, apiCaller,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -46,12 +46,7 @@ const base = `http://127.0.0.1:${port}`;
 pointEmulatorAt(emulator, token, port);
 await validateApiResponses(base);
 
-const call = async (method, path, bearer, body) => {
-  const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json().catch(() => null) };
-};
+const call = apiCaller(base);
 const waitFor = async (fn, ms = 10000) => {
   const end = Date.now() + ms;
   for (;;) {

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, finish, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
-  validateApiResponses, watchPageApi,
+  validateApiResponses, watchPageApi, layoutChecker, apiCaller,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -45,12 +45,7 @@ const base = `http://127.0.0.1:${port}`;
 pointEmulatorAt(emulator, token, port);
 await validateApiResponses(base);
 
-const call = async (method, path, bearer, body) => {
-  const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: r.status, body: await r.json().catch(() => null) };
-};
+const call = apiCaller(base);
 // "975.00" -> 97500: sums compared exactly, never as floating point.
 const minor = (amount) => {
   const m = /^(-?)(\d+)\.(\d{2})$/.exec(amount ?? '');
@@ -112,32 +107,7 @@ const csrfFetch = (page, method, path, body, headers = {}) =>
     return { status: r.status, body: await r.json().catch(() => null) };
   }, [method, path, body, headers]);
 
-// Visible controls smaller than 44x44 px, and the horizontal overflow of the document.
-const layoutProblems = (page) =>
-  page.evaluate(() => {
-    const small = [];
-    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue; // not rendered
-      if (getComputedStyle(el).visibility === 'hidden') continue;
-      if (r.width < 44 || r.height < 44) {
-        small.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
-      }
-    }
-    return { small, overflow: document.documentElement.scrollWidth - window.innerWidth };
-  });
-// At 320 and 1440 px wide: no horizontal overflow, no tap target under 44 px, a screenshot of each
-// (shop-<name>-<width>.png); the page is left at 1440 px.
-const checkLayout = async (page, name) => {
-  for (const width of [320, 1440]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
-    const l = await layoutProblems(page);
-    check(`${name} at ${width}px: no horizontal overflow`, l.overflow <= 0, `${l.overflow}px`);
-    check(`${name} at ${width}px: no tap target under 44 px`, l.small.length === 0, JSON.stringify(l.small));
-    await page.screenshot({ path: join(shots, `shop-${name}-${width}.png`), fullPage: true });
-  }
-};
+const checkLayout = layoutChecker(shots, 'shop');
 
 let ctx = null;
 let page = null;
