@@ -211,6 +211,14 @@ Item EconomyService::item(int64_t id) {
   });
 }
 
+std::optional<Item> EconomyService::item_by_legacy_id(int64_t legacy_id) {
+  return db_.read([&](store::Tx& tx) -> std::optional<Item> {
+    const auto id = sql::item_id_by_legacy_id(tx, legacy_id);
+    if (!id) return std::nullopt;
+    return sql::find_item(tx, *id);
+  });
+}
+
 ShopPage EconomyService::browse(const users::Actor& actor, const ShopQuery& q) {
   check_range("limit", q.limit, 1, 100);
   check_range("offset", q.offset, 0, kMaxSupply);

@@ -173,6 +173,8 @@ class EconomyService {
   Item update_item(const users::Actor& actor, int64_t id, const ItemDraft& draft);
 
   Item item(int64_t id);  // NOT_FOUND
+  // The item imported from the legacy bot's shop item `legacy_id`, if any.
+  std::optional<Item> item_by_legacy_id(int64_t legacy_id);
   // Active items on sale now (admins with include_inactive: every item).
   ShopPage browse(const users::Actor& actor, const ShopQuery& query);
   // The last `days` daily prices, oldest first.

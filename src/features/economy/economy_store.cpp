@@ -193,6 +193,12 @@ std::optional<Item> find_item(store::Tx& tx, int64_t id, bool for_update) {
   return item_of(r.one());
 }
 
+std::optional<int64_t> item_id_by_legacy_id(store::Tx& tx, int64_t legacy_id) {
+  const auto r = tx.exec("SELECT id FROM economy_items WHERE legacy_id = $1", {Value{legacy_id}});
+  if (r.empty()) return std::nullopt;
+  return r.one().i64(0);
+}
+
 std::optional<int64_t> item_id_by_slug(store::Tx& tx, const std::string& slug) {
   const auto r = tx.exec("SELECT id FROM economy_items WHERE slug = $1", {Value{slug}});
   if (r.empty()) return std::nullopt;

@@ -13,6 +13,7 @@ namespace lucas::economy::sql {
 int64_t insert_item(store::Tx& tx, const Item& item);  // returns the id; sets the asset code
 void update_item(store::Tx& tx, const Item& item);
 std::optional<Item> find_item(store::Tx& tx, int64_t id, bool for_update = false);
+std::optional<int64_t> item_id_by_legacy_id(store::Tx& tx, int64_t legacy_id);
 std::optional<int64_t> item_id_by_slug(store::Tx& tx, const std::string& slug);
 std::vector<Item> all_items(store::Tx& tx);
 void add_sold(store::Tx& tx, int64_t item_id, int64_t quantity);

@@ -8,6 +8,7 @@
 #include "base/money.h"
 #include "base/progress.h"
 #include "features/legacy/legacy_import.h"
+#include "features/legacy/legacy_shop.h"
 
 namespace lucas::legacy {
 namespace {
@@ -44,8 +45,11 @@ int import_legacy(const module::CliRun& run) {
   ConsoleProgress progress;
   const auto r = importer.run(run.option("path"), progress.callback());
   progress.done();
+  const auto shop = adopt_shop_items(s.get<store::Database>(), s.get<economy::EconomyService>());
   s.get<events::Outbox>().drain();  // the opening transfers join the audit chain now
   print_report(r);
+  std::cout << "shop items in the catalogue: " << shop.adopted << " new, " << shop.existing
+            << " adopted before\n";
   return r.legacy_total_minor == r.credited_total_minor ? 0 : 1;
 }
 

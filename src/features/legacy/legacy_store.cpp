@@ -116,6 +116,16 @@ Batch name_balances(store::Database& db, int64_t& counter) {
                counter);
 }
 
+std::vector<StagedShopItem> staged_shop_items(store::Tx& tx) {
+  std::vector<StagedShopItem> out;
+  for (const auto& r : tx.exec("SELECT legacy_id, name, description, price, item_type,"
+                               " purchase_limit, active FROM legacy_shop_items ORDER BY legacy_id")
+                           .rows) {
+    out.push_back({r.i64(0), r.str(1), r.str(2), r.str(3), r.str(4), r.opt_i64(5), r.i64(6) != 0});
+  }
+  return out;
+}
+
 Batch shop_items(store::Database& db, int64_t& counter) {
   return Batch(
       db,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -15,6 +16,15 @@
 #include "infra/store/db.h"
 
 namespace lucas::legacy::sql {
+
+// A legacy shop item as staged in legacy_shop_items.
+struct StagedShopItem {
+  int64_t legacy_id = 0;
+  std::string name, description, price, item_type;
+  std::optional<int64_t> purchase_limit;
+  bool active = true;
+};
+std::vector<StagedShopItem> staged_shop_items(store::Tx& tx);
 
 // Rows for one target table, written in batches of 1,000 per transaction; a row whose key is
 // already there (a second run) is left alone. `counter` counts the rows inserted.

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "base/names.h"
+#include "features/economy/economy.h"
 #include "features/legacy/legacy_import.h"
+#include "features/legacy/legacy_shop.h"
 #include "features/parser/parser.h"
 #include "infra/events/outbox.h"
 #include "infra/store/migrate.h"
@@ -149,10 +151,11 @@ struct Target {
         ledger(clock),
         users(*t.db, ledger, clock, lucas::normalize_name),
         bank(*t.db, ledger, users, clock, lucas::normalize_name),
-        importer(*t.db, ledger, users, bank, clock) {
+        importer(*t.db, ledger, users, bank, clock),
+        shop(*t.db, ledger, nullptr, clock) {
     store::migrate(*t.db,
                    {events::migrations(), ledger::migrations(), users::migrations(),
-                    bank::migrations(), migrations()},
+                    bank::migrations(), migrations(), economy::migrations()},
                    clock);
   }
   lucas::testing::TestDatabase t;
@@ -161,6 +164,7 @@ struct Target {
   users::UserService users;
   bank::BankService bank;
   Importer importer;
+  economy::EconomyService shop;
 };
 
 class LegacyImportTest : public ::testing::TestWithParam<std::tuple<store::Engine, bool>> {};
@@ -265,6 +269,23 @@ TEST_P(LegacyImportTest, ImportsExactlyAndOnlyOnce) {
   });
   EXPECT_EQ(bought.str(0), early ? "100" : "35");
   EXPECT_EQ(bought.i64(1), 5001);
+  // The staged items join the economy's catalogue, once.
+  const auto adopted = adopt_shop_items(*w.t.db, w.shop);
+  EXPECT_EQ(adopted.adopted, early ? 1 : 2);
+  const auto stickers = w.shop.item_by_legacy_id(1);
+  ASSERT_TRUE(stickers);
+  EXPECT_EQ(stickers->slug, "legacy-1");
+  EXPECT_EQ(stickers->name_ru, "Безлимит стикеров на 24 часа");
+  EXPECT_EQ(stickers->price, 10'000);  // 100 coins
+  EXPECT_EQ(stickers->category, early ? "legacy" : "sticker");
+  EXPECT_TRUE(stickers->active);
+  if (!early) {
+    const auto pack = w.shop.item_by_legacy_id(2);
+    ASSERT_TRUE(pack);
+    EXPECT_FALSE(pack->active);  // it was inactive
+    EXPECT_EQ(pack->per_user_limit, 1);
+  }
+  EXPECT_EQ(adopt_shop_items(*w.t.db, w.shop).adopted, 0);
   // Achievements: the duplicate unlock and the unknown achievement are reported.
   EXPECT_EQ(imported("achievements"), 2);
   EXPECT_EQ(imported("user_achievements"), 2);
