@@ -1,5 +1,6 @@
 #include "features/economy/economy_bot.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "base/i18n.h"
@@ -154,6 +155,48 @@ telegram::Reply inventory_reply(EconomyService& service, const users::User& u) {
     }
   }
   return text;
+}
+
+telegram::Reply item_set_reply(EconomyService& service, const users::User& u,
+                               const std::string& args) {
+  const std::string& lang = u.language;
+  const auto w = words(args);
+  const auto id = w.size() == 3 ? number(w[0]) : std::nullopt;
+  if (!id) return i18n::text(lang, "itemset_usage");
+  const std::string& field = w[1];
+  const std::string& value = w[2];
+  ItemDraft d;
+  try {
+    if (field == "price" || field == "min" || field == "max") {
+      const int64_t minor = parse_amount(value, 2);
+      (field == "price" ? d.base_price : field == "min" ? d.min_price : d.max_price) = minor;
+    } else if (field == "season" || field == "limit") {
+      const auto n = number(value);
+      if (!n) return i18n::text(lang, "itemset_usage");
+      if (field == "season") {
+        d.seasonal_pct = static_cast<int>(std::clamp<int64_t>(*n, 0, 1000));
+      } else {
+        d.per_user_limit = *n;
+      }
+    } else if (field == "active" && (value == "on" || value == "off")) {
+      d.active = value == "on";
+    } else {
+      return i18n::text(lang, "itemset_usage");
+    }
+    const Item item = service.update_item(actor(u), *id, d);
+    return i18n::text(lang, "itemset_done",
+                      {{"name", item.name(lang)},
+                       {"price", coins(item.shown())},
+                       {"min", coins(item.min_price)},
+                       {"max", coins(item.max_price)},
+                       {"season", std::to_string(item.seasonal_pct)},
+                       {"active", item.active ? "✅" : "⛔"}});
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kInvalidArgument || e.code() == ErrorCode::kInvalidAmount) {
+      return i18n::text(lang, "itemset_invalid", {{"reason", e.what()}});
+    }
+    return refusal(u, e);
+  }
 }
 
 }  // namespace lucas::economy

@@ -41,6 +41,10 @@ void register_module(module::Module& m) {
                 with_service([](EconomyService& e, const users::User& u, const std::string&) {
                   return inventory_reply(e, u);
                 })})
+      .command({"itemset", "help_cmd_itemset", Who::kAdmin, Where::kAnywhere,
+                with_service([](EconomyService& e, const users::User& u, const std::string& a) {
+                  return item_set_reply(e, u, a);
+                })})
       .job({"economy.reprice", jobs::Schedule::daily(0, 5),
             [](S& s, const jobs::Run&) { s.get<EconomyService>().reprice(); }});
 }

@@ -108,5 +108,30 @@ TEST_F(EconomyBotTest, EnglishAndTheRefusals) {
   EXPECT_EQ(shop_reply(service, en, "2").text, "Nothing is on sale right now.");
 }
 
+// Admins change a catalogue field from the chat; the service, not only the command's "admins"
+// mark, refuses a player.
+TEST_F(EconomyBotTest, AdminsSetCatalogueFieldsFromTheChat) {
+  auto admin = player(900, "ru");
+  admin.role = Role::kAdmin;
+  const std::string id = std::to_string(crown.id);
+  EXPECT_EQ(item_set_reply(service, admin, id + " season 150").text,
+            "Готово: Корона — цена 375.00 (от 100.00 до 500.00), сезон 150 %, ✅");
+  EXPECT_EQ(item_set_reply(service, admin, id + " active off").text,
+            "Готово: Корона — цена 375.00 (от 100.00 до 500.00), сезон 150 %, ⛔");
+  EXPECT_EQ(item_set_reply(service, admin, id + " min 600").text,
+            "Не принято: max_price: must be between 60000 and 1000000000000000");
+  EXPECT_EQ(item_set_reply(service, admin, id + " colour red").text.rfind("Как изменить", 0), 0u);
+  EXPECT_EQ(item_set_reply(service, admin, "x season 1").text.rfind("Как изменить", 0), 0u);
+  EXPECT_EQ(service.item(crown.id).seasonal_pct, 150);
+  EXPECT_FALSE(service.item(crown.id).active);
+  try {
+    item_set_reply(service, player(101, "ru"), id + " season 50");
+    ADD_FAILURE() << "a player changed the catalogue";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kForbidden);
+  }
+  EXPECT_EQ(service.item(crown.id).seasonal_pct, 150);
+}
+
 }  // namespace
 }  // namespace lucas::economy
