@@ -534,6 +534,9 @@ try {
   check('a plain user sees no Admin link', (await player.page.$$('nav a[href="/admin"]')).length === 0);
   await go(player.page, '/admin');
   await player.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
+  // The four refusals arrive one by one (one request each): wait for all before counting.
+  await player.page.waitForFunction(() => document.querySelectorAll('[data-testid=admin-refused]').length >= 4,
+    null, { timeout: 10000 }).catch(() => {});
   const refusals = await player.page.$$eval('[data-testid=admin-refused]', (ls) => ls.map((l) => l.textContent));
   check('a plain user at /admin is refused, with the status', refusals.length === 4 && refusals.every((r) => r.includes('Нет доступа (403)')), JSON.stringify(refusals));
   check('a plain user sees no queue item', (await player.page.$$('[data-testid=reviews] li, [data-testid=claims] li')).length === 0);
