@@ -12,10 +12,13 @@
 // CSV, sees the parser's status and drift chart, the Health page (readiness badges, a chart per
 // series with at least one point, the hour/day switch), runs a job now (its new last run shown),
 // reads the live logs (a job's line arrives over the WebSocket without a re-read; text and level
-// filters; pause and resume) and verifies a backup. A plain user gets no Admin link and a refusal at /admin (the API answers 403);
+// filters; pause and resume), verifies a backup and works the item catalogue (a bad slug and an
+// out-of-range seasonal % refused beside their field, nothing changed; an item created, listed and
+// in the shop API; a slug in use 409; seasonal % and active changed by a PATCH of just those). A
+// plain user gets no Admin link and a refusal at /admin (the API answers 403, the catalogue too);
 // a moderator finds users and sees what the API lets a moderator see (no money, no grant form, no
 // run or verify button), and the server refuses (and audits) their grant, bulk grants, job run and
-// backup verification all the same; they get no Logs tab, and the logs and their stream are
+// backup verification all the same; they get no Logs or Catalogue tab, and the logs and their stream are
 // refused. No horizontal overflow and no tap target under 44 px at 320 and 1440 px (screenshots in
 // web-screenshots/ beside the binary); Tab reaches the Admin link and the page's buttons. Every API
 // answer, to this process or to the browser, is held against the server's OpenAPI document.
@@ -26,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, finish, freePort, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
-  validateApiResponses, watchPageApi, webhookSecret, layoutProblems, layoutChecker,
+  validateApiResponses, watchPageApi, webhookSecret, layoutProblems, layoutChecker, apiCaller,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -69,10 +72,14 @@ cli('backup', 'keygen', '--output', env.LUCAS_BACKUP_KEY_FILE);
 cli('backup', 'create');
 const claimerToken = cli('token', 'create', '--user', String(CLAIMER)).trim();
 const collectorToken = cli('token', 'create', '--user', String(COLLECTOR)).trim();
+// The catalogue's checks read the shop as the admin and as a plain user (bearer tokens).
+const adminToken = cli('token', 'create', '--user', String(ADMIN)).trim();
+const playerToken = cli('token', 'create', '--user', String(PLAYER)).trim();
 
 // At info, so that the Logs page has the node's start and the jobs' lines to show.
 const { process: lucas, port } = await startLucas(lucasPath, { ...env, LUCAS_LOG_LEVEL: 'info', LUCAS_HTTP_ACCESS_LOG: 'false' });
 const base = `http://127.0.0.1:${port}`;
+const call = apiCaller(base);
 pointEmulatorAt(emulator, token, port);
 await validateApiResponses(base);
 
@@ -512,6 +519,96 @@ try {
   check('resumed: the line logged meanwhile is read', true);
   await checkLayout(page, 'logs');
 
+
+  // --- the item catalogue: a bad slug refused beside its field (nothing created), an item
+  // created (listed here and by the shop's API), then its seasonal modifier and activity changed
+  // (only those two fields sent).
+  const everything = async () => (await call('GET', '/api/v1/shop/items?all=true&limit=100', adminToken)).body;
+  const catalogueBefore = await everything();
+  check('the API lists the whole catalogue to an admin', Array.isArray(catalogueBefore?.items), JSON.stringify(catalogueBefore));
+  await page.click('.admin-tabs a[href="/admin/catalogue"]');
+  await page.waitForSelector('[data-testid=catalogue], [data-testid=catalogue-empty]', { timeout: 10000 });
+  check('the catalogue lists every item the API has', (await page.$$('[data-testid=catalogue] li')).length === catalogueBefore.items.length,
+    String(catalogueBefore.items.length));
+  const fillItem = async (slug) => {
+    await page.fill('#item-slug', slug);
+    await page.fill('#item-category', 'lamp_shop');
+    await page.fill('#item-name_ru', 'Лампа e2e');
+    await page.fill('#item-name_en', 'E2E lamp');
+    await page.fill('#item-description_ru', 'Светит');
+    await page.selectOption('#item-rarity', 'rare');
+    await page.fill('#item-base_price', '100.00');
+    await page.fill('#item-min_price', '50.00');
+    await page.fill('#item-max_price', '200.00');
+    await page.fill('#item-total_supply', '10');
+    await page.fill('#item-per_user_limit', '2');
+  };
+  await fillItem('Bad Slug!');
+  await page.click('[data-testid=catalogue-save]');
+  await page.waitForSelector('[data-field=slug] [data-testid=field-error-slug]', { timeout: 10000 });
+  const slugError = await page.textContent('[data-testid=field-error-slug]');
+  check('a bad slug: the server\'s 400 shows beside the slug field', slugError.includes('(400)') && slugError.includes('slug'), slugError);
+  check('a bad slug: no other field is blamed', (await page.$$('[data-testid^=field-error-]')).length === 1);
+  const afterBad = await everything();
+  check('a bad slug: nothing created', afterBad.total === catalogueBefore.total &&
+    !afterBad.items.some((i) => i.name.en === 'E2E lamp'), JSON.stringify(afterBad.items.map((i) => i.slug)));
+  await checkLayout(page, 'catalogue-error');
+  await page.fill('#item-slug', 'e2e-lamp');
+  await page.click('[data-testid=catalogue-save]');
+  await page.waitForSelector('[data-testid=catalogue] li[data-slug="e2e-lamp"]', { timeout: 10000 });
+  const row = await page.textContent('[data-testid=catalogue] li[data-slug="e2e-lamp"]');
+  check('a created item is listed with its names, rarity, price range, supply and modifier',
+    ['Лампа e2e / E2E lamp', 'lamp_shop', 'Редкий', '50.00 – 200.00', '10 из 10', '100%', 'в продаже'].every((x) => row.includes(x)), row);
+  check('the form is empty again, ready for another item', (await page.inputValue('#item-slug')) === '' &&
+    (await page.getAttribute('[data-testid=catalogue-form]', 'data-mode')) === 'create');
+  const created = (await everything()).items.find((i) => i.slug === 'e2e-lamp');
+  check('the created item is in GET /api/v1/shop/items, as typed',
+    created?.name?.ru === 'Лампа e2e' && created.rarity === 'rare' && created.base_price.amount === '100.00' &&
+      created.min_price.amount === '50.00' && created.max_price.amount === '200.00' && created.total_supply === 10 &&
+      created.left === 10 && created.per_user_limit === 2 && created.active === true && created.seasonal_pct === 100,
+    JSON.stringify(created));
+  const onSale = await call('GET', '/api/v1/shop/items?limit=100', playerToken);
+  check('a player sees the new item in the shop', onSale.body?.items?.some((i) => i.slug === 'e2e-lamp'), JSON.stringify(onSale.body));
+  await fillItem('e2e-lamp');
+  await page.click('[data-testid=catalogue-save]');
+  await page.waitForSelector('[data-testid=field-error-slug]', { timeout: 10000 });
+  const dupError = await page.textContent('[data-testid=field-error-slug]');
+  check('a slug in use: the 409 shows beside the slug field', dupError.includes('(409)'), dupError);
+  check('a slug in use: still one such item', (await everything()).items.filter((i) => i.slug === 'e2e-lamp').length === 1);
+  await page.click('[data-testid=catalogue] li[data-slug="e2e-lamp"] [data-testid=catalogue-edit]');
+  await page.waitForSelector('[data-testid=catalogue-form][data-mode=edit]', { timeout: 10000 });
+  check('editing: the form holds the item', (await page.inputValue('#item-slug')) === 'e2e-lamp' &&
+    (await page.inputValue('#item-base_price')) === '100.00' && (await page.inputValue('#item-total_supply')) === '10');
+  check('editing: total supply and numbering are fixed (disabled)',
+    (await page.isDisabled('#item-total_supply')) && (await page.isDisabled('[data-field=serialized] input')));
+  await page.fill('#item-seasonal_pct', '300');
+  await page.click('[data-testid=catalogue-save]');
+  await page.waitForSelector('[data-testid=field-error-seasonal_pct]', { timeout: 10000 });
+  const pctError = await page.textContent('[data-testid=field-error-seasonal_pct]');
+  check('a seasonal modifier out of range: the server\'s 400 beside that field', pctError.includes('(400)') && pctError.includes('seasonal_pct'), pctError);
+  check('the refused change changed nothing', (await everything()).items.find((i) => i.slug === 'e2e-lamp')?.seasonal_pct === 100);
+  await page.fill('#item-seasonal_pct', '150');
+  await page.uncheck('[data-field=active] input');
+  const patch = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().includes('/api/v1/admin/items/'));
+  await page.click('[data-testid=catalogue-save]');
+  const sent = (await patch).postDataJSON();
+  check('a change sends only the changed fields', JSON.stringify(Object.keys(sent).sort()) === '["active","seasonal_pct"]' &&
+    sent.seasonal_pct === 150 && sent.active === false, JSON.stringify(sent));
+  await page.waitForSelector('[data-testid=catalogue] li[data-slug="e2e-lamp"][data-active=false]', { timeout: 10000 });
+  const changedRow = await page.textContent('[data-testid=catalogue] li[data-slug="e2e-lamp"]');
+  check('the catalogue shows the change', changedRow.includes('150%') && changedRow.includes('снят с продажи'), changedRow);
+  const changed = (await everything()).items.find((i) => i.slug === 'e2e-lamp');
+  check('the API has the change: seasonal 150 %, inactive, the rest kept',
+    changed?.seasonal_pct === 150 && changed.active === false && changed.per_user_limit === 2 && changed.total_supply === 10, JSON.stringify(changed));
+  const offSale = await call('GET', '/api/v1/shop/items?limit=100', playerToken);
+  check('the inactive item leaves the players\' shop', Array.isArray(offSale.body?.items) && !offSale.body.items.some((i) => i.slug === 'e2e-lamp'),
+    JSON.stringify(offSale.body));
+  await checkLayout(page, 'catalogue');
+  await page.click('[data-testid=catalogue] li[data-slug="e2e-lamp"] [data-testid=catalogue-edit]');
+  await page.waitForSelector('[data-testid=catalogue-form][data-mode=edit]', { timeout: 10000 });
+  await checkLayout(page, 'catalogue-edit');
+  await page.click('[data-testid=catalogue-cancel]');
+
   // --- backups: the one made before the start, verified
   await page.click('.admin-tabs a[href="/admin/backups"]');
   await page.waitForSelector('[data-testid=backups] li', { timeout: 10000 });
@@ -541,6 +638,12 @@ try {
   check('a plain user at /admin is refused, with the status', refusals.length === 4 && refusals.every((r) => r.includes('Нет доступа (403)')), JSON.stringify(refusals));
   check('a plain user sees no queue item', (await player.page.$$('[data-testid=reviews] li, [data-testid=claims] li')).length === 0);
   check('the API answers a plain user 403', (await apiGet(player.page, '/api/v1/admin/parser/reviews')).status === 403);
+  const playerAll = await call('GET', '/api/v1/shop/items?all=true', playerToken);
+  const playerCreate = await call('POST', '/api/v1/admin/items', playerToken, {
+    slug: 'e2e-player', name_ru: 'x', name_en: 'x', category: 'x', rarity: 'common', base_price: '1.00', min_price: '1.00', max_price: '1.00',
+  });
+  check('a plain user may not list the whole catalogue nor create an item (403)', playerAll.status === 403 && playerCreate.status === 403,
+    JSON.stringify([playerAll, playerCreate]));
 
   // ================================================================ a moderator
   const mod = await signIn(MODERATOR, 'Модератор');
@@ -602,6 +705,15 @@ try {
     JSON.stringify(verifies));
   // Logs: no tab for a moderator; the page and the stream are refused by the server.
   check('a moderator has no Logs tab', !(await mod.page.isVisible('.admin-tabs a[href="/admin/logs"]')));
+  check('a moderator has no Catalogue tab, and the admin has one',
+    !(await mod.page.isVisible('.admin-tabs a[href="/admin/catalogue"]')) && (await page.isVisible('.admin-tabs a[href="/admin/catalogue"]')));
+  await go(mod.page, '/admin/catalogue');
+  await mod.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
+  check('a moderator opening the catalogue gets no form', (await mod.page.$$('[data-testid=catalogue-form]')).length === 0);
+  check('the API refuses a moderator the whole catalogue and a new item',
+    (await apiGet(mod.page, '/api/v1/shop/items?all=true')).status === 403 &&
+      (await csrfFetch(mod.page, 'POST', '/api/v1/admin/items', { slug: 'e2e-mod', name_ru: 'x', name_en: 'x', category: 'x', rarity: 'common',
+        base_price: '1.00', min_price: '1.00', max_price: '1.00' })) === 403);
   await go(mod.page, '/admin/logs');
   await mod.page.waitForSelector('[data-testid=admin-refused]', { timeout: 10000 });
   check('a moderator opening the logs is refused', (await mod.page.$$('[data-testid=logs] li')).length === 0);

@@ -104,6 +104,13 @@ export const adminApi = {
   runJob: (name: string) => request('post', '/api/v1/admin/jobs/{name}/run', { path: { name } }),
   backups: () => request('get', '/api/v1/admin/backups'),
   logs: (query: Query<'/api/v1/admin/logs'>) => request('get', '/api/v1/admin/logs', { query }),
+  // The catalogue: every item, inactive ones too (admins), and an item created or changed (a
+  // change sends only the fields that change).
+  catalogue: (offset: number, limit = 100) =>
+    request('get', '/api/v1/shop/items', { query: { all: true, limit, offset } }),
+  createItem: (body: Schemas['ItemDraft']) => request('post', '/api/v1/admin/items', { body }),
+  updateItem: (id: number, body: Schemas['ItemDraft']) =>
+    request('patch', '/api/v1/admin/items/{id}', { path: { id }, body }),
   verifyBackup: (name: string) =>
     request('post', '/api/v1/admin/backups/{name}/verify', { path: { name } }),
 };

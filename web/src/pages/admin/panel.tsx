@@ -1,11 +1,13 @@
 // The admin panel (requirement 34), loaded on demand: health, queues, users (search, a user's
-// page), bulk grants, audit, the parser, jobs, backups and (admins only) the live logs. What a role may do is decided by the
+// page), bulk grants, audit, the parser, jobs, backups and (admins only) the item catalogue and
+// the live logs. What a role may do is decided by the
 // service; the panel shows what it refuses.
 import type { User } from '../../api';
 import { t, useLanguage } from '../../i18n';
 import { onLinkClick } from '../../router';
 import { AuditPage } from './audit';
 import { BackupsPage } from './backups';
+import { CataloguePage } from './catalogue';
 import { HealthPage } from './health';
 import { JobsPage, mayAct } from './jobs';
 import { LogsPage } from './logs';
@@ -21,6 +23,7 @@ const TABS = [
   ['/admin', 'admin_tab_queues'],
   ['/admin/users', 'admin_tab_users'],
   ['/admin/grants', 'admin_tab_grants'],
+  ['/admin/catalogue', 'admin_tab_catalogue'],
   ['/admin/audit', 'admin_tab_audit'],
   ['/admin/parser', 'admin_tab_parser'],
   ['/admin/jobs', 'admin_tab_jobs'],
@@ -37,6 +40,7 @@ export function AdminPanel({ path, user }: { path: string; user: User }) {
   else if (path === '/admin/users') page = <UsersPage />;
   else if (userId) page = <UserPage key={userId} id={Number(userId)} />;
   else if (path === '/admin/grants') page = <GrantsPage />;
+  else if (path === '/admin/catalogue') page = mayAct(user) ? <CataloguePage /> : <p class="error refused" role="alert" data-testid="admin-refused">{t('admin_catalogue_admins_only')}</p>;
   else if (path === '/admin/audit') page = <AuditPage />;
   else if (path === '/admin/parser') page = <ParserPage />;
   else if (path === '/admin/health') page = <HealthPage />;
@@ -47,7 +51,7 @@ export function AdminPanel({ path, user }: { path: string; user: User }) {
   return (
     <div class="admin" data-testid="admin-panel">
       <nav class="admin-tabs" aria-label={t('admin_title')}>
-        {TABS.filter(([href]) => href !== '/admin/logs' || mayAct(user)).map(([href, key]) => (
+        {TABS.filter(([href]) => (href !== '/admin/logs' && href !== '/admin/catalogue') || mayAct(user)).map(([href, key]) => (
           <a key={href} href={href} onClick={onLinkClick} aria-current={current === href ? 'page' : undefined}>
             {t(key)}
           </a>
