@@ -232,6 +232,7 @@ ShopPage EconomyService::browse(const users::Actor& actor, const ShopQuery& q) {
   const Micros now = clock_.now();
   std::vector<Listing> all = db_.read([&](store::Tx& tx) {
     std::vector<Listing> out;
+    const auto week_ago = sql::prices_on_or_before(tx, now - 7 * kDay);
     for (auto& item : sql::all_items(tx)) {
       const bool on_sale = item.active && (!item.available_from || *item.available_from <= now) &&
                            (!item.available_until || now < *item.available_until);
@@ -240,9 +241,10 @@ ShopPage EconomyService::browse(const users::Actor& actor, const ShopQuery& q) {
       if (q.rarity && item.rarity != *q.rarity) continue;
       const int64_t shown = item.shown();
       if ((q.min_price && shown < *q.min_price) || (q.max_price && shown > *q.max_price)) continue;
-      const auto week_ago = sql::price_on_or_before(tx, item.id, now - 7 * kDay);
-      const int64_t trend =
-          week_ago && *week_ago > 0 ? (item.price - *week_ago) * 10'000 / *week_ago : 0;
+      const auto then = week_ago.find(item.id);
+      const int64_t trend = then != week_ago.end() && then->second > 0
+                                ? (item.price - then->second) * 10'000 / then->second
+                                : 0;
       out.push_back({std::move(item), shown, trend});
     }
     return out;

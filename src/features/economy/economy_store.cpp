@@ -238,13 +238,16 @@ std::vector<PricePoint> prices_since(store::Tx& tx, int64_t item_id, Micros sinc
   return out;
 }
 
-std::optional<int64_t> price_on_or_before(store::Tx& tx, int64_t item_id, Micros day) {
-  const auto r = tx.exec(
-      "SELECT price FROM economy_prices WHERE item_id = $1 AND day <= $2 ORDER BY day DESC"
-      " LIMIT 1",
-      {Value{item_id}, Value{day}});
-  if (r.empty()) return std::nullopt;
-  return r.one().i64(0);
+std::map<int64_t, int64_t> prices_on_or_before(store::Tx& tx, Micros day) {
+  std::map<int64_t, int64_t> out;
+  for (const auto& r : tx.exec("SELECT p.item_id, p.price FROM economy_prices p WHERE p.day ="
+                               " (SELECT MAX(q.day) FROM economy_prices q WHERE q.item_id ="
+                               " p.item_id AND q.day <= $1)",
+                               {Value{day}})
+                           .rows) {
+    out[r.i64(0)] = r.i64(1);
+  }
+  return out;
 }
 
 int64_t units_bought(store::Tx& tx, int64_t item_id, Micros since, Micros until) {

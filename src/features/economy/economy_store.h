@@ -1,6 +1,7 @@
 // The economy's tables and every query on them (SQL lives only here).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,8 @@ void add_sold(store::Tx& tx, int64_t item_id, int64_t quantity);
 // Prices: one row per item and UTC day.
 bool insert_price(store::Tx& tx, int64_t item_id, const PricePoint& p);  // false: day exists
 std::vector<PricePoint> prices_since(store::Tx& tx, int64_t item_id, Micros since);
-std::optional<int64_t> price_on_or_before(store::Tx& tx, int64_t item_id, Micros day);
+// Every item's latest price on or before `day`, by item id (one query for a whole listing).
+std::map<int64_t, int64_t> prices_on_or_before(store::Tx& tx, Micros day);
 int64_t units_bought(store::Tx& tx, int64_t item_id, Micros since, Micros until);
 int64_t units_bought_by(store::Tx& tx, int64_t item_id, int64_t user_id);
 

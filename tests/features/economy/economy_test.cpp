@@ -351,6 +351,17 @@ TEST_P(EconomyTest, Property14_TheDailyRepricingFollowsDemandWithinBounds) {
     last = now;
   }
   EXPECT_GT(last, dice.price);
+  // The listing's trend: today's price against the latest one at least 7 days old.
+  const auto rising = service.price_history(dice.id, 30);
+  int64_t week_ago = 0;
+  for (const auto& p : rising) {
+    if (p.day <= w.clock.now() - 7 * kDay) week_ago = p.price;
+  }
+  const auto listed = service.browse(Actor::anonymous(), {});
+  ASSERT_EQ(listed.items.size(), 1u);
+  ASSERT_GT(week_ago, 0);
+  EXPECT_EQ(listed.items[0].trend_bp, (last - week_ago) * 10'000 / week_ago);
+  EXPECT_GT(listed.items[0].trend_bp, 0);
   // Buying stops: while the last week sells less than the week before, the price falls; once
   // both weeks are empty it stays. Every step within 20 % and the bounds.
   const int64_t peak = last;
