@@ -155,7 +155,7 @@ Item EconomyService::create_item(const users::Actor& actor, const ItemDraft& dra
   item.created_at = item.updated_at = clock_.now();
   apply(item, draft, true);
   item.price = item.base_price;
-  return db_.transact([&](store::Tx& tx) {
+  const Item created = db_.transact([&](store::Tx& tx) {
     if (sql::item_id_by_slug(tx, item.slug)) {
       throw Error(ErrorCode::kConflict, "slug '" + item.slug + "' is in use", {{"field", "slug"}});
     }
@@ -176,11 +176,13 @@ Item EconomyService::create_item(const users::Actor& actor, const ItemDraft& dra
     }
     return item;
   });
+  catalogue_changed();
+  return created;
 }
 
 Item EconomyService::update_item(const users::Actor& actor, int64_t id, const ItemDraft& draft) {
   require_admin(actor, "economy.item_update", "item:" + std::to_string(id));
-  return db_.transact([&](store::Tx& tx) {
+  const Item updated = db_.transact([&](store::Tx& tx) {
     auto item = sql::find_item(tx, id, true);
     if (!item) throw Error(ErrorCode::kNotFound, "no item " + std::to_string(id), {{"id", id}});
     const Item before = *item;
@@ -201,6 +203,8 @@ Item EconomyService::update_item(const users::Actor& actor, int64_t id, const It
     }
     return *item;
   });
+  catalogue_changed();
+  return updated;
 }
 
 Item EconomyService::item(int64_t id) {
@@ -230,40 +234,72 @@ ShopPage EconomyService::browse(const users::Actor& actor, const ShopQuery& q) {
   }
   if (q.include_inactive) require_admin(actor, "economy.catalogue_read", "items");
   const Micros now = clock_.now();
-  std::vector<Listing> all = db_.read([&](store::Tx& tx) {
-    std::vector<Listing> out;
-    const auto week_ago = sql::prices_on_or_before(tx, now - 7 * kDay);
-    for (auto& item : sql::all_items(tx)) {
-      const bool on_sale = item.active && (!item.available_from || *item.available_from <= now) &&
-                           (!item.available_until || now < *item.available_until);
-      if (!on_sale && !q.include_inactive) continue;
-      if (q.category && item.category != *q.category) continue;
-      if (q.rarity && item.rarity != *q.rarity) continue;
-      const int64_t shown = item.shown();
-      if ((q.min_price && shown < *q.min_price) || (q.max_price && shown > *q.max_price)) continue;
-      const auto then = week_ago.find(item.id);
-      const int64_t trend = then != week_ago.end() && then->second > 0
-                                ? (item.price - then->second) * 10'000 / then->second
-                                : 0;
-      out.push_back({std::move(item), shown, trend});
-    }
-    return out;
-  });
-  const auto by = [&](const Listing& a, const Listing& b) {
+  const auto catalogue = listing_snapshot(now);
+  // The matching items by reference into the snapshot; only the page is copied out.
+  struct Match {
+    const Item* item;
+    int64_t shown;
+    int64_t trend_bp;
+  };
+  std::vector<Match> all;
+  for (const auto& [item, trend] : catalogue->items) {
+    const bool on_sale = item.active && (!item.available_from || *item.available_from <= now) &&
+                         (!item.available_until || now < *item.available_until);
+    if (!on_sale && !q.include_inactive) continue;
+    if (q.category && item.category != *q.category) continue;
+    if (q.rarity && item.rarity != *q.rarity) continue;
+    const int64_t shown = item.shown();
+    if ((q.min_price && shown < *q.min_price) || (q.max_price && shown > *q.max_price)) continue;
+    all.push_back({&item, shown, trend});
+  }
+  const auto by = [&](const Match& a, const Match& b) {
     if (q.sort == "price" && a.shown != b.shown) return a.shown < b.shown;
     if (q.sort == "-price" && a.shown != b.shown) return a.shown > b.shown;
     if (q.sort == "trend" && a.trend_bp != b.trend_bp) return a.trend_bp > b.trend_bp;
-    if (a.item.name_en != b.item.name_en) return a.item.name_en < b.item.name_en;
-    return a.item.id < b.item.id;
+    if (a.item->name_en != b.item->name_en) return a.item->name_en < b.item->name_en;
+    return a.item->id < b.item->id;
   };
   std::sort(all.begin(), all.end(), by);
   ShopPage page;
   page.total = static_cast<int64_t>(all.size());
   for (int64_t i = q.offset; i < page.total && i < q.offset + q.limit; ++i) {
-    page.items.push_back(std::move(all[static_cast<size_t>(i)]));
+    const Match& m = all[static_cast<size_t>(i)];
+    page.items.push_back({*m.item, m.shown, m.trend_bp});
   }
   if (q.offset + q.limit < page.total) page.next_offset = q.offset + q.limit;
   return page;
+}
+
+std::shared_ptr<const EconomyService::Snapshot> EconomyService::listing_snapshot(Micros now) {
+  {
+    std::lock_guard lock(snapshot_mu_);
+    if (snapshot_ && now >= snapshot_->built && now - snapshot_->built < kSnapshotTtl) {
+      return snapshot_;
+    }
+  }
+  auto fresh = std::make_shared<Snapshot>();
+  fresh->built = now;
+  const uint64_t generation = changes_.load();
+  db_.read([&](store::Tx& tx) {
+    const auto week_ago = sql::prices_on_or_before(tx, now - 7 * kDay);
+    for (auto& item : sql::all_items(tx)) {
+      const auto then = week_ago.find(item.id);
+      const int64_t trend = then != week_ago.end() && then->second > 0
+                                ? (item.price - then->second) * 10'000 / then->second
+                                : 0;
+      fresh->items.emplace_back(std::move(item), trend);
+    }
+  });
+  std::lock_guard lock(snapshot_mu_);
+  // A change committed while this was read may be missing from it: use it once, keep nothing.
+  if (changes_.load() == generation) snapshot_ = fresh;
+  return fresh;
+}
+
+void EconomyService::catalogue_changed() {
+  ++changes_;
+  std::lock_guard lock(snapshot_mu_);
+  snapshot_.reset();
 }
 
 std::vector<PricePoint> EconomyService::price_history(int64_t item_id, int days) {
@@ -294,6 +330,7 @@ int EconomyService::reprice() {
       return 1;
     });
   }
+  if (adjusted > 0) catalogue_changed();
   return adjusted;
 }
 

@@ -13,7 +13,10 @@
 // with the current price, to be confirmed again.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -203,6 +206,20 @@ class EconomyService {
                      const std::string& target);
   Purchase buy_in(store::Tx& tx, const users::Actor& actor, const std::string& quote_id,
                   const std::string& key);
+
+  // The listing reads the catalogue from a copy at most kSnapshotTtl old, dropped at once by this
+  // node's own changes (another node's purchase shows within the TTL; quotes and purchases always
+  // read the database).
+  static constexpr Micros kSnapshotTtl = 2'000'000;
+  struct Snapshot {
+    Micros built = 0;
+    std::vector<std::pair<Item, int64_t>> items;  // with the trend in basis points
+  };
+  std::shared_ptr<const Snapshot> listing_snapshot(Micros now);
+  void catalogue_changed();  // after a commit that changed items, prices or what was sold
+  std::mutex snapshot_mu_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::atomic<uint64_t> changes_{0};
 
   store::Database& db_;
   ledger::Ledger& ledger_;

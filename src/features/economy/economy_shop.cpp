@@ -77,7 +77,9 @@ Purchase EconomyService::buy(const users::Actor& actor, const std::string& quote
     throw Error(ErrorCode::kInvalidArgument, "the idempotency key must be 1 to 200 bytes",
                 {{"field", "idempotency_key"}});
   }
-  return db_.transact([&](store::Tx& tx) { return buy_in(tx, actor, quote_id, key); });
+  Purchase p = db_.transact([&](store::Tx& tx) { return buy_in(tx, actor, quote_id, key); });
+  if (!p.replayed) catalogue_changed();  // what is left changed
+  return p;
 }
 
 Purchase EconomyService::buy_in(store::Tx& tx, const users::Actor& actor,

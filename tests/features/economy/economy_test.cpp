@@ -233,6 +233,11 @@ TEST_P(EconomyTest, ALimitedItemNeverOversellsUnderAThousandConcurrentBuyers) {
                     w.ledger.user_account(tx, 1000 + i, "COIN"), 1'000, ledger::kCoin, "test");
     }
   });
+  const auto left_listed = [&] {
+    const auto page = service.browse(Actor::anonymous(), {});
+    return page.items.empty() ? std::optional<int64_t>(-1) : page.items[0].item.left();
+  };
+  EXPECT_EQ(left_listed(), 100);  // the listing's copy of the catalogue is built now
   std::atomic<int> next{0}, bought{0}, sold_out{0}, other{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
@@ -254,6 +259,7 @@ TEST_P(EconomyTest, ALimitedItemNeverOversellsUnderAThousandConcurrentBuyers) {
   const Item after = service.item(crown.id);
   EXPECT_EQ(after.sold, 100);
   EXPECT_EQ(after.left(), 0);
+  EXPECT_EQ(left_listed(), 0);  // purchases drop the listing's copy at once
   std::set<int64_t> serials;
   int64_t holders = 0;
   for (int i = 0; i < kBuyers; ++i) {
