@@ -10,6 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15s}
 ROUNDS=${ROUNDS:-3}
+# PIN=1: the servers on CPU 0 and wrk on CPU 1, so that the load generator does not take the
+# servers' CPU time (on a 2-core machine, unpinned runs share both cores with wrk).
+PIN=${PIN:-0}
+CLIENT_CPU=()
+[ "$PIN" = 1 ] && CLIENT_CPU=(taskset -c 1)
+pin_server() { [ "$PIN" != 1 ] || taskset -apc 0 "$1" >/dev/null; }  # every thread of the process
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 cmake --preset release >/dev/null
@@ -31,10 +37,12 @@ start_server serve
 TOKEN=$("$LUCAS" token create --user 101 --scope balance:read --ttl-s 3600)
 BALANCE="http://127.0.0.1:$PORT/api/v1/users/101/balance"
 curl -sf "http://127.0.0.1:$BARE_PORT/" >/dev/null
+pin_server "$BARE"
+pin_server "$SERVER_PID"
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null
 curl -sf -H "Authorization: Bearer $TOKEN" "$BALANCE" >/dev/null
 rps() {  # wrk's Requests/sec for the URL (extra wrk arguments before it)
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$@" | awk '/Requests\/sec/ {print $2}'
+  "${CLIENT_CPU[@]}" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$@" | awk '/Requests\/sec/ {print $2}'
 }
 # Rounds alternate the three targets so that a machine whose load drifts (a shared host) weighs
 # on all three alike; the medians and their ratios are reported.

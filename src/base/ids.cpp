@@ -81,9 +81,22 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 }
 
 std::string sha256_hex(std::string_view data) {
+  // The algorithm is fetched from the provider once (EVP_Digest with EVP_sha256() fetches it on
+  // every call: a third of a cached API read's authentication) and each thread reuses a context.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context context;
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_sha256(), nullptr);
+  if (kSha256 == nullptr || context.ctx == nullptr ||
+      EVP_DigestInit_ex2(context.ctx, kSha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, digest.data(), &len) != 1) {
+    throw std::runtime_error("SHA-256 is not available");
+  }
   return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), len));
 }
 
