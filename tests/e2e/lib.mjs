@@ -447,3 +447,17 @@ export const apiCaller = (base) => async (method, path, bearer, body) => {
   const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: r.status, body: await r.json().catch(() => null) };
 };
+
+// A sign-in link from the bot: `/login` in a private chat with the emulated bot, as `userId`.
+export const loginLinkFrom = async (emulator, botToken, base, userId, name) => {
+  const dm = emulator.getClient(botToken, { userId, firstName: name, chatId: userId, type: 'private', timeout: 8000 });
+  await dm.sendMessage(dm.makeMessage('/login'));
+  const text = (await dm.getUpdates()).result.map((u) => u.message.text).join('\n');
+  const m = text.match(/http:\/\/lucas\.test\/login#token=([0-9a-f]{64})/);
+  if (!m) throw new Error(`no login link for ${userId}: ${text}`);
+  return `${base}/login#token=${m[1]}`;
+};
+
+// Headless chromium's flags for the browser tests.
+export const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];

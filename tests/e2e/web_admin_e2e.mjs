@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, finish, freePort, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
-  validateApiResponses, watchPageApi, webhookSecret, layoutProblems, layoutChecker, apiCaller,
+  validateApiResponses, watchPageApi, webhookSecret, layoutProblems, layoutChecker, apiCaller, loginLinkFrom, chromiumFlags,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -125,17 +125,9 @@ for (let i = 1; i <= 20; i += 1) {
 check('20 more claims', more.every((x) => x === 201), JSON.stringify(more));
 
 // --- signing in by the bot's one-time link
-const loginLink = async (userId, name) => {
-  const dm = emulator.getClient(token, { userId, firstName: name, chatId: userId, type: 'private', timeout: 8000 });
-  await dm.sendMessage(dm.makeMessage('/login'));
-  const text = (await dm.getUpdates()).result.map((u) => u.message.text).join('\n');
-  const m = text.match(/http:\/\/lucas\.test\/login#token=([0-9a-f]{64})/);
-  if (!m) throw new Error(`no login link for ${userId}: ${text}`);
-  return `${base}/login#token=${m[1]}`;
-};
+const loginLink = (userId, name) => loginLinkFrom(emulator, token, base, userId, name);
 
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const flags = chromiumFlags;
 let profileCount = 0;
 const signIn = async (userId, name) => {
   profileCount += 1;

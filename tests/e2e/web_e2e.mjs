@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, connectWs, finish, freePort, pointEmulatorAt, settleApiChecks, startLucas,
-  stopLucas, validateApiResponses, watchPageApi, webhookSecret,
+  stopLucas, validateApiResponses, watchPageApi, webhookSecret, chromiumFlags,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -80,8 +80,7 @@ const askPrivately = async (text) => {
   return updates.result.map((u) => u.message.text).join('\n');
 };
 
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const flags = chromiumFlags;
 let profileCount = 0;
 const browserContext = async () => {
   profileCount += 1;

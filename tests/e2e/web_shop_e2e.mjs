@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   browserTestArgs, browserTestWorld, check, finish, pointEmulatorAt, settleApiChecks, startLucas, stopLucas,
-  validateApiResponses, watchPageApi, layoutChecker, apiCaller,
+  validateApiResponses, watchPageApi, layoutChecker, apiCaller, loginLinkFrom, chromiumFlags,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -83,16 +83,8 @@ const startBalance = await balanceOf();
 check('the player starts with 1000.00 coins', startBalance === '1000.00', startBalance);
 
 // --- signing in by the bot's one-time link
-const loginLink = async (userId, name) => {
-  const dm = emulator.getClient(token, { userId, firstName: name, chatId: userId, type: 'private', timeout: 8000 });
-  await dm.sendMessage(dm.makeMessage('/login'));
-  const text = (await dm.getUpdates()).result.map((u) => u.message.text).join('\n');
-  const m = text.match(/http:\/\/lucas\.test\/login#token=([0-9a-f]{64})/);
-  if (!m) throw new Error(`no login link for ${userId}: ${text}`);
-  return `${base}/login#token=${m[1]}`;
-};
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const loginLink = (userId, name) => loginLinkFrom(emulator, token, base, userId, name);
+const flags = chromiumFlags;
 const go = async (page, path) => {
   await page.evaluate((p) => { history.pushState(null, '', p); dispatchEvent(new PopStateEvent('popstate')); }, path);
 };
