@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "tests/support/databases.h"
+#include "tests/support/telegram_updates.h"
 
 namespace lucas {
 namespace {
@@ -22,14 +23,7 @@ Config config(const std::string& dir) {
 }
 
 json ping(int64_t update_id, const std::string& lang) {
-  return {
-      {"update_id", update_id},
-      {"message",
-       {{"message_id", 50},
-        {"date", 1},
-        {"chat", {{"id", 7}, {"type", "private"}}},
-        {"from", {{"id", 7}, {"is_bot", false}, {"first_name", "Ann"}, {"language_code", lang}}},
-        {"text", "/ping"}}}};
+  return lucas::testing::private_message(update_id, "/ping", lang);
 }
 
 TEST(AppIntake, TheBotHandlesAStoredUpdateAndItsReplyIsQueuedAfterCommit) {

@@ -5,6 +5,7 @@
 
 #include "base/i18n.h"
 #include "infra/telegram/failed_updates.h"
+#include "tests/support/telegram_updates.h"
 
 namespace lucas::telegram {
 namespace {
@@ -12,14 +13,7 @@ namespace {
 using nlohmann::json;
 
 json ping(int64_t update_id, const std::string& lang) {
-  return {
-      {"update_id", update_id},
-      {"message",
-       {{"message_id", 50},
-        {"date", 1},
-        {"chat", {{"id", 7}, {"type", "private"}}},
-        {"from", {{"id", 7}, {"is_bot", false}, {"first_name", "Ann"}, {"language_code", lang}}},
-        {"text", "/ping"}}}};
+  return lucas::testing::private_message(update_id, "/ping", lang);
 }
 
 TEST(FailedUpdates, TheFailureReplySpeaksTheUsersLanguage) {
