@@ -217,6 +217,7 @@ App::App(const Config& c, std::vector<module::Module> m) : config(c), modules(st
     bot_api =
         std::make_unique<telegram::HttpBotApi>(config.telegram_api_url, config.telegram_token);
     sender = std::make_unique<telegram::Sender>(*bot_api, clock);
+    services.put(*sender);  // features' private messages (infra/telegram/direct.h)
     review::DeskOptions desk_options{review::default_game_bots()};
     for (const auto& [name, game] : parse_pairs(config.telegram_game_bots)) {
       desk_options.game_bots[name] = game;

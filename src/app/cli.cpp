@@ -60,9 +60,10 @@ int cmd_serve(const Config& config, const std::vector<module::Module>& modules) 
   App app(config, modules);
   const auto report = app.migrate();  // not open_migrated: the applied migrations are logged
   for (const auto& m : report.applied) spdlog::info("migration applied: {}", m);
-  app.start_background();
+  // Routes first: a wiring mistake stops the start before any background thread runs.
   http::Router router;
   app.register_routes(router);
+  app.start_background();
   http::ServerOptions options;
   options.host = config.http_host;
   options.port = static_cast<uint16_t>(config.http_port);

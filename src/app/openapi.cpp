@@ -27,7 +27,7 @@ nlohmann::json api_document(const std::vector<module::Module>& modules) {
   }
   std::vector<http::ApiFragment> fragments{{"ops", http::api_document("ops")}};
   for (const auto& m : modules) {
-    if (!m.api_text().empty()) fragments.push_back({m.name(), m.api_text()});
+    for (const auto& text : m.api_texts()) fragments.push_back({m.name(), text});
   }
   return http::build_openapi(info, fragments);
 }

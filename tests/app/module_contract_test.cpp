@@ -299,6 +299,10 @@ TEST(ModuleContract, DeclaringRefusesTwoOwnersOfOneCommandOrName) {
   s.put(x);
   EXPECT_THROW(s.put(x), Error);
   EXPECT_THROW(s.get<EchoService>(), Error);
+  // A second provider would replace the first silently: refused when declared.
+  module::Module m("twice");
+  m.provide([](module::Services&) {});
+  EXPECT_THROW(m.provide([](module::Services&) {}), Error);
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "features/economy/economy_bot.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "base/i18n.h"
 #include "base/money.h"
+#include "features/economy/bot_args.h"
 
 namespace lucas::economy {
 namespace {
@@ -15,25 +15,8 @@ std::string coins(int64_t minor) {
   return format_amount(minor, 2);
 }
 
-std::optional<int64_t> number(std::string_view s) {
-  int64_t v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::vector<std::string> words(const std::string& args) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < args.size()) {
-    const size_t start = args.find_first_not_of(' ', i);
-    if (start == std::string::npos) break;
-    const size_t end = args.find(' ', start);
-    out.push_back(args.substr(start, end == std::string::npos ? end : end - start));
-    i = end == std::string::npos ? args.size() : end;
-  }
-  return out;
-}
+using bot_args::number;
+using bot_args::words;
 
 users::Actor actor(const users::User& u) {
   return users::Actor::user(u.telegram_id, u.role);

@@ -1,5 +1,7 @@
 #include "features/economy/economy_store.h"
 
+#include "features/economy/trade_store.h"
+
 namespace lucas::economy {
 
 store::MigrationSet migrations() {
@@ -73,7 +75,8 @@ CREATE TABLE economy_instances (
   PRIMARY KEY (item_id, serial)
 );
 CREATE INDEX economy_instances_owner ON economy_instances (owner_id, item_id);
-)"}}};
+)"},
+           sql::trade_migration()}};
 }
 
 namespace sql {
@@ -358,13 +361,13 @@ std::vector<std::string> instance_mismatches(store::Tx& tx) {
   const auto rows = tx.exec(
       "SELECT i.asset, a.owner_id, a.balance,"
       " (SELECT COUNT(*) FROM economy_instances x WHERE x.item_id = i.id"
-      "  AND x.owner_id = a.owner_id)"
+      "  AND x.owner_id = a.owner_id AND x.hold_id IS NULL)"
       " FROM economy_items i JOIN accounts a ON a.currency = i.asset AND a.kind = 'user'"
       " WHERE i.serialized = 1"
       " UNION ALL"
       " SELECT i.asset, x.owner_id, 0, COUNT(*) FROM economy_instances x"
       " JOIN economy_items i ON i.id = x.item_id"
-      " WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.currency = i.asset"
+      " WHERE x.hold_id IS NULL AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.currency = i.asset"
       "  AND a.kind = 'user' AND a.owner_id = x.owner_id)"
       " GROUP BY i.asset, x.owner_id");
   for (const auto& r : rows.rows) {
@@ -372,6 +375,26 @@ std::vector<std::string> instance_mismatches(store::Tx& tx) {
       out.push_back(r.str(0) + " user " + std::to_string(r.i64(1)) + ": " +
                     std::to_string(r.i64(3)) + " instances, balance " + std::to_string(r.i64(2)));
     }
+  }
+  // Units held by a trade or an auction: as many as the pending hold, which is of their item.
+  for (const auto& r : tx.exec("SELECT x.hold_id, COUNT(*), h.amount, h.status, h.currency, i.asset"
+                               " FROM economy_instances x JOIN economy_items i ON i.id = x.item_id"
+                               " LEFT JOIN holds h ON h.id = x.hold_id WHERE x.hold_id IS NOT NULL"
+                               " GROUP BY x.hold_id, h.amount, h.status, h.currency, i.asset")
+                           .rows) {
+    if (r.is_null(2) || r.str(3) != "pending" || r.str(4) != r.str(5) || r.i64(1) != r.i64(2)) {
+      out.push_back(r.str(5) + " hold " + std::to_string(r.i64(0)) + ": " +
+                    std::to_string(r.i64(1)) + " instances held, hold " +
+                    (r.is_null(2) ? "missing" : r.str(3) + " of " + std::to_string(r.i64(2))));
+    }
+  }
+  for (const auto& r :
+       tx.exec("SELECT h.id, h.currency, h.amount FROM holds h JOIN economy_items i ON i.asset ="
+               " h.currency WHERE i.serialized = 1 AND h.status = 'pending' AND NOT EXISTS"
+               " (SELECT 1 FROM economy_instances x WHERE x.hold_id = h.id)")
+           .rows) {
+    out.push_back(r.str(1) + " hold " + std::to_string(r.i64(0)) + ": pending for " +
+                  std::to_string(r.i64(2)) + " but holds no instance");
   }
   return out;
 }

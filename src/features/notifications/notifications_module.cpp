@@ -7,6 +7,7 @@
 #include "features/notifications/notifications_store.h"
 #include "features/users/users_module.h"
 #include "infra/http/api_documents.h"
+#include "infra/telegram/direct.h"
 
 namespace lucas::notifications {
 
@@ -23,6 +24,17 @@ void register_module(module::Module& m) {
         register_http(router, s.get<NotificationService>(), s.get<Inbox>(),
                       s.get<Config>().public_url);
       })
+      // Features' private bot messages (infra/telegram/direct.h), sent once the transaction that
+      // decided them has committed; nothing when the bot is off.
+      .subscribe({std::string(telegram::kDirectTopic), false,
+                  [](module::Services& s, const events::Event& e) {
+                    auto* sender = s.find<telegram::Sender>();
+                    if (sender == nullptr) return;
+                    const auto message = telegram::direct_of(e.payload);
+                    if (const auto u = s.get<users::UserService>().find(message.user)) {
+                      sender->enqueue(telegram::render_direct(message, u->language));
+                    }
+                  }})
       .command({"web", "help_cmd_web", module::Who::kEveryone, module::Where::kAnywhere,
                 users::user_command([](module::Services& s) {
                   return web_command(s.get<NotificationService>(), s.get<Config>().public_url);

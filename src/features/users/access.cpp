@@ -29,6 +29,10 @@ const std::vector<ScopeInfo>& scope_catalog() {
       {scope::kShopBuy,
        "buy in the shop for the user: quotes and purchases, paid from the user's"
        " coins"},
+      {scope::kTradeRead, "read the user's trades (offers made and received, finished ones)"},
+      {scope::kTradeWrite,
+       "trade for the user: make, change, accept, decline and cancel offers of the user's items"
+       " and coins"},
   };
   return kAll;
 }

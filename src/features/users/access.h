@@ -45,6 +45,8 @@ inline constexpr std::string_view kSessions = "sessions";
 inline constexpr std::string_view kAdmin = "admin";
 inline constexpr std::string_view kInventoryRead = "inventory:read";
 inline constexpr std::string_view kShopBuy = "shop:buy";
+inline constexpr std::string_view kTradeRead = "trade:read";
+inline constexpr std::string_view kTradeWrite = "trade:write";
 }  // namespace scope
 
 struct ScopeInfo {

@@ -55,6 +55,11 @@ Module& Module::migrations(std::function<store::MigrationSet()> set) {
   return *this;
 }
 Module& Module::provide(std::function<void(Services&)> fn) {
+  if (provide_) {
+    // A second provider would silently replace the first and its services would be missing.
+    throw Error(ErrorCode::kInternal,
+                "module " + name_ + " declares provide() twice: put every service in one provider");
+  }
   provide_ = std::move(fn);
   return *this;
 }
@@ -88,7 +93,7 @@ Module& Module::trigger(Trigger trigger) {
 }
 
 Module& Module::api(std::string json_text) {
-  api_ = std::move(json_text);
+  api_.push_back(std::move(json_text));
   return *this;
 }
 

@@ -152,8 +152,9 @@ class Module {
   Module& cli(CliCommand command);
   Module& cli_group(CliGroup group);
   Module& trigger(Trigger trigger);
-  // The module's API document: a fragment of the OpenAPI document describing its routes
-  // (infra/http/openapi.h), usually its embedded <name>_api.json (http::api_document(name)).
+  // An API document of the module: a fragment of the OpenAPI document describing its routes
+  // (infra/http/openapi.h), usually its embedded <name>_api.json (http::api_document(name)). A
+  // module may declare several (one per part); each adds to the others.
   Module& api(std::string json_text);
 
   const std::string& name() const { return name_; }
@@ -168,7 +169,8 @@ class Module {
   const std::vector<CliCommand>& cli_commands() const { return cli_; }
   const std::vector<CliGroup>& cli_groups() const { return cli_groups_; }
   const std::vector<Trigger>& triggers() const { return triggers_; }
-  const std::string& api_text() const { return api_; }
+  // Its API documents, in the order declared (a module may describe its parts in several).
+  const std::vector<std::string>& api_texts() const { return api_; }
 
  private:
   std::string name_;
@@ -181,7 +183,7 @@ class Module {
   std::vector<CliCommand> cli_;
   std::vector<CliGroup> cli_groups_;
   std::vector<Trigger> triggers_;
-  std::string api_;
+  std::vector<std::string> api_;
 };
 
 // A feature's registration hook: `void register_module(module::Module&)`.

@@ -569,6 +569,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/trade-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scam flags
+         * @description Every scam-protection flag raised, newest first, with its evidence: `low_value` (values in minor units and who benefits), `new_account` (who joined when), `one_sided_repeat` (the earlier trades), `changed_after_seen` (the versions). 403 for anyone but moderators, admins and the owner.
+         *
+         *     **Who**: staff, by the web session or a bearer token with `admin`.
+         */
+        get: operations["listTradeFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/unclaimed": {
         parameters: {
             query?: never;
@@ -1201,6 +1223,132 @@ export interface paths {
          *     **Who**: the caller buys for themself: the web session (with `X-CSRF-Token`) or a bearer token with `shop:buy`. 404 for an unknown item; 400 for a bad quantity.
          */
         post: operations["createShopQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My trades
+         * @description The caller's trades, made and received, newest first; finished ones are kept 30 days.
+         *
+         *     **Who**: a player for themself: the web session or a bearer token with `trade:read`.
+         */
+        get: operations["listTrades"];
+        put?: never;
+        /**
+         * Offer a trade
+         * @description Offers items and coins (`give`, from the caller) for items and coins (`want`, from the recipient). The caller's side is held in escrow at once (one ledger hold per asset; numbered units are marked held) until the recipient accepts, declines, the caller cancels or a day passes. The recipient is notified on the WebSocket (`trade.offered`) and by the bot with Accept and Decline buttons. Market values use current shop prices; when one side is worth less than 10 % of the other (Property 16) the side giving more must confirm and the trade is flagged for admins, as are brand-new accounts and repeated one-sided trades between the same pair. The `Idempotency-Key` header (1..200 bytes) is required: a repeat answers 200 with the first trade (`replayed: true`).
+         *
+         *     Refusals (nothing moves on any): 400 naming the field (empty sides, a quantity outside 1..1000, coins under 1.00, more than 10 item lines, an item twice, serials that do not match the quantity, a note over 200 bytes, oneself); 404 for an unknown recipient or item; 409 `CONFLICT` with `details.reason` `not_tradeable` (with `item_id`), `too_many_open` (20 open offers), `serial_not_owned`, `confirm_low_value` (with `give_value` and `want_value` in minor units: repeat with `confirm_low_value: true`); 409 `INSUFFICIENT_FUNDS` when the caller lacks what they give.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `trade:write`.
+         */
+        post: operations["offerTrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trades/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Value an offer before making it
+         * @description What the offer's sides are worth at current shop prices, the fees each side's coins would pay (5 %, rounded up to the kopeck, taken from what the other side receives) and whether the trade is lopsided (one side under 10 % of the other: whoever gives more must confirm). Writes nothing. The same 400, 404 and `not_tradeable` refusals as an offer.
+         *
+         *     **Who**: a player for themself: the web session or a bearer token with `trade:read`.
+         */
+        post: operations["previewTrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trades/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One trade
+         * @description One of the caller's trades (staff with the `admin` scope: any). The recipient opening a pending offer records the version seen: if the initiator changes it afterwards the change is flagged `changed_after_seen`. 404 for someone else's trade.
+         *
+         *     **Who**: a player for themself: the web session or a bearer token with `trade:read`.
+         */
+        get: operations["getTrade"];
+        /**
+         * Change an offer
+         * @description The initiator replaces a pending offer's sides and note (the recipient stays): the old holds are returned and new ones taken in one transaction, and `version` goes up, so an accept of the old version is refused (`offer_changed`). The recipient is notified (`trade.changed`). 403 for the recipient; 409 `not_pending` for a finished trade, `expired`; otherwise the refusals of an offer.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `trade:write`.
+         */
+        put: operations["changeTrade"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trades/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an offer
+         * @description The recipient accepts the version they saw: in one transaction their side moves to the initiator and the initiator's holds are posted to them, each side's coins less the 5 % fee (to the fees account). All or nothing (Property 15): on any refusal nothing moves and the offer stays open. A repeat after success answers 200 with the trade (`replayed: true`).
+         *
+         *     Refusals: 409 `CONFLICT` with `details.reason` `offer_changed` (with the current `version`), `not_pending` (with `state`), `expired` (the holds went back), `not_tradeable`, `serial_not_owned`, `confirm_low_value` (the recipient gives more than ten times what they get: repeat with `confirm_low_value: true`); 409 `INSUFFICIENT_FUNDS`; 403 for the initiator; 404 for someone else's trade.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `trade:write`.
+         */
+        post: operations["acceptTrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trades/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel or decline an offer
+         * @description Ends a pending trade: the initiator cancels (`cancelled`), the recipient declines (`declined`); every hold goes back to its owner and the other player is notified. A finished trade is answered as it is (`replayed: true`). 404 for someone else's trade.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `trade:write`.
+         */
+        post: operations["cancelTrade"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3403,6 +3551,178 @@ export interface components {
             /** @description Units (default 1). */
             quantity?: number;
         };
+        /** @description A trade between two players. */
+        Trade: {
+            /**
+             * Format: date-time
+             * @description Offered at.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description An open offer expires then.
+             */
+            expires_at: string;
+            /** @description Scam-protection flags raised: low_value, new_account, one_sided_repeat, changed_after_seen. */
+            flags: string[];
+            /**
+             * Format: int64
+             * @description The initiator.
+             */
+            from: number;
+            give: components["schemas"]["TradeSide"];
+            give_fee: components["schemas"]["Money"];
+            give_value: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The trade's id.
+             */
+            id: number;
+            /** @description The initiator's message. */
+            note: string;
+            /** @description True when this answers a repeat: nothing changed now. */
+            replayed: boolean;
+            /**
+             * Format: date-time
+             * @description Finished at (null while pending).
+             */
+            resolved_at: string | null;
+            /**
+             * Format: int64
+             * @description The last version the recipient opened (0: never).
+             */
+            seen_version: number;
+            /**
+             * @description pending, accepted, declined, cancelled or expired.
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "declined" | "cancelled" | "expired";
+            /**
+             * Format: int64
+             * @description The recipient.
+             */
+            to: number;
+            /**
+             * Format: date-time
+             * @description Last changed at.
+             */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Goes up each time the initiator changes the offer.
+             */
+            version: number;
+            want: components["schemas"]["TradeSide"];
+            want_fee: components["schemas"]["Money"];
+            want_value: components["schemas"]["Money"];
+        };
+        /** @description The version accepted. */
+        TradeAccept: {
+            /** @description "I understand": needed when the recipient gives more than ten times what they get. */
+            confirm_low_value?: boolean;
+            /**
+             * Format: int64
+             * @description The version the recipient saw (`version` of the trade).
+             */
+            version: number;
+        };
+        /** @description An offer: what the caller gives and wants. */
+        TradeDraft: {
+            /** @description "I understand": needed when the caller gives more than ten times what they get. */
+            confirm_low_value?: boolean;
+            give?: components["schemas"]["TradeSideDraft"];
+            /** @description A message to the recipient, up to 200 bytes. */
+            note?: string;
+            /**
+             * Format: int64
+             * @description The recipient's Telegram id (required when offering; ignored when changing).
+             */
+            to?: number;
+            want?: components["schemas"]["TradeSideDraft"];
+        };
+        /** @description A scam-protection flag. */
+        TradeFlag: {
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            created_at: string;
+            /** @description What raised it (values in minor units, user ids, earlier trades, versions). */
+            evidence: Record<string, unknown>;
+            /**
+             * Format: int64
+             * @description The flag's id.
+             */
+            id: number;
+            /** @description low_value, new_account, one_sided_repeat or changed_after_seen. */
+            kind: string;
+            /**
+             * Format: int64
+             * @description The trade.
+             */
+            trade_id: number;
+        };
+        /** @description A page of flags. */
+        TradeFlagList: {
+            /** @description Newest first. */
+            items: components["schemas"]["TradeFlag"][];
+            /**
+             * Format: int64
+             * @description The `before` of the next page; null at the end.
+             */
+            next_before: number | null;
+        };
+        /** @description Units of one item on one side. */
+        TradeLine: {
+            /**
+             * Format: int64
+             * @description The item.
+             */
+            item_id: number;
+            /** @description The item's name (in answers). */
+            name?: {
+                /** @description English. */
+                en?: string;
+                /** @description Russian. */
+                ru?: string;
+            };
+            /** @description Units, 1..1000. */
+            quantity?: number;
+            /** @description Numbered items: the serial numbers (as many as the quantity; empty or absent: the lowest the player holds). */
+            serials?: number[];
+        };
+        /** @description A page of trades. */
+        TradeList: {
+            /** @description Newest first. */
+            items: components["schemas"]["Trade"][];
+            /**
+             * Format: int64
+             * @description The `before` of the next page; null at the end.
+             */
+            next_before: number | null;
+        };
+        /** @description An offer's values and fees. */
+        TradePreview: {
+            give_fee: components["schemas"]["Money"];
+            give_value: components["schemas"]["Money"];
+            /** @description One side is worth under 10 % of the other (Property 16). */
+            lopsided: boolean;
+            want_fee: components["schemas"]["Money"];
+            want_value: components["schemas"]["Money"];
+        };
+        /** @description One side of a trade. */
+        TradeSide: {
+            coins: components["schemas"]["Money"];
+            /** @description Item lines. */
+            items: components["schemas"]["TradeLine"][];
+        };
+        /** @description One side of an offer. */
+        TradeSideDraft: {
+            /** @description Coins, an amount like "12.50" (0, or at least 1.00). */
+            coins?: string;
+            /** @description Up to 10 item lines. */
+            items?: components["schemas"]["TradeLine"][];
+        };
         /** @description A user's balance in one currency. */
         UserBalance: {
             /** @description The balance; zero (`0.00` in the currency's scale) when the user never received this currency. */
@@ -4696,6 +5016,35 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listTradeFlags: {
+        parameters: {
+            query?: {
+                /** @description Flags with ids below this (the previous page's `next_before`). */
+                before?: number;
+                /** @description 1..200, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of flags. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeFlagList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     listUnclaimedCredits: {
         parameters: {
             query?: {
@@ -5663,6 +6012,282 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listTrades: {
+        parameters: {
+            query?: {
+                /** @description `pending` (open offers) or `done` (accepted, declined, cancelled, expired); absent: all. */
+                state?: "pending" | "done";
+                /** @description Trades with ids below this (the previous page's `next_before`). */
+                before?: number;
+                /** @description 1..100, default 20. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of trades. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    offerTrade: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1..200 bytes; a repeat returns the first offer. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "confirm_low_value": false,
+                 *       "give": {
+                 *         "items": [
+                 *           {
+                 *             "item_id": 3,
+                 *             "quantity": 1
+                 *           }
+                 *         ]
+                 *       },
+                 *       "note": "за кубик",
+                 *       "to": 102,
+                 *       "want": {
+                 *         "coins": "150.00"
+                 *       }
+                 *     } */
+                "application/json": components["schemas"]["TradeDraft"];
+            };
+        };
+        responses: {
+            /** @description A repeat of the key: the first offer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trade"];
+                };
+            };
+            /** @description The offer, pending. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trade"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    previewTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "confirm_low_value": false,
+                 *       "give": {
+                 *         "items": [
+                 *           {
+                 *             "item_id": 3,
+                 *             "quantity": 1
+                 *           }
+                 *         ]
+                 *       },
+                 *       "note": "за кубик",
+                 *       "to": 102,
+                 *       "want": {
+                 *         "coins": "150.00"
+                 *       }
+                 *     } */
+                "application/json": components["schemas"]["TradeDraft"];
+            };
+        };
+        responses: {
+            /** @description The values and fees. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trade's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trade. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trade"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    changeTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trade's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "give": {
+                 *         "items": [
+                 *           {
+                 *             "item_id": 3,
+                 *             "quantity": 1
+                 *           }
+                 *         ]
+                 *       },
+                 *       "want": {
+                 *         "coins": "140.00"
+                 *       }
+                 *     } */
+                "application/json": components["schemas"]["TradeDraft"];
+            };
+        };
+        responses: {
+            /** @description The new version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trade"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    acceptTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trade's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "confirm_low_value": false,
+                 *       "version": 1
+                 *     } */
+                "application/json": components["schemas"]["TradeAccept"];
+            };
+        };
+        responses: {
+            /** @description The trade, accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trade"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    cancelTrade: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trade's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trade, ended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trade"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
         };
     };
