@@ -36,25 +36,38 @@ const ItemPage = lazyPage<{ user: User; id: number }>(() =>
 const InventoryPage = lazyPage<{ user: User }>(() =>
   import('./pages/inventory').then((m) => m.InventoryPage),
 );
+const TradesPage = lazyPage<{ user: User }>(() => import('./pages/trades').then((m) => m.TradesPage));
+const TradeNewPage = lazyPage<{ user: User }>(() =>
+  import('./pages/trade-new').then((m) => m.TradeNewPage),
+);
 const LoginPage = lazyPage<object>(() => import('./pages/login').then((m) => m.LoginPage));
 
-// `wide`: not in the phone's tab bar (no room across 320 px); the page links to it instead.
+// `wide`: not in the phone's tab bar (no room across 320 px); the page links to it instead (My
+// items and Trades from the shop).
 const pages: { path: string; label: Key; Page: typeof HomePage; wide?: boolean }[] = [
   { path: '/', label: 'nav_home', Page: HomePage },
   { path: '/history', label: 'nav_history', Page: HistoryPage },
   { path: '/leaderboards', label: 'nav_leaderboards', Page: LeaderboardsPage },
   { path: '/shop', label: 'nav_shop', Page: ShopPage },
   { path: '/inventory', label: 'nav_inventory', Page: InventoryPage, wide: true },
+  { path: '/trades', label: 'nav_trades', Page: TradesPage, wide: true },
   { path: '/notifications', label: 'nav_notifications', Page: NotificationsPage },
   { path: '/profile', label: 'nav_profile', Page: ProfilePage },
   { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
 ];
+
+// A route without its query ("/trades/new?to=102" -> "/trades/new"): pages read the query.
+const bare = (path: string): string => path.split('?')[0] ?? path;
 
 // /shop/17 -> 17: an item of the shop.
 const itemId = (path: string): number | null => {
   const m = /^\/shop\/(\d{1,15})$/.exec(path);
   return m ? Number(m[1]) : null;
 };
+
+// The section a path belongs to, for the navigation (an item is the shop's, an offer the trades').
+const sectionOf = (path: string): string =>
+  itemId(path) !== null ? '/shop' : path.startsWith('/trades/') ? '/trades' : path;
 
 // The unread notifications on the Notifications link: "Уведомления (3)" to a screen reader, a
 // count in a bubble to the eye.
@@ -71,7 +84,8 @@ function UnreadBadge() {
 }
 
 // On a phone's tab bar the Notifications tab is a bell (its name is still read out): six names
-// do not fit across 320 px. The Shop tab is a bag likewise; My items is linked from the shop.
+// do not fit across 320 px. The Shop tab is a bag likewise; My items and Trades are linked from
+// the shop.
 function BellIcon() {
   return (
     <svg class="tab-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
@@ -109,7 +123,7 @@ function Nav({ path, user }: { path: string; user: User }) {
           key={p.path}
           href={p.path}
           onClick={onLinkClick}
-          aria-current={path === p.path || (p.path === '/shop' && itemId(path) !== null) ? 'page' : undefined}
+          aria-current={sectionOf(bare(path)) === p.path ? 'page' : undefined}
           class={
             p.path === '/notifications'
               ? 'tab-bell'
@@ -215,10 +229,12 @@ export function App() {
   } else if (path === '/admin' || path.startsWith('/admin/')) {
     page = <AdminRoute path={path} user={s.user} />;
   } else {
-    const found = pages.find((p) => p.path === path);
-    const item = itemId(path);
+    const found = pages.find((p) => p.path === bare(path));
+    const item = itemId(bare(path));
     page = found ? (
       <found.Page user={s.user} />
+    ) : bare(path) === '/trades/new' ? (
+      <TradeNewPage key={location.pathname + location.search} user={s.user} />
     ) : item !== null ? (
       <ItemPage user={s.user} id={item} />
     ) : (

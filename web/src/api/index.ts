@@ -34,6 +34,13 @@ export type ShopPurchase = Schemas['ShopPurchase'];
 export type InventoryEntry = Schemas['InventoryEntry'];
 export type ShopQuery = Pick<Query<'/api/v1/shop/items'>, 'category' | 'rarity' | 'sort'>;
 export type Rarity = ShopItem['rarity'];
+// Trading (/api/v1/trades): offers of coins and items on both sides, their values and fees.
+export type Trade = Schemas['Trade'];
+export type TradeSide = Schemas['TradeSide'];
+export type TradeLine = Schemas['TradeLine'];
+export type TradeDraft = Schemas['TradeDraft'];
+export type TradePreview = Schemas['TradePreview'];
+export type TradeListState = NonNullable<Query<'/api/v1/trades'>['state']>;
 
 // The history's filters (GET /api/v1/users/{id}/transactions): money in or out, a reason prefix,
 // and [since, until) as dates or RFC 3339 UTC times.
@@ -84,4 +91,20 @@ export const api = {
     }),
   inventory: (userId: number) =>
     request('get', '/api/v1/users/{id}/inventory', { path: { id: userId } }),
+  trades: (state: TradeListState, limit: number, before?: number) =>
+    request('get', '/api/v1/trades', {
+      query: { state, limit, ...(before === undefined ? {} : { before }) },
+    }),
+  // The recipient opening a pending offer records the version seen (a later change is flagged).
+  trade: (id: number) => request('get', '/api/v1/trades/{id}', { path: { id } }),
+  previewTrade: (draft: TradeDraft) => request('post', '/api/v1/trades/preview', { body: draft }),
+  // One key per offer attempt, the same on a retry: a repeat answers the first offer.
+  offerTrade: (draft: TradeDraft, key: string) =>
+    request('post', '/api/v1/trades', { header: { 'Idempotency-Key': key }, body: draft }),
+  changeTrade: (id: number, draft: TradeDraft) =>
+    request('put', '/api/v1/trades/{id}', { path: { id }, body: draft }),
+  acceptTrade: (id: number, version: number, confirm_low_value: boolean) =>
+    request('post', '/api/v1/trades/{id}/accept', { path: { id }, body: { version, confirm_low_value } }),
+  // The initiator cancels, the recipient declines.
+  cancelTrade: (id: number) => request('post', '/api/v1/trades/{id}/cancel', { path: { id } }),
 };

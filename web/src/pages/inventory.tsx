@@ -1,4 +1,5 @@
-// My items: what I hold, most units first, with the serial numbers of numbered ones ("№ 17").
+// My items: what I hold, most units first, with the serial numbers of numbered ones ("№ 17"), and
+// an offer of a trade: of any of them ("Trade" puts it on my side) or from scratch.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type InventoryEntry, type User } from '../api';
 import { t, useLanguage } from '../i18n';
@@ -32,9 +33,17 @@ export function InventoryPage({ user }: { user: User }) {
     <section class="card" aria-labelledby="inventory-title">
       <div class="section-head first">
         <h1 id="inventory-title">{t('inventory_title')}</h1>
-        <a class="button secondary" href="/shop" onClick={onLinkClick}>
-          {t('inventory_to_shop')}
-        </a>
+        <div class="head-links">
+          <a class="button secondary" href="/shop" onClick={onLinkClick}>
+            {t('inventory_to_shop')}
+          </a>
+          <a class="button secondary" href="/trades" onClick={onLinkClick} data-testid="to-trades">
+            {t('nav_trades')}
+          </a>
+          <a class="button" href="/trades/new" onClick={onLinkClick} data-testid="offer-trade">
+            {t('trades_offer')}
+          </a>
+        </div>
       </div>
       {error && <ErrorRetry message={error} onRetry={load} />}
       {items === null && !error && <p class="muted">{t('loading')}</p>}
@@ -54,6 +63,17 @@ export function InventoryPage({ user }: { user: User }) {
             <span class="sum" data-testid="quantity">
               {t('inventory_quantity', { quantity: h.quantity })}
             </span>
+            {h.item.tradeable && (
+              <a
+                class="button secondary"
+                href={`/trades/new?give=${h.item.id}`}
+                onClick={onLinkClick}
+                aria-label={t('inventory_trade_named', { name: itemName(h.item, lang) })}
+                data-testid="trade-item"
+              >
+                {t('inventory_trade')}
+              </a>
+            )}
           </li>
         ))}
       </ul>

@@ -13,6 +13,7 @@ import { refreshUnread, settleUnread, unread } from '../notifications';
 import { MoneyLine } from './money-line';
 import { moneyEvent } from './reasons';
 import { LiveStatusDot } from '../live_status';
+import { onLinkClick } from '../router';
 import { ErrorRetry, MoreButton, SelectField } from '../fields';
 
 const PAGE = 20;
@@ -21,6 +22,16 @@ const types: { value: string; label: Key }[] = [
   { value: 'money.credited', label: 'notifications_type_credited' },
   { value: 'money.debited', label: 'notifications_type_debited' },
 ];
+
+// A trade's notifications (their data: the trade's id, state and version) link to the trades.
+const tradeEvents: Record<string, Key> = {
+  'trade.offered': 'trade_event_offered',
+  'trade.changed': 'trade_event_changed',
+  'trade.accepted': 'trade_event_accepted',
+  'trade.declined': 'trade_event_declined',
+  'trade.cancelled': 'trade_event_cancelled',
+  'trade.expired': 'trade_event_expired',
+};
 
 interface Shown {
   n: Notification;
@@ -51,6 +62,18 @@ function Line({ n, lang }: { n: Notification; lang: Lang }) {
             : undefined
         }
       />
+    );
+  }
+  const event = tradeEvents[n.type];
+  if (event) {
+    const id = (n.data as { id?: unknown } | null)?.id;
+    return (
+      <span class="what">
+        <a class="line-link" href="/trades" onClick={onLinkClick}>
+          {t('notifications_trade', { id: typeof id === 'number' ? id : '?', event: t(event) })}
+        </a>
+        <span class="muted when">{formatTime(n.created_at, lang)}</span>
+      </span>
     );
   }
   return (

@@ -10,6 +10,12 @@ const known: Record<string, Key> = {
   'bank.claim': 'reason_bank_claim',
   'legacy.opening_balance': 'reason_legacy',
   'shop.purchase': 'reason_shop_purchase',
+  'trade.offer': 'reason_trade_offer',
+  'trade.swap': 'reason_trade_swap',
+  'trade.edit': 'reason_trade_return',
+  'trade.cancel': 'reason_trade_return',
+  'trade.decline': 'reason_trade_return',
+  'trade.expired': 'reason_trade_return',
 };
 
 // The game bots' names as players know them (the ledger keeps their ids).

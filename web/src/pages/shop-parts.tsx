@@ -130,7 +130,7 @@ export function Sparkline({ history, lang }: { history: readonly PricePoint[]; l
 }
 
 // A key for one confirmation: random, so that a retry with it is recognised as the same purchase.
-function newKey(): string {
+export function newKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

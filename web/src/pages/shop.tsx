@@ -151,9 +151,14 @@ export function ShopPage({ user }: { user: User }) {
     <section class="card" aria-labelledby="shop-title">
       <div class="section-head first">
         <h1 id="shop-title">{t('shop_title')}</h1>
-        <a class="button secondary" href="/inventory" onClick={onLinkClick} data-testid="to-inventory">
-          {t('nav_inventory')}
-        </a>
+        <div class="head-links">
+          <a class="button secondary" href="/inventory" onClick={onLinkClick} data-testid="to-inventory">
+            {t('nav_inventory')}
+          </a>
+          <a class="button secondary" href="/trades" onClick={onLinkClick} data-testid="to-trades">
+            {t('nav_trades')}
+          </a>
+        </div>
       </div>
       <p class="muted hint">{t('shop_intro')}</p>
       {balance && (
