@@ -39,6 +39,7 @@ export type Job = Schemas['Job'];
 export type Backup = Schemas['Backup'];
 export type BackupList = Schemas['BackupList'];
 export type BackupVerify = Schemas['BackupVerifyResult'];
+export type TradeFlag = Schemas['TradeFlag'];
 
 // The lists' cursors are integers in the document's queries; their pages give the next one as a
 // decimal string (next_cursor). Ids stay far below 2^53.
@@ -111,6 +112,9 @@ export const adminApi = {
   createItem: (body: Schemas['ItemDraft']) => request('post', '/api/v1/admin/items', { body }),
   updateItem: (id: number, body: Schemas['ItemDraft']) =>
     request('patch', '/api/v1/admin/items/{id}', { path: { id }, body }),
+  // The trades' scam flags, newest first, paged by id (next_before).
+  tradeFlags: (before: number | null, limit = 50) =>
+    request('get', '/api/v1/admin/trade-flags', { query: { limit, ...(before === null ? {} : { before }) } }),
   verifyBackup: (name: string) =>
     request('post', '/api/v1/admin/backups/{name}/verify', { path: { name } }),
 };

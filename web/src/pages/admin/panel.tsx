@@ -1,6 +1,6 @@
 // The admin panel (requirement 34), loaded on demand: health, queues, users (search, a user's
-// page), bulk grants, audit, the parser, jobs, backups and (admins only) the item catalogue and
-// the live logs. What a role may do is decided by the
+// page), bulk grants, the trades' scam flags, audit, the parser, jobs, backups and (admins only)
+// the item catalogue and the live logs. What a role may do is decided by the
 // service; the panel shows what it refuses.
 import type { User } from '../../api';
 import { t, useLanguage } from '../../i18n';
@@ -14,6 +14,7 @@ import { LogsPage } from './logs';
 import { GrantsPage } from './grants';
 import { ParserPage } from './parser';
 import { QueuesPage } from './queues';
+import { TradeFlagsPage } from './trades';
 import { UserPage } from './user';
 import { UsersPage } from './users';
 import './admin.css';
@@ -24,6 +25,7 @@ const TABS = [
   ['/admin/users', 'admin_tab_users'],
   ['/admin/grants', 'admin_tab_grants'],
   ['/admin/catalogue', 'admin_tab_catalogue'],
+  ['/admin/trades', 'admin_tab_trades'],
   ['/admin/audit', 'admin_tab_audit'],
   ['/admin/parser', 'admin_tab_parser'],
   ['/admin/jobs', 'admin_tab_jobs'],
@@ -41,6 +43,7 @@ export function AdminPanel({ path, user }: { path: string; user: User }) {
   else if (userId) page = <UserPage key={userId} id={Number(userId)} />;
   else if (path === '/admin/grants') page = <GrantsPage />;
   else if (path === '/admin/catalogue') page = mayAct(user) ? <CataloguePage /> : <p class="error refused" role="alert" data-testid="admin-refused">{t('admin_catalogue_admins_only')}</p>;
+  else if (path === '/admin/trades') page = <TradeFlagsPage />;
   else if (path === '/admin/audit') page = <AuditPage />;
   else if (path === '/admin/parser') page = <ParserPage />;
   else if (path === '/admin/health') page = <HealthPage />;
