@@ -332,7 +332,7 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-testid=user-role]')?.textContent === 'пользователь', null, { timeout: 10000 });
   check('and back', (await apiGet(page, `/api/v1/users/${TARGET}`)).body?.role === 'user');
   await checkLayout(page, 'users');
-  const userFocus = await tabThrough(page, 30);
+  const userFocus = await tabThrough(page, 40); // the nav and the admin tabs come first
   check('Tab reaches the ban button', userFocus.some((f) => f.startsWith('button||ban|')), JSON.stringify(userFocus));
   await page.click('[data-testid=ban]'); // no reason: the form refuses (required)
   check('a ban needs a reason', (await page.textContent('[data-testid=user-ban-state]')).includes('Не заблокирован'));
@@ -697,6 +697,7 @@ try {
     JSON.stringify(verifies));
   // Logs: no tab for a moderator; the page and the stream are refused by the server.
   check('a moderator has no Logs tab', !(await mod.page.isVisible('.admin-tabs a[href="/admin/logs"]')));
+  check('a moderator has the Trades tab (the scam flags are for staff)', await mod.page.isVisible('.admin-tabs a[href="/admin/trades"]'));
   check('a moderator has no Catalogue tab, and the admin has one',
     !(await mod.page.isVisible('.admin-tabs a[href="/admin/catalogue"]')) && (await page.isVisible('.admin-tabs a[href="/admin/catalogue"]')));
   await go(mod.page, '/admin/catalogue');
