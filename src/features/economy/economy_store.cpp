@@ -1,5 +1,6 @@
 #include "features/economy/economy_store.h"
 
+#include "features/economy/auction_store.h"
 #include "features/economy/trade_store.h"
 
 namespace lucas::economy {
@@ -76,7 +77,8 @@ CREATE TABLE economy_instances (
 );
 CREATE INDEX economy_instances_owner ON economy_instances (owner_id, item_id);
 )"},
-           sql::trade_migration()}};
+           sql::trade_migration(),
+           sql::auction_migration()}};
 }
 
 namespace sql {

@@ -33,6 +33,9 @@ const std::vector<ScopeInfo>& scope_catalog() {
       {scope::kTradeWrite,
        "trade for the user: make, change, accept, decline and cancel offers of the user's items"
        " and coins"},
+      {scope::kAuctionWrite,
+       "sell and bid at auctions for the user: put the user's items up, bid (holding the user's"
+       " coins until outbid or the end), withdraw an auction without bids"},
   };
   return kAll;
 }

@@ -47,6 +47,7 @@ inline constexpr std::string_view kInventoryRead = "inventory:read";
 inline constexpr std::string_view kShopBuy = "shop:buy";
 inline constexpr std::string_view kTradeRead = "trade:read";
 inline constexpr std::string_view kTradeWrite = "trade:write";
+inline constexpr std::string_view kAuctionWrite = "auction:write";
 }  // namespace scope
 
 struct ScopeInfo {

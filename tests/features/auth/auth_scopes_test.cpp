@@ -255,8 +255,8 @@ TEST_P(AuthScopes, ExistingClientsKeepWorkingAfterTheMigration) {
   // Every scope there was at the migration; a scope added since (sessions, the shop's) is never
   // granted to an existing client silently.
   const std::set<std::string_view> added_since = {
-      users::scope::kSessions, users::scope::kInventoryRead, users::scope::kShopBuy,
-      users::scope::kTradeRead, users::scope::kTradeWrite};
+      users::scope::kSessions,  users::scope::kInventoryRead, users::scope::kShopBuy,
+      users::scope::kTradeRead, users::scope::kTradeWrite,    users::scope::kAuctionWrite};
   for (const auto& s : users::scope_catalog()) {
     EXPECT_EQ(p.has_scope(s.name), added_since.count(s.name) == 0) << s.name;
   }

@@ -747,6 +747,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auctions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Auctions
+         * @description Open auctions (public), ended ones, or the caller's own (`mine`: sold or bid on; needs `auction:write`), newest first. Each carries the least next bid (`next_min`).
+         *
+         *     **Who**: anyone; `state=mine` a player.
+         */
+        get: operations["listAuctions"];
+        put?: never;
+        /**
+         * Put items up for auction
+         * @description Puts units of a tradeable item up: a starting price (at least 1.00), a minimum increment (default 5 % of the start, at least 1.00), a duration of 1, 3, 7 or 14 days and an optional buyout above the start. The units are held in escrow at once (numbered ones by `serials`, or the lowest held). At the end the units go to the highest bidder and the price less a 10 % house fee (rounded up) to the seller; without bids they come back. `Idempotency-Key` required.
+         *
+         *     Refusals (nothing moves): 400 naming the field; 409 `CONFLICT` with `details.reason` `not_tradeable`, `too_many_open` (10), `serial_not_owned`; 409 `INSUFFICIENT_FUNDS` without the units.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `auction:write`.
+         */
+        post: operations["createAuction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auctions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One auction
+         * @description An auction with its last 50 bids, newest first. Live bids arrive on the WebSocket topic `auctions.<id>` (`auction.bid`).
+         *
+         *     **Who**: anyone.
+         */
+        get: operations["getAuction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auctions/{id}/bids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bid
+         * @description A bid must reach the starting price (the first) or beat the highest by the increment (`next_min`). It holds the caller's coins; the bid it beats gets its coins back at once and its bidder is notified (WebSocket `auction.outbid` and the bot). A bid in the last 2 minutes extends the end by 2 minutes. A bid at or above the buyout is taken at the buyout price and ends the auction at once (`state: won`). `Idempotency-Key` required: a repeat answers 200 with the first bid.
+         *
+         *     Refusals (nothing moves): 409 `CONFLICT` with `details.reason` `bid_too_low` (with `min` in minor units), `ended`, `not_open`; 409 `INSUFFICIENT_FUNDS`; 403 for the seller; 404.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `auction:write`.
+         */
+        post: operations["bidOnAuction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auctions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw an auction
+         * @description The seller withdraws an open auction nobody has bid on; the units come back. 409 `CONFLICT` with `details.reason` `has_bids` or `not_open`; 403 for anyone else.
+         *
+         *     **Who**: a player for themself: the web session (with `X-CSRF-Token`) or a bearer token with `auction:write`.
+         */
+        post: operations["cancelAuction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/config": {
         parameters: {
             query?: never;
@@ -2011,6 +2109,176 @@ export interface components {
             /** @description The id of the client that was revoked. */
             revoked: string;
         };
+        /** @description An auction. */
+        Auction: {
+            /** @description Bids so far. */
+            bids: number;
+            /** @description The buyout price, or null. */
+            buyout: components["schemas"]["Money"] | null;
+            /**
+             * Format: date-time
+             * @description Put up at.
+             */
+            created_at: string;
+            /** @description 1, 3, 7 or 14. */
+            days: number;
+            /**
+             * Format: date-time
+             * @description Ends at (bids in the last 2 minutes move it).
+             */
+            ends_at: string;
+            fee: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The auction's id.
+             */
+            id: number;
+            increment: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The item sold.
+             */
+            item_id: number;
+            /** @description The item's name. */
+            name: {
+                /** @description English. */
+                en?: string;
+                /** @description Russian. */
+                ru?: string;
+            };
+            /** @description The least the next bid may be (null once ended). */
+            next_min: components["schemas"]["Money"] | null;
+            /** @description Units sold together. */
+            quantity: number;
+            /** @description True when this answers a repeat of the key. */
+            replayed: boolean;
+            /**
+             * Format: int64
+             * @description The seller.
+             */
+            seller: number;
+            /** @description Numbered items: the serials sold. */
+            serials: number[];
+            /**
+             * Format: date-time
+             * @description Ended at, or null.
+             */
+            settled_at: string | null;
+            start_price: components["schemas"]["Money"];
+            /**
+             * @description open, sold, unsold or cancelled.
+             * @enum {string}
+             */
+            state: "open" | "sold" | "unsold" | "cancelled";
+            /** @description The highest bid, or null before any. */
+            top_amount: components["schemas"]["Money"] | null;
+            /**
+             * Format: int64
+             * @description The leading (or winning) bidder, or null.
+             */
+            top_bidder: number | null;
+        };
+        /** @description An auction with its recent bids. */
+        AuctionDetail: {
+            /** @description Bids so far. */
+            bids: number;
+            /** @description The buyout price, or null. */
+            buyout: components["schemas"]["Money"] | null;
+            /**
+             * Format: date-time
+             * @description Put up at.
+             */
+            created_at: string;
+            /** @description 1, 3, 7 or 14. */
+            days: number;
+            /**
+             * Format: date-time
+             * @description Ends at (bids in the last 2 minutes move it).
+             */
+            ends_at: string;
+            fee: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The auction's id.
+             */
+            id: number;
+            increment: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The item sold.
+             */
+            item_id: number;
+            /** @description The item's name. */
+            name: {
+                /** @description English. */
+                en?: string;
+                /** @description Russian. */
+                ru?: string;
+            };
+            /** @description The least the next bid may be (null once ended). */
+            next_min: components["schemas"]["Money"] | null;
+            /** @description Units sold together. */
+            quantity: number;
+            /** @description The last 50 bids, newest first. */
+            recent_bids: components["schemas"]["Bid"][];
+            /** @description True when this answers a repeat of the key. */
+            replayed: boolean;
+            /**
+             * Format: int64
+             * @description The seller.
+             */
+            seller: number;
+            /** @description Numbered items: the serials sold. */
+            serials: number[];
+            /**
+             * Format: date-time
+             * @description Ended at, or null.
+             */
+            settled_at: string | null;
+            start_price: components["schemas"]["Money"];
+            /**
+             * @description open, sold, unsold or cancelled.
+             * @enum {string}
+             */
+            state: "open" | "sold" | "unsold" | "cancelled";
+            /** @description The highest bid, or null before any. */
+            top_amount: components["schemas"]["Money"] | null;
+            /**
+             * Format: int64
+             * @description The leading (or winning) bidder, or null.
+             */
+            top_bidder: number | null;
+        };
+        /** @description Items to put up. */
+        AuctionDraft: {
+            /** @description Buy it now at this price (above the start), or null. */
+            buyout?: string | null;
+            /** @description 1, 3, 7 or 14 (default 1). */
+            days?: number;
+            /** @description The least step between bids (default 5 % of the start, at least 1.00). */
+            increment?: string | null;
+            /**
+             * Format: int64
+             * @description The item.
+             */
+            item_id: number;
+            /** @description Units, 1..1000 (default 1). */
+            quantity?: number;
+            /** @description Numbered items: which (as many as the quantity). */
+            serials?: number[];
+            /** @description An amount like "100.00" (at least 1.00). */
+            start_price: string;
+        };
+        /** @description A page of auctions. */
+        AuctionList: {
+            /** @description Newest first. */
+            items: components["schemas"]["Auction"][];
+            /**
+             * Format: int64
+             * @description The `before` of the next page; null at the end.
+             */
+            next_before: number | null;
+        };
         /**
          * @description One entry of the tamper-evident audit log: who did what to what, how it ended, and the SHA-256 hash chain that links it to the entry before it.
          * @example {
@@ -2375,6 +2643,74 @@ export interface components {
             items: components["schemas"]["BankUnclaimedCredit"][];
             /** @description When the page is full (exactly `limit` items): the id of its last item, as a decimal string; pass it as `cursor` to get the next page (which may turn out empty). Null when the page holds fewer than `limit` items (the end). */
             next_cursor: string | null;
+        };
+        /** @description A bid. */
+        Bid: {
+            amount: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description The auction.
+             */
+            auction_id: number;
+            /**
+             * Format: int64
+             * @description Who bid.
+             */
+            bidder: number;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description The bid's id.
+             */
+            id: number;
+            /** @description True when this answers a repeat of the key. */
+            replayed: boolean;
+            /**
+             * @description leading, outbid or won.
+             * @enum {string}
+             */
+            state: "leading" | "outbid" | "won";
+        };
+        /** @description A bid and its auction after it. */
+        BidPlaced: {
+            amount: components["schemas"]["Money"];
+            auction: components["schemas"]["Auction"];
+            /**
+             * Format: int64
+             * @description The auction.
+             */
+            auction_id: number;
+            /**
+             * Format: int64
+             * @description Who bid.
+             */
+            bidder: number;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description The bid's id.
+             */
+            id: number;
+            /** @description True when this answers a repeat of the key. */
+            replayed: boolean;
+            /**
+             * @description leading, outbid or won.
+             * @enum {string}
+             */
+            state: "leading" | "outbid" | "won";
+        };
+        /** @description A bid. */
+        BidRequest: {
+            /** @description An amount like "125.00". */
+            amount: string;
         };
         /**
          * @description Every error answer has this body.
@@ -5289,6 +5625,189 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    listAuctions: {
+        parameters: {
+            query?: {
+                /** @description `open` (default), `ended` (sold, unsold, cancelled) or `mine`. */
+                state?: "open" | "ended" | "mine";
+                /** @description Auctions with ids below this (the previous page's `next_before`). */
+                before?: number;
+                /** @description 1..100, default 20. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of auctions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuctionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createAuction: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1..200 bytes; a repeat returns the first result. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "buyout": "500.00",
+                 *       "days": 3,
+                 *       "increment": "5.00",
+                 *       "item_id": 3,
+                 *       "quantity": 1,
+                 *       "start_price": "100.00"
+                 *     } */
+                "application/json": components["schemas"]["AuctionDraft"];
+            };
+        };
+        responses: {
+            /** @description A repeat of the key: the first auction. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Auction"];
+                };
+            };
+            /** @description The auction, open. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Auction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getAuction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The auction's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The auction. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuctionDetail"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    bidOnAuction: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 1..200 bytes; a repeat returns the first result. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description The auction's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {
+                 *       "amount": "125.00"
+                 *     } */
+                "application/json": components["schemas"]["BidRequest"];
+            };
+        };
+        responses: {
+            /** @description A repeat of the key: the first bid. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BidPlaced"];
+                };
+            };
+            /** @description The bid, leading (or won at the buyout), with the auction. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BidPlaced"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    cancelAuction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The auction's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The auction, cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Auction"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getWebAuthConfig: {
