@@ -40,10 +40,19 @@ const TradesPage = lazyPage<{ user: User }>(() => import('./pages/trades').then(
 const TradeNewPage = lazyPage<{ user: User }>(() =>
   import('./pages/trade-new').then((m) => m.TradeNewPage),
 );
+const AuctionsPage = lazyPage<{ user: User }>(() =>
+  import('./pages/auctions').then((m) => m.AuctionsPage),
+);
+const AuctionPage = lazyPage<{ user: User; id: number }>(() =>
+  import('./pages/auction').then((m) => m.AuctionPage),
+);
+const AuctionNewPage = lazyPage<{ user: User }>(() =>
+  import('./pages/auction-new').then((m) => m.AuctionNewPage),
+);
 const LoginPage = lazyPage<object>(() => import('./pages/login').then((m) => m.LoginPage));
 
 // `wide`: not in the phone's tab bar (no room across 320 px); the page links to it instead (My
-// items and Trades from the shop).
+// items, Trades and Auctions from the shop).
 const pages: { path: string; label: Key; Page: typeof HomePage; wide?: boolean }[] = [
   { path: '/', label: 'nav_home', Page: HomePage },
   { path: '/history', label: 'nav_history', Page: HistoryPage },
@@ -51,6 +60,7 @@ const pages: { path: string; label: Key; Page: typeof HomePage; wide?: boolean }
   { path: '/shop', label: 'nav_shop', Page: ShopPage },
   { path: '/inventory', label: 'nav_inventory', Page: InventoryPage, wide: true },
   { path: '/trades', label: 'nav_trades', Page: TradesPage, wide: true },
+  { path: '/auctions', label: 'nav_auctions', Page: AuctionsPage, wide: true },
   { path: '/notifications', label: 'nav_notifications', Page: NotificationsPage },
   { path: '/profile', label: 'nav_profile', Page: ProfilePage },
   { path: '/sessions', label: 'nav_sessions', Page: SessionsPage },
@@ -65,9 +75,22 @@ const itemId = (path: string): number | null => {
   return m ? Number(m[1]) : null;
 };
 
-// The section a path belongs to, for the navigation (an item is the shop's, an offer the trades').
+// /auctions/12 -> 12: an auction.
+const auctionId = (path: string): number | null => {
+  const m = /^\/auctions\/(\d{1,15})$/.exec(path);
+  return m ? Number(m[1]) : null;
+};
+
+// The section a path belongs to, for the navigation (an item is the shop's, an offer the trades',
+// an auction the auctions').
 const sectionOf = (path: string): string =>
-  itemId(path) !== null ? '/shop' : path.startsWith('/trades/') ? '/trades' : path;
+  itemId(path) !== null
+    ? '/shop'
+    : path.startsWith('/trades/')
+      ? '/trades'
+      : path.startsWith('/auctions/')
+        ? '/auctions'
+        : path;
 
 // The unread notifications on the Notifications link: "Уведомления (3)" to a screen reader, a
 // count in a bubble to the eye.
@@ -231,10 +254,15 @@ export function App() {
   } else {
     const found = pages.find((p) => p.path === bare(path));
     const item = itemId(bare(path));
+    const auction = auctionId(bare(path));
     page = found ? (
       <found.Page user={s.user} />
     ) : bare(path) === '/trades/new' ? (
       <TradeNewPage key={location.pathname + location.search} user={s.user} />
+    ) : bare(path) === '/auctions/new' ? (
+      <AuctionNewPage key={location.pathname + location.search} user={s.user} />
+    ) : auction !== null ? (
+      <AuctionPage user={s.user} id={auction} />
     ) : item !== null ? (
       <ItemPage user={s.user} id={item} />
     ) : (

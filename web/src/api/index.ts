@@ -41,6 +41,13 @@ export type TradeLine = Schemas['TradeLine'];
 export type TradeDraft = Schemas['TradeDraft'];
 export type TradePreview = Schemas['TradePreview'];
 export type TradeListState = NonNullable<Query<'/api/v1/trades'>['state']>;
+// Auctions (/api/v1/auctions): listings, one with its recent bids, a draft to put items up, bids.
+export type Auction = Schemas['Auction'];
+export type AuctionDetail = Schemas['AuctionDetail'];
+export type AuctionDraft = Schemas['AuctionDraft'];
+export type Bid = Schemas['Bid'];
+export type BidPlaced = Schemas['BidPlaced'];
+export type AuctionListState = NonNullable<Query<'/api/v1/auctions'>['state']>;
 
 // The history's filters (GET /api/v1/users/{id}/transactions): money in or out, a reason prefix,
 // and [since, until) as dates or RFC 3339 UTC times.
@@ -107,4 +114,20 @@ export const api = {
     request('post', '/api/v1/trades/{id}/accept', { path: { id }, body: { version, confirm_low_value } }),
   // The initiator cancels, the recipient declines.
   cancelTrade: (id: number) => request('post', '/api/v1/trades/{id}/cancel', { path: { id } }),
+  auctions: (state: AuctionListState, limit: number, before?: number) =>
+    request('get', '/api/v1/auctions', {
+      query: { state, limit, ...(before === undefined ? {} : { before }) },
+    }),
+  auction: (id: number) => request('get', '/api/v1/auctions/{id}', { path: { id } }),
+  // One key per attempt (put up, bid), the same on a retry: a repeat answers the first result.
+  createAuction: (draft: AuctionDraft, key: string) =>
+    request('post', '/api/v1/auctions', { header: { 'Idempotency-Key': key }, body: draft }),
+  bid: (id: number, amount: string, key: string) =>
+    request('post', '/api/v1/auctions/{id}/bids', {
+      path: { id },
+      header: { 'Idempotency-Key': key },
+      body: { amount },
+    }),
+  // The seller withdraws an auction nobody has bid on.
+  cancelAuction: (id: number) => request('post', '/api/v1/auctions/{id}/cancel', { path: { id } }),
 };

@@ -1,5 +1,6 @@
 // My items: what I hold, most units first, with the serial numbers of numbered ones ("№ 17"), and
-// an offer of a trade: of any of them ("Trade" puts it on my side) or from scratch.
+// an offer of a trade: of any of them ("Trade" puts it on my side) or from scratch, and "Sell at
+// auction" of a tradeable one (/auctions/new with it picked).
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type InventoryEntry, type User } from '../api';
 import { t, useLanguage } from '../i18n';
@@ -40,6 +41,9 @@ export function InventoryPage({ user }: { user: User }) {
           <a class="button secondary" href="/trades" onClick={onLinkClick} data-testid="to-trades">
             {t('nav_trades')}
           </a>
+          <a class="button secondary" href="/auctions" onClick={onLinkClick} data-testid="to-auctions">
+            {t('nav_auctions')}
+          </a>
           <a class="button" href="/trades/new" onClick={onLinkClick} data-testid="offer-trade">
             {t('trades_offer')}
           </a>
@@ -72,6 +76,17 @@ export function InventoryPage({ user }: { user: User }) {
                 data-testid="trade-item"
               >
                 {t('inventory_trade')}
+              </a>
+            )}
+            {h.item.tradeable && (
+              <a
+                class="button secondary"
+                href={`/auctions/new?item=${h.item.id}`}
+                onClick={onLinkClick}
+                aria-label={t('inventory_auction_named', { name: itemName(h.item, lang) })}
+                data-testid="auction-item"
+              >
+                {t('inventory_auction')}
               </a>
             )}
           </li>

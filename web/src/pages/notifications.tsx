@@ -33,6 +33,14 @@ const tradeEvents: Record<string, Key> = {
   'trade.expired': 'trade_event_expired',
 };
 
+// An auction's notifications (their data: the auction's id, state and amount) link to it.
+const auctionEvents: Record<string, Key> = {
+  'auction.outbid': 'auction_event_outbid',
+  'auction.won': 'auction_event_won',
+  'auction.sold': 'auction_event_sold',
+  'auction.unsold': 'auction_event_unsold',
+};
+
 interface Shown {
   n: Notification;
   isNew: boolean; // unread when it was shown
@@ -71,6 +79,20 @@ function Line({ n, lang }: { n: Notification; lang: Lang }) {
       <span class="what">
         <a class="line-link" href="/trades" onClick={onLinkClick}>
           {t('notifications_trade', { id: typeof id === 'number' ? id : '?', event: t(event) })}
+        </a>
+        <span class="muted when">{formatTime(n.created_at, lang)}</span>
+      </span>
+    );
+  }
+  const auctionEvent = auctionEvents[n.type];
+  if (auctionEvent) {
+    const d = n.data as { id?: unknown; amount?: unknown } | null;
+    const id = typeof d?.id === 'number' ? d.id : 0;
+    const amount = typeof d?.amount === 'string' ? formatMoney({ currency: 'COIN', amount: d.amount }, lang) : '';
+    return (
+      <span class="what">
+        <a class="line-link" href={id ? `/auctions/${id}` : '/auctions'} onClick={onLinkClick} data-testid="auction-notification">
+          {t(auctionEvent, { id: id || '?', amount })}
         </a>
         <span class="muted when">{formatTime(n.created_at, lang)}</span>
       </span>

@@ -16,6 +16,12 @@ const known: Record<string, Key> = {
   'trade.cancel': 'reason_trade_return',
   'trade.decline': 'reason_trade_return',
   'trade.expired': 'reason_trade_return',
+  'auction.list': 'reason_auction_list',
+  'auction.bid': 'reason_auction_bid',
+  'auction.outbid': 'reason_auction_return',
+  'auction.cancel': 'reason_auction_return',
+  'auction.unsold': 'reason_auction_return',
+  'auction.sale': 'reason_auction_sale',
 };
 
 // The game bots' names as players know them (the ledger keeps their ids).

@@ -158,6 +158,9 @@ export function ShopPage({ user }: { user: User }) {
           <a class="button secondary" href="/trades" onClick={onLinkClick} data-testid="to-trades">
             {t('nav_trades')}
           </a>
+          <a class="button secondary" href="/auctions" onClick={onLinkClick} data-testid="to-auctions">
+            {t('nav_auctions')}
+          </a>
         </div>
       </div>
       <p class="muted hint">{t('shop_intro')}</p>
