@@ -7,6 +7,7 @@
 
 #include "base/money.h"
 #include "features/economy/auction_store.h"
+#include "features/economy/economy_parts.h"
 #include "features/economy/economy_store.h"
 #include "features/economy/trade_store.h"
 #include "infra/telegram/direct.h"
@@ -17,29 +18,13 @@ namespace {
 constexpr int64_t kMaxPrice = 1'000'000'000'000'000;  // 10^13 coins
 constexpr Micros kDay = 86'400'000'000;
 
-Error bad(const std::string& field, const std::string& message) {
-  return Error(ErrorCode::kInvalidArgument, field + ": " + message, {{"field", field}});
-}
-
-Error refused(const std::string& reason, const std::string& message,
-              nlohmann::json details = nlohmann::json::object()) {
-  details["reason"] = reason;
-  return Error(ErrorCode::kConflict, message, std::move(details));
-}
-
 Error no_auction(int64_t id) {
   return Error(ErrorCode::kNotFound, "no auction " + std::to_string(id), {{"id", id}});
 }
 
-int64_t require_player(const users::Actor& actor) {
-  actor.require_scope(users::scope::kAuctionWrite);  // UNAUTHORIZED when anonymous
-  if (actor.console) throw Error(ErrorCode::kInvalidArgument, "the console is not a player");
-  return actor.user_id;
-}
-
 void check_key(const std::string& key) {
   if (key.empty() || key.size() > 200) {
-    throw bad("idempotency_key", "the idempotency key must be 1 to 200 bytes");
+    throw field_error("idempotency_key", "the idempotency key must be 1 to 200 bytes");
   }
 }
 
@@ -78,28 +63,28 @@ AuctionService::AuctionService(store::Database& db, ledger::Ledger& ledger, even
 
 Auction AuctionService::create(const users::Actor& actor, const AuctionDraft& draft,
                                const std::string& key) {
-  const int64_t seller = require_player(actor);
+  const int64_t seller = require_player(actor, users::scope::kAuctionWrite);
   check_key(key);
   AuctionDraft d = draft;
   if (d.quantity < 1 || d.quantity > options_.max_quantity) {
-    throw bad("quantity", "must be between 1 and " + std::to_string(options_.max_quantity));
+    throw field_error("quantity", "must be between 1 and " + std::to_string(options_.max_quantity));
   }
   if (d.start_price < kMinAuctionPrice || d.start_price > kMaxPrice) {
-    throw bad("start_price", "must be from 1.00 to 10000000000000.00 coins");
+    throw field_error("start_price", "must be from 1.00 to 10000000000000.00 coins");
   }
   if (d.increment == 0) d.increment = std::max<int64_t>(kMinAuctionPrice, d.start_price / 20);
   if (d.increment < 1 || d.increment > d.start_price) {
-    throw bad("increment", "must be from 0.01 up to the starting price");
+    throw field_error("increment", "must be from 0.01 up to the starting price");
   }
   if (d.buyout && (*d.buyout <= d.start_price || *d.buyout > kMaxPrice)) {
-    throw bad("buyout", "must be above the starting price");
+    throw field_error("buyout", "must be above the starting price");
   }
-  if (!valid_auction_days(d.days)) throw bad("days", "must be 1, 3, 7 or 14");
+  if (!valid_auction_days(d.days)) throw field_error("days", "must be 1, 3, 7 or 14");
   if (!d.serials.empty()) {
     const std::set<int64_t> distinct(d.serials.begin(), d.serials.end());
     if (static_cast<int64_t>(d.serials.size()) != d.quantity ||
         distinct.size() != d.serials.size()) {
-      throw bad("serials", "must name each unit once, as many as the quantity");
+      throw field_error("serials", "must name each unit once, as many as the quantity");
     }
   }
   const Micros now = clock_.now();
@@ -116,17 +101,18 @@ Auction AuctionService::create(const users::Actor& actor, const AuctionDraft& dr
       return done;
     }
     if (sql::open_auctions_of(tx, seller) >= options_.max_open) {
-      throw refused("too_many_open",
-                    "at most " + std::to_string(options_.max_open) + " open auctions",
-                    {{"limit", options_.max_open}});
+      throw refusal_error("too_many_open",
+                          "at most " + std::to_string(options_.max_open) + " open auctions",
+                          {{"limit", options_.max_open}});
     }
     const auto item = sql::find_item(tx, d.item_id);
-    if (!item) throw bad("item_id", "no item " + std::to_string(d.item_id));
+    if (!item) throw field_error("item_id", "no item " + std::to_string(d.item_id));
     if (!item->tradeable) {
-      throw refused("not_tradeable", item->name_en + " cannot be sold", {{"item_id", item->id}});
+      throw refusal_error("not_tradeable", item->name_en + " cannot be sold",
+                          {{"item_id", item->id}});
     }
     if (!d.serials.empty() && !item->serialized) {
-      throw bad("serials", item->name_en + " has no serial numbers");
+      throw field_error("serials", item->name_en + " has no serial numbers");
     }
     Auction a;
     a.seller = seller;
@@ -155,8 +141,9 @@ Auction AuctionService::create(const users::Actor& actor, const AuctionDraft& dr
       }
       for (const int64_t s : a.serials) {
         if (!std::binary_search(free.begin(), free.end(), s)) {
-          throw refused("serial_not_owned", "№ " + std::to_string(s) + " is not yours to sell",
-                        {{"item_id", item->id}, {"serial", s}});
+          throw refusal_error("serial_not_owned",
+                              "№ " + std::to_string(s) + " is not yours to sell",
+                              {{"item_id", item->id}, {"serial", s}});
         }
         sql::hold_instance(tx, item->id, s, hold.id);
       }
@@ -169,10 +156,10 @@ Auction AuctionService::create(const users::Actor& actor, const AuctionDraft& dr
 
 Bid AuctionService::bid(const users::Actor& actor, int64_t auction_id, int64_t amount,
                         const std::string& key) {
-  const int64_t bidder = require_player(actor);
+  const int64_t bidder = require_player(actor, users::scope::kAuctionWrite);
   check_key(key);
   if (amount < kMinAuctionPrice || amount > kMaxPrice) {
-    throw bad("amount", "must be from 1.00 to 10000000000000.00 coins");
+    throw field_error("amount", "must be from 1.00 to 10000000000000.00 coins");
   }
   Auction published;
   Bid placed = db_.transact([&](store::Tx& tx) {
@@ -189,22 +176,19 @@ Bid AuctionService::bid(const users::Actor& actor, int64_t auction_id, int64_t a
     if (!row) throw no_auction(auction_id);
     Auction& a = row->auction;
     const Micros now = clock_.now();
-    if (a.state != "open") throw refused("not_open", "the auction is " + a.state);
-    if (now >= a.ends_at) throw refused("ended", "the auction has ended");
+    if (a.state != "open") throw refusal_error("not_open", "the auction is " + a.state);
+    if (now >= a.ends_at) throw refusal_error("ended", "the auction has ended");
     if (a.seller == bidder) throw Error(ErrorCode::kForbidden, "sellers do not bid on their own");
     const auto highest = a.bids > 0 ? std::optional<int64_t>(a.top_amount) : std::nullopt;
     const int64_t least = min_next_bid(a.start_price, a.increment, highest);
     if (amount < least) {
-      throw refused("bid_too_low", "a bid must be at least " + format_amount(least, 2),
-                    {{"min", least}});
+      throw refusal_error("bid_too_low", "a bid must be at least " + format_amount(least, 2),
+                          {{"min", least}});
     }
     const bool buyout = a.buyout && amount >= *a.buyout;
     if (buyout) amount = *a.buyout;
-    // The bidder's coins first: without them nothing else happens.
-    const auto hold = ledger_.hold(tx, key_of(a.id, "bid:" + std::to_string(bidder) + ":" + key),
-                                   ledger_.user_account(tx, bidder, ledger::kCoin), amount,
-                                   ledger::kCoin, "auction.bid", {{"auction", a.id}});
-    // The bid it beats gives its coins back at once.
+    // The bid it beats gives its coins back at once (first: a bidder raising their own bid may
+    // use the coins it held). If the new hold below fails, the transaction undoes this too.
     if (row->top_bid) {
       const auto previous = sql::find_bid(tx, *row->top_bid);
       ledger_.void_hold(tx, key_of(a.id, "outbid:" + std::to_string(previous->bid.id)),
@@ -212,6 +196,10 @@ Bid AuctionService::bid(const users::Actor& actor, int64_t auction_id, int64_t a
       sql::set_bid_state(tx, previous->bid.id, "outbid");
       if (previous->bid.bidder != bidder) notify(tx, a, previous->bid.bidder, "outbid", amount);
     }
+    // The bidder's coins; without them nothing above happened either.
+    const auto hold = ledger_.hold(tx, key_of(a.id, "bid:" + std::to_string(bidder) + ":" + key),
+                                   ledger_.user_account(tx, bidder, ledger::kCoin), amount,
+                                   ledger::kCoin, "auction.bid", {{"auction", a.id}});
     Bid b{0, a.id, bidder, amount, "leading", now, false};
     b.id = sql::insert_bid(tx, b, hold.id, key);
     row->top_bid = b.id;
@@ -296,14 +284,14 @@ int AuctionService::settle_due() {
 }
 
 Auction AuctionService::cancel(const users::Actor& actor, int64_t auction_id) {
-  const int64_t me = require_player(actor);
+  const int64_t me = require_player(actor, users::scope::kAuctionWrite);
   return db_.transact([&](store::Tx& tx) {
     auto row = sql::find_auction(tx, auction_id, true);
     if (!row) throw no_auction(auction_id);
     Auction& a = row->auction;
     if (a.seller != me) throw Error(ErrorCode::kForbidden, "only the seller withdraws an auction");
-    if (a.state != "open") throw refused("not_open", "the auction is " + a.state);
-    if (a.bids > 0) throw refused("has_bids", "an auction with bids runs to its end");
+    if (a.state != "open") throw refusal_error("not_open", "the auction is " + a.state);
+    if (a.bids > 0) throw refusal_error("has_bids", "an auction with bids runs to its end");
     ledger_.void_hold(tx, key_of(a.id, "cancel"), row->item_hold, "auction.cancel",
                       {{"auction", a.id}});
     sql::free_held_instances(tx, row->item_hold);

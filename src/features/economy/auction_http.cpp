@@ -4,29 +4,22 @@
 
 #include "base/money.h"
 #include "base/money_json.h"
+#include "features/economy/economy_parts.h"
 #include "features/users/users_http.h"
 
 namespace lucas::economy {
 namespace {
 
-nlohmann::json coins(int64_t minor) {
-  return money_json(std::string(ledger::kCoin), 2, minor);
-}
-
-Error shape(const std::string& field, const std::string& what) {
-  return Error(ErrorCode::kInvalidArgument, field + ": " + what, {{"field", field}});
-}
-
 int64_t amount_of(const nlohmann::json& b, const std::string& field) {
   if (!b.contains(field) || !b[field].is_string()) {
-    throw shape(field, "must be an amount like \"12.50\"");
+    throw field_error(field, "must be an amount like \"12.50\"");
   }
   return parse_amount(b[field].get<std::string>(), 2);
 }
 
 int64_t integer_of(const nlohmann::json& b, const std::string& field, int64_t fallback) {
   if (!b.contains(field)) return fallback;
-  if (!b[field].is_number_integer()) throw shape(field, "must be an integer");
+  if (!b[field].is_number_integer()) throw field_error(field, "must be an integer");
   return b[field].get<int64_t>();
 }
 
@@ -40,16 +33,16 @@ nlohmann::json auction_json(const Auction& a) {
           {"name", {{"ru", a.name_ru}, {"en", a.name_en}}},
           {"quantity", a.quantity},
           {"serials", a.serials},
-          {"start_price", coins(a.start_price)},
-          {"increment", coins(a.increment)},
-          {"buyout", a.buyout ? coins(*a.buyout) : nlohmann::json(nullptr)},
+          {"start_price", coins_json(a.start_price)},
+          {"increment", coins_json(a.increment)},
+          {"buyout", a.buyout ? coins_json(*a.buyout) : nlohmann::json(nullptr)},
           {"days", a.days},
           {"state", a.state},
           {"top_bidder", opt(a.top_bidder)},
-          {"top_amount", a.bids > 0 ? coins(a.top_amount) : nlohmann::json(nullptr)},
+          {"top_amount", a.bids > 0 ? coins_json(a.top_amount) : nlohmann::json(nullptr)},
           {"bids", a.bids},
-          {"next_min", a.state == "open" ? coins(a.next_min) : nlohmann::json(nullptr)},
-          {"fee", coins(a.fee)},
+          {"next_min", a.state == "open" ? coins_json(a.next_min) : nlohmann::json(nullptr)},
+          {"fee", coins_json(a.fee)},
           {"created_at", format_rfc3339(a.created_at)},
           {"ends_at", format_rfc3339(a.ends_at)},
           {"settled_at",
@@ -61,7 +54,7 @@ nlohmann::json bid_json(const Bid& b) {
   return {{"id", b.id},
           {"auction_id", b.auction_id},
           {"bidder", b.bidder},
-          {"amount", coins(b.amount)},
+          {"amount", coins_json(b.amount)},
           {"state", b.state},
           {"created_at", format_rfc3339(b.created_at)},
           {"replayed", b.replayed}};
@@ -78,10 +71,7 @@ void register_auction_http(http::Router& router, AuctionService& service) {
     q.limit = static_cast<int>(req.int_query("limit", 20, 1, 100));
     nlohmann::json items = nlohmann::json::array();
     for (const auto& a : service.list(users::actor_of(req), q)) items.push_back(auction_json(a));
-    const auto next = items.size() == static_cast<size_t>(q.limit)
-                          ? nlohmann::json(items.back()["id"])
-                          : nlohmann::json(nullptr);
-    return http::Response::json(200, {{"items", std::move(items)}, {"next_before", next}});
+    return http::Response::json(200, id_page_json(std::move(items), q.limit));
   });
 
   router.add("GET", "/api/v1/auctions/{id}", [&service](const http::Request& req) {
@@ -99,15 +89,15 @@ void register_auction_http(http::Router& router, AuctionService& service) {
     const auto b = req.json_body(
         "expected {\"item_id\": 3, \"start_price\": \"10.00\", \"days\": 1, \"buyout\": \"50.00\"}");
     AuctionDraft d;
-    if (!b.contains("item_id")) throw shape("item_id", "the item to sell is required");
+    if (!b.contains("item_id")) throw field_error("item_id", "the item to sell is required");
     d.item_id = integer_of(b, "item_id", 0);
     d.quantity = integer_of(b, "quantity", 1);
     if (b.contains("serials")) {
       if (!b["serials"].is_array() || b["serials"].size() > 1000) {
-        throw shape("serials", "must be a list of numbers");
+        throw field_error("serials", "must be a list of numbers");
       }
       for (const auto& s : b["serials"]) {
-        if (!s.is_number_integer()) throw shape("serials", "must be a list of numbers");
+        if (!s.is_number_integer()) throw field_error("serials", "must be a list of numbers");
         d.serials.push_back(s.get<int64_t>());
       }
     }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "base/money.h"
+#include "features/economy/economy_parts.h"
 #include "features/economy/economy_store.h"
 #include "infra/audit/audit.h"
 
@@ -16,19 +17,17 @@ constexpr int64_t kMaxSupply = 1'000'000'000;
 constexpr int64_t kMaxSerialized = 100'000;
 const std::vector<std::string> kRarities = {"common", "uncommon", "rare", "epic", "legendary"};
 
-Error bad(const std::string& field, const std::string& message) {
-  return Error(ErrorCode::kInvalidArgument, field + ": " + message, {{"field", field}});
-}
-
 void check_text(const std::string& field, const std::string& value, size_t min, size_t max) {
   if (value.size() < min || value.size() > max) {
-    throw bad(field, "must be " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
+    throw field_error(field,
+                      "must be " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
   }
 }
 
 void check_range(const std::string& field, int64_t value, int64_t min, int64_t max) {
   if (value < min || value > max) {
-    throw bad(field, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    throw field_error(field,
+                      "must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
 }
 
@@ -64,7 +63,8 @@ void apply(Item& item, const ItemDraft& d, bool creating) {
   if (d.giftable) item.giftable = *d.giftable;
   if (d.active) item.active = *d.active;
   if (!creating && (d.total_supply || d.serialized)) {
-    throw bad(d.total_supply ? "total_supply" : "serialized", "is fixed when the item is created");
+    throw field_error(d.total_supply ? "total_supply" : "serialized",
+                      "is fixed when the item is created");
   }
   if (d.total_supply) item.total_supply = *d.total_supply;
   if (d.serialized) item.serialized = *d.serialized;
@@ -87,14 +87,14 @@ void apply(Item& item, const ItemDraft& d, bool creating) {
   if (d.legacy_id) item.legacy_id = *d.legacy_id;
 
   if (!slug_like(item.slug)) {
-    throw bad("slug", "must be 2-40 of a-z, 0-9 and -, starting with a letter or digit");
+    throw field_error("slug", "must be 2-40 of a-z, 0-9 and -, starting with a letter or digit");
   }
   check_text("name_ru", item.name_ru, 1, 200);
   check_text("name_en", item.name_en, 1, 200);
   check_text("description_ru", item.description_ru, 0, 2000);
   check_text("description_en", item.description_en, 0, 2000);
   if (!category_like(item.category)) {
-    throw bad("category", "must be 1-30 of a-z and _, starting with a letter");
+    throw field_error("category", "must be 1-30 of a-z and _, starting with a letter");
   }
   if (std::find(kRarities.begin(), kRarities.end(), item.rarity) == kRarities.end()) {
     throw Error(ErrorCode::kInvalidArgument,
@@ -107,13 +107,14 @@ void apply(Item& item, const ItemDraft& d, bool creating) {
   check_range("seasonal_pct", item.seasonal_pct, kMinSeasonalPct, kMaxSeasonalPct);
   if (item.total_supply) check_range("total_supply", *item.total_supply, 1, kMaxSupply);
   if (item.serialized) {
-    if (!item.total_supply) throw bad("serialized", "needs a total_supply (a limited item)");
+    if (!item.total_supply)
+      throw field_error("serialized", "needs a total_supply (a limited item)");
     check_range("total_supply", *item.total_supply, 1, kMaxSerialized);
   }
   if (item.per_user_limit) check_range("per_user_limit", *item.per_user_limit, 1, kMaxSupply);
   if (item.available_from && item.available_until &&
       *item.available_from >= *item.available_until) {
-    throw bad("available_until", "must be after available_from");
+    throw field_error("available_until", "must be after available_from");
   }
 }
 
@@ -227,10 +228,10 @@ ShopPage EconomyService::browse(const users::Actor& actor, const ShopQuery& q) {
   check_range("limit", q.limit, 1, 100);
   check_range("offset", q.offset, 0, kMaxSupply);
   if (q.sort != "name" && q.sort != "price" && q.sort != "-price" && q.sort != "trend") {
-    throw bad("sort", "must be name, price, -price or trend");
+    throw field_error("sort", "must be name, price, -price or trend");
   }
   if (q.rarity && std::find(kRarities.begin(), kRarities.end(), *q.rarity) == kRarities.end()) {
-    throw bad("rarity", "must be one of common, uncommon, rare, epic, legendary");
+    throw field_error("rarity", "must be one of common, uncommon, rare, epic, legendary");
   }
   if (q.include_inactive) require_admin(actor, "economy.catalogue_read", "items");
   const Micros now = clock_.now();

@@ -1,14 +1,11 @@
 #include "features/economy/economy_http.h"
 
 #include "base/money_json.h"
+#include "features/economy/economy_parts.h"
 #include "features/users/users_http.h"
 
 namespace lucas::economy {
 namespace {
-
-nlohmann::json coins(int64_t minor) {
-  return money_json(std::string(ledger::kCoin), 2, minor);
-}
 
 nlohmann::json opt_time(const std::optional<Micros>& t) {
   return t ? nlohmann::json(format_rfc3339(*t)) : nlohmann::json(nullptr);
@@ -98,8 +95,8 @@ nlohmann::json purchase_json(const Purchase& p) {
           {"item_id", p.item_id},
           {"user_id", p.user_id},
           {"quantity", p.quantity},
-          {"unit_price", coins(p.unit_price)},
-          {"total", coins(p.total)},
+          {"unit_price", coins_json(p.unit_price)},
+          {"total", coins_json(p.total)},
           {"serials", p.serials},
           {"created_at", format_rfc3339(p.created_at)},
           {"replayed", p.replayed}};
@@ -121,10 +118,10 @@ nlohmann::json item_json(const Item& i) {
           {"total_supply", opt_int(i.total_supply)},
           {"left", opt_int(i.left())},
           {"per_user_limit", opt_int(i.per_user_limit)},
-          {"price", coins(i.shown())},
-          {"base_price", coins(i.base_price)},
-          {"min_price", coins(i.min_price)},
-          {"max_price", coins(i.max_price)},
+          {"price", coins_json(i.shown())},
+          {"base_price", coins_json(i.base_price)},
+          {"min_price", coins_json(i.min_price)},
+          {"max_price", coins_json(i.max_price)},
           {"seasonal_pct", i.seasonal_pct},
           {"available_from", opt_time(i.available_from)},
           {"available_until", opt_time(i.available_until)},
@@ -164,7 +161,7 @@ void register_http(http::Router& router, EconomyService& service) {
     nlohmann::json history = nlohmann::json::array();
     for (const auto& p : service.price_history(id, 30)) {
       history.push_back({{"day", format_rfc3339(p.day)},
-                         {"price", coins(p.price)},
+                         {"price", coins_json(p.price)},
                          {"bought_recent", p.recent},
                          {"bought_before", p.before}});
     }
@@ -182,8 +179,8 @@ void register_http(http::Router& router, EconomyService& service) {
     return http::Response::json(201, {{"id", q.id},
                                       {"item_id", q.item_id},
                                       {"quantity", q.quantity},
-                                      {"unit_price", coins(q.unit_price)},
-                                      {"total", coins(q.total)},
+                                      {"unit_price", coins_json(q.unit_price)},
+                                      {"total", coins_json(q.total)},
                                       {"expires_at", format_rfc3339(q.expires_at)}});
   });
 

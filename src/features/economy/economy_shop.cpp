@@ -4,6 +4,7 @@
 #include "base/ids.h"
 #include "base/money.h"
 #include "features/economy/economy.h"
+#include "features/economy/economy_parts.h"
 #include "features/economy/economy_store.h"
 
 namespace lucas::economy {
@@ -12,12 +13,6 @@ namespace {
 bool on_sale(const Item& item, Micros now) {
   return item.active && (!item.available_from || *item.available_from <= now) &&
          (!item.available_until || now < *item.available_until);
-}
-
-int64_t require_player(const users::Actor& actor, std::string_view scope) {
-  actor.require_scope(scope);  // UNAUTHORIZED when anonymous
-  if (actor.console) throw Error(ErrorCode::kInvalidArgument, "the console is not a player");
-  return actor.user_id;
 }
 
 Error not_found(int64_t id) {

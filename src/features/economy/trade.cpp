@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/money.h"
+#include "features/economy/economy_parts.h"
 #include "features/economy/economy_store.h"
 #include "features/economy/trade_store.h"
 #include "infra/telegram/direct.h"
@@ -15,24 +16,8 @@ namespace {
 constexpr int64_t kMaxCoins = 1'000'000'000'000'000;  // 10^13 coins, as the catalogue's prices
 constexpr size_t kMaxNote = 200;
 
-Error bad(const std::string& field, const std::string& message) {
-  return Error(ErrorCode::kInvalidArgument, field + ": " + message, {{"field", field}});
-}
-
-Error refused(const std::string& reason, const std::string& message,
-              nlohmann::json details = nlohmann::json::object()) {
-  details["reason"] = reason;
-  return Error(ErrorCode::kConflict, message, std::move(details));
-}
-
 Error no_trade(int64_t id) {
   return Error(ErrorCode::kNotFound, "no trade " + std::to_string(id), {{"id", id}});
-}
-
-int64_t require_player(const users::Actor& actor, std::string_view scope) {
-  actor.require_scope(scope);  // UNAUTHORIZED when anonymous
-  if (actor.console) throw Error(ErrorCode::kInvalidArgument, "the console is not a player");
-  return actor.user_id;
 }
 
 bool staff(const users::Actor& a) {
@@ -44,25 +29,26 @@ bool staff(const users::Actor& a) {
 
 void check_side(const std::string& name, const TradeSide& side, const TradeOptions& o) {
   if (side.coins != 0 && (side.coins < kMinTradeCoins || side.coins > kMaxCoins)) {
-    throw bad(name + ".coins", "must be 0 or from 1.00 to 10000000000000.00 coins");
+    throw field_error(name + ".coins", "must be 0 or from 1.00 to 10000000000000.00 coins");
   }
   if (side.items.size() > o.max_lines) {
-    throw bad(name + ".items", "at most " + std::to_string(o.max_lines) + " item lines");
+    throw field_error(name + ".items", "at most " + std::to_string(o.max_lines) + " item lines");
   }
   std::set<int64_t> seen;
   for (const auto& l : side.items) {
     if (!seen.insert(l.item_id).second) {
-      throw bad(name + ".items", "item " + std::to_string(l.item_id) + " is listed twice");
+      throw field_error(name + ".items", "item " + std::to_string(l.item_id) + " is listed twice");
     }
     if (l.quantity < 1 || l.quantity > o.max_quantity) {
-      throw bad(name + ".items",
-                "quantity must be between 1 and " + std::to_string(o.max_quantity));
+      throw field_error(name + ".items",
+                        "quantity must be between 1 and " + std::to_string(o.max_quantity));
     }
     if (!l.serials.empty()) {
       const std::set<int64_t> distinct(l.serials.begin(), l.serials.end());
       if (static_cast<int64_t>(l.serials.size()) != l.quantity ||
           distinct.size() != l.serials.size()) {
-        throw bad(name + ".items", "serials must name each unit once, as many as the quantity");
+        throw field_error(name + ".items",
+                          "serials must name each unit once, as many as the quantity");
       }
     }
   }
@@ -95,16 +81,16 @@ TradeService::TradeService(store::Database& db, ledger::Ledger& ledger, users::U
       options_(options) {}
 
 void TradeService::check_draft(const users::Actor& actor, const TradeDraft& d) {
-  if (d.to == actor.user_id) throw bad("to", "a trade is with someone else");
-  if (d.to <= 0) throw bad("to", "must be a user's id");
+  if (d.to == actor.user_id) throw field_error("to", "a trade is with someone else");
+  if (d.to <= 0) throw field_error("to", "must be a user's id");
   if (d.give.empty() && d.want.empty()) {
-    throw bad("give", "a trade needs something on at least one side");
+    throw field_error("give", "a trade needs something on at least one side");
   }
   check_side("give", d.give, options_);
   check_side("want", d.want, options_);
-  if (d.note.size() > kMaxNote) throw bad("note", "at most 200 bytes");
+  if (d.note.size() > kMaxNote) throw field_error("note", "at most 200 bytes");
   for (const unsigned char c : d.note) {
-    if (c < 0x20 && c != '\n') throw bad("note", "no control characters");
+    if (c < 0x20 && c != '\n') throw field_error("note", "no control characters");
   }
 }
 
@@ -117,10 +103,11 @@ int64_t TradeService::value_in(store::Tx& tx, const TradeSide& side) {
                   {{"id", l.item_id}});
     }
     if (!item->tradeable) {
-      throw refused("not_tradeable", item->name_en + " cannot be traded", {{"item_id", item->id}});
+      throw refusal_error("not_tradeable", item->name_en + " cannot be traded",
+                          {{"item_id", item->id}});
     }
     if (!l.serials.empty() && !item->serialized) {
-      throw bad("items", item->name_en + " has no serial numbers");
+      throw field_error("items", item->name_en + " has no serial numbers");
     }
     value = checked_add(value, checked_mul(item->shown(), l.quantity));
   }
@@ -156,7 +143,7 @@ Trade TradeService::offer(const users::Actor& actor, const TradeDraft& draft,
                           const std::string& key) {
   const int64_t from = require_player(actor, users::scope::kTradeWrite);
   if (key.empty() || key.size() > 200) {
-    throw bad("idempotency_key", "the idempotency key must be 1 to 200 bytes");
+    throw field_error("idempotency_key", "the idempotency key must be 1 to 200 bytes");
   }
   check_draft(actor, draft);
   return db_.transact([&](store::Tx& tx) {
@@ -174,9 +161,9 @@ Trade TradeService::offer(const users::Actor& actor, const TradeDraft& draft,
       return *done;
     }
     if (sql::pending_from(tx, from) >= options_.max_pending) {
-      throw refused("too_many_open",
-                    "at most " + std::to_string(options_.max_pending) + " open offers",
-                    {{"limit", options_.max_pending}});
+      throw refusal_error("too_many_open",
+                          "at most " + std::to_string(options_.max_pending) + " open offers",
+                          {{"limit", options_.max_pending}});
     }
     return write_offer(tx, actor, 0, draft, key);
   });
@@ -189,7 +176,7 @@ Trade TradeService::edit(const users::Actor& actor, int64_t trade_id, const Trad
     if (!t || (t->from != from && t->to != from)) throw no_trade(trade_id);
     if (t->from != from) throw Error(ErrorCode::kForbidden, "only the initiator changes an offer");
     if (t->state != "pending") {
-      throw refused("not_pending", "the trade is " + t->state, {{"state", t->state}});
+      throw refusal_error("not_pending", "the trade is " + t->state, {{"state", t->state}});
     }
     TradeDraft d = draft;
     d.to = t->to;
@@ -208,7 +195,7 @@ Trade TradeService::write_offer(store::Tx& tx, const users::Actor& actor, int64_
   bool seen_before = false;
   if (trade_id != 0) {
     t = *sql::find_trade(tx, trade_id, true);
-    if (now >= t.expires_at) throw refused("expired", "the offer expired");
+    if (now >= t.expires_at) throw refusal_error("expired", "the offer expired");
     seen_before = t.seen_version == t.version;
     for (const auto& [hold, asset] : sql::trade_holds(tx, t.id, t.version)) {
       ledger_.void_hold(tx, trade_key(t, "void:" + std::to_string(hold)), hold, "trade.edit",
@@ -230,9 +217,9 @@ Trade TradeService::write_offer(store::Tx& tx, const users::Actor& actor, int64_
   t.give_value = value_in(tx, t.give);
   t.want_value = value_in(tx, t.want);
   if (lopsided(t.give_value, t.want_value) && t.give_value > t.want_value && !d.confirm_low_value) {
-    throw refused("confirm_low_value",
-                  "you give more than ten times what you get: confirm that you understand",
-                  {{"give_value", t.give_value}, {"want_value", t.want_value}});
+    throw refusal_error("confirm_low_value",
+                        "you give more than ten times what you get: confirm that you understand",
+                        {{"give_value", t.give_value}, {"want_value", t.want_value}});
   }
   if (trade_id == 0) {
     t.id = sql::insert_trade(tx, t, key, trade_beneficiary(t));
@@ -266,8 +253,8 @@ void TradeService::hold_side(store::Tx& tx, Trade& t) {
     if (l.serials.empty()) l.serials = lowest(free, l.quantity, item);
     for (const int64_t s : l.serials) {
       if (!std::binary_search(free.begin(), free.end(), s)) {
-        throw refused("serial_not_owned", "№ " + std::to_string(s) + " is not yours to trade",
-                      {{"item_id", item.id}, {"serial", s}});
+        throw refusal_error("serial_not_owned", "№ " + std::to_string(s) + " is not yours to trade",
+                            {{"item_id", item.id}, {"serial", s}});
       }
       sql::hold_instance(tx, item.id, s, hold.id);
     }
@@ -288,7 +275,7 @@ Trade TradeService::accept(const users::Actor& actor, int64_t trade_id, int64_t 
       return *t;
     }
     if (t->state != "pending") {
-      throw refused("not_pending", "the trade is " + t->state, {{"state", t->state}});
+      throw refusal_error("not_pending", "the trade is " + t->state, {{"state", t->state}});
     }
     if (clock_.now() >= t->expires_at) {
       release(tx, *t, "expired", "trade.expired");
@@ -296,22 +283,23 @@ Trade TradeService::accept(const users::Actor& actor, int64_t trade_id, int64_t 
       return *t;
     }
     if (version != t->version) {
-      throw refused("offer_changed", "the offer changed: look at it again and accept the new one",
-                    {{"version", t->version}});
+      throw refusal_error("offer_changed",
+                          "the offer changed: look at it again and accept the new one",
+                          {{"version", t->version}});
     }
     t->give_value = value_in(tx, t->give);  // also refuses what became non-tradeable
     t->want_value = value_in(tx, t->want);
     if (lopsided(t->give_value, t->want_value) && t->want_value > t->give_value &&
         !confirm_low_value) {
-      throw refused("confirm_low_value",
-                    "you give more than ten times what you get: confirm that you understand",
-                    {{"give_value", t->give_value}, {"want_value", t->want_value}});
+      throw refusal_error("confirm_low_value",
+                          "you give more than ten times what you get: confirm that you understand",
+                          {{"give_value", t->give_value}, {"want_value", t->want_value}});
     }
     settle(tx, *t);
     name_lines(tx, *t);
     return *t;
   });
-  if (expired) throw refused("expired", "the offer expired; everything went back");
+  if (expired) throw refusal_error("expired", "the offer expired; everything went back");
   return out;
 }
 
@@ -341,8 +329,8 @@ void TradeService::settle(store::Tx& tx, Trade& t) {
     if (l.serials.empty()) l.serials = lowest(free, l.quantity, item);
     for (const int64_t s : l.serials) {
       if (!std::binary_search(free.begin(), free.end(), s)) {
-        throw refused("serial_not_owned", "№ " + std::to_string(s) + " is not yours to trade",
-                      {{"item_id", item.id}, {"serial", s}});
+        throw refusal_error("serial_not_owned", "№ " + std::to_string(s) + " is not yours to trade",
+                            {{"item_id", item.id}, {"serial", s}});
       }
       sql::move_instance(tx, item.id, s, t.from, now);
     }
@@ -428,9 +416,9 @@ Trade TradeService::get(const users::Actor& actor, int64_t trade_id) {
 
 std::vector<Trade> TradeService::list(const users::Actor& actor, const TradeQuery& q) {
   const int64_t me = require_player(actor, users::scope::kTradeRead);
-  if (q.limit < 1 || q.limit > 100) throw bad("limit", "must be between 1 and 100");
+  if (q.limit < 1 || q.limit > 100) throw field_error("limit", "must be between 1 and 100");
   if (q.state != "" && q.state != "pending" && q.state != "done") {
-    throw bad("state", "must be pending or done");
+    throw field_error("state", "must be pending or done");
   }
   return db_.read([&](store::Tx& tx) {
     auto out = sql::trades_of(tx, me, q.state, q.before, q.limit);
@@ -442,7 +430,7 @@ std::vector<Trade> TradeService::list(const users::Actor& actor, const TradeQuer
 std::vector<TradeFlag> TradeService::flags(const users::Actor& actor, int64_t before, int limit) {
   if (!actor.console) actor.require_scope(users::scope::kAdmin);
   if (!staff(actor)) throw Error(ErrorCode::kForbidden, "trade flags are for staff");
-  if (limit < 1 || limit > 200) throw bad("limit", "must be between 1 and 200");
+  if (limit < 1 || limit > 200) throw field_error("limit", "must be between 1 and 200");
   return db_.read([&](store::Tx& tx) { return sql::flags_before(tx, before, limit); });
 }
 

@@ -3,21 +3,14 @@
 #include "features/economy/trade_http.h"
 #include "base/money.h"
 #include "base/money_json.h"
+#include "features/economy/economy_parts.h"
 #include "features/users/users_http.h"
 
 namespace lucas::economy {
 namespace {
 
-nlohmann::json coins(int64_t minor) {
-  return money_json(std::string(ledger::kCoin), 2, minor);
-}
-
-Error shape(const std::string& field, const std::string& what) {
-  return Error(ErrorCode::kInvalidArgument, field + ": " + what, {{"field", field}});
-}
-
 int64_t integer(const nlohmann::json& j, const std::string& field) {
-  if (!j.is_number_integer()) throw shape(field, "must be an integer");
+  if (!j.is_number_integer()) throw field_error(field, "must be an integer");
   return j.get<int64_t>();
 }
 
@@ -26,25 +19,26 @@ TradeSide side_of(const nlohmann::json& body, const std::string& name) {
   TradeSide side;
   if (!body.contains(name) || body[name].is_null()) return side;
   const auto& j = body[name];
-  if (!j.is_object()) throw shape(name, "must be {\"coins\": \"12.50\", \"items\": [...]}");
+  if (!j.is_object()) throw field_error(name, "must be {\"coins\": \"12.50\", \"items\": [...]}");
   if (j.contains("coins") && !j["coins"].is_null()) {
-    if (!j["coins"].is_string()) throw shape(name + ".coins", "must be an amount like \"12.50\"");
+    if (!j["coins"].is_string())
+      throw field_error(name + ".coins", "must be an amount like \"12.50\"");
     side.coins = parse_amount(j["coins"].get<std::string>(), 2);
   }
   if (j.contains("items")) {
     if (!j["items"].is_array() || j["items"].size() > 100) {
-      throw shape(name + ".items", "must be a list of {\"item_id\", \"quantity\"}");
+      throw field_error(name + ".items", "must be a list of {\"item_id\", \"quantity\"}");
     }
     for (const auto& l : j["items"]) {
       if (!l.is_object() || !l.contains("item_id")) {
-        throw shape(name + ".items", "each needs an item_id");
+        throw field_error(name + ".items", "each needs an item_id");
       }
       TradeLine line;
       line.item_id = integer(l["item_id"], name + ".items.item_id");
       line.quantity = l.contains("quantity") ? integer(l["quantity"], name + ".items.quantity") : 1;
       if (l.contains("serials")) {
         if (!l["serials"].is_array() || l["serials"].size() > 1000) {
-          throw shape(name + ".items.serials", "must be a list of numbers");
+          throw field_error(name + ".items.serials", "must be a list of numbers");
         }
         for (const auto& s : l["serials"]) {
           line.serials.push_back(integer(s, name + ".items.serials"));
@@ -62,18 +56,18 @@ TradeDraft draft_of(const http::Request& req, bool with_recipient) {
       "\"quantity\": 1}]}, \"want\": {...}}");
   TradeDraft d;
   if (with_recipient) {
-    if (!b.contains("to")) throw shape("to", "the recipient's id is required");
+    if (!b.contains("to")) throw field_error("to", "the recipient's id is required");
     d.to = integer(b["to"], "to");
   }
   d.give = side_of(b, "give");
   d.want = side_of(b, "want");
   if (b.contains("note")) {
-    if (!b["note"].is_string()) throw shape("note", "must be a string");
+    if (!b["note"].is_string()) throw field_error("note", "must be a string");
     d.note = b["note"].get<std::string>();
   }
   if (b.contains("confirm_low_value")) {
     if (!b["confirm_low_value"].is_boolean()) {
-      throw shape("confirm_low_value", "must be true or false");
+      throw field_error("confirm_low_value", "must be true or false");
     }
     d.confirm_low_value = b["confirm_low_value"].get<bool>();
   }
@@ -88,7 +82,7 @@ nlohmann::json side_json(const TradeSide& s) {
                      {"serials", l.serials},
                      {"name", {{"ru", l.name_ru}, {"en", l.name_en}}}});
   }
-  return {{"coins", coins(s.coins)}, {"items", std::move(items)}};
+  return {{"coins", coins_json(s.coins)}, {"items", std::move(items)}};
 }
 
 nlohmann::json trade_json(const Trade& t) {
@@ -100,10 +94,10 @@ nlohmann::json trade_json(const Trade& t) {
           {"seen_version", t.seen_version},
           {"give", side_json(t.give)},
           {"want", side_json(t.want)},
-          {"give_value", coins(t.give_value)},
-          {"want_value", coins(t.want_value)},
-          {"give_fee", coins(t.give_fee != 0 ? t.give_fee : trade_fee(t.give.coins))},
-          {"want_fee", coins(t.want_fee != 0 ? t.want_fee : trade_fee(t.want.coins))},
+          {"give_value", coins_json(t.give_value)},
+          {"want_value", coins_json(t.want_value)},
+          {"give_fee", coins_json(t.give_fee != 0 ? t.give_fee : trade_fee(t.give.coins))},
+          {"want_fee", coins_json(t.want_fee != 0 ? t.want_fee : trade_fee(t.want.coins))},
           {"flags", t.flags},
           {"note", t.note},
           {"created_at", format_rfc3339(t.created_at)},
@@ -126,10 +120,10 @@ void register_trade_http(http::Router& router, TradeService& service) {
 
   router.add("POST", "/api/v1/trades/preview", [&service](const http::Request& req) {
     const auto p = service.preview(users::actor_of(req), draft_of(req, true));
-    return http::Response::json(200, {{"give_value", coins(p.give_value)},
-                                      {"want_value", coins(p.want_value)},
-                                      {"give_fee", coins(p.give_fee)},
-                                      {"want_fee", coins(p.want_fee)},
+    return http::Response::json(200, {{"give_value", coins_json(p.give_value)},
+                                      {"want_value", coins_json(p.want_value)},
+                                      {"give_fee", coins_json(p.give_fee)},
+                                      {"want_fee", coins_json(p.want_fee)},
                                       {"lopsided", p.lopsided}});
   });
 
@@ -141,10 +135,7 @@ void register_trade_http(http::Router& router, TradeService& service) {
     q.limit = static_cast<int>(req.int_query("limit", 20, 1, 100));
     nlohmann::json items = nlohmann::json::array();
     for (const auto& t : service.list(users::actor_of(req), q)) items.push_back(trade_json(t));
-    const auto next = items.size() == static_cast<size_t>(q.limit)
-                          ? nlohmann::json(items.back()["id"])
-                          : nlohmann::json(nullptr);
-    return http::Response::json(200, {{"items", std::move(items)}, {"next_before", next}});
+    return http::Response::json(200, id_page_json(std::move(items), q.limit));
   });
 
   router.add("GET", "/api/v1/trades/{id}", [&service](const http::Request& req) {
@@ -162,11 +153,11 @@ void register_trade_http(http::Router& router, TradeService& service) {
   // {"version": 2, "confirm_low_value": false}
   router.add("POST", "/api/v1/trades/{id}/accept", [&service](const http::Request& req) {
     const auto b = req.json_body("expected {\"version\": 1}");
-    if (!b.contains("version")) throw shape("version", "the version you accept is required");
+    if (!b.contains("version")) throw field_error("version", "the version you accept is required");
     bool confirm = false;
     if (b.contains("confirm_low_value")) {
       if (!b["confirm_low_value"].is_boolean()) {
-        throw shape("confirm_low_value", "must be true or false");
+        throw field_error("confirm_low_value", "must be true or false");
       }
       confirm = b["confirm_low_value"].get<bool>();
     }
@@ -192,10 +183,7 @@ void register_trade_http(http::Router& router, TradeService& service) {
                        {"evidence", f.evidence},
                        {"created_at", format_rfc3339(f.created_at)}});
     }
-    const auto next = items.size() == static_cast<size_t>(limit)
-                          ? nlohmann::json(items.back()["id"])
-                          : nlohmann::json(nullptr);
-    return http::Response::json(200, {{"items", std::move(items)}, {"next_before", next}});
+    return http::Response::json(200, id_page_json(std::move(items), limit));
   });
 }
 

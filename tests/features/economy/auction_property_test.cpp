@@ -8,16 +8,12 @@
 
 #include <map>
 
-#include "features/economy/auction.h"
-#include "infra/audit/audit.h"
-#include "infra/events/bus.h"
-#include "tests/ledger/ledger_fixture.h"
+#include "tests/features/economy/market_fixture.h"
 
 namespace lucas::economy {
 namespace {
 
 using ledger::testing::check_text;
-using ledger::testing::LedgerWorld;
 using users::Actor;
 using users::Role;
 
@@ -45,28 +41,16 @@ TEST(AuctionRules, TheFeeTheNextBidAndTheEndAsDocumented) {
 }
 
 TEST(AuctionRules, Property19_AnyBidSequenceConservesCoinsAndOnlyTheWinnerPays) {
-  LedgerWorld w(store::Engine::kSqlite);
-  audit::AuditLog audit(w.clock);
-  EconomyService economy(w.db(), w.ledger, &audit, w.clock);
-  events::LocalBus bus;
-  realtime::Notifier notifier(w.db(), bus, w.clock);
-  AuctionService auctions(w.db(), w.ledger, &w.outbox, &notifier, w.clock);
-  store::migrate(w.db(), {audit::migrations(), realtime::migrations(), migrations()}, w.clock);
-  ItemDraft d;
-  d.slug = "relic";
-  d.name_ru = d.name_en = "Relic";
-  d.category = "cosmetic";
-  d.rarity = "epic";
-  d.base_price = d.min_price = d.max_price = 1'000;
+  testing::Market market(store::Engine::kSqlite);
+  auto& w = market.w;
+  auto& economy = market.economy;
+  auto& auctions = market.auctions;
+  ItemDraft d = testing::item_draft("relic", 1'000);
+  d.min_price = d.max_price = 1'000;
   d.total_supply = 100'000;
   d.serialized = true;
   const Item relic = economy.create_item(Actor::console_operator(), d);
-  const auto fees = [&] {
-    return w.db().read([&](store::Tx& tx) {
-      const auto a = w.ledger.find_system_account(tx, "fees:auction", ledger::kCoin);
-      return a ? w.ledger.account(tx, *a).balance : 0;
-    });
-  };
+  const auto fees = [&] { return market.system_coins("fees:auction"); };
   int64_t next_user = 5000;
   int64_t keys = 0;
 

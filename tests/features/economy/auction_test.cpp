@@ -7,89 +7,28 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <functional>
 #include <thread>
 
-#include "features/economy/auction.h"
-#include "infra/audit/audit.h"
-#include "infra/events/bus.h"
-#include "infra/telegram/direct.h"
-#include "tests/ledger/ledger_fixture.h"
+#include "tests/features/economy/market_fixture.h"
 
 namespace lucas::economy {
 namespace {
 
-using ledger::testing::check_text;
-using ledger::testing::LedgerWorld;
+using testing::error_of;
+using testing::reason;
 using users::Actor;
 using users::Role;
 
 constexpr Micros kDay = 86'400'000'000;
 constexpr Micros kMinute = 60'000'000;
 
-Error error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return Error(ErrorCode::kInternal, "did not throw");  // never what a test expects
-}
-
-std::string reason(const Error& e) {
-  return e.details().is_object() ? e.details().value("reason", std::string()) : std::string();
-}
-
-class AuctionTest : public ::testing::TestWithParam<store::Engine> {
+class AuctionTest : public ::testing::TestWithParam<store::Engine>, protected testing::Market {
  protected:
-  AuctionTest()
-      : w(GetParam()),
-        audit(w.clock),
-        economy(w.db(), w.ledger, &audit, w.clock),
-        notifier(w.db(), bus, w.clock),
-        auctions(w.db(), w.ledger, &w.outbox, &notifier, w.clock) {
-    store::migrate(w.db(), {audit::migrations(), realtime::migrations(), migrations()}, w.clock);
+  AuctionTest() : Market(GetParam()) {
     crown = item("crown", 10'000, 300, true);
-    dice = item("dice", 1'000, std::nullopt, false);
-    w.outbox.subscribe(std::string(telegram::kDirectTopic),
-                       [this](const events::Event& e) { dms.push_back(e.payload); });
+    dice = item("dice", 1'000);
   }
-  Item item(const std::string& slug, int64_t price, std::optional<int64_t> supply, bool serial) {
-    ItemDraft d;
-    d.slug = slug;
-    d.name_ru = "Предмет " + slug;
-    d.name_en = "Item " + slug;
-    d.category = "cosmetic";
-    d.rarity = "rare";
-    d.base_price = price;
-    d.min_price = price / 2;
-    d.max_price = price * 4;
-    d.total_supply = supply;
-    if (serial) d.serialized = true;
-    return economy.create_item(Actor::console_operator(), d);
-  }
-  Actor player(int64_t id) { return Actor::user(id, Role::kUser); }
-  void give(int64_t user, int64_t coins) {
-    w.move("seed:" + std::to_string(user) + ":" + std::to_string(++seeds), w.mint(), w.user(user),
-           coins);
-  }
-  void buy(int64_t user, const Item& i, int64_t quantity) {
-    give(user, i.shown() * quantity);
-    const Quote q = economy.quote(player(user), i.id, quantity);
-    economy.buy(player(user), q.id, "buy:" + std::to_string(++seeds));
-  }
-  int64_t coins(int64_t user) { return w.balance(w.user(user)); }
-  int64_t units(int64_t user, const Item& i) { return w.balance(w.user(user, i.asset)); }
-  int64_t house() {
-    return w.db().read([&](store::Tx& tx) {
-      const auto a = w.ledger.find_system_account(tx, "fees:auction", ledger::kCoin);
-      return a ? w.ledger.account(tx, *a).balance : 0;
-    });
-  }
-  void expect_balanced() {
-    const auto report = w.check();
-    EXPECT_TRUE(report.ok()) << check_text(report);
-  }
+  int64_t house() { return system_coins("fees:auction"); }
   AuctionDraft draft(const Item& i, int64_t start, std::optional<int64_t> buyout = std::nullopt) {
     AuctionDraft d;
     d.item_id = i.id;
@@ -99,24 +38,8 @@ class AuctionTest : public ::testing::TestWithParam<store::Engine> {
     d.days = 1;
     return d;
   }
-  std::vector<std::string> dm_keys(int64_t user) {
-    w.outbox.drain();
-    std::vector<std::string> keys;
-    for (const auto& d : dms) {
-      if (d.value("user", int64_t{0}) == user) keys.push_back(d.value("key", ""));
-    }
-    return keys;
-  }
 
-  LedgerWorld w;
-  audit::AuditLog audit;
-  EconomyService economy;
-  events::LocalBus bus;
-  realtime::Notifier notifier;
-  AuctionService auctions;
   Item crown, dice;
-  std::vector<nlohmann::json> dms;
-  int seeds = 0;
 };
 
 TEST_P(AuctionTest, BidsHoldCoinsTheOutbidGetsThemBackAndTheWinnerPaysOnce) {

@@ -15,6 +15,7 @@
 
 #include "features/economy/economy.h"
 #include "infra/audit/audit.h"
+#include "tests/features/economy/market_fixture.h"
 #include "tests/ledger/ledger_fixture.h"
 
 namespace lucas::economy {
@@ -22,36 +23,12 @@ namespace {
 
 using ledger::testing::check_text;
 using ledger::testing::LedgerWorld;
+using testing::error_of;
+using testing::reason;
 using users::Actor;
 using users::Role;
 
 constexpr Micros kDay = 86'400'000'000;
-
-Error error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return Error(ErrorCode::kInternal, "did not throw");  // never what a test expects
-}
-
-std::string reason(const Error& e) {
-  return e.details().is_object() ? e.details().value("reason", std::string()) : std::string();
-}
-
-ItemDraft draft(const std::string& slug, int64_t price = 10'000) {
-  ItemDraft d;
-  d.slug = slug;
-  d.name_ru = "Предмет " + slug;
-  d.name_en = "Item " + slug;
-  d.category = "cosmetic";
-  d.rarity = "rare";
-  d.base_price = price;
-  d.min_price = price / 2;
-  d.max_price = price * 4;
-  return d;
-}
 
 class EconomyTest : public ::testing::TestWithParam<store::Engine> {
  protected:
@@ -93,10 +70,13 @@ class EconomyTest : public ::testing::TestWithParam<store::Engine> {
 };
 
 TEST_P(EconomyTest, OnlyAdminsKeepTheCatalogueAndBadFieldsAreNamed) {
-  const Error refused = error_of([&] { service.create_item(player(101), draft("dice")); });
+  const Error refused =
+      error_of([&] { service.create_item(player(101), testing::item_draft("dice")); });
   EXPECT_EQ(refused.code(), ErrorCode::kForbidden);
   EXPECT_EQ(audited("economy.item_create", "denied"), 1);
-  EXPECT_EQ(error_of([&] { service.create_item(Actor::anonymous(), draft("dice")); }).code(),
+  EXPECT_EQ(error_of([&] {
+              service.create_item(Actor::anonymous(), testing::item_draft("dice"));
+            }).code(),
             ErrorCode::kUnauthorized);
 
   const auto field_of = [&](ItemDraft d) {
@@ -104,29 +84,29 @@ TEST_P(EconomyTest, OnlyAdminsKeepTheCatalogueAndBadFieldsAreNamed) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument) << e.what();
     return e.details().value("field", std::string());
   };
-  auto d = draft("Bad Slug");
+  auto d = testing::item_draft("Bad Slug");
   EXPECT_EQ(field_of(d), "slug");
-  d = draft("dice");
+  d = testing::item_draft("dice");
   d.rarity = "mythic";
   EXPECT_EQ(field_of(d), "rarity");
-  d = draft("dice");
+  d = testing::item_draft("dice");
   d.min_price = 0;
   EXPECT_EQ(field_of(d), "min_price");
-  d = draft("dice");
+  d = testing::item_draft("dice");
   d.base_price = 100'000;  // above max
   EXPECT_EQ(field_of(d), "base_price");
-  d = draft("dice");
+  d = testing::item_draft("dice");
   d.serialized = true;  // without a supply
   EXPECT_EQ(field_of(d), "serialized");
-  d = draft("dice");
+  d = testing::item_draft("dice");
   d.name_en = "";
   EXPECT_EQ(field_of(d), "name_en");
 
-  const Item dice = service.create_item(admin(), draft("dice"));
+  const Item dice = service.create_item(admin(), testing::item_draft("dice"));
   EXPECT_EQ(dice.asset, "ITEM_" + std::to_string(dice.id));
   EXPECT_EQ(dice.price, 10'000);
   EXPECT_EQ(audited("economy.item_create", "ok"), 1);
-  EXPECT_EQ(error_of([&] { service.create_item(admin(), draft("dice")); }).code(),
+  EXPECT_EQ(error_of([&] { service.create_item(admin(), testing::item_draft("dice")); }).code(),
             ErrorCode::kConflict);
 
   // Changing: fixed fields refused; new bounds pull the price inside them; audited.
@@ -147,7 +127,7 @@ TEST_P(EconomyTest, OnlyAdminsKeepTheCatalogueAndBadFieldsAreNamed) {
 }
 
 TEST_P(EconomyTest, AQuoteIsThePriceChargedAndARepeatBuysOnce) {
-  const Item dice = service.create_item(admin(), draft("dice"));
+  const Item dice = service.create_item(admin(), testing::item_draft("dice"));
   give(101, 100'000);
   const Quote q = service.quote(player(101), dice.id, 3);
   EXPECT_EQ(q.unit_price, 10'000);
@@ -173,7 +153,7 @@ TEST_P(EconomyTest, AQuoteIsThePriceChargedAndARepeatBuysOnce) {
 }
 
 TEST_P(EconomyTest, HostilePlayersAreRefusedAndNothingMoves) {
-  const Item dice = service.create_item(admin(), draft("dice"));
+  const Item dice = service.create_item(admin(), testing::item_draft("dice"));
   give(101, 100'000);
   give(102, 100'000);
   const Quote mine = service.quote(player(101), dice.id, 1);
@@ -221,7 +201,7 @@ TEST_P(EconomyTest, HostilePlayersAreRefusedAndNothingMoves) {
 }
 
 TEST_P(EconomyTest, ALimitedItemNeverOversellsUnderAThousandConcurrentBuyers) {
-  auto d = draft("crown", 1'000);
+  auto d = testing::item_draft("crown", 1'000);
   d.total_supply = 100;
   d.serialized = true;
   const Item crown = service.create_item(admin(), d);
@@ -280,7 +260,7 @@ TEST_P(EconomyTest, ALimitedItemNeverOversellsUnderAThousandConcurrentBuyers) {
 }
 
 TEST_P(EconomyTest, PerUserLimitsAndAvailabilityAreKept) {
-  auto d = draft("badge", 100);
+  auto d = testing::item_draft("badge", 100);
   d.per_user_limit = 2;
   const Item badge = service.create_item(admin(), d);
   give(101, 10'000);
@@ -300,7 +280,7 @@ TEST_P(EconomyTest, PerUserLimitsAndAvailabilityAreKept) {
 }
 
 TEST_P(EconomyTest, InventoriesAreTheirOwnersAndAdmins) {
-  const Item dice = service.create_item(admin(), draft("dice"));
+  const Item dice = service.create_item(admin(), testing::item_draft("dice"));
   give(101, 100'000);
   buy(101, dice, 2, "a");
   const auto mine = service.inventory(player(101), 101);
@@ -318,7 +298,7 @@ TEST_P(EconomyTest, InventoriesAreTheirOwnersAndAdmins) {
 // Serialized units are rows naming their owner; the ledger's check proves they match balances,
 // so a hand-edited owner (a hostile database edit) is caught.
 TEST_P(EconomyTest, TheLedgerCheckCatchesAnInstanceMovedOutsideTheLedger) {
-  auto d = draft("crown", 100);
+  auto d = testing::item_draft("crown", 100);
   d.total_supply = 10;
   d.serialized = true;
   const Item crown = service.create_item(admin(), d);
@@ -341,7 +321,8 @@ TEST_P(EconomyTest, TheLedgerCheckCatchesAnInstanceMovedOutsideTheLedger) {
 // Property 14 through the service: demand raises the price, quiet lowers it, each day's step is
 // within 20 % and the bounds, a rerun the same day changes nothing, and the history is kept.
 TEST_P(EconomyTest, Property14_TheDailyRepricingFollowsDemandWithinBounds) {
-  const Item dice = service.create_item(admin(), draft("dice", 10'000));  // bounds 5,000..40,000
+  const Item dice =
+      service.create_item(admin(), testing::item_draft("dice", 10'000));  // bounds 5,000..40,000
   give(101, 100'000'000);
   int64_t last = dice.price;
   for (int day = 1; day <= 10; ++day) {

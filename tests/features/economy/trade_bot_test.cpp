@@ -6,58 +6,32 @@
 #include <gtest/gtest.h>
 
 #include "features/economy/trade_bot.h"
-#include "infra/audit/audit.h"
-#include "infra/events/bus.h"
-#include "tests/ledger/ledger_fixture.h"
+#include "tests/features/economy/market_fixture.h"
 
 namespace lucas::economy {
 namespace {
 
-using ledger::testing::LedgerWorld;
 using users::Actor;
 using users::Role;
 
-class TradeBotTest : public ::testing::Test {
+class TradeBotTest : public ::testing::Test, protected testing::Market {
  protected:
-  TradeBotTest()
-      : w(store::Engine::kSqlite),
-        audit(w.clock),
-        economy(w.db(), w.ledger, &audit, w.clock),
-        users(w.db(), w.ledger, w.clock),
-        notifier(w.db(), bus, w.clock),
-        trades(w.db(), w.ledger, users, &w.outbox, &notifier, w.clock) {
-    store::migrate(w.db(),
-                   {audit::migrations(), users::migrations(), realtime::migrations(), migrations()},
-                   w.clock);
+  TradeBotTest() : Market(store::Engine::kSqlite) {
     alice = users.upsert({101, "alice", "Алиса", "ru"});
     bob = users.upsert({102, "bob", "Bob", "en"});
     w.clock.advance(30 * 86'400'000'000LL);
-    ItemDraft d;
-    d.slug = "dice";
+    ItemDraft d = testing::item_draft("dice", 10'000);
     d.name_ru = "Кубик";
     d.name_en = "Die";
-    d.category = "cosmetic";
-    d.rarity = "rare";
-    d.base_price = 10'000;
-    d.min_price = 5'000;
-    d.max_price = 40'000;
     dice = economy.create_item(Actor::console_operator(), d);
-    w.move("seed", w.mint(), w.user(101), 30'000);
-    const Quote q = economy.quote(Actor::user(101, Role::kUser), dice.id, 2);
-    economy.buy(Actor::user(101, Role::kUser), q.id, "k");
-    w.move("seed-bob", w.mint(), w.user(102), 20'000);
+    buy(101, dice, 2);
+    give(101, 10'000);
+    give(102, 20'000);
   }
   static std::string button(const telegram::Reply& r, size_t row = 0, size_t col = 0) {
     return r.keyboard.at(row).at(col).command;
   }
 
-  LedgerWorld w;
-  audit::AuditLog audit;
-  EconomyService economy;
-  users::UserService users;
-  events::LocalBus bus;
-  realtime::Notifier notifier;
-  TradeService trades;
   users::User alice, bob;
   Item dice;
 };

@@ -12,16 +12,12 @@
 
 #include <map>
 
-#include "features/economy/trade.h"
-#include "infra/audit/audit.h"
-#include "infra/events/bus.h"
-#include "tests/ledger/ledger_fixture.h"
+#include "tests/features/economy/market_fixture.h"
 
 namespace lucas::economy {
 namespace {
 
 using ledger::testing::check_text;
-using ledger::testing::LedgerWorld;
 using users::Actor;
 using users::Role;
 
@@ -63,37 +59,17 @@ TEST(TradeRules, TheFeeIsFivePercentRoundedUpAndTheReceiverGetsTheRest) {
 }
 
 // One world for every case: each case plays with three fresh players.
-struct World {
-  World()
-      : w(store::Engine::kSqlite),
-        audit(w.clock),
-        economy(w.db(), w.ledger, &audit, w.clock),
-        users(w.db(), w.ledger, w.clock),
-        notifier(w.db(), bus, w.clock),
-        trades(w.db(), w.ledger, users, &w.outbox, &notifier, w.clock) {
-    store::migrate(w.db(),
-                   {audit::migrations(), users::migrations(), realtime::migrations(), migrations()},
-                   w.clock);
-    ItemDraft d;
-    d.slug = "gem";
-    d.name_ru = d.name_en = "Gem";
-    d.category = "cosmetic";
-    d.rarity = "rare";
-    d.base_price = d.min_price = d.max_price = 1'000;
+struct World : testing::Market {
+  World() : Market(store::Engine::kSqlite) {
+    ItemDraft d = testing::item_draft("gem", 1'000);
+    d.min_price = d.max_price = 1'000;
     gem = economy.create_item(Actor::console_operator(), d);
-    d.slug = "badge";
-    d.name_ru = d.name_en = "Badge";
+    d = testing::item_draft("badge", 1'000);
+    d.min_price = d.max_price = 1'000;
     d.total_supply = 100'000;
     d.serialized = true;
     badge = economy.create_item(Actor::console_operator(), d);
   }
-  LedgerWorld w;
-  audit::AuditLog audit;
-  EconomyService economy;
-  users::UserService users;
-  events::LocalBus bus;
-  realtime::Notifier notifier;
-  TradeService trades;
   Item gem, badge;
   int64_t next_user = 1000;
   int64_t keys = 0;

@@ -8,136 +8,45 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <functional>
 #include <thread>
 
-#include "features/economy/trade.h"
-#include "infra/audit/audit.h"
-#include "infra/events/bus.h"
-#include "infra/telegram/direct.h"
-#include "tests/ledger/ledger_fixture.h"
+#include "tests/features/economy/market_fixture.h"
 
 namespace lucas::economy {
 namespace {
 
-using ledger::testing::check_text;
-using ledger::testing::LedgerWorld;
+using testing::error_of;
+using testing::reason;
 using users::Actor;
 using users::Role;
 
 constexpr Micros kDay = 86'400'000'000;
 
-Error error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  return Error(ErrorCode::kInternal, "did not throw");  // never what a test expects
-}
-
-std::string reason(const Error& e) {
-  return e.details().is_object() ? e.details().value("reason", std::string()) : std::string();
-}
-
-class TradeTest : public ::testing::TestWithParam<store::Engine> {
+class TradeTest : public ::testing::TestWithParam<store::Engine>, protected testing::Market {
  protected:
-  TradeTest()
-      : w(GetParam()),
-        audit(w.clock),
-        economy(w.db(), w.ledger, &audit, w.clock),
-        users(w.db(), w.ledger, w.clock),
-        notifier(w.db(), bus, w.clock),
-        trades(w.db(), w.ledger, users, &w.outbox, &notifier, w.clock) {
-    store::migrate(w.db(),
-                   {audit::migrations(), users::migrations(), realtime::migrations(), migrations()},
-                   w.clock);
+  TradeTest() : Market(GetParam()) {
     for (const int64_t id : {101, 102, 103}) {
       users.upsert({id, "p" + std::to_string(id), "Player " + std::to_string(id), "ru"});
     }
     w.clock.advance(30 * kDay);  // nobody is a new account any more
-    dice = item("dice", 12'000, std::nullopt, false);
+    dice = item("dice", 12'000);
     crown = item("crown", 50'000, 5, true);
-    medal = item("medal", 1'000, std::nullopt, false);
-    ItemDraft bound = draft("soulbound", 2'000);
+    medal = item("medal", 1'000);
+    ItemDraft bound = testing::item_draft("soulbound", 2'000);
     bound.tradeable = false;
     soulbound = economy.create_item(Actor::console_operator(), bound);
-    w.outbox.subscribe(std::string(telegram::kDirectTopic),
-                       [this](const events::Event& e) { dms.push_back(e.payload); });
   }
-  static ItemDraft draft(const std::string& slug, int64_t price) {
-    ItemDraft d;
-    d.slug = slug;
-    d.name_ru = "Предмет " + slug;
-    d.name_en = "Item " + slug;
-    d.category = "cosmetic";
-    d.rarity = "rare";
-    d.base_price = price;
-    d.min_price = price / 2;
-    d.max_price = price * 4;
-    return d;
-  }
-  Item item(const std::string& slug, int64_t price, std::optional<int64_t> supply, bool serial) {
-    ItemDraft d = draft(slug, price);
-    d.total_supply = supply;
-    if (serial) d.serialized = true;
-    return economy.create_item(Actor::console_operator(), d);
-  }
-  Actor player(int64_t id) { return Actor::user(id, Role::kUser); }
-  void give(int64_t user, int64_t coins) {
-    w.move("seed:" + std::to_string(user) + ":" + std::to_string(++seeds), w.mint(), w.user(user),
-           coins);
-  }
-  void buy(int64_t user, const Item& i, int64_t quantity) {
-    give(user, i.shown() * quantity);
-    const Quote q = economy.quote(player(user), i.id, quantity);
-    economy.buy(player(user), q.id, "buy:" + std::to_string(++seeds));
-  }
-  int64_t coins(int64_t user) { return w.balance(w.user(user)); }
-  int64_t units(int64_t user, const Item& i) { return w.balance(w.user(user, i.asset)); }
-  int64_t fees() {
-    return w.db().read([&](store::Tx& tx) {
-      const auto a = w.ledger.find_system_account(tx, "fees:trade", ledger::kCoin);
-      return a ? w.ledger.account(tx, *a).balance : 0;
-    });
-  }
-  std::vector<int64_t> serials(int64_t user, const Item& i) {
-    for (const auto& h : economy.inventory(Actor::console_operator(), user)) {
-      if (h.item.id == i.id) return h.serials;
-    }
-    return {};
-  }
-  void expect_balanced() {
-    const auto report = w.check();
-    EXPECT_TRUE(report.ok()) << check_text(report);
-  }
+  int64_t fees() { return system_coins("fees:trade"); }
   std::vector<std::string> notifications(int64_t user) {
     std::vector<std::string> types;
     for (const auto& n : notifier.missed(user, 0, 100)) types.push_back(n.type);
     return types;
   }
-  std::vector<std::string> dm_keys(int64_t user) {
-    w.outbox.drain();
-    std::vector<std::string> keys;
-    for (const auto& d : dms) {
-      if (d.value("user", int64_t{0}) == user) keys.push_back(d.value("key", ""));
-    }
-    return keys;
-  }
   static TradeDraft offer(int64_t to, TradeSide give, TradeSide want) {
     return TradeDraft{to, std::move(give), std::move(want), "", false};
   }
 
-  LedgerWorld w;
-  audit::AuditLog audit;
-  EconomyService economy;
-  users::UserService users;
-  events::LocalBus bus;
-  realtime::Notifier notifier;
-  TradeService trades;
   Item dice, crown, medal, soulbound;
-  std::vector<nlohmann::json> dms;
-  int seeds = 0;
 };
 
 TEST_P(TradeTest, AnOfferHoldsAndAcceptanceSwapsBothSidesWithTheFee) {
