@@ -47,12 +47,15 @@ rps() {  # wrk's Requests/sec for the URL (extra wrk arguments before it)
 # Rounds alternate the three targets so that a machine whose load drifts (a shared host) weighs
 # on all three alike; the medians and their ratios are reported.
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-bares=() healthzs=() balances=()
+bares=() healthzs=() balances=() paired=()
 for round in $(seq 1 "$ROUNDS"); do
   bares+=("$(rps "http://127.0.0.1:$BARE_PORT/healthz")")
   healthzs+=("$(rps "http://127.0.0.1:$PORT/healthz")")
   balances+=("$(rps -H "Authorization: Bearer $TOKEN" "$BALANCE")")
-  echo "round $round: bare ${bares[-1]}  /healthz ${healthzs[-1]}  balance ${balances[-1]} req/s"
+  # The round's own balance / healthz: measured back to back, under the same load.
+  paired+=("$(awk -v h="${healthzs[-1]}" -v c="${balances[-1]}" 'BEGIN { printf "%.3f", c / h }')")
+  echo "round $round: bare ${bares[-1]}  /healthz ${healthzs[-1]}  balance ${balances[-1]} req/s" \
+    " (balance / healthz ${paired[-1]})"
 done
 bare=$(median "${bares[@]}")
 healthz=$(median "${healthzs[@]}")
@@ -65,4 +68,5 @@ echo "lucas /healthz:             $healthz req/s"
 echo "lucas cached balance read:  $balance req/s"
 awk -v b="$bare" -v h="$healthz" -v c="$balance" \
   'BEGIN { printf "healthz / bare = %.2f   balance / healthz = %.2f\n", h / b, c / h }'
+echo "median of the rounds' own balance / healthz: $(median "${paired[@]}")"
 echo "inline-first balance reads: $inline"

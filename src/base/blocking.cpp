@@ -4,9 +4,11 @@ namespace lucas {
 namespace {
 thread_local bool t_attempt = false;
 thread_local bool t_effects = false;
+thread_local uint64_t t_attempts = 0;  // outer attempts begun on this thread
 }  // namespace
 
 InlineAttempt::InlineAttempt() : outer_(t_attempt) {
+  if (!outer_) ++t_attempts;
   t_attempt = true;
 }
 
@@ -16,6 +18,10 @@ InlineAttempt::~InlineAttempt() {
 
 bool InlineAttempt::active() {
   return t_attempt;
+}
+
+uint64_t InlineAttempt::current() {
+  return t_attempt ? t_attempts : 0;
 }
 
 InlineSideEffects::InlineSideEffects() : outer_(t_effects) {

@@ -11,6 +11,8 @@
 // answer" clauses let it through.
 #pragma once
 
+#include <cstdint>
+
 namespace lucas {
 
 struct WouldBlock {};
@@ -23,6 +25,9 @@ class InlineAttempt {
   InlineAttempt& operator=(const InlineAttempt&) = delete;
   // True on a thread inside an attempt.
   static bool active();
+  // Names the attempt the thread is in (0: none), different for each attempt on a thread: what
+  // a read may memoise for the rest of one attempt (nothing is written inside one).
+  static uint64_t current();
 
  private:
   bool outer_;

@@ -1,5 +1,6 @@
 #include "features/users/users.h"
 
+#include "base/blocking.h"
 #include "base/decode_memo.h"
 #include "base/money.h"
 #include "features/users/users_store.h"
@@ -198,6 +199,22 @@ std::vector<User> UserService::find_by_name_key(store::Tx& tx, const std::string
 }
 
 std::optional<User> UserService::find(int64_t telegram_id) {
+  // An inline read (no writes can happen inside it) asks for the same user up to three times:
+  // the token's owner, the guard's ban check, the target; the first answer serves the rest.
+  struct Memo {
+    uint64_t attempt = 0;
+    int64_t id = 0;
+    std::optional<User> user;
+  };
+  thread_local Memo memo;
+  const uint64_t attempt = InlineAttempt::current();
+  if (attempt != 0 && memo.attempt == attempt && memo.id == telegram_id) return memo.user;
+  auto found = find_cached(telegram_id);
+  if (attempt != 0) memo = {attempt, telegram_id, found};
+  return found;
+}
+
+std::optional<User> UserService::find_cached(int64_t telegram_id) {
   const auto read = [&] {
     return current(db_.read([&](store::Tx& tx) { return sql::find(tx, telegram_id); }));
   };

@@ -225,6 +225,7 @@ class UserService {
   std::vector<User> admins();
 
  private:
+  std::optional<User> find_cached(int64_t telegram_id);  // find() without the attempt's memo
   store::Database& db_;
   ledger::Ledger& ledger_;
   const Clock& clock_;
