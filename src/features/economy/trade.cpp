@@ -67,6 +67,19 @@ std::vector<int64_t> lowest(const std::vector<int64_t>& free, int64_t n, const I
   return {free.begin(), free.begin() + n};
 }
 
+// Whether a stored side is what `asked` asks for (serials compared when the request named them:
+// the lowest held are filled in when it did not).
+bool same_side(const TradeSide& stored, const TradeSide& asked) {
+  if (stored.coins != asked.coins || stored.items.size() != asked.items.size()) return false;
+  for (size_t i = 0; i < asked.items.size(); ++i) {
+    const auto& a = asked.items[i];
+    const auto& b = stored.items[i];
+    if (a.item_id != b.item_id || a.quantity != b.quantity) return false;
+    if (!a.serials.empty() && a.serials != b.serials) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 TradeService::TradeService(store::Database& db, ledger::Ledger& ledger, users::UserService& users,
@@ -149,11 +162,11 @@ Trade TradeService::offer(const users::Actor& actor, const TradeDraft& draft,
   return db_.transact([&](store::Tx& tx) {
     if (const auto id = sql::trade_id_by_key(tx, from, key)) {
       auto done = sql::find_trade(tx, *id);
+      // The key names this offer: a repeat must ask the same (once changed, the recipient's
+      // the same), else it is someone's other request under a used key.
       if (!done || done->to != draft.to ||
           (done->version == 1 &&
-           (done->give.coins != draft.give.coins || done->want.coins != draft.want.coins ||
-            done->give.items.size() != draft.give.items.size() ||
-            done->want.items.size() != draft.want.items.size()))) {
+           (!same_side(done->give, draft.give) || !same_side(done->want, draft.want)))) {
         throw Error(ErrorCode::kIdempotencyConflict,
                     "this idempotency key was used for another offer", {{"trade_id", *id}});
       }

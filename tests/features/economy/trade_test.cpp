@@ -202,6 +202,16 @@ TEST_P(TradeTest, HostilePlayersAreRefusedAndNothingMoves) {
         trades.offer(player(101), offer(102, {0, {{medal.id, 5, {}, "", ""}}}, {500, {}}), "m");
       }).code(),
       ErrorCode::kInsufficientFunds);
+  // A repeat of the key with other items of the same count is another request, not a replay.
+  buy(101, medal, 1);
+  EXPECT_EQ(
+      error_of([&] {
+        trades.offer(player(101), offer(102, {0, {{medal.id, 1, {}, "", ""}}}, {10'000, {}}), "k");
+      }).code(),
+      ErrorCode::kIdempotencyConflict);
+  EXPECT_TRUE(
+      trades.offer(player(101), offer(102, {0, {{dice.id, 1, {}, "", ""}}}, {10'000, {}}), "k")
+          .replayed);
   // The same key for another offer; the console is not a player; an anonymous caller.
   EXPECT_EQ(error_of([&] {
               trades.offer(player(101), offer(103, {100, {}}, {100, {}}), "k");
