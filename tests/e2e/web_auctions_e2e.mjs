@@ -273,10 +273,15 @@ try {
   await go(ap, '/auctions');
   await ap.click('.switch button[data-tab=ended]');
   await ap.waitForSelector(`[data-testid=auctions][data-tab=ended] li[data-auction-id="${A1}"][data-state=sold]`, { timeout: 10000 });
-  check('Ended lists both auctions, sold and withdrawn', await ap.isVisible(`li[data-auction-id="${A2}"][data-state=cancelled]`));
+  check('Ended lists both auctions, sold and withdrawn', await ap
+    .waitForSelector(`[data-testid=auctions][data-tab=ended] li[data-auction-id="${A2}"][data-state=cancelled]`, { timeout: 10000 })
+    .then(() => true, () => false));
   await ap.click('.switch button[data-tab=mine]');
   await ap.waitForSelector(`[data-testid=auctions][data-tab=mine] li[data-auction-id="${A1}"]`, { timeout: 10000 });
-  check('Mine lists her auctions', await ap.isVisible(`li[data-auction-id="${A2}"]`));
+  // Both entries of the Mine tab, waited for (the list may render A1 before A2: no instant check).
+  check('Mine lists her auctions', await ap
+    .waitForSelector(`[data-testid=auctions][data-tab=mine] li[data-auction-id="${A2}"]`, { timeout: 10000 })
+    .then(() => true, () => false));
   await bp.click('nav a[href="/notifications"]');
   await bp.waitForSelector('[data-testid=auction-notification]', { timeout: 10000 });
   const notes = await bp.$$eval('[data-testid=auction-notification]', (ls) => ls.map((l) => l.textContent));
